@@ -1,0 +1,121 @@
+"""The interface every journal backend implements.
+
+A journal backend stores an append-only sequence of JSON records, one per line. It offers two faces:
+
+* Optuna's (``read_logs`` / ``append_logs``): records as dicts, numbered from 0 in append order. Code written
+  for ``optuna.storages.journal.BaseJournalBackend`` works unchanged.
+* pyhpo's raw fast path (``read_chunk`` / ``append_chunk``): bytes of complete newline-terminated lines and an
+  opaque integer cursor, so :class:`~pyhpo.storages.journal.JournalStorage` can replay only what is new without
+  decoding and re-encoding through dicts one call at a time.
+
+A backend implements the two chunk methods; the base class derives Optuna's two methods from them.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+import json
+from typing import Any
+
+from pyhpo.exceptions import JournalCorruptionError
+
+__all__ = ["BaseJournalBackend"]
+
+
+class BaseJournalBackend(abc.ABC):
+    """Optuna-compatible journal backend, plus pyhpo's raw fast path.
+
+    Implementations must be safe to use from several processes at once: concurrent ``append_chunk`` calls
+    never interleave their bytes, and a reader never sees part of a batch as a complete line.
+    """
+
+    @abc.abstractmethod
+    def read_chunk(self, cursor: int) -> tuple[bytes, int]:
+        """Read complete lines starting at ``cursor``.
+
+        Args:
+            cursor:
+                Where to start: ``0`` for the beginning, otherwise a ``next_cursor`` returned by an earlier call.
+                Opaque to callers (a byte offset for files, a record index for Redis).
+
+        Returns:
+            ``(data, next_cursor)``. ``data`` holds zero or more complete ``b"\\n"``-terminated lines and never a
+            partial last line; it is ``b""`` when nothing new has been written. A backend may return fewer
+            lines than are available; call again with ``next_cursor`` until ``data`` is empty.
+        """
+        raise NotImplementedError
+
+    @abc.abstractmethod
+    def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
+        """Append one batch of lines atomically.
+
+        Args:
+            data:
+                One or more complete JSON lines, each ending with ``b"\\n"``. Other writers never see part of
+                the batch, and no other writer's bytes land inside it.
+            durable:
+                ``True`` when the batch creates a study or finishes a trial. The backend's sync policy decides
+                whether that forces the data to stable storage before returning.
+        """
+        raise NotImplementedError
+
+    def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
+        """Yield the records numbered ``log_number_from`` and later (Optuna's API).
+
+        Records are numbered from 0 in append order. Reading continues from the position where the previous
+        call ended when ``log_number_from`` is at or past it, so polling costs only what is new.
+
+        Raises:
+            JournalCorruptionError: A complete line is not a valid JSON object.
+        """
+        if log_number_from < 0:
+            raise ValueError(f"log_number_from must be a non-negative integer, got {log_number_from!r}.")
+        number, cursor = getattr(self, "_read_logs_position", (0, 0))
+        if log_number_from < number:
+            number, cursor = 0, 0
+        while True:
+            data, next_cursor = self.read_chunk(cursor)
+            if not data:
+                return
+            start = 0
+            # Split on b"\n" only: JSON escapes every control character, so a raw "\r" is part of a line.
+            for index, line in enumerate(data[:-1].split(b"\n")):
+                record = self._decode_line(line, cursor, start, index, number)
+                start += len(line) + 1
+                number += 1
+                if number - 1 >= log_number_from:
+                    yield record
+            # Remember where the complete lines end, for the next call.
+            cursor = next_cursor
+            self._read_logs_position = (number, cursor)
+
+    def append_logs(self, logs: list[dict[str, Any]]) -> None:
+        """Append records as one atomic, durable batch (Optuna's API)."""
+        if not logs:
+            return
+        lines = [json.dumps(log, separators=(",", ":")) + "\n" for log in logs]
+        self.append_chunk("".join(lines).encode("utf-8"), durable=True)
+
+    def _journal_location(self) -> str:
+        """Name the journal in error messages (a file path, a Redis key)."""
+        return type(self).__name__
+
+    def _line_offset(self, cursor: int, byte_in_chunk: int, line_in_chunk: int) -> int:
+        """Position of a line for error messages, in the backend's cursor units (bytes by default)."""
+        return cursor + byte_in_chunk
+
+    def _decode_line(
+        self, line: bytes, cursor: int, byte_in_chunk: int, line_in_chunk: int, number: int
+    ) -> dict[str, Any]:
+        try:
+            record = json.loads(line)
+        except ValueError as err:
+            reason = f"not valid JSON ({err})"
+        else:
+            if isinstance(record, dict):
+                return record
+            reason = f"a JSON {type(record).__name__}, expected an object"
+        raise JournalCorruptionError(
+            self._journal_location(), self._line_offset(cursor, byte_in_chunk, line_in_chunk), number + 1, reason
+        )
