@@ -1,0 +1,336 @@
+/*
+ * pyhpo journal engine. The reasons behind each system call are in csrc/NOTES.md; the comments here say what
+ * the code relies on.
+ */
+#define _GNU_SOURCE /* F_OFD_SETLKW, memrchr */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+struct pj_journal {
+    int fd;         /* O_RDWR | O_APPEND | O_CLOEXEC, always >= 3 */
+    int lock_mode;  /* PJ_LOCK_*: which kernel lock works here, found on the first locked append */
+    char path[];    /* as given to pj_open; stat()ed to detect a replaced file */
+};
+
+/* Size of the blocks read backwards when looking for the last newline of a torn tail. */
+#define PJ_SCAN_BLOCK 4096
+
+static int fsync_parent_dir(const char *path) {
+    size_t n = strlen(path);
+    char *dir = malloc(n + 2);
+    if (dir == NULL) return -ENOMEM;
+    memcpy(dir, path, n + 1);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL) {
+        strcpy(dir, ".");
+    } else if (slash == dir) {
+        dir[1] = '\0'; /* a file in "/" */
+    } else {
+        *slash = '\0';
+    }
+    int dfd;
+    do {
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    } while (dfd < 0 && errno == EINTR);
+    int rc = 0;
+    if (dfd < 0) {
+        rc = -errno;
+    } else {
+        while (fsync(dfd) < 0) {
+            if (errno == EINTR) continue;
+            /* Some file systems cannot sync a directory; that is no reason to refuse the journal. */
+            if (errno != EINVAL && errno != EROFS) rc = -errno;
+            break;
+        }
+        close(dfd);
+    }
+    free(dir);
+    return rc;
+}
+
+/* Move fd to 3 or above: a journal on 0, 1 or 2 would receive a stray printf() or be read as stdin. */
+static int move_above_stdio(int fd) {
+    if (fd >= 3) return fd;
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    int err = errno;
+    close(fd);
+    return moved < 0 ? -err : moved;
+}
+
+int pj_open(const char *path, int create, pj_journal **out) {
+    if (path == NULL || out == NULL) return -EINVAL;
+    if (path[0] == '\0') return -ENOENT;
+    const int flags = O_RDWR | O_APPEND | O_CLOEXEC;
+    int created = 0;
+    int fd;
+    do {
+        if (create) {
+            /* O_EXCL first, so we know whether this call created the file and owes the directory an fsync. */
+            fd = open(path, flags | O_CREAT | O_EXCL, 0644);
+            if (fd >= 0) {
+                created = 1;
+            } else if (errno == EEXIST) {
+                fd = open(path, flags);
+            }
+        } else {
+            fd = open(path, flags);
+        }
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return -errno;
+
+    int rc = move_above_stdio(fd);
+    if (rc < 0) goto fail_unlink;
+    fd = rc;
+
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        rc = -errno;
+        goto fail_close;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = -EISDIR; /* open(O_RDWR) already refuses a directory; this keeps the promise explicit */
+        goto fail_close;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = -EINVAL; /* a FIFO or device has no stable size or tail to repair */
+        goto fail_close;
+    }
+    if (created) {
+        rc = fsync_parent_dir(path);
+        if (rc < 0) goto fail_close;
+    }
+
+    size_t n = strlen(path);
+    pj_journal *j = malloc(sizeof *j + n + 1);
+    if (j == NULL) {
+        rc = -ENOMEM;
+        goto fail_close;
+    }
+    j->fd = fd;
+    j->lock_mode = PJ_LOCK_NONE;
+    memcpy(j->path, path, n + 1);
+    *out = j;
+    return 0;
+
+fail_close:
+    close(fd);
+fail_unlink:
+    if (created) unlink(path); /* leave the disk as we found it */
+    return rc;
+}
+
+static int lock_file(pj_journal *j) {
+#ifdef F_OFD_SETLKW
+    if (j->lock_mode != PJ_LOCK_FLOCK) {
+        struct flock fl;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET; /* l_start = l_len = 0: the whole file, however long it grows */
+        if (fcntl(j->fd, F_OFD_SETLKW, &fl) == 0) {
+            j->lock_mode = PJ_LOCK_OFD;
+            return 0;
+        }
+        /* EINVAL means a kernel older than 3.15; anything else (EINTR, ENOLCK, ...) goes to the caller. */
+        if (errno != EINVAL || j->lock_mode == PJ_LOCK_OFD) return -errno;
+    }
+#endif
+    if (flock(j->fd, LOCK_EX) == 0) {
+        j->lock_mode = PJ_LOCK_FLOCK;
+        return 0;
+    }
+    return -errno;
+}
+
+static void unlock_file(pj_journal *j) {
+#ifdef F_OFD_SETLKW
+    if (j->lock_mode == PJ_LOCK_OFD) {
+        struct flock fl;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_UNLCK;
+        fl.l_whence = SEEK_SET;
+        /* Unlocking cannot block; it can only fail for a bad descriptor, which close() would clean up. */
+        (void)fcntl(j->fd, F_OFD_SETLK, &fl);
+        return;
+    }
+#endif
+    (void)flock(j->fd, LOCK_UN);
+}
+
+/* pread exactly len bytes unless the file ends first; returns the count read or -errno. */
+static ssize_t pread_full(int fd, char *buf, size_t len, uint64_t offset) {
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = pread(fd, buf + got, len - got, (off_t)(offset + got));
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+static int truncate_to(int fd, uint64_t size) {
+    while (ftruncate(fd, (off_t)size) < 0) {
+        if (errno != EINTR) return -errno;
+    }
+    return 0;
+}
+
+/*
+ * Under the lock: if the file does not end with '\n', a writer died mid-write. Cut its bytes back to just after
+ * the last '\n'. *cut is how many bytes went. A tail that starts with neither '{' (a record) nor NUL (blocks a
+ * file system extended but never filled before a power loss) was not written by a journal writer: refuse.
+ */
+static int repair_tail(pj_journal *j, uint64_t size, uint64_t *cut) {
+    char block[PJ_SCAN_BLOCK];
+    uint64_t hi = size;
+    uint64_t keep = 0;
+    *cut = 0;
+    while (hi > 0) {
+        size_t n = hi < sizeof block ? (size_t)hi : sizeof block;
+        uint64_t lo = hi - n;
+        ssize_t r = pread_full(j->fd, block, n, lo);
+        if (r < 0) return (int)r;
+        if ((size_t)r != n) return -EIO; /* the file shrank while we held the lock: someone ignores it */
+        if (hi == size && block[n - 1] == '\n') return 0; /* the common case: the tail is complete */
+        const char *nl = memrchr(block, '\n', n);
+        if (nl != NULL) {
+            keep = lo + (uint64_t)(nl - block) + 1;
+            break;
+        }
+        hi = lo;
+    }
+    char first;
+    ssize_t r = pread_full(j->fd, &first, 1, keep);
+    if (r < 0) return (int)r;
+    if (r != 1) return -EIO;
+    if (first != '{' && first != '\0') return -EBADMSG;
+    int rc = truncate_to(j->fd, keep);
+    if (rc < 0) return rc;
+    *cut = size - keep;
+    return 0;
+}
+
+/* One write() per batch in practice; loop only for short writes and signals. */
+static int write_all(int fd, const char *buf, size_t len, size_t *written) {
+    *written = 0;
+    while (*written < len) {
+        ssize_t w = write(fd, buf + *written, len - *written);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -errno;
+        }
+        if (w == 0) return -EIO;
+        *written += (size_t)w;
+    }
+    return 0;
+}
+
+int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, uint64_t *end, uint64_t *cut) {
+    if (j == NULL || buf == NULL || end == NULL || cut == NULL) return -EINVAL;
+    if (len == 0 || buf[len - 1] != '\n') return -EINVAL; /* only complete lines */
+    *end = 0;
+    *cut = 0;
+    int rc = 0;
+    if (lock) {
+        rc = lock_file(j);
+        if (rc < 0) return rc; /* includes -EINTR: the caller decides whether to wait again */
+    }
+
+    /* The path must still name the file we hold: otherwise we would append to an orphan nobody reads. */
+    struct stat held, named;
+    if (fstat(j->fd, &held) < 0) {
+        rc = -errno;
+        goto out;
+    }
+    if (stat(j->path, &named) < 0) {
+        rc = errno == ENOENT ? -ESTALE : -errno;
+        goto out;
+    }
+    if (held.st_dev != named.st_dev || held.st_ino != named.st_ino) {
+        rc = -ESTALE;
+        goto out;
+    }
+
+    uint64_t size = (uint64_t)held.st_size;
+    rc = repair_tail(j, size, cut);
+    if (rc < 0) goto out;
+    size -= *cut;
+
+    size_t written;
+    rc = write_all(j->fd, buf, len, &written);
+    if (rc < 0) {
+        /* Keep the complete lines that reached the file (a reader may already have them), drop the rest. */
+        const char *nl = written > 0 ? memrchr(buf, '\n', written) : NULL;
+        uint64_t keep = size + (nl != NULL ? (uint64_t)(nl - buf) + 1 : 0);
+        (void)truncate_to(j->fd, keep);
+        *end = keep;
+        goto out;
+    }
+    *end = size + len;
+    if (sync) {
+        while (fdatasync(j->fd) < 0) {
+            if (errno == EINTR) continue;
+            rc = -errno; /* the batch stays: readers may have seen it; the caller learns it is not durable */
+            break;
+        }
+    }
+
+out:
+    if (lock) unlock_file(j);
+    return rc;
+}
+
+int64_t pj_read(pj_journal *j, uint64_t offset, char *buf, size_t cap) {
+    if (j == NULL || buf == NULL || cap == 0) return -EINVAL;
+    /* Read the byte before offset too: it must be '\n', or the file was cut or rewritten under the reader. */
+    char before = '\n';
+    struct iovec iov[2] = {{&before, 1}, {buf, cap}};
+    int first = offset > 0 ? 0 : 1;
+    uint64_t at = offset > 0 ? offset - 1 : 0;
+    ssize_t got;
+    do {
+        got = preadv(j->fd, iov + first, 2 - first, (off_t)at);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) return -errno;
+    /* A short read means the end of the file. Were it ever anything else, we would only return fewer lines
+     * now and the rest on the next call, so no second pread() is spent confirming the end. */
+    if (offset > 0) {
+        if (got == 0 || before != '\n') return -EBADMSG;
+        got -= 1;
+    }
+    if (got == 0) return 0;
+    const char *nl = memrchr(buf, '\n', (size_t)got);
+    if (nl != NULL) return (int64_t)(nl - buf) + 1;
+    return (size_t)got == cap ? -ENOBUFS : 0;
+}
+
+int64_t pj_size(pj_journal *j) {
+    if (j == NULL) return -EINVAL;
+    struct stat st;
+    if (fstat(j->fd, &st) < 0) return -errno;
+    return (int64_t)st.st_size;
+}
+
+int pj_lock_mode(pj_journal *j) {
+    if (j == NULL) return -EINVAL;
+    return j->lock_mode;
+}
+
+int pj_close(pj_journal *j) {
+    if (j == NULL) return -EINVAL;
+    /* Never retry close() on EINTR: Linux has already released the descriptor. */
+    int rc = close(j->fd) < 0 && errno != EINTR ? -errno : 0;
+    free(j);
+    return rc;
+}
