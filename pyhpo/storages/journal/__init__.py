@@ -1,0 +1,53 @@
+"""Journal backends: where :class:`~pyhpo.storages.JournalStorage` keeps its records.
+
+Mirrors ``optuna.storages.journal``. ``JournalFileStorage`` and ``JournalRedisStorage`` are Optuna's
+pre-4.0 names, kept as aliases.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+from typing import Any
+
+from pyhpo.storages.journal._base import BaseJournalBackend
+from pyhpo.storages.journal._redis import JournalRedisBackend
+
+if TYPE_CHECKING:
+    from pyhpo.storages.journal._file import JournalFileBackend
+    from pyhpo.storages.journal._locks import JournalFileOpenLock
+    from pyhpo.storages.journal._locks import JournalFileSymlinkLock
+
+__all__ = [
+    "BaseJournalBackend",
+    "JournalFileBackend",
+    "JournalFileOpenLock",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
+    "JournalRedisBackend",
+    "JournalRedisStorage",
+]
+
+# The file backend loads the compiled C engine; import it on first use so that Redis users and
+# ``import pyhpo`` do not pay for (or depend on) the extension module.
+_LAZY = {
+    "JournalFileBackend": ("pyhpo.storages.journal._file", "JournalFileBackend"),
+    "JournalFileStorage": ("pyhpo.storages.journal._file", "JournalFileBackend"),
+    "JournalFileOpenLock": ("pyhpo.storages.journal._locks", "JournalFileOpenLock"),
+    "JournalFileSymlinkLock": ("pyhpo.storages.journal._locks", "JournalFileSymlinkLock"),
+}
+
+JournalRedisStorage = JournalRedisBackend
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'pyhpo.storages.journal' has no attribute {name!r}")
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,372 @@
+"""Replay of journal records into in-memory state.
+
+The state is a pure function of the records in log order: study IDs count CREATE_STUDY records that took
+effect, trial IDs count CREATE_TRIAL records that took effect, trial numbers count a study's trials. Every
+process replaying the same log derives the same IDs, whoever wrote what.
+
+A record can lose a race (a second worker finishing an already finished trial, two workers popping the same
+WAITING trial, a study name taken in between). Replay skips such a record; when the record was written by
+the worker doing the replay, the conflict is remembered in :attr:`JournalReplay.error` and the storage raises
+it to that worker only, as Optuna does.
+
+Per-trial state is kept in plain slotted objects holding what the records hold (internal parameter values,
+distribution JSON strings, timestamp strings); a :class:`~pyhpo.trial.FrozenTrial` is built only when asked
+for and cached until the trial changes, so finished trials are built once.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from pyhpo.distributions import BaseDistribution
+from pyhpo.distributions import check_distribution_compatibility
+from pyhpo.distributions import json_to_distribution
+from pyhpo.exceptions import DuplicatedStudyError
+from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.storages.journal._format import HEARTBEAT_KEY
+from pyhpo.storages.journal._format import parse_datetime
+from pyhpo.study._frozen import FrozenStudy
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial
+from pyhpo.trial import TrialState
+
+__all__ = ["JournalReplay"]
+
+NOT_FOUND_MSG = "Record does not exist."
+UNUPDATABLE_MSG = "Trial#{trial_number} has already finished and can not be updated."
+
+_STATES = {int(s): s for s in TrialState}
+_RUNNING = int(TrialState.RUNNING)
+_FINISHED = frozenset(int(s) for s in TrialState if s.is_finished())
+# Attribute values of these types need no copy when a trial is handed out "deep-copied".
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+class _Study:
+    __slots__ = ("study_id", "name", "directions", "user_attrs", "system_attrs", "trial_ids", "param_refs")
+
+    def __init__(self, study_id: int, name: str, directions: list[StudyDirection]) -> None:
+        self.study_id = study_id
+        self.name = name
+        self.directions = directions
+        self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
+        self.trial_ids: list[int] = []
+        # Parameter name -> (lowest trial number holding it, its distribution JSON): the distribution a
+        # new value of that parameter must be compatible with (Optuna checks against the first trial).
+        self.param_refs: dict[str, tuple[int, str]] = {}
+
+
+class _Trial:
+    __slots__ = (
+        "trial_id", "study_id", "number", "state", "values", "start", "complete",
+        "params", "dists", "user_attrs", "system_attrs", "inter", "frozen",
+    )  # fmt: skip
+
+    def __init__(self, trial_id: int, study_id: int, number: int) -> None:
+        self.trial_id = trial_id
+        self.study_id = study_id
+        self.number = number
+        self.state = _RUNNING
+        self.values: list[float] | None = None
+        self.start: str | None = None
+        self.complete: str | None = None
+        self.params: dict[str, Any] = {}
+        self.dists: dict[str, str] = {}
+        self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
+        self.inter: dict[int, float] = {}
+        self.frozen: FrozenTrial | None = None
+
+
+class JournalReplay:
+    """Everything the records say so far, plus the outcome of this worker's own records."""
+
+    def __init__(self) -> None:
+        self.studies: dict[int, _Study] = {}
+        self.study_names: dict[str, int] = {}
+        self.next_study_id = 0
+        self.trials: list[_Trial] = []
+        # Latest heartbeat (POSIX time) of trials that are RUNNING and have one.
+        self.heartbeats: dict[int, float] = {}
+        self._dist_cache: dict[str, BaseDistribution] = {}
+        # Outcome of the replaying worker's own records, reset by the storage before each call.
+        self.worker_id = ""
+        self.error: Exception | None = None
+        self.created_trial_id = -1
+        self.created_study_id = -1
+        self.popped_trial_id = -1
+        self._handlers = (
+            self._create_study,
+            self._delete_study,
+            self._set_study_user_attr,
+            self._set_study_system_attr,
+            self._create_trial,
+            self._set_trial_param,
+            self._set_trial_state_values,
+            self._set_trial_intermediate_value,
+            self._set_trial_user_attr,
+            self._set_trial_system_attr,
+            self._discard_trials,
+        )
+
+    # ----------------------------------------------------------------------------------------- replay
+    def apply(self, records: list[dict[str, Any]]) -> int:
+        """Apply records in order.
+
+        Returns:
+            ``len(records)`` when all were applied, otherwise the index of the first record that is not a
+            valid journal record (the records before it are applied; the caller reports the corruption).
+        """
+        handlers = self._handlers
+        for index, record in enumerate(records):
+            try:
+                handlers[record["op_code"]](record)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                return index
+        return len(records)
+
+    def _own(self, record: dict[str, Any]) -> bool:
+        return record["worker_id"] == self.worker_id
+
+    def _fail(self, record: dict[str, Any], error: Exception) -> None:
+        if self.error is None and record["worker_id"] == self.worker_id:
+            self.error = error
+
+    def distribution(self, text: str) -> BaseDistribution:
+        dist = self._dist_cache.get(text)
+        if dist is None:
+            dist = self._dist_cache[text] = json_to_distribution(text)
+        return dist
+
+    def _create_study(self, record: dict[str, Any]) -> None:
+        name = record["study_name"]
+        directions = [StudyDirection(d) for d in record["directions"]]
+        if not isinstance(name, str):
+            raise TypeError(name)
+        if name in self.study_names:
+            self._fail(record, DuplicatedStudyError(f"Another study with name '{name}' already exists."))
+            return
+        study_id = self.next_study_id
+        self.next_study_id += 1
+        self.studies[study_id] = _Study(study_id, name, directions)
+        self.study_names[name] = study_id
+        if self._own(record):
+            self.created_study_id = study_id
+
+    def _live_study(self, record: dict[str, Any]) -> _Study | None:
+        study = self.studies.get(record["study_id"])
+        if study is None:
+            self._fail(record, KeyError(NOT_FOUND_MSG))
+        return study
+
+    def _delete_study(self, record: dict[str, Any]) -> None:
+        study = self._live_study(record)
+        if study is not None:
+            del self.studies[study.study_id]
+            del self.study_names[study.name]
+
+    def _set_study_user_attr(self, record: dict[str, Any]) -> None:
+        study = self._live_study(record)
+        if study is not None:
+            study.user_attrs.update(record["user_attr"])
+
+    def _set_study_system_attr(self, record: dict[str, Any]) -> None:
+        study = self._live_study(record)
+        if study is not None:
+            study.system_attrs.update(record["system_attr"])
+
+    def _create_trial(self, record: dict[str, Any]) -> None:
+        study = self._live_study(record)
+        if study is None:
+            return
+        trial_id = len(self.trials)
+        trial = _Trial(trial_id, study.study_id, len(study.trial_ids))
+        trial.start = record["datetime_start"]
+        if "state" in record:
+            trial.state = _STATES[record["state"]].value
+            values = record.get("values")
+            if values is None and record.get("value") is not None:
+                values = [record["value"]]
+            trial.values = None if values is None else list(values)
+            trial.complete = record.get("datetime_complete")
+            dists = record.get("distributions") or {}
+            params = record.get("params") or {}
+            for name in params:
+                self.distribution(dists[name])  # validate; the cache makes later reads free
+            trial.dists = dict(dists)
+            trial.params = dict(params)
+            trial.user_attrs = dict(record.get("user_attrs") or {})
+            system_attrs = dict(record.get("system_attrs") or {})
+            system_attrs.pop(HEARTBEAT_KEY, None)
+            trial.system_attrs = system_attrs
+            trial.inter = {int(step): value for step, value in (record.get("intermediate_values") or {}).items()}
+            refs = study.param_refs
+            for name in params:
+                if name not in refs:
+                    refs[name] = (trial.number, dists[name])
+        self.trials.append(trial)
+        study.trial_ids.append(trial_id)
+        if self._own(record):
+            self.created_trial_id = trial_id
+
+    def _updatable(self, record: dict[str, Any]) -> _Trial | None:
+        trial_id = record["trial_id"]
+        if type(trial_id) is not int or not 0 <= trial_id < len(self.trials):
+            self._fail(record, KeyError(NOT_FOUND_MSG))
+            return None
+        trial = self.trials[trial_id]
+        if trial.state in _FINISHED:
+            self._fail(record, UpdateFinishedTrialError(UNUPDATABLE_MSG.format(trial_number=trial.number)))
+            return None
+        return trial
+
+    def _set_trial_param(self, record: dict[str, Any]) -> None:
+        trial = self._updatable(record)
+        if trial is None:
+            return
+        name = record["param_name"]
+        text = record["distribution"]
+        value = record["param_value_internal"]
+        dist = self.distribution(text)
+        study = self.studies.get(trial.study_id)
+        refs = study.param_refs if study is not None else {}
+        ref = refs.get(name)
+        if ref is not None and ref[1] != text:
+            try:
+                check_distribution_compatibility(self.distribution(ref[1]), dist)
+            except ValueError as err:
+                self._fail(record, err)
+                return
+        if ref is None or ref[0] >= trial.number:
+            refs[name] = (trial.number, text)
+        trial.params[name] = value
+        trial.dists[name] = text
+        trial.frozen = None
+
+    def _set_trial_state_values(self, record: dict[str, Any]) -> None:
+        trial = self._updatable(record)
+        if trial is None:
+            return
+        state = _STATES[record["state"]].value
+        values = record["values"]
+        if state == _RUNNING:
+            if trial.state == _RUNNING:
+                return  # Another worker popped this WAITING trial first.
+            trial.start = record["datetime_start"]
+            if self._own(record):
+                self.popped_trial_id = trial.trial_id
+        elif state in _FINISHED:
+            trial.complete = record["datetime_complete"]
+            self.heartbeats.pop(trial.trial_id, None)
+        trial.state = state
+        if values is not None:
+            trial.values = list(values)
+        trial.frozen = None
+
+    def _set_trial_intermediate_value(self, record: dict[str, Any]) -> None:
+        trial = self._updatable(record)
+        if trial is not None:
+            trial.inter[record["step"]] = record["intermediate_value"]
+            trial.frozen = None
+
+    def _set_trial_user_attr(self, record: dict[str, Any]) -> None:
+        trial = self._updatable(record)
+        if trial is not None:
+            trial.user_attrs.update(record["user_attr"])
+            trial.frozen = None
+
+    def _set_trial_system_attr(self, record: dict[str, Any]) -> None:
+        attr = record["system_attr"]
+        if HEARTBEAT_KEY in attr:
+            # Heartbeats never conflict: a late one for a finished trial is simply moot.
+            trial_id = record["trial_id"]
+            if type(trial_id) is int and 0 <= trial_id < len(self.trials):
+                if self.trials[trial_id].state == _RUNNING:
+                    self.heartbeats[trial_id] = datetime.fromisoformat(attr[HEARTBEAT_KEY]).timestamp()
+            return
+        trial = self._updatable(record)
+        if trial is not None:
+            trial.system_attrs.update(attr)
+            trial.frozen = None
+
+    def _discard_trials(self, record: dict[str, Any]) -> None:
+        """Op 10 belongs to another implementation; Optuna skips it and so do we."""
+
+    # ---------------------------------------------------------------------------------------- queries
+    def study(self, study_id: int) -> _Study:
+        study = self.studies.get(study_id)
+        if study is None:
+            raise KeyError(NOT_FOUND_MSG)
+        return study
+
+    def trial(self, trial_id: int) -> _Trial:
+        if type(trial_id) is not int or not 0 <= trial_id < len(self.trials):
+            raise KeyError(NOT_FOUND_MSG)
+        return self.trials[trial_id]
+
+    def frozen_study(self, study: _Study) -> FrozenStudy:
+        return FrozenStudy(
+            study_name=study.name,
+            direction=None,
+            user_attrs=copy.deepcopy(study.user_attrs),
+            system_attrs=copy.deepcopy(study.system_attrs),
+            study_id=study.study_id,
+            directions=list(study.directions),
+        )
+
+    def frozen_trial(self, trial: _Trial) -> FrozenTrial:
+        """The cached FrozenTrial of a trial (shared: callers must not mutate it)."""
+        frozen = trial.frozen
+        if frozen is None:
+            distribution = self.distribution
+            dists = {name: distribution(text) for name, text in trial.dists.items()}
+            frozen = FrozenTrial(
+                number=trial.number,
+                state=_STATES[trial.state],
+                value=None,
+                datetime_start=None if trial.start is None else parse_datetime(trial.start),
+                datetime_complete=None if trial.complete is None else parse_datetime(trial.complete),
+                params={name: dists[name].to_external_repr(value) for name, value in trial.params.items()},
+                distributions=dists,
+                user_attrs=dict(trial.user_attrs),
+                system_attrs=dict(trial.system_attrs),
+                intermediate_values=dict(trial.inter),
+                trial_id=trial.trial_id,
+                values=trial.values,
+            )
+            trial.frozen = frozen
+        return frozen
+
+
+def copy_frozen_trial(frozen: FrozenTrial) -> FrozenTrial:
+    """An independent copy of a FrozenTrial, much cheaper than ``copy.deepcopy``.
+
+    Containers are copied; their items are shared only when immutable (numbers, strings, distributions,
+    which pyhpo never mutates), otherwise deep-copied.
+    """
+    user_attrs = frozen.user_attrs
+    system_attrs = frozen.system_attrs
+    return FrozenTrial(
+        number=frozen.number,
+        state=frozen.state,
+        value=None,
+        datetime_start=frozen.datetime_start,
+        datetime_complete=frozen.datetime_complete,
+        params=_copy_dict(frozen.params),
+        distributions=dict(frozen.distributions),
+        user_attrs=_copy_dict(user_attrs),
+        system_attrs=_copy_dict(system_attrs),
+        intermediate_values=dict(frozen.intermediate_values),
+        trial_id=frozen._trial_id,
+        values=frozen.values,
+    )
+
+
+def _copy_dict(source: dict[str, Any]) -> dict[str, Any]:
+    for value in source.values():
+        if not isinstance(value, _IMMUTABLE):
+            return copy.deepcopy(source)
+    return dict(source)

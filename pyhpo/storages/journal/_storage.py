@@ -1,0 +1,464 @@
+"""JournalStorage: a BaseStorage kept as an in-memory replay of an append-only journal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Container
+from collections.abc import Sequence
+import os
+import threading
+import time
+from typing import Any
+from typing import TYPE_CHECKING
+import uuid
+
+from pyhpo import logging
+from pyhpo.exceptions import JournalCorruptionError
+from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.storages._base import BaseStorage
+from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX
+from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages.journal._base import BaseJournalBackend
+from pyhpo.storages.journal._format import encode_records
+from pyhpo.storages.journal._format import decode_chunk
+from pyhpo.storages.journal._format import format_datetime
+from pyhpo.storages.journal._format import HEARTBEAT_KEY
+from pyhpo.storages.journal._format import JournalOperation as Op
+from pyhpo.storages.journal._format import now_string
+from pyhpo.storages.journal._replay import copy_frozen_trial
+from pyhpo.storages.journal._replay import JournalReplay
+from pyhpo.study._frozen import FrozenStudy
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial
+from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+
+__all__ = ["JournalStorage"]
+
+_logger = logging.get_logger(__name__)
+
+_RUNNING = TrialState.RUNNING
+# Plain ints (not enum members) keep record encoding on json's fast path.
+_CREATE_STUDY = int(Op.CREATE_STUDY)
+_DELETE_STUDY = int(Op.DELETE_STUDY)
+_SET_STUDY_USER_ATTR = int(Op.SET_STUDY_USER_ATTR)
+_SET_STUDY_SYSTEM_ATTR = int(Op.SET_STUDY_SYSTEM_ATTR)
+_CREATE_TRIAL = int(Op.CREATE_TRIAL)
+_SET_TRIAL_PARAM = int(Op.SET_TRIAL_PARAM)
+_SET_TRIAL_STATE_VALUES = int(Op.SET_TRIAL_STATE_VALUES)
+_SET_TRIAL_INTERMEDIATE_VALUE = int(Op.SET_TRIAL_INTERMEDIATE_VALUE)
+_SET_TRIAL_USER_ATTR = int(Op.SET_TRIAL_USER_ATTR)
+_SET_TRIAL_SYSTEM_ATTR = int(Op.SET_TRIAL_SYSTEM_ATTR)
+
+
+class JournalStorage(BaseStorage, BaseHeartbeat):
+    """Storage that writes every operation as a record to a journal and keeps the replayed state in memory.
+
+    Any number of threads and processes may share one journal: each storage call appends its records as one
+    atomic batch, then reads only what is new since its last read (its own records included) and replays it.
+    State is a pure function of the log, so every process derives the same study IDs, trial IDs and trial
+    numbers (dense ``0..N-1`` per study); a record that loses a race (finishing an already finished trial,
+    popping a WAITING trial another worker took) is skipped at replay and the conflict is raised only to the
+    worker that wrote it. The journal format is Optuna's, so the same file opens in Optuna and back.
+
+    Args:
+        backend:
+            Where the records live: :class:`~pyhpo.storages.journal.JournalFileBackend`,
+            :class:`~pyhpo.storages.journal.JournalRedisBackend`, or any
+            :class:`~pyhpo.storages.journal.BaseJournalBackend`.
+        heartbeat_interval:
+            Seconds between heartbeats of a running trial. ``None`` (default) disables heartbeats. A trial
+            whose heartbeat is older than ``grace_period`` is failed by any worker (see
+            :func:`~pyhpo.storages.fail_stale_trials`). Heartbeats compare wall clocks of different hosts,
+            so keep them in sync (NTP) when workers run on several machines.
+        grace_period:
+            Seconds without a heartbeat after which a running trial counts as stale. Defaults to twice
+            ``heartbeat_interval``.
+        failed_trial_callback:
+            Called as ``callback(study, frozen_trial)`` for each trial this process failed as stale.
+        snapshot_interval:
+            Write a snapshot (see :meth:`write_snapshot`) after every this many records replayed, so a new
+            process loads it and replays only the tail. ``None`` (default) writes snapshots only on request.
+            Needs a file backend.
+    """
+
+    def __init__(
+        self,
+        backend: BaseJournalBackend,
+        *,
+        heartbeat_interval: int | None = None,
+        grace_period: int | None = None,
+        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+        snapshot_interval: int | None = None,
+    ) -> None:
+        if not isinstance(backend, BaseJournalBackend):
+            raise TypeError(f"backend must be a BaseJournalBackend, got {type(backend).__name__}.")
+        for name, value in (
+            ("heartbeat_interval", heartbeat_interval),
+            ("grace_period", grace_period),
+            ("snapshot_interval", snapshot_interval),
+        ):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+                raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
+        if grace_period is not None and heartbeat_interval is None:
+            raise ValueError("grace_period needs heartbeat_interval to be set.")
+        self._backend = backend
+        self._heartbeat_interval = heartbeat_interval
+        self._grace_period = grace_period if grace_period is not None else (
+            None if heartbeat_interval is None else 2 * heartbeat_interval
+        )
+        self._failed_trial_callback = failed_trial_callback
+        self._snapshot_interval = snapshot_interval
+        self._init_runtime()
+        with self._lock:
+            self._load_snapshot()
+            self._sync()
+
+    def _init_runtime(self) -> None:
+        self._lock = threading.RLock()
+        self._pid = os.getpid()
+        self._worker_prefix = f"{uuid.uuid4()}-"
+        self._replay = JournalReplay()
+        self._cursor = 0  # Backend cursor just past the last replayed line.
+        self._lines = 0  # Lines replayed so far (for line numbers in error messages).
+        self._last_line = b""  # The last replayed line and its cursor, for snapshot content checks.
+        self._last_line_cursor = 0
+        self._records_since_snapshot = 0
+        self._broken: JournalCorruptionError | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        keep = ("_backend", "_heartbeat_interval", "_grace_period", "_failed_trial_callback", "_snapshot_interval")
+        return {key: self.__dict__[key] for key in keep}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_runtime()
+
+    # ------------------------------------------------------------------------------------ machinery
+    def _worker_id(self) -> str:
+        if self._pid != os.getpid():
+            # A forked child must not pass for its parent: its records would be taken as the parent's own.
+            self._pid = os.getpid()
+            self._worker_prefix = f"{uuid.uuid4()}-"
+        return self._worker_prefix + str(threading.get_ident())
+
+    def _sync(self) -> None:
+        """Read and replay everything appended since the last read. Caller holds the lock."""
+        if self._broken is not None:
+            raise self._broken
+        backend = self._backend
+        replay = self._replay
+        while True:
+            data, next_cursor = backend.read_chunk(self._cursor)
+            if not data:
+                break
+            records = decode_chunk(data, self._locator(data), backend._journal_location())
+            applied = replay.apply(records)
+            if applied < len(records):
+                self._report_bad_record(data, applied)
+            last_start = data.rfind(b"\n", 0, len(data) - 1) + 1
+            self._last_line = data[last_start:]
+            self._last_line_cursor = backend._line_offset(self._cursor, last_start, len(records) - 1)
+            self._cursor = next_cursor
+            self._lines += len(records)
+            self._records_since_snapshot += len(records)
+        if self._snapshot_interval is not None and self._records_since_snapshot >= self._snapshot_interval:
+            self._records_since_snapshot = 0
+            self.write_snapshot()
+
+    def _locator(self, data: bytes) -> Callable[[int, int], tuple[int, int]]:
+        cursor, lines = self._cursor, self._lines
+
+        def locate(byte_in_chunk: int, line_in_chunk: int) -> tuple[int, int]:
+            offset = self._backend._line_offset(cursor, byte_in_chunk, line_in_chunk)
+            return offset, lines + line_in_chunk + 1
+
+        return locate
+
+    def _report_bad_record(self, data: bytes, index: int) -> None:
+        start = 0
+        for _ in range(index):
+            start = data.index(b"\n", start) + 1
+        offset, line_number = self._locator(data)(start, index)
+        line = data[start : data.index(b"\n", start)]
+        error = JournalCorruptionError(
+            self._backend._journal_location(), offset, line_number, f"not a valid journal record: {line[:200]!r}"
+        )
+        # The records before the bad one are applied; nothing after it can be trusted.
+        self._broken = error
+        raise error
+
+    def _call(self, records: list[dict[str, Any]], *, durable: bool = False) -> None:
+        """Append this call's records as one batch, replay up to and past them, raise their conflicts."""
+        replay = self._replay
+        replay.worker_id = worker_id = self._worker_id()
+        replay.error = None
+        replay.created_trial_id = replay.created_study_id = replay.popped_trial_id = -1
+        for record in records:
+            record["worker_id"] = worker_id
+        if self._broken is not None:
+            raise self._broken
+        self._backend.append_chunk(encode_records(records), durable=durable)
+        self._sync()
+        error, replay.error = replay.error, None
+        if error is not None:
+            raise error
+
+    def _read(self) -> JournalReplay:
+        self._sync()
+        return self._replay
+
+    # ----------------------------------------------------------------------------------------- studies
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        if study_name is None:
+            study_name = DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+        directions = [StudyDirection(d) for d in directions]
+        with self._lock:
+            self._call(
+                [{"op_code": _CREATE_STUDY, "worker_id": "", "study_name": study_name, "directions": [int(d) for d in directions]}],
+                durable=True,
+            )
+            study_id = self._replay.created_study_id
+        _logger.info(f"A new study created in Journal with name: {study_name}")
+        return study_id
+
+    def delete_study(self, study_id: int) -> None:
+        with self._lock:
+            self._call([{"op_code": _DELETE_STUDY, "worker_id": "", "study_id": study_id}], durable=True)
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._call([{"op_code": _SET_STUDY_USER_ATTR, "worker_id": "", "study_id": study_id, "user_attr": {key: value}}])
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._call([{"op_code": _SET_STUDY_SYSTEM_ATTR, "worker_id": "", "study_id": study_id, "system_attr": {key: value}}])
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        with self._lock:
+            study_id = self._read().study_names.get(study_name)
+        if study_id is None:
+            raise KeyError(f"No such study {study_name!r}.")
+        return study_id
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        with self._lock:
+            return self._read().study(study_id).name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        with self._lock:
+            return list(self._read().study(study_id).directions)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._read().study(study_id).user_attrs)
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._read().study(study_id).system_attrs)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        with self._lock:
+            replay = self._read()
+            return [replay.frozen_study(study) for study in replay.studies.values()]
+
+    # ------------------------------------------------------------------------------------------ trials
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        record: dict[str, Any] = {"op_code": _CREATE_TRIAL, "worker_id": "", "study_id": study_id, "datetime_start": now_string()}
+        durable = False
+        if template_trial is not None:
+            record.update(_template_fields(template_trial))
+            durable = template_trial.state.is_finished()
+        with self._lock:
+            self._call([record], durable=durable)
+            return self._replay.created_trial_id
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: Any
+    ) -> None:
+        from pyhpo.distributions import distribution_to_json
+
+        record = {
+            "op_code": _SET_TRIAL_PARAM,
+            "worker_id": "",
+            "trial_id": trial_id,
+            "param_name": param_name,
+            "param_value_internal": param_value_internal,
+            "distribution": distribution_to_json(distribution),
+        }
+        with self._lock:
+            self._call([record])
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        with self._lock:
+            trial_ids = self._read().study(study_id).trial_ids
+            if not 0 <= trial_number < len(trial_ids):
+                raise KeyError(f"No trial with trial_number={trial_number} exists in study with study_id={study_id}.")
+            return trial_ids[trial_number]
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        state = TrialState(state)
+        record: dict[str, Any] = {
+            "op_code": _SET_TRIAL_STATE_VALUES,
+            "worker_id": "",
+            "trial_id": trial_id,
+            "state": int(state),
+            "values": None if values is None else [float(v) for v in values],
+        }
+        if state == _RUNNING:
+            record["datetime_start"] = now_string()
+        elif state.is_finished():
+            record["datetime_complete"] = now_string()
+        with self._lock:
+            if state == _RUNNING:
+                # Popping a WAITING trial: give up early when someone else has it already.
+                trial = self._read().trial(trial_id)
+                if trial.state in (1, 2, 3):
+                    raise UpdateFinishedTrialError(
+                        f"Trial#{trial.number} has already finished and can not be updated."
+                    )
+                if trial.state != TrialState.WAITING:
+                    return False
+            self._call([record], durable=state.is_finished())
+            return state != _RUNNING or self._replay.popped_trial_id == trial_id
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        record = {
+            "op_code": _SET_TRIAL_INTERMEDIATE_VALUE,
+            "worker_id": "",
+            "trial_id": trial_id,
+            "step": int(step),
+            "intermediate_value": float(intermediate_value),
+        }
+        with self._lock:
+            self._call([record])
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._call([{"op_code": _SET_TRIAL_USER_ATTR, "worker_id": "", "trial_id": trial_id, "user_attr": {key: value}}])
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        if key == HEARTBEAT_KEY:
+            raise ValueError(f"The system attribute key {HEARTBEAT_KEY!r} is reserved for heartbeats.")
+        with self._lock:
+            self._call([{"op_code": _SET_TRIAL_SYSTEM_ATTR, "worker_id": "", "trial_id": trial_id, "system_attr": {key: value}}])
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            replay = self._read()
+            return copy_frozen_trial(replay.frozen_trial(replay.trial(trial_id)))
+
+    def get_all_trials(
+        self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        with self._lock:
+            replay = self._read()
+            trials = replay.trials
+            frozen_trial = replay.frozen_trial
+            frozen = [frozen_trial(trials[trial_id]) for trial_id in replay.study(study_id).trial_ids]
+        if states is not None:
+            frozen = [trial for trial in frozen if trial.state in states]
+        if deepcopy:
+            return [copy_frozen_trial(trial) for trial in frozen]
+        return frozen
+
+    # -------------------------------------------------------------------------------------- heartbeats
+    def record_heartbeat(self, trial_id: int) -> None:
+        with self._lock:
+            if self._read().trial(trial_id).state != _RUNNING:
+                return
+            self._call(
+                [{"op_code": _SET_TRIAL_SYSTEM_ATTR, "worker_id": "", "trial_id": trial_id, "system_attr": {HEARTBEAT_KEY: now_string()}}]
+            )
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        if self._grace_period is None:
+            return []
+        with self._lock:
+            replay = self._read()
+            deadline = time.time() - self._grace_period
+            trials = replay.trials
+            return [
+                trial_id
+                for trial_id, beat in replay.heartbeats.items()
+                if beat < deadline and trials[trial_id].study_id == study_id
+            ]
+
+    def get_heartbeat_interval(self) -> int | None:
+        return self._heartbeat_interval  # type: ignore[return-value]
+
+    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        return self._failed_trial_callback
+
+    def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        return self._failed_trial_callback
+
+    # --------------------------------------------------------------------------------------- snapshots
+    def write_snapshot(self, path: str | None = None) -> str:
+        """Write the replayed state to a snapshot file beside the journal and return its path.
+
+        A new process opening the same journal loads the snapshot and replays only the records after it.
+        The journal itself is not touched. See ``docs/journal-format.md`` for the file format.
+        """
+        from pyhpo.storages.journal._snapshot import write_snapshot
+
+        with self._lock:
+            self._sync_without_auto_snapshot()
+            target = path if path is not None else self._default_snapshot_path()
+            write_snapshot(target, self._replay, self._cursor, self._lines, self._last_line_cursor, self._last_line)
+            return target
+
+    def _sync_without_auto_snapshot(self) -> None:
+        interval, self._snapshot_interval = self._snapshot_interval, None
+        try:
+            self._sync()
+        finally:
+            self._snapshot_interval = interval
+
+    def _default_snapshot_path(self) -> str:
+        file_path = getattr(self._backend, "_file_path", None) or getattr(self._backend, "file_path", None)
+        if not isinstance(file_path, str):
+            raise ValueError(
+                f"Snapshots need a file backend or an explicit path; {type(self._backend).__name__} has no file path."
+            )
+        return file_path + ".snapshot"
+
+    def _load_snapshot(self) -> None:
+        from pyhpo.storages.journal._snapshot import load_snapshot
+
+        try:
+            path = self._default_snapshot_path()
+        except ValueError:
+            return
+        loaded = load_snapshot(path, self._backend)
+        if loaded is not None:
+            self._replay, self._cursor, self._lines, self._last_line_cursor, self._last_line = loaded
+
+
+def _template_fields(template: FrozenTrial) -> dict[str, Any]:
+    """The fields of a CREATE_TRIAL record that copies a whole trial (Optuna's layout)."""
+    fields: dict[str, Any] = {"state": int(template.state)}
+    values = template.values
+    if values is not None and len(values) > 1:
+        fields["value"] = None
+        fields["values"] = list(values)
+    else:
+        fields["value"] = template.value
+        fields["values"] = None
+    start = template.datetime_start
+    fields["datetime_start"] = None if start is None else format_datetime(start)
+    if template.datetime_complete is not None:
+        fields["datetime_complete"] = format_datetime(template.datetime_complete)
+    from pyhpo.distributions import distribution_to_json
+
+    dists = template.distributions
+    fields["distributions"] = {name: distribution_to_json(dist) for name, dist in dists.items()}
+    fields["params"] = {name: dists[name].to_internal_repr(value) for name, value in template.params.items()}
+    fields["user_attrs"] = template.user_attrs
+    fields["system_attrs"] = template.system_attrs
+    fields["intermediate_values"] = template.intermediate_values
+    return fields
