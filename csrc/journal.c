@@ -17,6 +17,9 @@
 struct pj_journal {
     int fd;         /* O_RDWR | O_APPEND | O_CLOEXEC, always >= 3 */
     int lock_mode;  /* PJ_LOCK_*: which kernel lock works here, found on the first locked append */
+    dev_t dev;      /* identity of the open file, to compare with what the path names now */
+    ino_t ino;
+    uint64_t clean_end; /* a size at which the file is known to end with '\n' (our last append's end) */
     char path[];    /* as given to pj_open; stat()ed to detect a replaced file */
 };
 
@@ -116,6 +119,9 @@ int pj_open(const char *path, int create, pj_journal **out) {
     }
     j->fd = fd;
     j->lock_mode = PJ_LOCK_NONE;
+    j->dev = st.st_dev;
+    j->ino = st.st_ino;
+    j->clean_end = UINT64_MAX;
     memcpy(j->path, path, n + 1);
     *out = j;
     return 0;
@@ -196,6 +202,9 @@ static int repair_tail(pj_journal *j, uint64_t size, uint64_t *cut) {
     uint64_t hi = size;
     uint64_t keep = 0;
     *cut = 0;
+    /* Sizes that end with a complete line only grow while writers hold the lock (a cut stops at a '\n'), so
+     * the file still being as long as our last append left it means that append's '\n' is still last. */
+    if (size == 0 || size == j->clean_end) return 0;
     while (hi > 0) {
         size_t n = hi < sizeof block ? (size_t)hi : sizeof block;
         uint64_t lo = hi - n;
@@ -247,22 +256,19 @@ int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, ui
         if (rc < 0) return rc; /* includes -EINTR: the caller decides whether to wait again */
     }
 
-    /* The path must still name the file we hold: otherwise we would append to an orphan nobody reads. */
-    struct stat held, named;
-    if (fstat(j->fd, &held) < 0) {
-        rc = -errno;
-        goto out;
-    }
+    /* The path must still name the file we hold: otherwise we would append to an orphan nobody reads.
+     * A dev/ino that matches also means named.st_size is our file's size: one stat() serves both. */
+    struct stat named;
     if (stat(j->path, &named) < 0) {
         rc = errno == ENOENT ? -ESTALE : -errno;
         goto out;
     }
-    if (held.st_dev != named.st_dev || held.st_ino != named.st_ino) {
+    if (named.st_dev != j->dev || named.st_ino != j->ino) {
         rc = -ESTALE;
         goto out;
     }
 
-    uint64_t size = (uint64_t)held.st_size;
+    uint64_t size = (uint64_t)named.st_size;
     rc = repair_tail(j, size, cut);
     if (rc < 0) goto out;
     size -= *cut;
@@ -273,11 +279,12 @@ int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, ui
         /* Keep the complete lines that reached the file (a reader may already have them), drop the rest. */
         const char *nl = written > 0 ? memrchr(buf, '\n', written) : NULL;
         uint64_t keep = size + (nl != NULL ? (uint64_t)(nl - buf) + 1 : 0);
-        (void)truncate_to(j->fd, keep);
+        if (truncate_to(j->fd, keep) == 0) j->clean_end = keep;
         *end = keep;
         goto out;
     }
     *end = size + len;
+    j->clean_end = *end;
     if (sync) {
         while (fdatasync(j->fd) < 0) {
             if (errno == EINTR) continue;

@@ -1,0 +1,262 @@
+"""Python face of the C journal engine: the only importer of the compiled ``pyhpo._cjournal``.
+
+Everything that can go wrong in C comes back as a negative errno; :func:`_raise` is the one place that turns it
+into an exception (``OSError(err, os.strerror(err), path)``, so CPython picks ``FileNotFoundError``,
+``PermissionError``, ``IsADirectoryError``, ... by itself). Arguments are checked here, before C sees them.
+
+Build the extension in place for development with ``/work/venv/bin/python csrc/ffi_build.py``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from typing import Any, NoReturn, Protocol
+import weakref
+
+from pyhpo._cjournal import ffi, lib
+from pyhpo.exceptions import JournalCorruptionError
+from pyhpo.logging import get_logger
+
+__all__ = ["Engine", "LockLike"]
+
+_logger = get_logger(__name__)
+
+# Enough for thousands of records per call; grows (and stays grown) when a single line is longer.
+_INITIAL_READ_CAPACITY = 1 << 20
+_SCAN_BLOCK = 1 << 20
+
+_LOCK_REFUSED = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP})
+
+# Engines alive in this process, so a forked child can drop the handles it inherited.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+class LockLike(Protocol):
+    """What :meth:`Engine.append` needs from a lock object (``BaseJournalFileLock`` or Optuna's)."""
+
+    def acquire(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class Engine:
+    """One open journal file.
+
+    Safe to share between threads: appends are serialized by a ``threading.Lock`` (the kernel lock belongs to
+    the open file description, which all threads of the process share, so it cannot tell them apart), and reads
+    by another (they share a buffer). After ``fork()`` the child drops the inherited handle and opens its own on
+    first use: sharing one description with the parent would let both hold "the" lock at once.
+
+    Args:
+        path: The journal file. Made absolute, because every append checks that it still names the open file.
+        create: Create the file when it does not exist.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"The journal path must be a str or os.PathLike, got {type(path).__name__}: {path!r}.")
+        text = os.fspath(path)
+        if not isinstance(text, str):
+            raise TypeError(f"The journal path must be text, got {type(text).__name__}: {text!r}.")
+        if not text or "\0" in text:
+            raise ValueError(f"The journal path must be a non-empty string without NUL bytes, got {text!r}.")
+        self._path = os.path.abspath(text)
+        self._create = bool(create)
+        self._append_guard = threading.Lock()
+        self._read_guard = threading.Lock()
+        self._handle: Any = None
+        self._closed = False
+        self._end = ffi.new("uint64_t *")
+        self._cut = ffi.new("uint64_t *")
+        self._capacity = _INITIAL_READ_CAPACITY
+        self._buffer: Any = None
+        self._handle = self._open()
+        _engines.add(self)
+
+    @property
+    def path(self) -> str:
+        """Absolute path of the journal file."""
+        return self._path
+
+    @property
+    def lock_mode(self) -> str:
+        """The kernel lock appends use: ``"ofd"``, ``"flock"``, or ``"none"`` before the first locked append."""
+        mode = self._check(lib.pj_lock_mode(self._live_handle()))
+        return {lib.PJ_LOCK_OFD: "ofd", lib.PJ_LOCK_FLOCK: "flock"}.get(mode, "none")
+
+    def append(self, data: bytes, *, sync: bool, lock_obj: LockLike | None = None) -> int:
+        """Append ``data`` (complete lines) as one batch and return the file size after it.
+
+        Without ``lock_obj`` the C engine takes the kernel lock; with it, ``lock_obj`` is held instead. Either
+        way a dead writer's torn tail is cut first (and logged) and the batch goes down in one ``write()``.
+        """
+        if not isinstance(data, bytes):
+            raise TypeError(f"Journal data must be bytes, got {type(data).__name__}.")
+        if not data.endswith(b"\n"):
+            raise ValueError(f"Journal data must be complete lines ending with b'\\n', got {data[-40:]!r}.")
+        with self._append_guard:
+            handle = self._live_handle()
+            if lock_obj is None:
+                rc = lib.pj_append(handle, data, len(data), int(sync), 1, self._end, self._cut)
+                while rc == -errno.EINTR:
+                    # A signal interrupted the lock wait. Its Python handler runs at this loop's backward jump
+                    # (Ctrl-C raises KeyboardInterrupt there); if it returns, wait again (PEP 475).
+                    rc = lib.pj_append(handle, data, len(data), int(sync), 1, self._end, self._cut)
+            else:
+                lock_obj.acquire()
+                try:
+                    rc = lib.pj_append(handle, data, len(data), int(sync), 0, self._end, self._cut)
+                finally:
+                    lock_obj.release()
+            end, cut = int(self._end[0]), int(self._cut[0])
+        if rc == -errno.EBADMSG:
+            offset = self._tail_start()
+            raise JournalCorruptionError(
+                self._path,
+                offset,
+                self._line_number(offset),
+                "the last line is incomplete and does not start a record; refusing to cut it",
+            )
+        self._check(rc)
+        if cut:
+            _logger.warning(
+                f"Cut {cut} bytes of an incomplete last line at byte offset {end - len(data)} of journal "
+                f"{self._path} (a writer died mid-append)."
+            )
+        return end
+
+    def read(self, offset: int) -> bytes:
+        """Return the complete lines from byte ``offset`` on (``b""`` when there are none), without locking.
+
+        Raises:
+            JournalCorruptionError: ``offset`` is not at the start of a line (the file was truncated or
+                rewritten by something other than a journal writer).
+        """
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ValueError(f"A journal offset must be a non-negative int, got {offset!r}.")
+        with self._read_guard:
+            handle = self._live_handle()
+            while True:
+                if self._buffer is None:
+                    self._buffer = ffi.new("char[]", self._capacity)
+                n = lib.pj_read(handle, offset, self._buffer, self._capacity)
+                if n != -errno.ENOBUFS:
+                    break
+                # One line is longer than the buffer: double it and read again.
+                self._capacity *= 2
+                self._buffer = None
+            if n >= 0:
+                return ffi.unpack(self._buffer, n)  # type: ignore[no-any-return]
+        if n == -errno.EBADMSG:
+            size = self.size()
+            reason = (
+                f"the file is {size} bytes long, shorter than the reader's position"
+                if offset > size
+                else "the reader's position is not at the start of a line"
+            )
+            raise JournalCorruptionError(
+                self._path, offset, self._line_number(min(offset, size)), reason + " (truncated or rewritten?)"
+            )
+        _raise(-n, self._path)
+
+    def size(self) -> int:
+        """Size of the file in bytes, a torn tail included."""
+        return self._check(lib.pj_size(self._live_handle()))
+
+    def close(self) -> None:
+        """Close the file; later calls raise ``ValueError``. Closing twice is harmless."""
+        with self._append_guard, self._read_guard:
+            handle, self._handle, self._closed = self._handle, None, True
+            self._buffer = None
+        if handle is not None:
+            self._check(lib.pj_close(handle))
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle is not None:
+            lib.pj_close(handle)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._path!r})"
+
+    def _open(self) -> Any:
+        out = ffi.new("pj_journal **")
+        self._check(lib.pj_open(os.fsencode(self._path), int(self._create), out))
+        return out[0]
+
+    def _live_handle(self) -> Any:
+        if self._handle is None:
+            if self._closed:
+                raise ValueError(f"I/O operation on a closed journal: {self._path}")
+            # First use in a forked child: never create here, the parent's file is the one we want.
+            self._create = False
+            self._handle = self._open()
+        return self._handle
+
+    def _after_fork_in_child(self) -> None:
+        self._append_guard = threading.Lock()
+        self._read_guard = threading.Lock()
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            lib.pj_close(handle)  # closes only the child's descriptor: the parent's lock stays held
+
+    def _check(self, rc: int) -> int:
+        if rc < 0:
+            _raise(-rc, self._path)
+        return rc
+
+    def _tail_start(self) -> int:
+        """Offset just past the last b"\\n" (0 if none): where an incomplete last line starts."""
+        with open(self._path, "rb") as f:
+            end = f.seek(0, os.SEEK_END)
+            while end > 0:
+                start = max(0, end - _SCAN_BLOCK)
+                f.seek(start)
+                at = f.read(end - start).rfind(b"\n")
+                if at >= 0:
+                    return start + at + 1
+                end = start
+        return 0
+
+    def _line_number(self, offset: int) -> int:
+        """1-based number of the line that starts at ``offset`` (error messages only: reads up to it)."""
+        count = 0
+        with open(self._path, "rb") as f:
+            remaining = offset
+            while remaining > 0:
+                block = f.read(min(_SCAN_BLOCK, remaining))
+                if not block:
+                    break
+                count += block.count(b"\n")
+                remaining -= len(block)
+        return count + 1
+
+
+def _raise(err: int, path: str) -> NoReturn:
+    """The choke point: errno from C -> the exception users see."""
+    if err in _LOCK_REFUSED:
+        raise OSError(
+            err,
+            f"{os.strerror(err)}: the file system refuses the kernel lock the journal needs (NFS?). "
+            "Pass lock_obj=JournalFileOpenLock(path) or JournalFileSymlinkLock(path) to JournalFileBackend",
+            path,
+        )
+    if err == errno.ESTALE:
+        raise OSError(err, "The journal file was replaced or deleted after it was opened; open it again", path)
+    raise OSError(err, os.strerror(err), path)
+
+
+def _after_fork_in_child() -> None:
+    for engine in list(_engines):
+        engine._after_fork_in_child()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
