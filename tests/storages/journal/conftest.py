@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
 from pyhpo.storages.journal import BaseJournalBackend
+
+
+_REGISTRY: dict[int, "MemoryJournalBackend"] = {}
+
+
+def _lookup(key: int) -> "MemoryJournalBackend":
+    return _REGISTRY[key]
 
 
 class MemoryJournalBackend(BaseJournalBackend):
@@ -21,6 +29,11 @@ class MemoryJournalBackend(BaseJournalBackend):
         self.max_read = max_read
         self.appends: list[tuple[bytes, bool]] = []
         self._lock = threading.Lock()
+        _REGISTRY[id(self)] = self
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        # Unpickles to the same object (within this process), like a file backend naming the same file.
+        return (_lookup, (id(self),))
 
     def read_chunk(self, cursor: int) -> tuple[bytes, int]:
         with self._lock:
