@@ -36,13 +36,13 @@ _CONSTRAINTS_KEY = "constraints"
 
 def _is_maximize(direction: Any) -> bool:
     # Imported lazily: pyhpo.study imports this module, so a top-level import would be circular.
-    from pyhpo.study import StudyDirection
+    from pyhpo.study._study_direction import StudyDirection
 
     return direction == StudyDirection.MAXIMIZE
 
 
 def _is_complete(trial: FrozenTrial) -> bool:
-    from pyhpo.trial import TrialState
+    from pyhpo.trial._state import TrialState
 
     return trial.state == TrialState.COMPLETE
 

@@ -1,0 +1,49 @@
+"""Pruners: decide from intermediate values whether a trial should stop early (Optuna's API)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pyhpo.pruners._base import BasePruner
+from pyhpo.pruners._hyperband import _BracketStudy
+from pyhpo.pruners._hyperband import HyperbandPruner
+from pyhpo.pruners._median import MedianPruner
+from pyhpo.pruners._nop import NopPruner
+from pyhpo.pruners._patient import PatientPruner
+from pyhpo.pruners._percentile import PercentilePruner
+from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
+from pyhpo.pruners._threshold import ThresholdPruner
+
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+    from pyhpo.trial import FrozenTrial
+
+
+__all__ = [
+    "BasePruner",
+    "HyperbandPruner",
+    "MedianPruner",
+    "NopPruner",
+    "PatientPruner",
+    "PercentilePruner",
+    "SuccessiveHalvingPruner",
+    "ThresholdPruner",
+]
+
+
+def _filter_study(study: Study, trial: FrozenTrial) -> Study:
+    """The study as ``trial``'s pruner and sampler should see it.
+
+    With a :class:`HyperbandPruner`, that is only the trials of ``trial``'s bracket; otherwise
+    the study itself. ``Trial`` calls this before sampling and pruning, as in Optuna.
+    """
+    pruner = study.pruner
+    if isinstance(pruner, HyperbandPruner):
+        # Initialise the brackets if possible so the trial lands in its final bracket.
+        if not pruner._pruners:
+            pruner._try_initialization(study)
+        if pruner._pruners:
+            bracket = _BracketStudy(study, pruner, pruner._get_bracket_id(study, trial))
+            return bracket  # type: ignore[return-value]
+    return study

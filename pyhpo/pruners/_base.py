@@ -1,0 +1,32 @@
+"""The pruner interface."""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING
+
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+    from pyhpo.trial import FrozenTrial
+
+
+__all__ = ["BasePruner"]
+
+
+class BasePruner(abc.ABC):
+    """Decides, from the values a trial reported so far, whether to stop it early.
+
+    ``Trial.should_prune()`` calls :meth:`prune` with the study and a snapshot of the trial;
+    users implement the method but do not call it themselves.
+    """
+
+    @abc.abstractmethod
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        """Return ``True`` if ``trial`` should be pruned now.
+
+        Args:
+            study: The study the trial belongs to.
+            trial: A snapshot of the trial; copy it before modifying it.
+        """
+        raise NotImplementedError

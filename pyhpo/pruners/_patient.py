@@ -1,0 +1,72 @@
+"""Patience: only let a pruner act once a trial has stopped improving."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pyhpo.pruners._base import BasePruner
+from pyhpo.pruners._percentile import _check_int_at_least
+
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+    from pyhpo.trial import FrozenTrial
+
+
+__all__ = ["PatientPruner"]
+
+
+class PatientPruner(BasePruner):
+    """Wrap a pruner so that it may prune only after ``patience`` steps without improvement.
+
+    The trial's last ``patience + 1`` reported values are compared with the best value reported
+    before them. If they did not improve on it by more than ``min_delta``, the wrapped pruner
+    decides (or, with ``wrapped_pruner=None``, the trial is pruned: plain early stopping).
+    NaN values are ignored; if either window holds only NaNs the trial is not pruned.
+
+    Args:
+        wrapped_pruner: Pruner consulted once patience has run out, or ``None``.
+        patience: Number of non-improving steps tolerated. At least 0.
+        min_delta: Smallest change counted as an improvement. At least 0.
+    """
+
+    def __init__(
+        self, wrapped_pruner: BasePruner | None, patience: int, min_delta: float = 0.0
+    ) -> None:
+        if wrapped_pruner is not None and not isinstance(wrapped_pruner, BasePruner):
+            raise TypeError(
+                f"wrapped_pruner must be a BasePruner or None, got {type(wrapped_pruner).__name__}."
+            )
+        self._patience = _check_int_at_least("patience", patience, 0)
+        min_delta = float(min_delta)
+        if not min_delta >= 0.0:
+            raise ValueError(f"min_delta must be >= 0, got {min_delta}.")
+        self._wrapped_pruner = wrapped_pruner
+        self._min_delta = min_delta
+
+    def prune(self, study: Study, trial: FrozenTrial) -> bool:
+        from pyhpo.study._study_direction import StudyDirection
+
+        reported = trial.intermediate_values
+        if len(reported) <= self._patience + 1:
+            return False
+        steps = np.sort(np.fromiter(reported.keys(), dtype=np.int64))
+        values = np.array([reported[int(s)] for s in steps], dtype=float)
+        split = len(values) - self._patience - 1
+        before, after = values[:split], values[split:]
+        before = before[~np.isnan(before)]
+        after = after[~np.isnan(after)]
+        if before.size == 0 or after.size == 0:
+            return False
+
+        if study.direction == StudyDirection.MAXIMIZE:
+            stalled = before.max() - self._min_delta > after.max()
+        else:
+            stalled = before.min() + self._min_delta < after.min()
+        if not stalled:
+            return False
+        if self._wrapped_pruner is None:
+            return True
+        return self._wrapped_pruner.prune(study, trial)
