@@ -1,0 +1,138 @@
+"""Engine construction: URL checks, per-dialect defaults, and SQLite's transaction discipline.
+
+Kept apart from the storage so that the rules for *connecting* (which drivers, which pool, which
+pragmas, which errors the user sees for a bad URL) live on one page.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from typing import Any
+
+import sqlalchemy
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.pool import StaticPool
+
+
+__all__ = ["is_sqlite_memory", "make_engine", "mask_url"]
+
+_SUPPORTED = "sqlite, postgresql (+psycopg2, +psycopg), mysql (+pymysql)"
+# SQLite waits this long (seconds) for another connection's write lock before it reports "busy".
+# Writers hold the lock for one short transaction, so a long wait only ever happens under a
+# pile-up of many processes, where waiting is exactly what we want.
+SQLITE_BUSY_TIMEOUT = 120.0
+
+
+def mask_url(url: str | URL) -> str:
+    """Render ``url`` for messages and logs, with its password replaced by ``***``."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    try:
+        return sqlalchemy.make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        # Unparseable: still never echo what looks like a password (``scheme://user:pw@host``).
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def is_sqlite_memory(url: URL) -> bool:
+    """True for an in-memory SQLite database (one per connection unless pooled statically)."""
+    database = url.database or ""
+    return (
+        database in ("", ":memory:")
+        or url.query.get("mode") == "memory"
+        or database.startswith("file::memory:")
+    )
+
+
+def _parse(url: str) -> URL:
+    if not isinstance(url, str) or not url:
+        raise ValueError(f"storage URL must be a non-empty string, got {url!r}")
+    try:
+        return sqlalchemy.make_url(url)
+    except sa_exc.ArgumentError as e:
+        raise ValueError(
+            f"Invalid storage URL {mask_url(url)!r}: expected a SQLAlchemy database URL such as "
+            "'sqlite:///example.db' or 'postgresql+psycopg2://user@host/db'."
+        ) from e
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    """Make every SQLite connection use WAL, a busy timeout, and explicit BEGIN statements.
+
+    pysqlite's own transaction handling starts transactions lazily and *deferred*: two writers
+    can both hold a read lock and then deadlock on the upgrade, which SQLite reports at once as
+    "database is locked" without waiting. We switch the driver to autocommit and emit BEGIN
+    ourselves: ``BEGIN IMMEDIATE`` for transactions that will write (the write lock is taken up
+    front, so a writer waits in the busy handler instead of failing), plain ``BEGIN`` for reads
+    (a consistent snapshot; in WAL mode readers never block writers or each other).
+    """
+    memory = is_sqlite_memory(engine.url)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT * 1000)}")
+            if not memory:
+                # WAL: readers see a snapshot while one writer appends. synchronous=NORMAL syncs the
+                # WAL at checkpoints rather than at every commit: a power cut may lose the last
+                # commits, a crashed process loses nothing and the file is never corrupted.
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sqlalchemy.Connection) -> None:
+        write = connection.get_execution_options().get("pyhpo_write", True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
+    """Create the engine for ``url`` with pyhpo's defaults; ``engine_kwargs`` override them.
+
+    Raises:
+        ValueError: Malformed URL or a dialect/driver SQLAlchemy does not know.
+        ImportError: The driver named by the URL is not installed.
+    """
+    parsed = _parse(url)
+    kwargs = dict(engine_kwargs)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        connect_args = dict(kwargs.pop("connect_args", {}))
+        connect_args.setdefault("check_same_thread", False)
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
+        kwargs["connect_args"] = connect_args
+        if is_sqlite_memory(parsed):
+            # One shared connection, or every thread would see its own empty database.
+            kwargs.setdefault("poolclass", StaticPool)
+    else:
+        # A pooled connection may have been closed by the server meanwhile (restart, idle
+        # timeout); test it on checkout instead of failing the next statement.
+        kwargs.setdefault("pool_pre_ping", True)
+        if "poolclass" not in kwargs:
+            # Connections are held for one short transaction; this covers n_jobs threads plus a
+            # heartbeat thread each without waiting on the pool.
+            kwargs.setdefault("pool_size", 8)
+            kwargs.setdefault("max_overflow", 32)
+    try:
+        engine = sqlalchemy.create_engine(parsed, **kwargs)
+    except sa_exc.NoSuchModuleError as e:
+        raise ValueError(
+            f"Unknown database dialect or driver {parsed.drivername!r} in storage URL "
+            f"{mask_url(parsed)!r}; supported: {_SUPPORTED}."
+        ) from e
+    except ImportError as e:
+        raise ImportError(
+            f"The database driver for {parsed.drivername!r} (storage URL {mask_url(parsed)!r}) is not "
+            f"installed: {e}. Install it, e.g. `pip install pyhpo[postgres]` or `pip install pyhpo[mysql]`."
+        ) from e
+    except (TypeError, sa_exc.ArgumentError) as e:
+        raise ValueError(f"Invalid engine options for storage URL {mask_url(parsed)!r}: {e}") from e
+    if backend == "sqlite":
+        _setup_sqlite(engine)
+    return engine

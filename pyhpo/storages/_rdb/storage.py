@@ -1,0 +1,874 @@
+"""RDBStorage: studies in a relational database (SQLite, PostgreSQL, MySQL) through SQLAlchemy 2.
+
+The schema is Optuna's (see ``models``), so pyhpo and Optuna workers can share one database.
+
+How each concurrency guarantee is obtained:
+
+* Trial numbers are unique and dense per study. Optuna's schema has no unique constraint on
+  ``(study_id, number)`` and adding one would make Optuna refuse the database, so creation of the
+  trials of one study is serialized instead: ``SELECT ... FOR UPDATE`` on the study row
+  (PostgreSQL, MySQL), or the database-wide write lock that ``BEGIN IMMEDIATE`` takes (SQLite).
+  Under that lock the new number is the number of the study's newest trial plus one, read through
+  the ``study_id`` index, so the cost does not grow with the number of trials.
+* A WAITING trial is handed to exactly one worker: ``UPDATE trials SET state='RUNNING' WHERE
+  trial_id = ? AND state = 'WAITING'`` and the row count says who won. Finishing a trial is the
+  same conditional update on unfinished states, so a trial is finished once (a heartbeat sweep and
+  the worker itself cannot both win).
+* Transient errors (deadlocks, serialization failures, dropped connections, a restarting server)
+  roll the transaction back and run the whole operation again with jittered exponential backoff.
+
+Reads are incremental: finished trials never change, so each process keeps them once read and a
+poll of a study fetches only trials it has not seen finished (new trial ids and the ones that were
+still running), one query per table.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+import math
+import os
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import exc as sa_exc
+
+from pyhpo.distributions import (
+    BaseDistribution,
+    check_distribution_compatibility,
+    distribution_to_json,
+    json_to_distribution,
+)
+from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._rdb import models as m
+from pyhpo.storages._rdb._engine import is_sqlite_memory, make_engine, mask_url
+from pyhpo.storages._rdb._retry import Backoff, is_transient
+from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
+from pyhpo.study._frozen import FrozenStudy
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+
+__all__ = ["RDBStorage"]
+
+_T = TypeVar("_T")
+_UNFINISHED = ("RUNNING", "WAITING")
+# Above this many ids, "trial_id IN (...)" is replaced by a join on the study (bind-parameter limits).
+_MAX_IN_LIST = 500
+_live_storages: weakref.WeakSet[RDBStorage] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    # Pooled connections belong to the parent: drop them without closing (closing would send a
+    # terminate message on the parent's socket), and start with fresh locks.
+    for storage in list(_live_storages):
+        storage._reset_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _to_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
+    # Naive values are local time (datetime.now()); stored as naive UTC, as Optuna does.
+    if value is None:
+        return None
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _from_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=datetime.timezone.utc).astimezone().replace(tzinfo=None)
+
+
+def _value_to_db(value: float, allow_nan: bool) -> tuple[float | None, str]:
+    if math.isnan(value):
+        if not allow_nan:
+            raise ValueError(f"A trial value must not be NaN, got {value!r}")
+        return None, "NAN"
+    if value == math.inf:
+        return None, "INF_POS"
+    if value == -math.inf:
+        return None, "INF_NEG"
+    return float(value), "FINITE"
+
+
+def _value_from_db(value: float | None, kind: str) -> float:
+    if kind == "FINITE":
+        assert value is not None
+        return float(value)
+    return {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}[kind]
+
+
+class _StudyCache:
+    """What one process knows about the trials of one study.
+
+    ``trials`` is ordered by trial id (= by number: creation is serialized per study, so ids are
+    handed out in number order and committed in that order too). Finished trials in it are final;
+    unfinished ones are re-read on every poll.
+    """
+
+    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
+        self.name = name
+        self.directions = directions
+        self.trials: dict[int, FrozenTrial] = {}
+        self.unfinished: set[int] = set()
+        self.last_id = -1
+        self.id_by_number: dict[int, int] = {}
+        self.best: FrozenTrial | None = None
+
+    def absorb(self, trial: FrozenTrial) -> None:
+        old = self.trials.get(trial._trial_id)
+        if old is not None and old.state.is_finished():
+            return  # a concurrent poll with an older snapshot must not undo what we know
+        self.trials[trial._trial_id] = trial
+        self.id_by_number[trial.number] = trial._trial_id
+        self.last_id = max(self.last_id, trial._trial_id)
+        if trial.state.is_finished():
+            self.unfinished.discard(trial._trial_id)
+            if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
+                self._consider_best(trial)
+        else:
+            self.unfinished.add(trial._trial_id)
+
+    def _consider_best(self, trial: FrozenTrial) -> None:
+        if self.best is None:
+            self.best = trial
+            return
+        assert trial.value is not None and self.best.value is not None
+        better = (
+            trial.value > self.best.value
+            if self.directions[0] == StudyDirection.MAXIMIZE
+            else trial.value < self.best.value
+        )
+        # Ties go to the lower number, which is what a scan in number order would keep.
+        if better or (trial.value == self.best.value and trial.number < self.best.number):
+            self.best = trial
+
+
+class RDBStorage(BaseStorage, BaseHeartbeat):
+    """Storage in a relational database, shared by any number of worker processes and machines.
+
+    Args:
+        url: A SQLAlchemy database URL, e.g. ``sqlite:///example.db``,
+            ``postgresql+psycopg2://user:password@host/db``, ``mysql+pymysql://user@host/db``.
+        engine_kwargs: Extra keyword arguments for :func:`sqlalchemy.create_engine`; they override
+            pyhpo's defaults (``pool_pre_ping``, pool sizes, SQLite's ``connect_args``).
+        skip_table_creation: Do not create missing tables (for databases whose schema is managed
+            elsewhere).
+        skip_compatibility_check: Do not check the schema revision (used by ``upgrade``).
+        heartbeat_interval: Record a heartbeat of each running trial every this many seconds, so
+            that trials of workers that died can be failed by the others. None turns it off.
+        grace_period: A RUNNING trial is stale once its last heartbeat is older than this many
+            seconds; default ``2 * heartbeat_interval``.
+        failed_trial_callback: Called as ``callback(study, frozen_trial)`` for each trial failed
+            because its heartbeat went stale, e.g. :class:`~pyhpo.storages.RetryFailedTrialCallback`.
+        heartbeat_stale_trial_callback: Optuna 5's name for ``failed_trial_callback``.
+
+    Raises:
+        ValueError: Malformed URL, unknown driver or bad option values.
+        ImportError: The URL's database driver is not installed.
+        StorageInternalError: The database cannot be reached (wrong host, password or database
+            name); the message names the URL without its password.
+        RuntimeError: The database has a schema revision this version does not use; the message
+            says what to run.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        engine_kwargs: dict[str, Any] | None = None,
+        skip_table_creation: bool = False,
+        skip_compatibility_check: bool = False,
+        *,
+        heartbeat_interval: int | None = None,
+        grace_period: int | None = None,
+        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+        heartbeat_stale_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+    ) -> None:
+        for name, value in (("heartbeat_interval", heartbeat_interval), ("grace_period", grace_period)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+                raise ValueError(f"{name} must be None or a positive number of seconds, got {value!r}")
+        if failed_trial_callback is not None and heartbeat_stale_trial_callback is not None:
+            raise ValueError("Specify only one of failed_trial_callback and heartbeat_stale_trial_callback.")
+        self.url = url
+        self.engine_kwargs = dict(engine_kwargs or {})
+        self.skip_table_creation = skip_table_creation
+        self.skip_compatibility_check = skip_compatibility_check
+        self.heartbeat_interval = heartbeat_interval
+        self.grace_period = grace_period
+        self.failed_trial_callback = failed_trial_callback or heartbeat_stale_trial_callback
+        self._connect()
+
+    # -- set-up ---------------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self.engine = make_engine(self.url, self.engine_kwargs)
+        self._masked_url = mask_url(self.engine.url)
+        self._dialect = self.engine.dialect.name
+        self._sqlite = self._dialect == "sqlite"
+        self._memory = self._sqlite and is_sqlite_memory(self.engine.url)
+        self._init_process_state()
+        self._versions = VersionManager(self.engine, self._masked_url)
+        _live_storages.add(self)
+        try:
+            self._transaction(self._initialize_schema, write=True, budget=20.0)
+        except StorageInternalError:
+            raise
+        except sa_exc.SQLAlchemyError as e:
+            raise self._storage_error("Cannot set up the database", e) from e
+        if not self.skip_compatibility_check:
+            self._versions.check()
+
+    def _init_process_state(self) -> None:
+        # SQLite allows one writer at a time per file; threads of this process queue on a lock
+        # instead of spinning in SQLite's busy handler. An in-memory database has a single shared
+        # connection, so every transaction takes the lock.
+        self._write_lock = threading.Lock() if self._sqlite else None
+        self._cache_lock = threading.Lock()
+        self._studies: dict[int, _StudyCache] = {}
+        self._finished: dict[int, FrozenTrial] = {}
+        self._trial_study: dict[int, int] = {}
+        self._param_dists: dict[tuple[int, str], BaseDistribution] = {}
+        self._dist_by_json: dict[str, BaseDistribution] = {}
+
+    def _initialize_schema(self, conn: Connection) -> None:
+        serialize_schema_setup(conn)
+        try:
+            self._versions.initialize(conn, create_tables=not self.skip_table_creation)
+        finally:
+            release_schema_lock(conn)
+
+    def _reset_after_fork(self) -> None:
+        self.engine.dispose(close=False)
+        self._init_process_state()
+
+    def __getstate__(self) -> dict[str, Any]:
+        keep = ("url", "engine_kwargs", "skip_table_creation", "skip_compatibility_check",
+                "heartbeat_interval", "grace_period", "failed_trial_callback")  # fmt: skip
+        return {k: self.__dict__[k] for k in keep}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._connect()
+
+    def _storage_error(self, what: str, error: BaseException) -> StorageInternalError:
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        reason = detail[0] if detail else type(error).__name__
+        password = self.engine.url.password
+        if password:
+            reason = reason.replace(str(password), "***")
+        return StorageInternalError(f"{what} (database {self._masked_url}): {reason}")
+
+    # -- transactions ---------------------------------------------------------------------------------
+    @contextmanager
+    def _locked(self, write: bool) -> Iterator[None]:
+        lock = self._write_lock if (write or self._memory) else None
+        if lock is None:
+            yield
+            return
+        with lock:
+            yield
+
+    def _transaction(
+        self, body: Callable[[Connection], _T], *, write: bool, budget: float = 120.0
+    ) -> _T:
+        """Run ``body`` in one transaction, again from the start after a transient error.
+
+        IntegrityError and the errors ``body`` raises itself (KeyError, ...) pass through; other
+        database errors become StorageInternalError naming the URL without its password.
+        """
+        backoff = Backoff(budget)
+        while True:
+            try:
+                with self._locked(write), self.engine.connect() as conn:
+                    if self._sqlite:
+                        conn = conn.execution_options(pyhpo_write=write)
+                    with conn.begin():
+                        return body(conn)
+            except sa_exc.IntegrityError:
+                raise
+            except sa_exc.DBAPIError as e:
+                if is_transient(e, self._dialect) and backoff.wait():
+                    continue
+                raise self._storage_error("Database operation failed", e) from e
+            except sa_exc.SQLAlchemyError as e:
+                raise self._storage_error("Database operation failed", e) from e
+
+    def _distribution(self, text: str) -> BaseDistribution:
+        dist = self._dist_by_json.get(text)
+        if dist is None:
+            dist = json_to_distribution(text)
+            self._dist_by_json[text] = dist
+        return dist
+
+    # -- studies --------------------------------------------------------------------------------------
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        directions = list(directions)
+        if not directions or not all(isinstance(d, StudyDirection) for d in directions):
+            raise ValueError(f"directions must be a non-empty sequence of StudyDirection, got {directions!r}")
+        name = study_name if study_name is not None else DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+
+        def body(conn: Connection) -> int:
+            study_id = conn.execute(insert(m.studies).values(study_name=name)).inserted_primary_key[0]
+            conn.execute(
+                insert(m.study_directions),
+                [{"study_id": study_id, "objective": i, "direction": d.name} for i, d in enumerate(directions)],
+            )
+            return int(study_id)
+
+        try:
+            return self._transaction(body, write=True)
+        except sa_exc.IntegrityError as e:
+            raise DuplicatedStudyError(f"Another study with name '{name}' already exists.") from e
+
+    def delete_study(self, study_id: int) -> None:
+        def body(conn: Connection) -> None:
+            self._require_study(conn, study_id)
+            trial_ids = select(m.trials.c.trial_id).where(m.trials.c.study_id == study_id)
+            for table in (*m.TRIAL_CHILD_TABLES, m.trial_heartbeats):
+                conn.execute(delete(table).where(table.c.trial_id.in_(trial_ids)))
+            conn.execute(delete(m.trials).where(m.trials.c.study_id == study_id))
+            for table in (m.study_user_attributes, m.study_system_attributes, m.study_directions):
+                conn.execute(delete(table).where(table.c.study_id == study_id))
+            conn.execute(delete(m.studies).where(m.studies.c.study_id == study_id))
+
+        self._transaction(body, write=True)
+        with self._cache_lock:
+            self._studies.pop(study_id, None)
+            self._param_dists = {k: v for k, v in self._param_dists.items() if k[0] != study_id}
+
+    @staticmethod
+    def _require_study(conn: Connection, study_id: int, for_update: bool = False) -> str:
+        query = select(m.studies.c.study_name).where(m.studies.c.study_id == study_id)
+        if for_update:
+            query = query.with_for_update()
+        name = conn.execute(query).scalar()
+        if name is None:
+            raise KeyError(f"No study with study_id {study_id} exists.")
+        return str(name)
+
+    def _upsert(self, conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
+        # UPDATE first (the common case for re-set attributes is rare, but it is one statement either way
+        # when the row is new: the INSERT). MySQL reports matched rows (SQLAlchemy sets FOUND_ROWS).
+        where = and_(*(table.c[k] == v for k, v in keys.items()))
+        if conn.execute(update(table).where(where).values(**values)).rowcount == 0:
+            conn.execute(insert(table).values(**keys, **values))
+
+    def _set_study_attr(self, table: Any, study_id: int, key: str, value: Any) -> None:
+        encoded = json.dumps(value)
+
+        def body(conn: Connection) -> None:
+            self._require_study(conn, study_id)
+            self._upsert(conn, table, {"study_id": study_id, "key": key}, {"value_json": encoded})
+
+        self._transaction(body, write=True)
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._set_study_attr(m.study_user_attributes, study_id, key, value)
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._set_study_attr(m.study_system_attributes, study_id, key, value)
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        query = select(m.studies.c.study_id).where(m.studies.c.study_name == study_name)
+        study_id = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
+        if study_id is None:
+            raise KeyError(f"No study with name '{study_name}' exists.")
+        return int(study_id)
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        return self._transaction(lambda conn: self._require_study(conn, study_id), write=False)
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        def body(conn: Connection) -> list[StudyDirection]:
+            self._require_study(conn, study_id)
+            rows = conn.execute(
+                select(m.study_directions.c.direction)
+                .where(m.study_directions.c.study_id == study_id)
+                .order_by(m.study_directions.c.objective)
+            )
+            return [StudyDirection[r[0]] for r in rows]
+
+        return self._transaction(body, write=False)
+
+    def _get_study_attrs(self, table: Any, study_id: int) -> dict[str, Any]:
+        def body(conn: Connection) -> dict[str, Any]:
+            self._require_study(conn, study_id)
+            rows = conn.execute(select(table.c.key, table.c.value_json).where(table.c.study_id == study_id))
+            return {k: json.loads(v) for k, v in rows}
+
+        return self._transaction(body, write=False)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        return self._get_study_attrs(m.study_user_attributes, study_id)
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        return self._get_study_attrs(m.study_system_attributes, study_id)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        def body(conn: Connection) -> list[FrozenStudy]:
+            names = conn.execute(select(m.studies.c.study_id, m.studies.c.study_name).order_by("study_id")).all()
+            directions: dict[int, list[StudyDirection]] = {}
+            d = m.study_directions.c
+            for sid, direction in conn.execute(select(d.study_id, d.direction).order_by(d.study_id, d.objective)):
+                directions.setdefault(sid, []).append(StudyDirection[direction])
+            attrs: list[dict[int, dict[str, Any]]] = []
+            for table in (m.study_user_attributes, m.study_system_attributes):
+                by_study: dict[int, dict[str, Any]] = {}
+                for sid, key, value in conn.execute(select(table.c.study_id, table.c.key, table.c.value_json)):
+                    by_study.setdefault(sid, {})[key] = json.loads(value)
+                attrs.append(by_study)
+            return [
+                FrozenStudy(
+                    study_name=name,
+                    direction=None,
+                    user_attrs=attrs[0].get(sid, {}),
+                    system_attrs=attrs[1].get(sid, {}),
+                    study_id=sid,
+                    directions=directions.get(sid, [StudyDirection.NOT_SET]),
+                )
+                for sid, name in names
+            ]
+
+        return self._transaction(body, write=False)
+
+    # -- creating trials ------------------------------------------------------------------------------
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        trial_id = self._transaction(
+            lambda conn: self._create_trial_in_transaction(conn, study_id, template_trial), write=True
+        )
+        with self._cache_lock:
+            self._trial_study[trial_id] = study_id
+        return trial_id
+
+    def _create_trial_in_transaction(
+        self, conn: Connection, study_id: int, template: FrozenTrial | None
+    ) -> int:
+        # The lock that serializes trial creation per study: the study row on PostgreSQL/MySQL
+        # (SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already holds the database write lock).
+        self._require_study(conn, study_id, for_update=not self._sqlite)
+        t = m.trials.c
+        last = conn.execute(
+            select(t.number).where(t.study_id == study_id).order_by(t.trial_id.desc()).limit(1)
+        ).scalar()
+        number = 0 if last is None else int(last) + 1
+        if template is None:
+            row = {"state": "RUNNING", "datetime_start": _utcnow(), "datetime_complete": None}
+        else:
+            row = {
+                "state": template.state.name,
+                "datetime_start": _to_db_time(template.datetime_start),
+                "datetime_complete": _to_db_time(template.datetime_complete),
+            }
+        result = conn.execute(insert(m.trials).values(number=number, study_id=study_id, **row))
+        trial_id = int(result.inserted_primary_key[0])
+        if template is not None:
+            self._insert_template_children(conn, trial_id, template)
+        return trial_id
+
+    def _insert_template_children(self, conn: Connection, trial_id: int, template: FrozenTrial) -> None:
+        rows: dict[Any, list[dict[str, Any]]] = {}
+        if template.values is not None:
+            for objective, v in enumerate(template.values):
+                value, kind = _value_to_db(v, allow_nan=False)
+                rows.setdefault(m.trial_values, []).append(
+                    {"trial_id": trial_id, "objective": objective, "value": value, "value_type": kind}
+                )
+        for name, external in template.params.items():
+            dist = template.distributions[name]
+            rows.setdefault(m.trial_params, []).append({
+                "trial_id": trial_id,
+                "param_name": name,
+                "param_value": dist.to_internal_repr(external),
+                "distribution_json": distribution_to_json(dist),
+            })  # fmt: skip
+        for step, v in template.intermediate_values.items():
+            value, kind = _value_to_db(v, allow_nan=True)
+            rows.setdefault(m.trial_intermediate_values, []).append(
+                {"trial_id": trial_id, "step": step, "intermediate_value": value, "intermediate_value_type": kind}
+            )
+        for table, attrs in ((m.trial_user_attributes, template.user_attrs),
+                             (m.trial_system_attributes, template.system_attrs)):  # fmt: skip
+            for key, value in attrs.items():
+                rows.setdefault(table, []).append({"trial_id": trial_id, "key": key, "value_json": json.dumps(value)})
+        for table, batch in rows.items():
+            conn.execute(insert(table), batch)
+
+    # -- updating trials ------------------------------------------------------------------------------
+    def _raise_not_updatable(self, conn: Connection, trial_id: int) -> None:
+        """Explain why a conditional write on ``trial_id`` matched nothing."""
+        row = conn.execute(select(m.trials.c.number, m.trials.c.state).where(m.trials.c.trial_id == trial_id)).first()
+        if row is None:
+            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+        raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
+
+    def _require_updatable(self, conn: Connection, trial_id: int) -> int:
+        """Return the trial's study id, or raise KeyError / UpdateFinishedTrialError."""
+        row = conn.execute(select(m.trials.c.study_id, m.trials.c.state).where(m.trials.c.trial_id == trial_id)).first()
+        if row is None:
+            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+        if row[1] not in _UNFINISHED:
+            self._raise_not_updatable(conn, trial_id)
+        return int(row[0])
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
+    ) -> None:
+        dist_json = distribution_to_json(distribution)
+        t = m.trials.c
+
+        def body(conn: Connection) -> None:
+            study_id = self._trial_study.get(trial_id)
+            if study_id is None:
+                study_id = self._require_updatable(conn, trial_id)
+            known = self._param_dists.get((study_id, param_name))
+            if known is None:
+                p = m.trial_params.c
+                first = conn.execute(
+                    select(p.distribution_json)
+                    .join(m.trials, m.trials.c.trial_id == p.trial_id)
+                    .where(t.study_id == study_id, p.param_name == param_name)
+                    .limit(1)
+                ).scalar()
+                known = self._distribution(first) if first is not None else None
+            if known is not None:
+                check_distribution_compatibility(known, distribution)
+            # One statement inserts the row only if the trial is still unfinished.
+            source = select(
+                t.trial_id,
+                literal(param_name, m.trial_params.c.param_name.type),
+                literal(float(param_value_internal), m.trial_params.c.param_value.type),
+                literal(dist_json, m.trial_params.c.distribution_json.type),
+            ).where(t.trial_id == trial_id, t.state.in_(_UNFINISHED))
+            columns = ["trial_id", "param_name", "param_value", "distribution_json"]
+            if conn.execute(insert(m.trial_params).from_select(columns, source)).rowcount == 0:
+                self._raise_not_updatable(conn, trial_id)
+            self._param_dists.setdefault((study_id, param_name), known or distribution)
+
+        try:
+            self._transaction(body, write=True)
+        except sa_exc.IntegrityError:
+            # The parameter is already set in this trial: the first value stays, as in Optuna.
+            pass
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        if not isinstance(state, TrialState):
+            raise TypeError(f"state must be a TrialState, got {state!r}")
+        stored = [_value_to_db(v, allow_nan=False) for v in values] if values is not None else None
+        attempt = [0]
+        t = m.trials.c
+
+        def body(conn: Connection) -> bool:
+            attempt[0] += 1
+            now = _utcnow()
+            if state == TrialState.RUNNING:
+                changes: dict[str, Any] = {"state": "RUNNING", "datetime_start": now}
+                allowed: tuple[str, ...] = ("WAITING",)
+            else:
+                changes = {"state": state.name}
+                if state.is_finished():
+                    changes["datetime_complete"] = now
+                allowed = _UNFINISHED
+            won = conn.execute(
+                update(m.trials).where(t.trial_id == trial_id, t.state.in_(allowed)).values(**changes)
+            ).rowcount
+            if not won:
+                row = conn.execute(select(t.state).where(t.trial_id == trial_id)).first()
+                if row is None:
+                    raise KeyError(f"No trial with trial_id {trial_id} exists.")
+                if attempt[0] > 1 and row[0] == state.name:
+                    # Our previous attempt committed but its reply was lost; it was us who won.
+                    return True
+                if row[0] in _UNFINISHED:
+                    return False  # RUNNING requested for a trial that is not WAITING any more
+                self._raise_not_updatable(conn, trial_id)
+            if stored is not None:
+                conn.execute(delete(m.trial_values).where(m.trial_values.c.trial_id == trial_id))
+                conn.execute(insert(m.trial_values), [
+                    {"trial_id": trial_id, "objective": i, "value": v, "value_type": k}
+                    for i, (v, k) in enumerate(stored)
+                ])  # fmt: skip
+            return True
+
+        return self._transaction(body, write=True)
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        value, kind = _value_to_db(intermediate_value, allow_nan=True)
+
+        def body(conn: Connection) -> None:
+            self._require_updatable(conn, trial_id)
+            self._upsert(
+                conn,
+                m.trial_intermediate_values,
+                {"trial_id": trial_id, "step": step},
+                {"intermediate_value": value, "intermediate_value_type": kind},
+            )
+
+        self._transaction(body, write=True)
+
+    def _set_trial_attr(self, table: Any, trial_id: int, key: str, value: Any) -> None:
+        encoded = json.dumps(value)
+
+        def body(conn: Connection) -> None:
+            self._require_updatable(conn, trial_id)
+            self._upsert(conn, table, {"trial_id": trial_id, "key": key}, {"value_json": encoded})
+
+        self._transaction(body, write=True)
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr(m.trial_user_attributes, trial_id, key, value)
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr(m.trial_system_attributes, trial_id, key, value)
+
+    # -- reading trials -------------------------------------------------------------------------------
+    def _build_trials(self, conn: Connection, trial_rows: list[Any], where_child: Any) -> list[FrozenTrial]:
+        """Assemble FrozenTrials from their ``trials`` rows plus one query per child table."""
+        ids = {row.trial_id for row in trial_rows}
+        parts: dict[int, dict[str, Any]] = {
+            i: {"params": {}, "dists": {}, "values": {}, "inter": {}, "user": {}, "system": {}} for i in ids
+        }
+        if ids:
+            for table in m.TRIAL_CHILD_TABLES:
+                pk = list(table.primary_key.columns)[0]
+                query = select(table).where(where_child(table)).order_by(pk)
+                for r in conn.execute(query):
+                    part = parts.get(r.trial_id)
+                    if part is None:
+                        continue  # a trial created after the trials query; the next poll gets it
+                    if table is m.trial_params:
+                        dist = self._distribution(r.distribution_json)
+                        part["params"][r.param_name] = dist.to_external_repr(r.param_value)
+                        part["dists"][r.param_name] = dist
+                    elif table is m.trial_values:
+                        part["values"][r.objective] = _value_from_db(r.value, r.value_type)
+                    elif table is m.trial_intermediate_values:
+                        part["inter"][r.step] = _value_from_db(r.intermediate_value, r.intermediate_value_type)
+                    elif table is m.trial_user_attributes:
+                        part["user"][r.key] = json.loads(r.value_json)
+                    else:
+                        part["system"][r.key] = json.loads(r.value_json)
+        trials = []
+        for row in trial_rows:
+            part = parts[row.trial_id]
+            values = [part["values"][k] for k in sorted(part["values"])] or None
+            trials.append(
+                FrozenTrial(
+                    number=row.number,
+                    state=TrialState[row.state],
+                    value=None,
+                    values=values,
+                    datetime_start=_from_db_time(row.datetime_start),
+                    datetime_complete=_from_db_time(row.datetime_complete),
+                    params=part["params"],
+                    distributions=part["dists"],
+                    user_attrs=part["user"],
+                    system_attrs=part["system"],
+                    intermediate_values=part["inter"],
+                    trial_id=row.trial_id,
+                )
+            )
+        return trials
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        cached = self._finished.get(trial_id)
+        if cached is not None:
+            return cached._copy()
+
+        def body(conn: Connection) -> FrozenTrial:
+            rows = conn.execute(select(m.trials).where(m.trials.c.trial_id == trial_id)).all()
+            if not rows:
+                raise KeyError(f"No trial with trial_id {trial_id} exists.")
+            return self._build_trials(conn, rows, lambda table: table.c.trial_id == trial_id)[0]
+
+        trial = self._transaction(body, write=False)
+        if trial.state.is_finished():
+            with self._cache_lock:
+                self._finished[trial_id] = trial
+            return trial._copy()
+        return trial
+
+    def _refresh(self, study_id: int) -> _StudyCache:
+        """Bring this process's view of a study up to date, reading only what may have changed."""
+        with self._cache_lock:
+            cache = self._studies.get(study_id)
+            last_id = cache.last_id if cache is not None else -1
+            unfinished = sorted(cache.unfinished) if cache is not None else []
+            known_name = cache.name if cache is not None else None
+        t = m.trials.c
+
+        def body(conn: Connection) -> tuple[str, list[StudyDirection] | None, list[FrozenTrial]]:
+            name = self._require_study(conn, study_id)
+            stale = name != known_name
+            directions = None
+            condition = t.study_id == study_id
+            if stale:
+                d = m.study_directions.c
+                directions = [
+                    StudyDirection[r[0]]
+                    for r in conn.execute(select(d.direction).where(d.study_id == study_id).order_by(d.objective))
+                ]
+            else:
+                changed = t.trial_id > last_id
+                if unfinished:
+                    if len(unfinished) <= _MAX_IN_LIST:
+                        changed = or_(changed, t.trial_id.in_(unfinished))
+                    else:
+                        changed = or_(changed, t.state.in_(_UNFINISHED))
+                condition = and_(condition, changed)
+            rows = conn.execute(select(m.trials).where(condition).order_by(t.trial_id)).all()
+            if not rows:
+                return name, directions, []
+            ids = [r.trial_id for r in rows]
+            if len(ids) <= _MAX_IN_LIST:
+                def where_child(table: Any) -> Any:
+                    return table.c.trial_id.in_(ids)
+            else:
+                def where_child(table: Any) -> Any:
+                    return table.c.trial_id.in_(select(t.trial_id).where(condition))
+            return name, directions, self._build_trials(conn, rows, where_child)
+
+        name, directions, fresh = self._transaction(body, write=False)
+        with self._cache_lock:
+            cache = self._studies.get(study_id)
+            if directions is not None or cache is None or cache.name != name:
+                # New to this process, or the id now names another study (deleted and reused).
+                cache = _StudyCache(name, directions if directions is not None else [])
+                self._studies[study_id] = cache
+            for trial in fresh:
+                cache.absorb(trial)
+                if trial.state.is_finished():
+                    self._finished[trial._trial_id] = trial
+        return cache
+
+    def get_all_trials(
+        self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        cache = self._refresh(study_id)
+        with self._cache_lock:
+            trials = list(cache.trials.values())
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        return copy.deepcopy(trials) if deepcopy else trials
+
+    def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:
+        if isinstance(state, TrialState):
+            state = (state,)
+        return len(self.get_all_trials(study_id, deepcopy=False, states=state))
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        cache = self._refresh(study_id)
+        if len(cache.directions) > 1:
+            raise RuntimeError("Best trial can be obtained only for single-objective optimization.")
+        if cache.best is None:
+            raise ValueError("No trials are completed yet.")
+        return cache.best._copy()
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        cache = self._studies.get(study_id)
+        if cache is not None and trial_number in cache.id_by_number:
+            return cache.id_by_number[trial_number]
+        t = m.trials.c
+        query = select(t.trial_id).where(t.study_id == study_id, t.number == trial_number)
+        trial_id = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
+        if trial_id is None:
+            raise KeyError(f"No trial with trial number {trial_number} exists in study with study_id {study_id}.")
+        return int(trial_id)
+
+    def get_trial_number_from_id(self, trial_id: int) -> int:
+        cached = self._finished.get(trial_id)
+        if cached is not None:
+            return cached.number
+        query = select(m.trials.c.number).where(m.trials.c.trial_id == trial_id)
+        number = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
+        if number is None:
+            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+        return int(number)
+
+    def remove_session(self) -> None:
+        """Nothing to release: connections go back to the pool at the end of every operation."""
+
+    # -- schema versions ------------------------------------------------------------------------------
+    def upgrade(self) -> None:
+        """Migrate the database schema to the revision this pyhpo uses."""
+        self._versions.upgrade()
+
+    def get_current_version(self) -> str:
+        """The alembic revision the database is at."""
+        return self._versions.get_current_version()
+
+    def get_head_version(self) -> str:
+        """The alembic revision this pyhpo writes."""
+        return self._versions.get_head_version()
+
+    def get_all_versions(self) -> list[str]:
+        """Every revision this pyhpo can upgrade from, newest first."""
+        return self._versions.get_all_versions()
+
+    # -- heartbeats -----------------------------------------------------------------------------------
+    def _db_now(self, conn: Connection) -> datetime.datetime:
+        # The database's clock, not ours: workers on different machines compare the same clock.
+        now = conn.execute(select(func.current_timestamp())).scalar()
+        if isinstance(now, str):  # SQLite returns text for a bare CURRENT_TIMESTAMP
+            now = datetime.datetime.fromisoformat(now)
+        assert isinstance(now, datetime.datetime)
+        return now.replace(tzinfo=None)
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        def body(conn: Connection) -> None:
+            now = self._db_now(conn)
+            self._upsert(conn, m.trial_heartbeats, {"trial_id": trial_id}, {"heartbeat": now})
+
+        try:
+            self._transaction(body, write=True)
+        except sa_exc.IntegrityError:
+            pass  # another thread inserted the row first; its heartbeat is as fresh as ours
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        assert self.heartbeat_interval is not None
+        grace = self.grace_period if self.grace_period is not None else 2 * self.heartbeat_interval
+        # Trials this process has seen finished cannot be stale; start the scan at the oldest one
+        # that may still run, so the query does not grow with the study.
+        with self._cache_lock:
+            cache = self._studies.get(study_id)
+            floor = min(cache.unfinished, default=cache.last_id + 1) if cache is not None else 0
+        t, h = m.trials.c, m.trial_heartbeats.c
+
+        def body(conn: Connection) -> list[int]:
+            now = self._db_now(conn)
+            rows = conn.execute(
+                select(t.trial_id, h.heartbeat)
+                .join(m.trial_heartbeats, h.trial_id == t.trial_id)
+                .where(t.study_id == study_id, t.state == "RUNNING", t.trial_id >= floor)
+            )
+            limit = datetime.timedelta(seconds=grace)
+            return [trial_id for trial_id, beat in rows if now - beat > limit]
+
+        return self._transaction(body, write=False)
+
+    def get_heartbeat_interval(self) -> int | None:
+        return self.heartbeat_interval
+
+    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        return self.failed_trial_callback
+
+    def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        """Optuna 5's name for :meth:`get_failed_trial_callback`."""
+        return self.failed_trial_callback
