@@ -1,0 +1,106 @@
+"""The journal in one local file, written through the C engine."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pyhpo.storages.journal._base import BaseJournalBackend
+from pyhpo.storages.journal._engine import Engine
+from pyhpo.storages.journal._locks import BaseJournalFileLock
+
+__all__ = ["JournalFileBackend"]
+
+SyncPolicy = Literal["always", "trial", "never"]
+_SYNC_POLICIES = ("always", "trial", "never")
+
+
+class JournalFileBackend(BaseJournalBackend):
+    """Store the journal in a file; many processes may read and append at once.
+
+    Each append takes an exclusive kernel lock on the file itself (Linux open-file-description lock, or
+    ``flock`` on older kernels), cuts back the incomplete last line a crashed writer may have left, writes the
+    whole batch with one ``write()``, and unlocks. The kernel frees the lock when its holder dies, so a killed
+    worker never blocks the others, and there is no lock file to go stale. Readers take no lock and see
+    complete lines only.
+
+    Args:
+        file_path:
+            The journal file. Created (with its directory entry synced) if missing; its folder must exist.
+        lock_obj:
+            Use this lock instead of the kernel lock, e.g. :class:`JournalFileOpenLock` or
+            :class:`JournalFileSymlinkLock` on NFS, where kernel locks may not exclude across machines. Any
+            object with Optuna's ``acquire()`` / ``release()`` works.
+        sync:
+            When appends reach stable storage before returning:
+
+            * ``"always"`` (default, as Optuna): ``fdatasync`` after every append.
+            * ``"trial"``: only after batches that create a study or finish a trial. Much faster for workers
+              that report often. Risk: after a power loss or kernel crash (not a process crash) the last
+              intermediate values, parameters and attributes of trials still running may be lost. The file is
+              never corrupted: what survives is a prefix of complete records, and a cut-off last line is
+              repaired by the next writer.
+            * ``"never"``: leave it to the operating system (same risk, for every record).
+
+    Raises:
+        FileNotFoundError: The folder of ``file_path`` does not exist.
+        IsADirectoryError: ``file_path`` is a directory.
+        PermissionError: The file cannot be opened for appending (read-only file or folder).
+    """
+
+    def __init__(
+        self,
+        file_path: str,
+        lock_obj: BaseJournalFileLock | None = None,
+        *,
+        sync: SyncPolicy = "always",
+    ) -> None:
+        if lock_obj is not None and not (callable(getattr(lock_obj, "acquire", None)) and callable(
+            getattr(lock_obj, "release", None)
+        )):
+            raise TypeError(
+                f"lock_obj must be a lock with acquire() and release() (e.g. JournalFileOpenLock), "
+                f"got {type(lock_obj).__name__}."
+            )
+        if sync not in _SYNC_POLICIES:
+            raise ValueError(f"sync must be one of {', '.join(map(repr, _SYNC_POLICIES))}, got {sync!r}.")
+        self._file_path = os.fspath(file_path)
+        self._lock_obj = lock_obj
+        self._sync: SyncPolicy = sync
+        self._engine = Engine(self._file_path, create=True)
+
+    @property
+    def file_path(self) -> str:
+        """The journal file, as given."""
+        return self._file_path
+
+    def read_chunk(self, cursor: int) -> tuple[bytes, int]:
+        """Return the complete lines from byte offset ``cursor`` and the offset after them."""
+        data = self._engine.read(cursor)
+        return data, cursor + len(data)
+
+    def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
+        """Append complete lines as one atomic batch, synced as the ``sync`` policy says."""
+        sync = self._sync == "always" or (self._sync == "trial" and durable)
+        self._engine.append(data, sync=sync, lock_obj=self._lock_obj)
+
+    def close(self) -> None:
+        """Close the file. Later calls raise ``ValueError``."""
+        self._engine.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The open handle cannot cross a process boundary; the receiver opens its own.
+        state = self.__dict__.copy()
+        del state["_engine"]
+        state.pop("_read_logs_position", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._engine = Engine(self._file_path, create=False)
+
+    def _journal_location(self) -> str:
+        return self._engine.path
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._file_path!r}, sync={self._sync!r})"

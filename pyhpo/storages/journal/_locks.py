@@ -1,0 +1,285 @@
+"""Lock files for journals on file systems whose kernel locks cannot be trusted (NFS).
+
+On a local disk :class:`~pyhpo.storages.journal.JournalFileBackend` needs none of this: the kernel lock is
+exact and vanishes with its holder. Across NFS clients it may silently not exclude, so Optuna's two lock-file
+protocols are offered under Optuna's names and signatures:
+
+* :class:`JournalFileSymlinkLock`: ``symlink()`` is atomic on every NFS version.
+* :class:`JournalFileOpenLock`: ``open(O_CREAT | O_EXCL)`` is atomic from NFSv3 on.
+
+Both improve on Optuna's in three ways:
+
+* The lock file holds an owner token (host, pid, random), so a holder can tell its lock from a successor's.
+* While held, a background thread refreshes the lock file's mtime every ``grace_period / 4`` seconds. Waiters
+  break a lock only when its mtime has not moved for ``grace_period`` seconds *as measured on their own
+  monotonic clock* (no comparison of clocks across machines), so a slow holder is never robbed; only a dead
+  one is.
+* Breaking is atomic: the breaker ``rename()``s the lock file to a unique name, so of several waiters that
+  see the same stale lock exactly one breaks it, and it checks that what it moved is the stale lock it
+  observed (a fresh lock taken in between is put back).
+
+Waiting is a poll with short sleeps: a lock file offers nothing to block on.
+"""
+
+from __future__ import annotations
+
+import abc
+import errno
+import os
+import socket
+import threading
+import time
+import uuid
+import warnings
+
+from pyhpo.logging import get_logger
+
+__all__ = ["BaseJournalFileLock", "JournalFileOpenLock", "JournalFileSymlinkLock"]
+
+_logger = get_logger(__name__)
+
+LOCK_FILE_SUFFIX = ".lock"
+_BROKEN_SUFFIX = ".broken"
+_FIRST_SLEEP = 0.001
+_MAX_SLEEP = 0.05
+_WAIT_WARNING_INTERVAL = 10.0
+
+
+class BaseJournalFileLock(abc.ABC):
+    """A lock shared by processes through the file system (Optuna's interface)."""
+
+    @abc.abstractmethod
+    def acquire(self) -> bool:
+        """Block until the lock is held; return ``True``."""
+        raise NotImplementedError
+
+    @abc.abstractmethod
+    def release(self) -> None:
+        """Release a lock this object holds."""
+        raise NotImplementedError
+
+
+class _TokenLockFile(BaseJournalFileLock):
+    """The protocol shared by both lock kinds; subclasses say how a lock file is created and read."""
+
+    def __init__(self, filepath: str, grace_period: int | float | None = 30) -> None:
+        if not isinstance(filepath, (str, os.PathLike)):
+            raise TypeError(f"filepath must be a str or os.PathLike, got {type(filepath).__name__}: {filepath!r}.")
+        if grace_period is not None:
+            if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= 0:
+                raise ValueError(f"The value of `grace_period` should be a positive number, got {grace_period!r}.")
+            if grace_period < 1:
+                # The holder refreshes every grace_period / 4; much below a second, a busy process may miss it.
+                warnings.warn(f"The value of `grace_period` ({grace_period}) might be too small.", stacklevel=2)
+        self.grace_period = grace_period
+        self._lock_target_file = os.fspath(filepath)
+        self._lock_file = self._lock_target_file + LOCK_FILE_SUFFIX
+        self._token_pid = -1
+        self._token_value = ""
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
+
+    # --- what differs between the two kinds -----------------------------------------------------------
+
+    @abc.abstractmethod
+    def _create(self, path: str, token: str) -> None:
+        """Atomically create ``path`` holding ``token``; raise ``FileExistsError`` if it exists."""
+
+    @abc.abstractmethod
+    def _read_token(self, path: str) -> str:
+        """Return the token in the lock file at ``path`` (``""`` if not written yet)."""
+
+    # --- the protocol -----------------------------------------------------------------------------------
+
+    @property
+    def _token(self) -> str:
+        # Per process: a forked child must not mistake its parent's lock for its own.
+        pid = os.getpid()
+        if pid != self._token_pid:
+            self._token_pid = pid
+            self._token_value = f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex}"
+        return self._token_value
+
+    def acquire(self) -> bool:
+        """Block until the lock file is ours; break it first if its holder stopped refreshing it.
+
+        Returns:
+            ``True`` once the lock is held.
+        """
+        sleep = _FIRST_SLEEP
+        started = last_warning = time.monotonic()
+        seen: tuple[float, str] | None = None  # (mtime, token) of the lock we are waiting on
+        seen_since = started
+        while True:
+            try:
+                self._create(self._lock_file, self._token)
+            except FileExistsError:
+                pass
+            else:
+                self._start_refreshing()
+                return True
+            now = time.monotonic()
+            if now - last_warning > _WAIT_WARNING_INTERVAL:
+                _logger.warning(
+                    f"It is taking longer than {_WAIT_WARNING_INTERVAL} seconds to acquire "
+                    f"the lock file: {self._lock_file} Retrying..."
+                )
+                last_warning = now
+            if self.grace_period is not None:
+                current = self._observe()
+                if current is None:
+                    sleep = _FIRST_SLEEP  # just released: retry at once
+                    continue
+                if current != seen:
+                    seen, seen_since = current, now
+                elif now - seen_since > self.grace_period and self._break(seen[1]):
+                    seen = None
+                    sleep = _FIRST_SLEEP
+                    continue
+            time.sleep(sleep)
+            sleep = min(sleep * 2, _MAX_SLEEP)
+
+    def release(self) -> None:
+        """Release the lock.
+
+        Raises:
+            RuntimeError: This object does not hold the lock (never acquired, or broken by a waiter).
+        """
+        self._stop_refreshing()
+        moved = self._move_aside()
+        if moved is None:
+            raise RuntimeError(f"Error: did not possess lock {self._lock_file}")
+        if self._read_token_or_empty(moved) != self._token:
+            # Someone broke ours and took the lock since: give it back and report.
+            self._put_back(moved)
+            raise RuntimeError(f"Error: did not possess lock {self._lock_file} (it was broken by another process)")
+        os.unlink(moved)
+
+    # --- helpers ------------------------------------------------------------------------------------------
+
+    def _observe(self) -> tuple[float, str] | None:
+        try:
+            mtime = os.stat(self._lock_file, follow_symlinks=False).st_mtime
+        except FileNotFoundError:
+            return None
+        return mtime, self._read_token_or_empty(self._lock_file)
+
+    def _read_token_or_empty(self, path: str) -> str:
+        try:
+            return self._read_token(path)
+        except FileNotFoundError:
+            return ""
+
+    def _move_aside(self) -> str | None:
+        """rename() the lock file to a unique name (atomic: one caller wins); return the new name or None."""
+        moved = f"{self._lock_file}.{uuid.uuid4().hex}{_BROKEN_SUFFIX}"
+        try:
+            os.rename(self._lock_file, moved)
+        except FileNotFoundError:
+            return None
+        return moved
+
+    def _put_back(self, moved: str) -> None:
+        """Restore a lock file moved aside by mistake, unless a new one exists already (link() never overwrites)."""
+        try:
+            os.link(moved, self._lock_file, follow_symlinks=False)
+        except FileExistsError:
+            pass
+        os.unlink(moved)
+
+    def _break(self, stale_token: str) -> bool:
+        """Break the lock we watched go stale; return whether we did."""
+        moved = self._move_aside()
+        if moved is None:
+            return False
+        if self._read_token_or_empty(moved) != stale_token:
+            self._put_back(moved)  # a new holder took it between our look and our rename
+            return False
+        os.unlink(moved)
+        _logger.warning(
+            f"The lock file {self._lock_file} has not been refreshed for {self.grace_period} seconds; its holder "
+            f"({stale_token or 'unknown'}) is presumed dead. Forcibly releasing the lock file."
+        )
+        return True
+
+    def _start_refreshing(self) -> None:
+        if self.grace_period is None:
+            return
+        self._stop = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._refresh_loop,
+            args=(self._stop, self._token, self.grace_period / 4),
+            name=f"pyhpo-lock-refresh:{self._lock_file}",
+            daemon=True,
+        )
+        self._refresher.start()
+
+    def _stop_refreshing(self) -> None:
+        refresher, self._refresher = self._refresher, None
+        if refresher is not None:
+            self._stop.set()
+            if refresher is not threading.current_thread():
+                refresher.join()
+
+    def _refresh_loop(self, stop: threading.Event, token: str, interval: float) -> None:
+        while not stop.wait(interval):
+            if self._read_token_or_empty(self._lock_file) != token:
+                _logger.error(f"The lock file {self._lock_file} was taken from this process while it held it.")
+                return
+            try:
+                os.utime(self._lock_file, follow_symlinks=False)
+            except FileNotFoundError:
+                return
+
+
+class JournalFileSymlinkLock(_TokenLockFile):
+    """Lock a journal with a symbolic link, atomic on every NFS version.
+
+    The link ``<filepath>.lock`` is created with ``symlink()``; its target text is the owner token (the link
+    dangles on purpose: only the link itself matters).
+
+    Args:
+        filepath:
+            The file to protect (the journal).
+        grace_period:
+            Seconds without a refresh after which waiters break the lock; ``None`` never breaks it. The
+            holder refreshes every ``grace_period / 4`` seconds, so only a dead or frozen holder loses it.
+    """
+
+    def _create(self, path: str, token: str) -> None:
+        os.symlink(token, path)
+
+    def _read_token(self, path: str) -> str:
+        try:
+            return os.readlink(path)
+        except OSError as err:
+            if err.errno == errno.EINVAL:  # not a symlink: not one of ours
+                return ""
+            raise
+
+
+class JournalFileOpenLock(_TokenLockFile):
+    """Lock a journal with a file created by ``open(O_CREAT | O_EXCL)``, atomic from NFSv3 on.
+
+    The file ``<filepath>.lock`` holds the owner token, written right after creation. A waiter that reads it
+    empty in between sees a lock that is being taken, which is fine: it only breaks a lock whose mtime and
+    token stayed unchanged for ``grace_period`` seconds.
+
+    Args:
+        filepath:
+            The file to protect (the journal).
+        grace_period:
+            Seconds without a refresh after which waiters break the lock; ``None`` never breaks it. The
+            holder refreshes every ``grace_period / 4`` seconds, so only a dead or frozen holder loses it.
+    """
+
+    def _create(self, path: str, token: str) -> None:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o644)
+        try:
+            os.write(fd, token.encode())
+        finally:
+            os.close(fd)
+
+    def _read_token(self, path: str) -> str:
+        with open(path, "rb") as f:
+            return f.read(4096).decode(errors="replace")
