@@ -1,0 +1,61 @@
+"""pyhpo: hyperparameter optimisation with Optuna's API, built for fast and safe parallel runs.
+
+Code written for Optuna runs with ``import pyhpo as optuna``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from pyhpo import distributions, exceptions, logging, trial
+from pyhpo import study as study
+from pyhpo import storages
+from pyhpo.exceptions import TrialPruned
+from pyhpo.study import (
+    Study,
+    copy_study,
+    create_study,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+)
+from pyhpo.trial import Trial
+from pyhpo.version import __version__
+
+__all__ = [
+    "Study",
+    "Trial",
+    "TrialPruned",
+    "__version__",
+    "copy_study",
+    "create_study",
+    "delete_study",
+    "distributions",
+    "exceptions",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+    "logging",
+    "pruners",
+    "samplers",
+    "search_space",
+    "storages",
+    "study",
+    "trial",
+]
+
+_LAZY_SUBMODULES = ("pruners", "samplers", "search_space")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY_SUBMODULES:
+        module = importlib.import_module(f"pyhpo.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'pyhpo' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,82 @@
+"""Where studies live: in memory, in a journal file, in a database, or behind a gRPC proxy.
+
+Backends with optional dependencies (SQLAlchemy drivers, grpcio, redis) are imported on first use, so
+``import pyhpo`` stays fast and works without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from pyhpo.storages._base import BaseStorage
+from pyhpo.storages._callbacks import RetryFailedTrialCallback
+from pyhpo.storages._heartbeat import BaseHeartbeat, fail_stale_trials
+from pyhpo.storages._in_memory import InMemoryStorage
+
+if TYPE_CHECKING:
+    from pyhpo.storages._grpc.client import GrpcStorageProxy
+    from pyhpo.storages._grpc.server import run_grpc_proxy_server
+    from pyhpo.storages._rdb.storage import RDBStorage
+    from pyhpo.storages.journal._storage import JournalStorage
+
+__all__ = [
+    "BaseHeartbeat",
+    "BaseStorage",
+    "GrpcStorageProxy",
+    "InMemoryStorage",
+    "JournalStorage",
+    "RDBStorage",
+    "RetryFailedTrialCallback",
+    "fail_stale_trials",
+    "get_storage",
+    "run_grpc_proxy_server",
+]
+
+_LAZY = {
+    "GrpcStorageProxy": "pyhpo.storages._grpc.client",
+    "JournalStorage": "pyhpo.storages.journal._storage",
+    "RDBStorage": "pyhpo.storages._rdb.storage",
+    "run_grpc_proxy_server": "pyhpo.storages._grpc.server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pyhpo.storages' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
+    """Turn what a user passed as ``storage=`` into a storage.
+
+    Args:
+        storage: None for a new :class:`InMemoryStorage`; a database URL such as ``sqlite:///example.db`` or
+            ``postgresql://user@host/db`` for an :class:`RDBStorage`; or a storage, returned as it is.
+
+    Raises:
+        TypeError: ``storage`` is none of these.
+        ValueError: The URL cannot name a database.
+    """
+    if storage is None:
+        return InMemoryStorage()
+    if isinstance(storage, BaseStorage):
+        return storage
+    if isinstance(storage, str):
+        if storage.startswith("redis"):
+            raise ValueError(
+                f"{storage!r} is a Redis URL; use JournalStorage(JournalRedisBackend(url)) for Redis."
+            )
+        rdb = importlib.import_module("pyhpo.storages._rdb.storage").RDBStorage
+        return rdb(storage)  # type: ignore[no-any-return]
+    raise TypeError(
+        f"storage must be None, a database URL string or a BaseStorage, got {storage!r} of type "
+        f"{type(storage).__name__}"
+    )

@@ -1,0 +1,109 @@
+"""Heartbeats: how the trials of a worker that died are found and failed by the others.
+
+A backend that can hold heartbeats subclasses :class:`BaseHeartbeat`. While a trial runs, its worker records a
+heartbeat every ``heartbeat_interval`` seconds from a background thread. A RUNNING trial whose last heartbeat is
+older than ``grace_period`` belongs to a dead worker: :func:`fail_stale_trials` marks it FAIL (exactly one worker
+wins that change) and runs the storage's ``failed_trial_callback`` on it.
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.storages._base import BaseStorage
+    from pyhpo.study import Study
+
+__all__ = ["BaseHeartbeat", "fail_stale_trials", "is_heartbeat_enabled"]
+
+
+class BaseHeartbeat(abc.ABC):
+    """What a storage implements to support heartbeats (Optuna's interface)."""
+
+    @abc.abstractmethod
+    def record_heartbeat(self, trial_id: int) -> None:
+        """Record that the worker running ``trial_id`` is alive now."""
+
+    @abc.abstractmethod
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        """Return the ids of RUNNING trials whose last heartbeat is older than the grace period."""
+
+    @abc.abstractmethod
+    def get_heartbeat_interval(self) -> int | None:
+        """Seconds between heartbeats, or None when heartbeats are off."""
+
+    @abc.abstractmethod
+    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        """The callback run on each trial failed for a stale heartbeat, or None."""
+
+
+def is_heartbeat_enabled(storage: BaseStorage) -> bool:
+    """True when ``storage`` holds heartbeats and has an interval set."""
+    return isinstance(storage, BaseHeartbeat) and storage.get_heartbeat_interval() is not None
+
+
+def fail_stale_trials(study: Study) -> None:
+    """Mark FAIL the RUNNING trials of ``study`` whose workers stopped sending heartbeats.
+
+    Safe to call from many workers at once: each stale trial is failed by exactly one of them, and only that
+    one runs the failed-trial callback.
+    """
+    storage = study._storage
+    if not is_heartbeat_enabled(storage):
+        return
+    assert isinstance(storage, BaseHeartbeat)
+    failed: list[int] = []
+    for trial_id in storage._get_stale_trial_ids(study._study_id):
+        try:
+            if storage.set_trial_state_values(trial_id, state=TrialState.FAIL):  # type: ignore[attr-defined]
+                failed.append(trial_id)
+        except UpdateFinishedTrialError:
+            pass  # another worker failed it first
+    callback = storage.get_failed_trial_callback()
+    if callback is None:
+        return
+    for trial_id in failed:
+        callback(study, storage.get_trial(trial_id))  # type: ignore[attr-defined]
+
+
+class HeartbeatThread:
+    """Context manager that records heartbeats for one trial from a daemon thread while the trial runs."""
+
+    def __init__(self, trial_id: int, storage: BaseStorage) -> None:
+        self._trial_id = trial_id
+        self._storage = storage
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> HeartbeatThread:
+        if not is_heartbeat_enabled(self._storage):
+            return self
+        assert isinstance(self._storage, BaseHeartbeat)
+        interval = self._storage.get_heartbeat_interval()
+        assert interval is not None
+        self._storage.record_heartbeat(self._trial_id)
+        self._thread = threading.Thread(
+            target=self._beat, args=(float(interval),), name=f"pyhpo-heartbeat-{self._trial_id}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def _beat(self, interval: float) -> None:
+        assert isinstance(self._storage, BaseHeartbeat)
+        while not self._stop.wait(interval):
+            try:
+                self._storage.record_heartbeat(self._trial_id)
+            except Exception:  # noqa: BLE001 - a missed beat is retried next interval
+                pass
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: types.TracebackType | None) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()

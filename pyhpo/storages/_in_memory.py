@@ -1,0 +1,307 @@
+"""The default storage: everything in this process's memory, guarded by one lock."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import uuid
+from collections.abc import Container, Sequence
+from typing import Any
+
+from pyhpo.distributions import BaseDistribution, check_distribution_compatibility
+from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
+from pyhpo.logging import get_logger
+from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from pyhpo.study._frozen import FrozenStudy
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial, TrialState
+
+__all__ = ["InMemoryStorage"]
+
+_logger = get_logger(__name__)
+
+_RUNNING = TrialState.RUNNING
+_WAITING = TrialState.WAITING
+_COMPLETE = TrialState.COMPLETE
+
+
+class _Study:
+    __slots__ = (
+        "name", "directions", "user_attrs", "system_attrs", "trials", "param_distribution", "best_trial_id",
+        "by_state",
+    )
+
+    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
+        self.name = name
+        self.directions = directions
+        self.user_attrs: dict[str, Any] = {}
+        self.system_attrs: dict[str, Any] = {}
+        self.trials: list[FrozenTrial] = []
+        self.param_distribution: dict[str, BaseDistribution] = {}
+        self.best_trial_id: int | None = None
+        # Trial ids per state, so "the WAITING trials" costs what there is, not the whole study.
+        self.by_state: dict[TrialState, dict[int, FrozenTrial]] = {s: {} for s in TrialState}
+
+
+class InMemoryStorage(BaseStorage):
+    """Keeps studies in memory: the fastest backend, for one process (threads included).
+
+    Trials are gone when the process ends; use a journal file or a database to keep them or to share them
+    between processes. Thread-safe: every method holds one lock for the few microseconds it needs.
+    """
+
+    def __init__(self) -> None:
+        self._studies: dict[int, _Study] = {}
+        self._name_to_id: dict[str, int] = {}
+        self._trial_study: dict[int, int] = {}
+        self._trials: dict[int, FrozenTrial] = {}
+        self._max_study_id = -1
+        self._max_trial_id = -1
+        self._lock = threading.RLock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    # Studies ---------------------------------------------------------------------------------------------------
+
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        with self._lock:
+            if study_name is None:
+                study_name = DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+            if study_name in self._name_to_id:
+                raise DuplicatedStudyError(f"Another study with name '{study_name}' already exists.")
+            self._max_study_id += 1
+            study_id = self._max_study_id
+            self._studies[study_id] = _Study(study_name, list(directions))
+            self._name_to_id[study_name] = study_id
+        _logger.info(f"A new study created in memory with name: {study_name}")
+        return study_id
+
+    def delete_study(self, study_id: int) -> None:
+        with self._lock:
+            study = self._study(study_id)
+            for trial in study.trials:
+                del self._trials[trial._trial_id]
+                del self._trial_study[trial._trial_id]
+            del self._name_to_id[study.name]
+            del self._studies[study_id]
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._study(study_id).user_attrs[key] = value
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._study(study_id).system_attrs[key] = value
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        with self._lock:
+            if study_name not in self._name_to_id:
+                raise KeyError(f"No such study {study_name}.")
+            return self._name_to_id[study_name]
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        with self._lock:
+            return self._study(study_id).name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        with self._lock:
+            return list(self._study(study_id).directions)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._study(study_id).user_attrs)
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        with self._lock:
+            return dict(self._study(study_id).system_attrs)
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        with self._lock:
+            return [
+                FrozenStudy(
+                    study_name=s.name,
+                    direction=None,
+                    directions=list(s.directions),
+                    user_attrs=dict(s.user_attrs),
+                    system_attrs=dict(s.system_attrs),
+                    study_id=study_id,
+                )
+                for study_id, s in self._studies.items()
+            ]
+
+    # Trials ----------------------------------------------------------------------------------------------------
+
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        with self._lock:
+            study = self._study(study_id)
+            self._max_trial_id += 1
+            trial_id = self._max_trial_id
+            number = len(study.trials)
+            if template_trial is None:
+                trial = FrozenTrial(
+                    number, _RUNNING, None, datetime.datetime.now(), None, {}, {}, {}, {}, {}, trial_id
+                )
+            else:
+                trial = template_trial._copy()
+                trial.number = number
+                trial._trial_id = trial_id
+                for name, dist in trial.distributions.items():
+                    self._check_and_register_distribution(study, name, dist)
+            study.trials.append(trial)
+            study.by_state[trial.state][trial_id] = trial
+            self._trials[trial_id] = trial
+            self._trial_study[trial_id] = study_id
+            if trial.state == _COMPLETE:
+                self._update_best(study, trial)
+            return trial_id
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
+    ) -> None:
+        with self._lock:
+            trial = self._updatable_trial(trial_id)
+            study = self._studies[self._trial_study[trial_id]]
+            self._check_and_register_distribution(study, param_name, distribution)
+            trial.params[param_name] = distribution.to_external_repr(param_value_internal)
+            trial.distributions[param_name] = distribution
+
+    @staticmethod
+    def _check_and_register_distribution(study: _Study, name: str, distribution: BaseDistribution) -> None:
+        known = study.param_distribution.get(name)
+        if known is None:
+            study.param_distribution[name] = distribution
+        elif known is not distribution:
+            check_distribution_compatibility(known, distribution)
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        with self._lock:
+            trials = self._study(study_id).trials
+            if not 0 <= trial_number < len(trials):
+                raise KeyError(
+                    f"No trial with trial number {trial_number} exists in study with study_id {study_id}."
+                )
+            return trials[trial_number]._trial_id
+
+    def get_trial_number_from_id(self, trial_id: int) -> int:
+        with self._lock:
+            return self._trial(trial_id).number
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        with self._lock:
+            trial = self._updatable_trial(trial_id)
+            if state == _RUNNING and trial.state != _WAITING:
+                return False
+            study = self._studies[self._trial_study[trial_id]]
+            del study.by_state[trial.state][trial_id]
+            trial.state = state
+            study.by_state[state][trial_id] = trial
+            if values is not None:
+                trial.values = values
+            if state == _RUNNING:
+                trial.datetime_start = datetime.datetime.now()
+            if state.is_finished():
+                trial.datetime_complete = datetime.datetime.now()
+                if state == _COMPLETE:
+                    self._update_best(study, trial)
+            return True
+
+    def _update_best(self, study: _Study, trial: FrozenTrial) -> None:
+        if len(study.directions) != 1 or trial.values is None:
+            return
+        if study.best_trial_id is None:
+            study.best_trial_id = trial._trial_id
+            return
+        best = self._trials[study.best_trial_id].values
+        assert best is not None
+        value = trial.values[0]
+        if (value > best[0]) if study.directions[0] == StudyDirection.MAXIMIZE else (value < best[0]):
+            study.best_trial_id = trial._trial_id
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        with self._lock:
+            self._updatable_trial(trial_id).intermediate_values[step] = intermediate_value
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._updatable_trial(trial_id).user_attrs[key] = value
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        with self._lock:
+            self._updatable_trial(trial_id).system_attrs[key] = value
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            return self._trial(trial_id)._copy()
+
+    def get_all_trials(
+        self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        with self._lock:
+            study = self._study(study_id)
+            if states is None:
+                trials = list(study.trials)
+            else:
+                wanted = [s for s in TrialState if s in states]
+                n = sum(len(study.by_state[s]) for s in wanted)
+                if n * 4 < len(study.trials):
+                    trials = sorted(
+                        (t for s in wanted for t in study.by_state[s].values()), key=_number
+                    )
+                else:
+                    trials = [t for t in study.trials if t.state in wanted]
+            if deepcopy:
+                return [t._copy() for t in trials]
+            return trials
+
+    def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:
+        with self._lock:
+            study = self._study(study_id)
+            if state is None:
+                return len(study.trials)
+            if isinstance(state, TrialState):
+                state = (state,)
+            return sum(len(study.by_state[s]) for s in state)
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        with self._lock:
+            study = self._study(study_id)
+            if len(study.directions) > 1:
+                raise RuntimeError("Best trial can be obtained only for single-objective optimization.")
+            if study.best_trial_id is None:
+                raise ValueError("No trials are completed yet.")
+            return self._trials[study.best_trial_id]._copy()
+
+    # Lookups ---------------------------------------------------------------------------------------------------
+
+    def _study(self, study_id: int) -> _Study:
+        try:
+            return self._studies[study_id]
+        except KeyError:
+            raise KeyError(f"No study with study_id {study_id} exists.") from None
+
+    def _trial(self, trial_id: int) -> FrozenTrial:
+        try:
+            return self._trials[trial_id]
+        except KeyError:
+            raise KeyError(f"No trial with trial_id {trial_id} exists.") from None
+
+    def _updatable_trial(self, trial_id: int) -> FrozenTrial:
+        trial = self._trial(trial_id)
+        if trial.state.is_finished():
+            raise UpdateFinishedTrialError(
+                f"Trial#{trial.number} has already finished and can not be updated."
+            )
+        return trial
+
+
+def _number(t: FrozenTrial) -> int:
+    return t.number

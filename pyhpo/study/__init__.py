@@ -1,0 +1,26 @@
+"""Studies: create, load and run them."""
+
+from pyhpo.study._frozen import FrozenStudy, StudySummary
+from pyhpo.study._functions import (
+    copy_study,
+    create_study,
+    delete_study,
+    get_all_study_names,
+    get_all_study_summaries,
+    load_study,
+)
+from pyhpo.study._study import Study
+from pyhpo.study._study_direction import StudyDirection
+
+__all__ = [
+    "FrozenStudy",
+    "Study",
+    "StudyDirection",
+    "StudySummary",
+    "copy_study",
+    "create_study",
+    "delete_study",
+    "get_all_study_names",
+    "get_all_study_summaries",
+    "load_study",
+]

@@ -1,0 +1,383 @@
+"""The study: a named optimisation task, its trials in a storage, and the sampler and pruner that drive it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Container, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pyhpo.distributions import BaseDistribution
+from pyhpo.logging import get_logger
+from pyhpo.storages import BaseStorage
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pyhpo.pruners import BasePruner
+    from pyhpo.samplers import BaseSampler
+
+__all__ = ["Study"]
+
+_logger = get_logger(__name__)
+_METRIC_NAMES_KEY = "study:metric_names"
+_UNREAD = object()
+
+
+class _ThreadLocal(threading.local):
+    in_optimize_loop: bool = False
+    cached_all_trials: list[FrozenTrial] | None = None
+
+
+class Study:
+    """An optimisation task: a name, one or more objective directions, and its trials in a storage.
+
+    Create one with :func:`pyhpo.create_study` or :func:`pyhpo.load_study` rather than directly.
+
+    Args:
+        study_name: The study's name in ``storage``.
+        storage: Where the trials live (a storage object or a database URL).
+        sampler: Chooses parameters; None picks TPE for one objective, NSGA-II for several.
+        pruner: Stops unpromising trials; None picks :class:`~pyhpo.pruners.MedianPruner`.
+    """
+
+    def __init__(
+        self,
+        study_name: str,
+        storage: str | BaseStorage,
+        sampler: BaseSampler | None = None,
+        pruner: BasePruner | None = None,
+    ) -> None:
+        from pyhpo.storages import get_storage
+
+        self.study_name = study_name
+        self._storage = get_storage(storage)
+        self._study_id = self._storage.get_study_id_from_name(study_name)
+        self._directions = self._storage.get_study_directions(self._study_id)
+        self.sampler = sampler if sampler is not None else _default_sampler(len(self._directions) > 1)
+        self.pruner = pruner if pruner is not None else _default_pruner()
+        self._thread_local = _ThreadLocal()
+        self._stop_flag = False
+        # Read once, on the first log line, so logging a trial costs no extra storage round trip.
+        self._metric_names: Any = _UNREAD
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_thread_local"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._thread_local = _ThreadLocal()
+
+    # Results ---------------------------------------------------------------------------------------------------
+
+    @property
+    def best_params(self) -> dict[str, Any]:
+        """Parameters of the best trial (single objective)."""
+        return self.best_trial.params
+
+    @property
+    def best_value(self) -> float:
+        """Objective value of the best trial (single objective)."""
+        value = self.best_trial.value
+        assert value is not None
+        return value
+
+    @property
+    def best_trial(self) -> FrozenTrial:
+        """The best COMPLETE trial.
+
+        Raises:
+            RuntimeError: The study has several objectives; use :attr:`best_trials`.
+            ValueError: No trial is complete yet.
+        """
+        if self._is_multi_objective():
+            raise RuntimeError(
+                "A single best trial cannot be retrieved from a multi-objective study. Consider using "
+                "Study.best_trials to retrieve a list containing the best trials."
+            )
+        return self._get_best_trial(deepcopy=True)
+
+    def _get_best_trial(self, deepcopy: bool) -> FrozenTrial:
+        try:
+            return self._storage.get_best_trial(self._study_id)
+        except ValueError:
+            raise ValueError(
+                f"No trials are completed yet for study {self.study_name!r}; best_trial needs at least one "
+                "COMPLETE trial."
+            ) from None
+
+    @property
+    def best_trials(self) -> list[FrozenTrial]:
+        """The Pareto-optimal COMPLETE trials (for one objective: the trials that tie for best)."""
+        from pyhpo._multi_objective import _get_pareto_front_trials
+
+        trials = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        return [t._copy() for t in _get_pareto_front_trials(trials, self.directions)]
+
+    @property
+    def direction(self) -> StudyDirection:
+        """The direction of the single objective; RuntimeError for a multi-objective study."""
+        if self._is_multi_objective():
+            raise RuntimeError(
+                "A single direction cannot be retrieved from a multi-objective study. Consider using "
+                "Study.directions to retrieve a list containing all directions."
+            )
+        return self._directions[0]
+
+    @property
+    def directions(self) -> list[StudyDirection]:
+        """The direction of each objective."""
+        return list(self._directions)
+
+    @property
+    def trials(self) -> list[FrozenTrial]:
+        """Copies of all trials, ordered by number."""
+        return self.get_trials(deepcopy=True, states=None)
+
+    def get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        """Return the trials, ordered by number, optionally only those in ``states``.
+
+        Args:
+            deepcopy: False returns the storage's own objects: faster, but they must not be changed.
+            states: Keep only trials in these states.
+        """
+        return self._get_trials(deepcopy, states, use_cache=False)
+
+    def _get_trials(
+        self, deepcopy: bool = True, states: Container[TrialState] | None = None, use_cache: bool = False
+    ) -> list[FrozenTrial]:
+        if use_cache:
+            cached = self._thread_local.cached_all_trials
+            if cached is None:
+                cached = self._storage.get_all_trials(self._study_id, deepcopy=False)
+                self._thread_local.cached_all_trials = cached
+            trials = cached if states is None else [t for t in cached if t.state in states]
+            return [t._copy() for t in trials] if deepcopy else trials
+        return self._storage.get_all_trials(self._study_id, deepcopy=deepcopy, states=states)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        """User attributes of the study."""
+        return self._storage.get_study_user_attrs(self._study_id)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        """System attributes of the study."""
+        return self._storage.get_study_system_attrs(self._study_id)
+
+    @property
+    def metric_names(self) -> list[str] | None:
+        """Names of the objectives, if :meth:`set_metric_names` was called."""
+        names = self._storage.get_study_system_attrs(self._study_id).get(_METRIC_NAMES_KEY)
+        return None if names is None else list(names)
+
+    def set_metric_names(self, metric_names: list[str]) -> None:
+        """Name each objective (shown in log lines and data frames)."""
+        if len(metric_names) != len(self._directions):
+            raise ValueError(
+                f"The number of objectives must match the length of the metric names: {len(self._directions)} "
+                f"objectives, {metric_names!r}."
+            )
+        self._storage.set_study_system_attr(self._study_id, _METRIC_NAMES_KEY, list(metric_names))
+        self._metric_names = list(metric_names)
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value to the study."""
+        if not isinstance(key, str):
+            raise TypeError(f"key must be a str, got {key!r}")
+        self._storage.set_study_user_attr(self._study_id, key, value)
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a value for pyhpo's own bookkeeping."""
+        self._storage.set_study_system_attr(self._study_id, key, value)
+
+    # Running ---------------------------------------------------------------------------------------------------
+
+    def optimize(
+        self,
+        func: Callable[[Trial], float | Sequence[float]],
+        n_trials: int | None = None,
+        timeout: float | None = None,
+        n_jobs: int = 1,
+        catch: Iterable[type[Exception]] | type[Exception] = (),
+        callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
+        gc_after_trial: bool = False,
+        show_progress_bar: bool = False,
+    ) -> None:
+        """Run trials of ``func`` until ``n_trials`` have run, ``timeout`` seconds passed, or :meth:`stop`.
+
+        Args:
+            func: The objective: takes a :class:`~pyhpo.trial.Trial`, returns a float (or one per objective).
+            n_trials: How many trials this call runs; None runs until ``timeout`` or :meth:`stop`.
+            timeout: Seconds (measured with ``time.monotonic()``) after which no new trial starts.
+            n_jobs: Threads running trials at once; -1 means one per CPU. Trial numbers stay unique and dense.
+            catch: Exception classes that fail a trial without stopping the study.
+            callbacks: Called with ``(study, frozen_trial)`` after each trial.
+            gc_after_trial: Run ``gc.collect()`` after each trial.
+            show_progress_bar: Draw a tqdm bar of trials (or of time, with only a timeout).
+
+        Ctrl-C marks the trials still running FAIL and re-raises KeyboardInterrupt.
+        """
+        from pyhpo.study._optimize import optimize
+
+        optimize(self, func, n_trials, timeout, n_jobs, catch, callbacks, gc_after_trial, show_progress_bar)
+
+    def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
+        """Start a trial (an enqueued WAITING one if there is any) and return it; finish it with :meth:`tell`.
+
+        Args:
+            fixed_distributions: Parameters to suggest at once, by name and distribution.
+        """
+        if not self._thread_local.in_optimize_loop and _heartbeat_enabled(self._storage):
+            from pyhpo.storages._heartbeat import fail_stale_trials
+
+            fail_stale_trials(self)
+        self._thread_local.cached_all_trials = None
+        trial_id = self._pop_waiting_trial_id()
+        if trial_id is None:
+            trial_id = self._storage.create_new_trial(self._study_id)
+        frozen = self._storage.get_trial(trial_id)
+        self.sampler.before_trial(self, frozen)
+        trial = Trial(self, trial_id, _frozen=frozen)
+        for name, dist in (fixed_distributions or {}).items():
+            trial._suggest(name, dist)
+        return trial
+
+    def _pop_waiting_trial_id(self) -> int | None:
+        for trial in self._storage.get_all_trials(self._study_id, deepcopy=False, states=(TrialState.WAITING,)):
+            if self._storage.set_trial_state_values(trial._trial_id, state=TrialState.RUNNING):
+                _logger.debug(f"Trial {trial.number} popped from the trial queue.")
+                return trial._trial_id
+        return None
+
+    def tell(
+        self,
+        trial: Trial | int,
+        values: float | Sequence[float] | None = None,
+        state: TrialState | None = None,
+        skip_if_finished: bool = False,
+    ) -> FrozenTrial:
+        """Finish a trial started with :meth:`ask` and return it frozen.
+
+        Args:
+            trial: The :class:`Trial` or its number.
+            values: The objective value(s); needed unless ``state`` is PRUNED or FAIL.
+            state: COMPLETE (the default with values), PRUNED or FAIL.
+            skip_if_finished: Do nothing (instead of raising ValueError) if the trial is already finished.
+        """
+        from pyhpo.study._tell import tell
+
+        frozen, reason = tell(self, trial, values, state, skip_if_finished)
+        if reason is not None:
+            _logger.warning(
+                f"Trial {frozen.number} failed with parameters: {frozen.params} because of the following error: "
+                f"{reason}."
+            )
+        return frozen
+
+    def stop(self) -> None:
+        """Let the trials in flight finish, then return from :meth:`optimize` (call it from a callback)."""
+        self._stop_flag = True
+
+    def enqueue_trial(
+        self, params: dict[str, Any], user_attrs: dict[str, Any] | None = None, skip_if_exists: bool = False
+    ) -> None:
+        """Queue a trial whose parameters are fixed to ``params`` (the next :meth:`ask` picks it up).
+
+        Args:
+            params: Parameter values by name; parameters not named here are sampled as usual.
+            user_attrs: User attributes of the queued trial.
+            skip_if_exists: Do nothing when a trial with the same params is already queued, running or done.
+        """
+        if not isinstance(params, dict):
+            raise TypeError(f"params must be a dict of parameter values, got {params!r}")
+        if skip_if_exists:
+            for t in self._storage.get_all_trials(self._study_id, deepcopy=False):
+                fixed = t.system_attrs.get("fixed_params")
+                if (fixed if fixed is not None else t.params) == params:
+                    _logger.info(f"Trial with params {params} already exists. Skipping enqueue.")
+                    return
+        self.add_trial(
+            create_trial(state=TrialState.WAITING, system_attrs={"fixed_params": params}, user_attrs=user_attrs)
+        )
+
+    def add_trial(self, trial: FrozenTrial) -> None:
+        """Add a finished (or WAITING) trial made elsewhere, e.g. with :func:`pyhpo.trial.create_trial`."""
+        if not isinstance(trial, FrozenTrial):
+            raise TypeError(f"trial must be a FrozenTrial (see pyhpo.trial.create_trial), got {trial!r}")
+        trial._validate()
+        if trial.values is not None and len(trial.values) != len(self._directions):
+            raise ValueError(
+                f"The added trial has {len(trial.values)} values but the study has {len(self._directions)} "
+                "objectives."
+            )
+        self._storage.create_new_trial(self._study_id, template_trial=trial)
+        self._thread_local.cached_all_trials = None
+
+    def add_trials(self, trials: Iterable[FrozenTrial]) -> None:
+        """Add several trials (see :meth:`add_trial`)."""
+        for trial in trials:
+            self.add_trial(trial)
+
+    def trials_dataframe(
+        self,
+        attrs: tuple[str, ...] = (
+            "number", "value", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
+            "system_attrs", "state",
+        ),
+        multi_index: bool = False,
+    ) -> pd.DataFrame:
+        """The trials as a pandas DataFrame (pandas must be installed)."""
+        from pyhpo.study._dataframe import trials_dataframe
+
+        return trials_dataframe(self, attrs, multi_index)
+
+    # Internals -------------------------------------------------------------------------------------------------
+
+    def _is_multi_objective(self) -> bool:
+        return len(self._directions) > 1
+
+    def _log_completed_trial(self, trial: FrozenTrial) -> None:
+        if not _logger.isEnabledFor(20):
+            return
+        values = trial.values
+        assert values is not None
+        if self._metric_names is _UNREAD:
+            self._metric_names = self.metric_names
+        names = self._metric_names
+        if len(values) > 1:
+            shown: Any = values if names is None else dict(zip(names, values))
+            _logger.info(f"Trial {trial.number} finished with values: {shown} and parameters: {trial.params}.")
+            return
+        shown = values[0] if names is None else {names[0]: values[0]}
+        message = f"Trial {trial.number} finished with value: {shown} and parameters: {trial.params}."
+        try:
+            best = self._storage.get_best_trial(self._study_id)
+            message += f" Best is trial {best.number} with value: {best.value}."
+        except ValueError:
+            pass
+        _logger.info(message)
+
+
+def _heartbeat_enabled(storage: BaseStorage) -> bool:
+    from pyhpo.storages._heartbeat import is_heartbeat_enabled
+
+    return is_heartbeat_enabled(storage)
+
+
+def _default_sampler(multi_objective: bool) -> BaseSampler:
+    from pyhpo import samplers
+
+    return samplers.NSGAIISampler() if multi_objective else samplers.TPESampler()
+
+
+def _default_pruner() -> BasePruner:
+    from pyhpo import pruners
+
+    return pruners.MedianPruner()
+

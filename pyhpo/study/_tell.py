@@ -1,0 +1,121 @@
+"""Finishing a trial: validate what the objective returned and record it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.logging import get_logger
+from pyhpo.trial import FrozenTrial, Trial, TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.study._study import Study
+
+_logger = get_logger(__name__)
+
+
+def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | None]:
+    """Turn what an objective returned into a list of floats, or say why it cannot be (as Optuna words it)."""
+    n_objectives = len(study.directions)
+    if isinstance(values, Sequence) and not isinstance(values, str):
+        raw = list(values)
+    else:
+        raw = [values]
+    if len(raw) != n_objectives:
+        if len(raw) == 1 and raw[0] is None:
+            return None, "The objective function returned None."
+        return None, (
+            f"The number of the values {len(raw)} did not match the number of the objectives {n_objectives}."
+        )
+    out: list[float] = []
+    for v in raw:
+        try:
+            f = float(v)
+        except (ValueError, TypeError):
+            return None, (
+                f"The value {v!r} could not be cast to float."
+            )
+        if math.isnan(f):
+            return None, f"The value {f} is not acceptable."
+        out.append(f)
+    return out, None
+
+
+def tell(
+    study: Study,
+    trial: Trial | int,
+    values: float | Sequence[float] | None,
+    state: TrialState | None,
+    skip_if_finished: bool,
+) -> tuple[FrozenTrial, str | None]:
+    """Record the end of ``trial``; return the finished trial and, when values were rejected, why."""
+    study._thread_local.cached_all_trials = None
+    storage = study._storage
+    if isinstance(trial, Trial):
+        if trial.study._study_id != study._study_id or trial.study._storage is not storage:
+            raise ValueError("The trial belongs to another study.")
+        trial_id = trial._trial_id
+        frozen = trial._cached_frozen_trial
+    elif isinstance(trial, int) and not isinstance(trial, bool):
+        try:
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, trial)
+        except KeyError as e:
+            raise ValueError(f"Cannot tell a trial with number {trial}: it does not exist.") from e
+        frozen = storage.get_trial(trial_id)
+    else:
+        raise TypeError(f"trial must be a Trial or a trial number, got {trial!r}")
+
+    if frozen.state.is_finished() and skip_if_finished:
+        _logger.info(
+            f"Skipped telling trial {frozen.number} with values {values} and state {state} since trial was "
+            f"already finished. Finished trial has values {frozen.values} and state {frozen.state}."
+        )
+        return frozen, None
+    if frozen.state != TrialState.RUNNING:
+        raise ValueError(f"Cannot tell a {frozen.state.name} trial.")
+    if state is not None and not isinstance(state, TrialState):
+        raise TypeError(f"state must be a TrialState, got {state!r}")
+    if state is not None and state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
+        raise ValueError(f"Cannot tell with state {state.name}; use COMPLETE, PRUNED or FAIL.")
+
+    reason: str | None = None
+    out_values: list[float] | None = None
+    if state == TrialState.PRUNED:
+        # A pruned trial keeps its last reported value, as in Optuna.
+        iv = frozen.intermediate_values
+        if values is None and iv and not study._is_multi_objective():
+            last = iv[max(iv)]
+            if not math.isnan(last):
+                out_values = [last]
+    elif state == TrialState.FAIL:
+        if values is not None:
+            raise ValueError("No values should be told for a FAIL trial.")
+    else:
+        if values is None:
+            raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+        out_values, reason = check_values(study, values)
+        state = TrialState.COMPLETE if reason is None else TrialState.FAIL
+    assert state is not None
+
+    finished = FrozenTrial(
+        frozen.number, state, None, frozen.datetime_start, None, frozen.params, frozen.distributions,
+        frozen.user_attrs, frozen.system_attrs, frozen.intermediate_values, trial_id, values=out_values,
+    )
+    try:
+        study.sampler.after_trial(study, finished, state, out_values)
+    finally:
+        try:
+            storage.set_trial_state_values(trial_id, state, out_values)
+        except UpdateFinishedTrialError:
+            # Someone else finished it (e.g. failed it for a stale heartbeat).
+            done = storage.get_trial(trial_id)
+            if isinstance(trial, Trial):
+                trial._cached_frozen_trial.state = done.state
+            if not skip_if_finished:
+                raise ValueError(f"Cannot tell a {done.state.name} trial.") from None
+            return done, reason
+    if isinstance(trial, Trial):
+        trial._cached_frozen_trial.state = state
+    return storage.get_trial(trial_id), reason

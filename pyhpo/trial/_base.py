@@ -1,0 +1,116 @@
+"""The interface an objective function sees: suggest parameters, report progress, keep attributes."""
+
+from __future__ import annotations
+
+import abc
+import datetime
+from collections.abc import Sequence
+from typing import Any, overload
+
+from pyhpo.distributions import BaseDistribution, CategoricalChoiceType
+
+__all__ = ["BaseTrial"]
+
+
+class BaseTrial(abc.ABC):
+    """What :class:`Trial`, :class:`FixedTrial` and :class:`FrozenTrial` have in common."""
+
+    @abc.abstractmethod
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
+    ) -> float:
+        """Suggest a float in ``[low, high]``."""
+
+    @abc.abstractmethod
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        """Suggest an int in ``[low, high]``."""
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(self, name: str, choices: Sequence[None]) -> None: ...
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(self, name: str, choices: Sequence[bool]) -> bool: ...
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(self, name: str, choices: Sequence[int]) -> int: ...
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(self, name: str, choices: Sequence[float]) -> float: ...
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(self, name: str, choices: Sequence[str]) -> str: ...
+
+    @overload
+    @abc.abstractmethod
+    def suggest_categorical(
+        self, name: str, choices: Sequence[CategoricalChoiceType]
+    ) -> CategoricalChoiceType: ...
+
+    @abc.abstractmethod
+    def suggest_categorical(
+        self, name: str, choices: Sequence[CategoricalChoiceType]
+    ) -> CategoricalChoiceType:
+        """Suggest one of ``choices``."""
+
+    def suggest_uniform(self, name: str, low: float, high: float) -> float:
+        """Optuna 2's name for ``suggest_float(name, low, high)``."""
+        return self.suggest_float(name, low, high)
+
+    def suggest_loguniform(self, name: str, low: float, high: float) -> float:
+        """Optuna 2's name for ``suggest_float(name, low, high, log=True)``."""
+        return self.suggest_float(name, low, high, log=True)
+
+    def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
+        """Optuna 2's name for ``suggest_float(name, low, high, step=q)``."""
+        return self.suggest_float(name, low, high, step=q)
+
+    @abc.abstractmethod
+    def report(self, value: float, step: int) -> None:
+        """Report an intermediate objective value at ``step``."""
+
+    @abc.abstractmethod
+    def should_prune(self) -> bool:
+        """Ask the pruner whether the trial should stop now."""
+
+    @abc.abstractmethod
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value to the trial."""
+
+    @abc.abstractmethod
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a value for samplers and pruners (not meant for users)."""
+
+    @property
+    @abc.abstractmethod
+    def params(self) -> dict[str, Any]:
+        """Parameters suggested so far, in their external representation."""
+
+    @property
+    @abc.abstractmethod
+    def distributions(self) -> dict[str, BaseDistribution]:
+        """Distributions of the parameters suggested so far."""
+
+    @property
+    @abc.abstractmethod
+    def user_attrs(self) -> dict[str, Any]:
+        """User attributes."""
+
+    @property
+    @abc.abstractmethod
+    def system_attrs(self) -> dict[str, Any]:
+        """System attributes."""
+
+    @property
+    @abc.abstractmethod
+    def datetime_start(self) -> datetime.datetime | None:
+        """When the trial started."""
+
+    @property
+    @abc.abstractmethod
+    def number(self) -> int:
+        """The trial's number, unique and dense within its study (0, 1, 2, ...)."""

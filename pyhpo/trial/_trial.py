@@ -1,0 +1,208 @@
+"""The trial an objective function receives from :meth:`Study.optimize` or :meth:`Study.ask`."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pyhpo.distributions import (
+    BaseDistribution,
+    CategoricalChoiceType,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    _get_single_value,
+    check_distribution_compatibility,
+)
+from pyhpo.trial._base import BaseTrial
+from pyhpo.trial._frozen import FrozenTrial
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+
+__all__ = ["Trial"]
+
+
+class Trial(BaseTrial):
+    """A running trial: suggests parameters, reports intermediate values, asks the pruner.
+
+    Created by the study; an objective only uses it. The trial keeps a local copy of what it has written, so
+    reading ``params`` or suggesting a parameter twice costs no storage round trip.
+
+    Args:
+        study: The study the trial belongs to.
+        trial_id: The storage's id of the trial.
+    """
+
+    def __init__(self, study: Study, trial_id: int, _frozen: FrozenTrial | None = None) -> None:
+        self.study = study
+        self._trial_id = trial_id
+        self.storage = study._storage
+        self._cached_frozen_trial = _frozen if _frozen is not None else self.storage.get_trial(trial_id)
+        self._relative_params: dict[str, Any] | None = None
+        self._relative_search_space: dict[str, BaseDistribution] = {}
+        fixed = self._cached_frozen_trial.system_attrs.get("fixed_params")
+        self._fixed_params: dict[str, Any] = fixed if isinstance(fixed, dict) else {}
+
+    # Suggest ---------------------------------------------------------------------------------------------------
+
+    def suggest_float(
+        self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
+    ) -> float:
+        """Suggest a float in ``[low, high]`` (on a log scale with ``log=True``, on a grid with ``step``).
+
+        Raises:
+            ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, or ``name`` was used
+                with an incompatible distribution before.
+        """
+        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+
+    def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
+        """Suggest an int in ``[low, high]`` on a grid of ``step`` (on a log scale with ``log=True``)."""
+        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+
+    def suggest_categorical(  # type: ignore[override]
+        self, name: str, choices: Sequence[CategoricalChoiceType]
+    ) -> CategoricalChoiceType:
+        """Suggest one of ``choices`` (None, bool, int, float or str values)."""
+        return self._suggest(name, CategoricalDistribution(choices))
+
+    def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        if not isinstance(name, str):
+            raise TypeError(f"A parameter name must be a str, got {name!r} of type {type(name).__name__}")
+        trial = self._cached_frozen_trial
+        if name in trial.distributions:
+            check_distribution_compatibility(trial.distributions[name], distribution)
+            return trial.params[name]
+        study = self.study
+        if name in self._fixed_params and self._fixed_fits(name, distribution):
+            value = self._fixed_params[name]
+        elif distribution.single():
+            value = _get_single_value(distribution)
+        elif self._is_relative_param(name, distribution):
+            value = self.relative_params[name]
+        else:
+            value = study.sampler.sample_independent(study, trial, name, distribution)
+        internal = distribution.to_internal_repr(value)
+        self.storage.set_trial_param(self._trial_id, name, internal, distribution)
+        value = distribution.to_external_repr(internal)
+        trial.distributions[name] = distribution
+        trial.params[name] = value
+        return value
+
+    def _fixed_fits(self, name: str, distribution: BaseDistribution) -> bool:
+        value = self._fixed_params[name]
+        try:
+            internal = distribution.to_internal_repr(value)
+        except ValueError:
+            internal = math.nan
+        if not distribution._contains(internal):
+            warnings.warn(
+                f"Fixed parameter '{name}' with value {value!r} is out of range for distribution "
+                f"{distribution!r}.",
+                stacklevel=4,
+            )
+        return True
+
+    @property
+    def relative_params(self) -> dict[str, Any]:
+        """Parameters the sampler chose jointly for this trial (computed on first use)."""
+        if self._relative_params is None:
+            study = self.study
+            frozen = self._cached_frozen_trial
+            self._relative_search_space = study.sampler.infer_relative_search_space(study, frozen)
+            self._relative_params = study.sampler.sample_relative(study, frozen, self._relative_search_space)
+        return self._relative_params
+
+    def _is_relative_param(self, name: str, distribution: BaseDistribution) -> bool:
+        params = self.relative_params
+        if name not in params or name not in self._relative_search_space:
+            return False
+        check_distribution_compatibility(self._relative_search_space[name], distribution)
+        return distribution._contains(distribution.to_internal_repr(params[name]))
+
+    # Report and prune ------------------------------------------------------------------------------------------
+
+    def report(self, value: float, step: int) -> None:
+        """Report an intermediate objective value at ``step`` (>= 0), for pruners and dashboards.
+
+        A second report at the same step is ignored with a warning, as in Optuna.
+        """
+        if self.study._is_multi_objective():
+            raise NotImplementedError("Trial.report is not supported for multi-objective optimization.")
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"The `value` argument is of type '{type(value).__name__}' but supposed to be a float."
+            ) from None
+        if isinstance(step, bool) or not isinstance(step, int):
+            try:
+                if not float(step).is_integer():
+                    raise ValueError
+                step = int(step)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"The `step` argument is of type '{type(step).__name__}' but supposed to be an int."
+                ) from None
+        if step < 0:
+            raise ValueError(f"The `step` argument is {step} but cannot be negative.")
+        intermediate = self._cached_frozen_trial.intermediate_values
+        if step in intermediate:
+            warnings.warn(
+                f"The reported value is ignored because this `step` {step} is already reported.", stacklevel=2
+            )
+            return
+        self.storage.set_trial_intermediate_value(self._trial_id, step, value)
+        intermediate[step] = value
+
+    def should_prune(self) -> bool:
+        """Ask the study's pruner whether to stop now; raise :class:`pyhpo.TrialPruned` if it says so."""
+        if self.study._is_multi_objective():
+            raise NotImplementedError("Trial.should_prune is not supported for multi-objective optimization.")
+        return bool(self.study.pruner.prune(self.study, self._cached_frozen_trial))
+
+    # Attributes ------------------------------------------------------------------------------------------------
+
+    def set_user_attr(self, key: str, value: Any) -> None:
+        """Attach a JSON-serialisable value to the trial."""
+        self.storage.set_trial_user_attr(self._trial_id, key, value)
+        self._cached_frozen_trial.user_attrs[key] = value
+
+    def set_system_attr(self, key: str, value: Any) -> None:
+        """Attach a value for samplers and pruners."""
+        self.storage.set_trial_system_attr(self._trial_id, key, value)
+        self._cached_frozen_trial.system_attrs[key] = value
+
+    @property
+    def number(self) -> int:
+        return self._cached_frozen_trial.number
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self._cached_frozen_trial.params)
+
+    @property
+    def distributions(self) -> dict[str, BaseDistribution]:
+        return dict(self._cached_frozen_trial.distributions)
+
+    @property
+    def user_attrs(self) -> dict[str, Any]:
+        return dict(self._cached_frozen_trial.user_attrs)
+
+    @property
+    def system_attrs(self) -> dict[str, Any]:
+        return dict(self._cached_frozen_trial.system_attrs)
+
+    @property
+    def datetime_start(self) -> datetime.datetime | None:
+        return self._cached_frozen_trial.datetime_start
+
+    def _get_latest_trial(self) -> FrozenTrial:
+        return self._cached_frozen_trial
+
+    def __repr__(self) -> str:
+        return f"Trial(number={self.number}, trial_id={self._trial_id})"
