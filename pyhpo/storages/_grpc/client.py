@@ -1,0 +1,538 @@
+"""The client side of the gRPC proxy: a BaseStorage whose every call goes to a proxy server.
+
+Works against pyhpo's server and against Optuna's (``optuna.storages.run_grpc_proxy_server``).
+
+What makes it cheap:
+
+* Finished trials never change, so they are cached and never fetched twice. A poll
+  (``get_all_trials``) asks only for trials above the highest id it has seen and for the known
+  unfinished ones (``GetTrials`` with ``trial_id_greater_than`` / ``included_trial_ids``).
+* A RUNNING trial belongs to the worker that created (or claimed) it -- the ownership rule of the
+  storage contract -- so this client keeps a write-through copy of its own running trials and
+  answers ``get_trial`` for them without a call.
+* Study directions and names never change: asked once per study.
+
+Failures: a call that finds the server UNAVAILABLE (down, restarting) is retried with exponential
+backoff for up to ``retry_timeout`` seconds, so a proxy restart under running workers is survived;
+after that a ``ConnectionError`` names the server. Status codes come back as the exceptions the
+storage raised: NOT_FOUND -> KeyError, ALREADY_EXISTS -> DuplicatedStudyError, FAILED_PRECONDITION ->
+UpdateFinishedTrialError, INVALID_ARGUMENT -> ValueError, UNAUTHENTICATED -> PermissionError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container, Sequence
+import copy
+import os
+from pathlib import Path
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+import uuid
+
+from pyhpo import logging
+from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.trial import FrozenTrial, TrialState
+
+if TYPE_CHECKING:
+    import grpc
+
+    from pyhpo.distributions import BaseDistribution
+    from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
+    from pyhpo.study import Study
+    from pyhpo.study._frozen import FrozenStudy
+    from pyhpo.study._study_direction import StudyDirection
+
+__all__ = ["GrpcStorageProxy"]
+
+_logger = logging.get_logger(__name__)
+
+TOKEN_ENV = "PYHPO_GRPC_TOKEN"
+_MAX_BACKOFF = 2.0
+_FIRST_BACKOFF = 0.05
+
+
+def _load_runtime() -> None:
+    """Import grpc and the generated modules on first use (``import pyhpo`` must not need them)."""
+    global grpc, api_pb2, api_pb2_grpc, _convert
+    import grpc
+
+    from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
+
+
+def _read_pem(value: bytes | str | os.PathLike[str] | None) -> bytes | None:
+    if value is None or isinstance(value, bytes):
+        return value
+    try:
+        return Path(value).read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read root certificates from {str(value)!r}: {e.strerror}") from e
+
+
+def _rebuild(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
+    """A copy of ``trial`` with some fields replaced, built through the public constructor."""
+    fields: dict[str, Any] = dict(
+        number=trial.number,
+        state=trial.state,
+        value=None,
+        values=trial.values,
+        datetime_start=trial.datetime_start,
+        datetime_complete=trial.datetime_complete,
+        params=dict(trial.params),
+        distributions=dict(trial.distributions),
+        user_attrs=dict(trial.user_attrs),
+        system_attrs=dict(trial.system_attrs),
+        intermediate_values=dict(trial.intermediate_values),
+        trial_id=trial._trial_id,
+    )
+    fields.update(changes)
+    return FrozenTrial(**fields)
+
+
+class _StudyCache:
+    """What this client knows of one study's trials."""
+
+    __slots__ = ("by_number", "unfinished_ids", "watermark", "full_refresh")
+
+    def __init__(self) -> None:
+        self.by_number: list[FrozenTrial | None] = []
+        self.unfinished_ids: set[int] = set()
+        self.watermark = -1  # highest trial id a GetTrials reply has carried
+        self.full_refresh = False
+
+
+class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
+    """A storage that forwards every call to a gRPC proxy server, caching what cannot change.
+
+    Example::
+
+        import pyhpo
+        from pyhpo.storages import GrpcStorageProxy
+
+        storage = GrpcStorageProxy(host="localhost", port=13000)
+        study = pyhpo.create_study(storage=storage, study_name="distributed", load_if_exists=True)
+
+    Args:
+        host: Host of the proxy server.
+        port: Port of the proxy server.
+        token: Shared secret sent as ``authorization: Bearer <token>`` with every call. ``None``
+            reads ``PYHPO_GRPC_TOKEN`` from the environment; ``""`` sends none.
+        root_certificates: PEM bytes or a path of the CA that signed the server certificate; given,
+            the channel uses TLS.
+        tls: Use TLS with the system's root certificates (implied by ``root_certificates``).
+        server_name: Name to check the server certificate against, when it differs from ``host``.
+        timeout: Deadline of each call in seconds (None: no deadline).
+        retry_timeout: How long to keep retrying calls that find the server unavailable.
+        failed_trial_callback: Run (in this process) on each trial that ``fail_stale_trials``
+            marks FAIL through this client; callbacks cannot travel to the server.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "localhost",
+        port: int = 13000,
+        token: str | None = None,
+        root_certificates: bytes | str | os.PathLike[str] | None = None,
+        tls: bool = False,
+        server_name: str | None = None,
+        timeout: float | None = None,
+        retry_timeout: float = 60.0,
+        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+    ) -> None:
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port <= 65535:
+            raise ValueError(f"port must be an integer in 1..65535, got {port!r}")
+        if retry_timeout < 0:
+            raise ValueError(f"retry_timeout must be >= 0 seconds, got {retry_timeout}")
+        self._host = host
+        self._port = port
+        if token is None:
+            token = os.environ.get(TOKEN_ENV)
+        self._token = token or None
+        self._root_certificates = _read_pem(root_certificates)
+        self._tls = tls or self._root_certificates is not None
+        self._server_name = server_name
+        self._timeout = timeout
+        self._retry_timeout = retry_timeout
+        self._failed_trial_callback = failed_trial_callback
+        self._setup()
+
+    # ----------------------------------------------------------------------------------------
+    # Connection
+
+    def _setup(self) -> None:
+        _load_runtime()
+        self._target = f"{self._host}:{self._port}"
+        self._channel = self._make_channel()
+        self._stub = api_pb2_grpc.StorageServiceStub(self._channel)
+        self._ext_stub = api_pb2_grpc.PyhpoExtensionServiceStub(self._channel)
+        self._metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
+        self._lock = threading.RLock()
+        self._studies: dict[int, _StudyCache] = {}
+        self._finished: dict[int, FrozenTrial] = {}  # trial id -> finished trial
+        self._owned: dict[int, FrozenTrial | None] = {}  # our RUNNING trials (None: not fetched yet)
+        self._directions: dict[int, list[StudyDirection]] = {}
+        self._names: dict[int, str] = {}
+        self._info: Any = None
+        self._info_known = False
+
+    def _make_channel(self) -> grpc.Channel:
+        options: list[tuple[str, Any]] = [
+            ("grpc.max_receive_message_length", -1),
+            ("grpc.max_send_message_length", -1),
+            # Reconnect quickly after a proxy restart instead of backing off for up to two minutes.
+            ("grpc.initial_reconnect_backoff_ms", 100),
+            ("grpc.min_reconnect_backoff_ms", 100),
+            ("grpc.max_reconnect_backoff_ms", 1000),
+        ]
+        if self._server_name:
+            options.append(("grpc.ssl_target_name_override", self._server_name))
+        if self._tls:
+            credentials = grpc.ssl_channel_credentials(root_certificates=self._root_certificates)
+            return grpc.secure_channel(self._target, credentials, options=options)
+        return grpc.insecure_channel(self._target, options=options)
+
+    def wait_server_ready(self, timeout: float | None = None) -> None:
+        """Block until the server accepts connections.
+
+        Raises:
+            ConnectionError: Not ready within ``timeout`` seconds (None waits forever).
+        """
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=timeout)
+        except grpc.FutureTimeoutError as e:
+            raise ConnectionError(f"gRPC storage proxy at {self._target} not ready within {timeout} s") from e
+
+    def close(self) -> None:
+        """Close the channel; the object cannot be used afterwards."""
+        self._channel.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        keep = (
+            "_host", "_port", "_token", "_root_certificates", "_tls", "_server_name", "_timeout",
+            "_retry_timeout", "_failed_trial_callback",
+        )  # fmt: skip
+        return {name: self.__dict__[name] for name in keep}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._setup()
+
+    def _call(self, stub: Any, name: str, request: Any) -> tuple[Any, int]:
+        """Invoke one RPC; retry while the server is UNAVAILABLE; return (reply, attempts)."""
+        method = getattr(stub, name)
+        started = time.monotonic()
+        delay = _FIRST_BACKOFF
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return method(request, timeout=self._timeout, metadata=self._metadata), attempts
+            except grpc.RpcError as e:
+                elapsed = time.monotonic() - started
+                if e.code() == grpc.StatusCode.UNAVAILABLE and elapsed < self._retry_timeout:
+                    if attempts == 1:
+                        _logger.warning(f"gRPC storage proxy at {self._target} unavailable; retrying {name}.")
+                    time.sleep(min(delay, max(self._retry_timeout - elapsed, 0.0)))
+                    delay = min(delay * 2, _MAX_BACKOFF)
+                    continue
+                translated = self._translate(e, name, attempts, elapsed)
+                translated._pyhpo_grpc_attempts = attempts  # type: ignore[attr-defined]
+                raise translated from e
+
+    def _rpc(self, name: str, request: Any) -> Any:
+        return self._call(self._stub, name, request)[0]
+
+    def _translate(self, error: Any, name: str, attempts: int, elapsed: float) -> Exception:
+        code = error.code()
+        details = error.details() or ""
+        codes = grpc.StatusCode
+        if code == codes.NOT_FOUND:
+            return KeyError(details)
+        if code == codes.ALREADY_EXISTS:
+            return DuplicatedStudyError(details)
+        if code == codes.FAILED_PRECONDITION:
+            return UpdateFinishedTrialError(details)
+        if code == codes.INVALID_ARGUMENT:
+            return ValueError(details)
+        if code == codes.UNAUTHENTICATED:
+            return PermissionError(f"gRPC storage proxy at {self._target} refused {name}: {details}")
+        if code == codes.UNAVAILABLE:
+            return ConnectionError(
+                f"gRPC storage proxy at {self._target} is unavailable ({details}); gave up {name} after "
+                f"{attempts} attempts in {elapsed:.1f} s"
+            )
+        if code == codes.DEADLINE_EXCEEDED:
+            return TimeoutError(f"{name} on the gRPC storage proxy at {self._target} exceeded {self._timeout} s")
+        return StorageInternalError(f"{name} failed on the gRPC storage proxy at {self._target}: {code.name}: {details}")
+
+    def _server_info(self) -> Any:
+        """The pyhpo server's GetServerInfo reply, or None for a server without the extension (Optuna)."""
+        if not self._info_known:
+            try:
+                self._info = self._call(self._ext_stub, "GetServerInfo", api_pb2.GetServerInfoRequest())[0]
+            except StorageInternalError:
+                self._info = None  # UNIMPLEMENTED: an Optuna server
+            self._info_known = True
+        return self._info
+
+    # ----------------------------------------------------------------------------------------
+    # Studies
+
+    def create_new_study(self, directions: Sequence[StudyDirection], study_name: str | None = None) -> int:
+        if study_name is None:
+            study_name = DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
+        request = api_pb2.CreateNewStudyRequest(
+            directions=[_convert.direction_to_proto(d) for d in directions], study_name=study_name
+        )
+        study_id = self._rpc("CreateNewStudy", request).study_id
+        _logger.info(f"A new study created in gRPC proxy ({self._target}) with name: {study_name}")
+        return int(study_id)
+
+    def delete_study(self, study_id: int) -> None:
+        self._rpc("DeleteStudy", api_pb2.DeleteStudyRequest(study_id=study_id))
+        with self._lock:
+            cache = self._studies.pop(study_id, None)
+            if cache is not None:
+                for trial in cache.by_number:
+                    if trial is not None:
+                        self._finished.pop(trial._trial_id, None)
+            self._directions.pop(study_id, None)
+            self._names.pop(study_id, None)
+
+    def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._rpc("SetStudyUserAttribute", api_pb2.SetStudyUserAttributeRequest(
+            study_id=study_id, key=key, value=_convert.dumps(value)))  # fmt: skip
+
+    def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
+        self._rpc("SetStudySystemAttribute", api_pb2.SetStudySystemAttributeRequest(
+            study_id=study_id, key=key, value=_convert.dumps(value)))  # fmt: skip
+
+    def get_study_id_from_name(self, study_name: str) -> int:
+        return int(self._rpc("GetStudyIdFromName", api_pb2.GetStudyIdFromNameRequest(study_name=study_name)).study_id)
+
+    def get_study_name_from_id(self, study_id: int) -> str:
+        name = self._names.get(study_id)
+        if name is None:
+            name = self._rpc("GetStudyNameFromId", api_pb2.GetStudyNameFromIdRequest(study_id=study_id)).study_name
+            self._names[study_id] = name
+        return name
+
+    def get_study_directions(self, study_id: int) -> list[StudyDirection]:
+        directions = self._directions.get(study_id)
+        if directions is None:
+            reply = self._rpc("GetStudyDirections", api_pb2.GetStudyDirectionsRequest(study_id=study_id))
+            directions = _convert.directions_from_proto(reply.directions)
+            self._directions[study_id] = directions
+        return list(directions)
+
+    def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+        reply = self._rpc("GetStudyUserAttributes", api_pb2.GetStudyUserAttributesRequest(study_id=study_id))
+        return _convert.loads_attrs(reply.user_attributes, "study user attribute")
+
+    def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
+        reply = self._rpc("GetStudySystemAttributes", api_pb2.GetStudySystemAttributesRequest(study_id=study_id))
+        return _convert.loads_attrs(reply.system_attributes, "study system attribute")
+
+    def get_all_studies(self) -> list[FrozenStudy]:
+        reply = self._rpc("GetAllStudies", api_pb2.GetAllStudiesRequest())
+        return [_convert.study_from_proto(s) for s in reply.studies]
+
+    # ----------------------------------------------------------------------------------------
+    # Trials: writes
+
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        if template_trial is None:
+            request = api_pb2.CreateNewTrialRequest(study_id=study_id, template_trial_is_none=True)
+        else:
+            request = api_pb2.CreateNewTrialRequest(
+                study_id=study_id, template_trial=_convert.trial_to_proto(template_trial), template_trial_is_none=False
+            )
+        trial_id = int(self._rpc("CreateNewTrial", request).trial_id)
+        if template_trial is None or template_trial.state == TrialState.RUNNING:
+            with self._lock:
+                self._owned[trial_id] = None  # ours; fetched on first get_trial
+        return trial_id
+
+    def _update_owned(self, trial_id: int, change: Callable[[FrozenTrial], FrozenTrial]) -> None:
+        with self._lock:
+            snapshot = self._owned.get(trial_id)
+            if snapshot is not None:
+                self._owned[trial_id] = change(snapshot)
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
+    ) -> None:
+        request = api_pb2.SetTrialParameterRequest(
+            trial_id=trial_id,
+            param_name=param_name,
+            param_value_internal=param_value_internal,
+            distribution=_convert.distribution_json(distribution),
+        )
+        self._rpc("SetTrialParameter", request)
+
+        def change(t: FrozenTrial) -> FrozenTrial:
+            params = dict(t.params)
+            params[param_name] = distribution.to_external_repr(param_value_internal)
+            distributions = dict(t.distributions)
+            distributions[param_name] = distribution
+            return _rebuild(t, params=params, distributions=distributions)
+
+        self._update_owned(trial_id, change)
+
+    def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
+        with self._lock:
+            cache = self._studies.get(study_id)
+            if cache is not None and 0 <= trial_number < len(cache.by_number):
+                known = cache.by_number[trial_number]
+                if known is not None:
+                    return known._trial_id
+        request = api_pb2.GetTrialIdFromStudyIdTrialNumberRequest(study_id=study_id, trial_number=trial_number)
+        return int(self._rpc("GetTrialIdFromStudyIdTrialNumber", request).trial_id)
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        request = api_pb2.SetTrialStateValuesRequest(
+            trial_id=trial_id, state=_convert.trial_state_to_proto(state), values=values
+        )
+        try:
+            updated = bool(self._rpc("SetTrialStateValues", request).trial_updated)
+        except UpdateFinishedTrialError as e:
+            # After a retry, the attempt that found the server going away may have landed already:
+            # then the trial is in exactly the state we asked for, and that is success, not an error.
+            retried = getattr(e, "_pyhpo_grpc_attempts", 1) > 1
+            if not (retried and self._landed(trial_id, state, values)):
+                raise
+            updated = True
+        with self._lock:
+            if state.is_finished():
+                self._owned.pop(trial_id, None)
+            elif state == TrialState.RUNNING and updated:
+                self._owned[trial_id] = None  # claimed a WAITING trial: ours now
+        return updated
+
+    def _landed(self, trial_id: int, state: TrialState, values: Sequence[float] | None) -> bool:
+        trial = self._fetch_trial(trial_id)
+        expected = list(values) if values is not None else None
+        return trial.state == state and trial.values == expected
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        request = api_pb2.SetTrialIntermediateValueRequest(
+            trial_id=trial_id, step=step, intermediate_value=intermediate_value
+        )
+        self._rpc("SetTrialIntermediateValue", request)
+
+        def change(t: FrozenTrial) -> FrozenTrial:
+            values = dict(t.intermediate_values)
+            values[step] = intermediate_value
+            return _rebuild(t, intermediate_values=values)
+
+        self._update_owned(trial_id, change)
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        text = _convert.dumps(value)
+        self._rpc("SetTrialUserAttribute", api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key=key, value=text))
+        copied = _convert.loads(text, "user attribute")
+        self._update_owned(trial_id, lambda t: _rebuild(t, user_attrs={**t.user_attrs, key: copied}))
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        text = _convert.dumps(value)
+        request = api_pb2.SetTrialSystemAttributeRequest(trial_id=trial_id, key=key, value=text)
+        self._rpc("SetTrialSystemAttribute", request)
+        copied = _convert.loads(text, "system attribute")
+        self._update_owned(trial_id, lambda t: _rebuild(t, system_attrs={**t.system_attrs, key: copied}))
+
+    # ----------------------------------------------------------------------------------------
+    # Trials: reads
+
+    def _fetch_trial(self, trial_id: int) -> FrozenTrial:
+        reply = self._rpc("GetTrial", api_pb2.GetTrialRequest(trial_id=trial_id))
+        trial = _convert.trial_from_proto(reply.trial)
+        with self._lock:
+            if trial.state.is_finished():
+                self._finished[trial_id] = trial
+                self._owned.pop(trial_id, None)
+            elif trial_id in self._owned and trial.state == TrialState.RUNNING:
+                self._owned[trial_id] = trial
+        return trial
+
+    def get_trial(self, trial_id: int) -> FrozenTrial:
+        with self._lock:
+            trial = self._finished.get(trial_id)
+            if trial is not None:
+                return trial
+            snapshot = self._owned.get(trial_id)
+            if snapshot is not None:
+                return copy.deepcopy(snapshot)
+        trial = self._fetch_trial(trial_id)
+        return copy.deepcopy(trial) if not trial.state.is_finished() else trial
+
+    def get_all_trials(
+        self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
+    ) -> list[FrozenTrial]:
+        with self._lock:
+            cache = self._poll(study_id)
+            trials = [t for t in cache.by_number if t is not None]
+        if states is not None:
+            trials = [t for t in trials if t.state in states]
+        return copy.deepcopy(trials) if deepcopy else trials
+
+    def _poll(self, study_id: int) -> _StudyCache:
+        """Bring one study's cache up to date with one GetTrials call (caller holds the lock)."""
+        cache = self._studies.get(study_id)
+        if cache is None:
+            cache = self._studies[study_id] = _StudyCache()
+        after = -1 if cache.full_refresh else cache.watermark
+        request = api_pb2.GetTrialsRequest(
+            study_id=study_id, included_trial_ids=sorted(cache.unfinished_ids), trial_id_greater_than=after
+        )
+        try:
+            reply = self._rpc("GetTrials", request)
+        except KeyError:
+            self._studies.pop(study_id, None)
+            raise
+        by_number = cache.by_number
+        for message in reply.trials:
+            trial_id = message.trial_id
+            if trial_id > cache.watermark:
+                cache.watermark = trial_id
+            known = self._finished.get(trial_id)
+            trial = known if known is not None else _convert.trial_from_proto(message)
+            number = trial.number
+            if number >= len(by_number):
+                by_number.extend([None] * (number + 1 - len(by_number)))
+            by_number[number] = trial
+            if trial.state.is_finished():
+                cache.unfinished_ids.discard(trial_id)
+                self._finished[trial_id] = trial
+            else:
+                cache.unfinished_ids.add(trial_id)
+        # Numbers are dense per study. A hole means a trial became visible after a higher id did
+        # (concurrent database transactions): look at everything once more on the next poll.
+        cache.full_refresh = None in by_number
+        return cache
+
+    # ----------------------------------------------------------------------------------------
+    # Heartbeats (through pyhpo's extension service)
+
+    def record_heartbeat(self, trial_id: int) -> None:
+        self._call(self._ext_stub, "RecordHeartbeat", api_pb2.RecordHeartbeatRequest(trial_id=trial_id))
+
+    def _get_stale_trial_ids(self, study_id: int) -> list[int]:
+        if self.get_heartbeat_interval() is None:
+            return []
+        reply = self._call(self._ext_stub, "GetStaleTrialIds", api_pb2.GetStaleTrialIdsRequest(study_id=study_id))[0]
+        return list(reply.trial_ids)
+
+    def get_heartbeat_interval(self) -> int | None:
+        info = self._server_info()
+        if info is None or not info.heartbeat_enabled:
+            return None
+        interval = info.heartbeat_interval
+        return int(interval) if float(interval).is_integer() else interval
+
+    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        return self._failed_trial_callback
