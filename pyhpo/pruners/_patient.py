@@ -19,17 +19,20 @@ __all__ = ["PatientPruner"]
 
 
 class PatientPruner(BasePruner):
-    """Wrap a pruner so that it may prune only after ``patience`` steps without improvement.
+    """Wrap a pruner so that it may prune only once a trial has stopped improving.
 
-    The trial's last ``patience + 1`` reported values are compared with the best value reported
-    before them. If they did not improve on it by more than ``min_delta``, the wrapped pruner
-    decides (or, with ``wrapped_pruner=None``, the trial is pruned: plain early stopping).
-    NaN values are ignored; if either window holds only NaNs the trial is not pruned.
+    The best of the trial's last ``patience + 1`` reported values (by step) is compared with
+    the best value reported before them. Only if the recent best is worse by more than
+    ``min_delta`` (Optuna's rule: ``min_delta`` is a tolerance, not a required gain) does the
+    wrapped pruner decide; with ``wrapped_pruner=None`` the trial is then pruned, which is plain
+    early stopping. NaN values are ignored; if either window holds only NaNs the trial is not
+    pruned.
 
     Args:
         wrapped_pruner: Pruner consulted once patience has run out, or ``None``.
         patience: Number of non-improving steps tolerated. At least 0.
-        min_delta: Smallest change counted as an improvement. At least 0.
+        min_delta: How much worse the recent best may be before the trial counts as stalled.
+            At least 0.
     """
 
     def __init__(

@@ -7,6 +7,7 @@ pyhpo's pruner and to Optuna's and the decisions compared.
 from __future__ import annotations
 
 from collections.abc import Container
+import copy
 from typing import Any
 
 import optuna
@@ -21,9 +22,13 @@ class FakeStorage:
         self._study = study
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        for t in self._study.trials:
+        # Like a real storage: the stored trial is replaced, snapshots held by callers are not
+        # changed (a pruner must not see its own write through the trial it was given).
+        for i, t in enumerate(self._study.trials):
             if t._trial_id == trial_id:
-                t.system_attrs[key] = value
+                updated = copy.copy(t)
+                updated.system_attrs = {**t.system_attrs, key: value}
+                self._study.trials[i] = updated
                 return
         raise KeyError(trial_id)
 
