@@ -1,0 +1,116 @@
+"""Interop with the real optuna package: its client on our server, our client on its server.
+
+Both kinds of client work the same study on the same port at the same time, in each direction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import contextlib
+from typing import Any
+
+import pytest
+
+optuna = pytest.importorskip("optuna")
+from optuna.storages._grpc.client import GrpcStorageProxy as OptunaProxy  # noqa: E402
+from optuna.storages._grpc.server import make_server as optuna_make_server  # noqa: E402
+
+import pyhpo  # noqa: E402
+from pyhpo.storages import InMemoryStorage  # noqa: E402
+from pyhpo.storages._grpc.client import GrpcStorageProxy  # noqa: E402
+from pyhpo.trial import TrialState  # noqa: E402
+
+from .conftest import serving  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+
+
+def _objective(trial: Any) -> float:
+    x = trial.suggest_float("x", -5, 5)
+    n = trial.suggest_int("n", 1, 8, log=True)
+    c = trial.suggest_categorical("c", ["a", "b", None])
+    trial.set_user_attr("tag", {"n": n, "c": c})
+    trial.report(x * 2, step=1)
+    return x**2 + n + (c is None)
+
+
+@contextlib.contextmanager
+def _optuna_server() -> Iterator[int]:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = optuna_make_server(optuna.storages.InMemoryStorage(), "127.0.0.1", port)
+    server.start()
+    try:
+        yield port
+    finally:
+        server.stop(0.5).wait()
+
+
+def _check_same_trials(pyhpo_trials: list[Any], optuna_trials: list[Any]) -> None:
+    assert [t.number for t in pyhpo_trials] == [t.number for t in optuna_trials]
+    for ours, theirs in zip(pyhpo_trials, optuna_trials):
+        assert ours.params == theirs.params
+        assert ours.values == theirs.values
+        assert ours.user_attrs == theirs.user_attrs
+        assert ours.intermediate_values == theirs.intermediate_values
+        assert int(ours.state) == int(theirs.state)
+        assert ours.datetime_start.replace(microsecond=0) == theirs.datetime_start.replace(microsecond=0)
+        assert {k: type(v).__name__ for k, v in ours.distributions.items()} == {
+            k: type(v).__name__ for k, v in theirs.distributions.items()
+        }
+
+
+def test_optuna_client_and_pyhpo_client_share_a_pyhpo_server() -> None:
+    with serving(InMemoryStorage()) as server:
+        theirs = OptunaProxy(host="127.0.0.1", port=server.port)
+        ours = GrpcStorageProxy(host="127.0.0.1", port=server.port)
+        try:
+            o_study = optuna.create_study(study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(0))
+            o_study.optimize(_objective, n_trials=8)
+            p_study = pyhpo.load_study(study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(1))
+            p_study.optimize(_objective, n_trials=8)
+            o_study.optimize(_objective, n_trials=4)
+            assert [t.number for t in p_study.trials] == list(range(20))
+            _check_same_trials(p_study.trials, o_study.trials)
+            assert o_study.best_trial.number == p_study.best_trial.number
+            # Errors an Optuna client expects from its own server.
+            with pytest.raises(KeyError):
+                theirs.get_trial(10_000)
+            with pytest.raises(optuna.exceptions.DuplicatedStudyError):
+                theirs.create_new_study([optuna.study.StudyDirection.MINIMIZE], "mixed")
+            with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
+                theirs.set_trial_user_attr(o_study.trials[0]._trial_id, "k", 1)
+        finally:
+            theirs.close()
+            ours.close()
+
+
+def test_pyhpo_client_and_optuna_client_share_an_optuna_server() -> None:
+    with _optuna_server() as port:
+        theirs = OptunaProxy(host="127.0.0.1", port=port)
+        ours = GrpcStorageProxy(host="127.0.0.1", port=port)
+        try:
+            p_study = pyhpo.create_study(study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(2))
+            p_study.optimize(_objective, n_trials=8)
+            o_study = optuna.load_study(study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(3))
+            o_study.optimize(_objective, n_trials=8)
+            p_study.optimize(_objective, n_trials=4)
+            assert [t.number for t in o_study.trials] == list(range(20))
+            _check_same_trials(p_study.trials, o_study.trials)
+            # No heartbeat extension on an Optuna server: the client says heartbeats are off.
+            assert ours.get_heartbeat_interval() is None
+            assert ours._get_stale_trial_ids(p_study._study_id) == []
+            # Its error codes map to our exceptions.
+            with pytest.raises(KeyError):
+                ours.get_trial(10_000)
+            with pytest.raises(pyhpo.exceptions.DuplicatedStudyError):
+                ours.create_new_study([pyhpo.study.StudyDirection.MINIMIZE], "mixed")
+            finished = p_study.trials[0]._trial_id
+            with pytest.raises(pyhpo.exceptions.UpdateFinishedTrialError):
+                ours.set_trial_state_values(finished, TrialState.FAIL)
+        finally:
+            theirs.close()
+            ours.close()
