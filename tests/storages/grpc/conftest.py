@@ -44,9 +44,9 @@ class CallCounter:
 
 
 @contextlib.contextmanager
-def serving(storage: Any = None, **options: Any) -> Iterator[GrpcProxyServer]:
-    """A started server on 127.0.0.1 and a free port, stopped on exit."""
-    server = make_server(storage if storage is not None else InMemoryStorage(), "127.0.0.1", 0, **options)
+def serving(storage: Any = None, port: int = 0, **options: Any) -> Iterator[GrpcProxyServer]:
+    """A started server on 127.0.0.1 (a free port by default), stopped on exit."""
+    server = make_server(storage if storage is not None else InMemoryStorage(), "127.0.0.1", port, **options)
     server.start()
     try:
         yield server
