@@ -32,10 +32,10 @@ def _completed_rung_key(rung: int) -> str:
     return f"completed_rung_{rung}"
 
 
-def _current_rung(trial: FrozenTrial) -> int:
+def _current_rung(system_attrs: dict[str, Any]) -> int:
     """Index of the first rung the trial has not completed yet."""
     rung = 0
-    while _completed_rung_key(rung) in trial.system_attrs:
+    while _completed_rung_key(rung) in system_attrs:
         rung += 1
     return rung
 
@@ -111,7 +111,9 @@ class SuccessiveHalvingPruner(BasePruner):
         if step is None:
             return False
         value = trial.intermediate_values[step]
-        rung = _current_rung(trial)
+        # Rung keys are written through the storage during the trial; a snapshot taken when the
+        # trial started would not show them, so read them back (Optuna reads them lazily too).
+        rung = _current_rung(study._storage.get_trial_system_attrs(trial._trial_id))
         trials: list[FrozenTrial] | None = None
         maximize = study.direction == StudyDirection.MAXIMIZE
 

@@ -168,14 +168,18 @@ class GridSampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
-        if "grid_id" not in trial.system_attrs:
+        attrs = trial.system_attrs
+        if "grid_id" not in attrs:
+            # The snapshot may predate before_trial (which wrote grid_id); ask the storage.
+            attrs = study._storage.get_trial_system_attrs(trial._trial_id)
+        if "grid_id" not in attrs:
             raise ValueError("All parameters must be specified when using GridSampler with enqueue_trial.")
         if param_name not in self._search_space:
             raise ValueError(
                 f"The parameter name, {param_name}, is not found in the given grid "
                 f"(grid parameters: {self._param_names})."
             )
-        grid_id = int(trial.system_attrs["grid_id"])
+        grid_id = int(attrs["grid_id"])
         value = self._grid_point(grid_id)[self._param_names.index(param_name)]
         if not param_distribution._contains(param_distribution.to_internal_repr(value)):
             warnings.warn(

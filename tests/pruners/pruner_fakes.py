@@ -32,6 +32,9 @@ class FakeStorage:
                 return
         raise KeyError(trial_id)
 
+    def get_trial_system_attrs(self, trial_id: int) -> dict[str, Any]:
+        return next(t.system_attrs for t in self._study.trials if t._trial_id == trial_id)
+
     def get_all_trials(self, study_id: int, deepcopy: bool = True, states: Any = None) -> list[Any]:
         return self._study.get_trials(deepcopy, states)
 
