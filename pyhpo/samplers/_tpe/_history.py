@@ -1,0 +1,220 @@
+"""What TPE knows about a study's finished trials, kept incrementally.
+
+Finished trials never change, so each is read once: its number, state, objective values, how far it got
+(pruned trials), how much it violates its constraints, and a reference to its parameters. Columns of
+parameter values are encoded per (name, distribution) as trials arrive, and the good/bad split is
+recomputed only when a trial has been added. A TPE step on an unchanged study therefore costs a
+length check, and on a grown study work proportional to what is new (plus the vectorised split).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyhpo._multi_objective import _fast_non_domination_rank
+from pyhpo.distributions import BaseDistribution, CategoricalDistribution
+from pyhpo.samplers._base import _infeasibility
+from pyhpo.study import StudyDirection
+from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.trial import FrozenTrial
+
+__all__: list[str] = []
+
+
+class _Column:
+    """Raw values of one parameter over the history rows (NaN where absent or not representable)."""
+
+    __slots__ = ("dist", "values", "n")
+
+    def __init__(self, dist: BaseDistribution) -> None:
+        self.dist = dist
+        self.values = np.empty(16)
+        self.n = 0
+
+
+def _encode(dist: BaseDistribution, value: Any) -> float:
+    """A parameter value as a float: the number itself, or the index of the choice (NaN if not a choice)."""
+    if isinstance(dist, CategoricalDistribution):
+        try:
+            return dist.to_internal_repr(value)
+        except ValueError:
+            return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+class _History:
+    """Rows of finished (COMPLETE or PRUNED) trials of one study, in arrival order."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._row_of: dict[int, int] = {}
+        self.numbers: list[int] = []
+        self.params: list[dict[str, Any]] = []
+        self._complete: list[bool] = []
+        self._values: list[Sequence[float] | None] = []
+        self._infeasible: list[float] = []
+        self._pruned_key: list[tuple[float, float]] = []
+        self.version = 0
+        self._columns: dict[tuple[str, BaseDistribution], _Column] = {}
+        self._split_cache: tuple[Any, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def sync(self, trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> None:
+        """Add the trials not seen yet (``trials`` are the study's COMPLETE and PRUNED trials)."""
+        if len(trials) == len(self.numbers):
+            return  # finished trials never leave that set, so the same count means the same trials
+        if len(trials) < len(self.numbers):
+            self.__init__()  # type: ignore[misc]  # a different study behind the same key: start over
+        maximize = [d == StudyDirection.MAXIMIZE for d in directions]
+        for trial in trials:
+            if trial._trial_id in self._row_of:
+                continue
+            self._row_of[trial._trial_id] = len(self.numbers)
+            self.numbers.append(trial.number)
+            self.params.append(trial.params)
+            complete = trial.state == TrialState.COMPLETE
+            self._complete.append(complete)
+            self._values.append(trial.values if complete else None)
+            self._infeasible.append(_infeasibility(trial.system_attrs))
+            self._pruned_key.append(_pruned_key(trial.intermediate_values, maximize[0] if maximize else False))
+        self.version += 1
+
+    def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
+        """Raw values of ``name`` for every row (a view; do not modify)."""
+        col = self._columns.get((name, dist))
+        if col is None:
+            col = self._columns[(name, dist)] = _Column(dist)
+        n = len(self.numbers)
+        if col.n < n:
+            if len(col.values) < n:
+                grown = np.empty(max(n, 2 * len(col.values)))
+                grown[: col.n] = col.values[: col.n]
+                col.values = grown
+            for row in range(col.n, n):
+                params = self.params[row]
+                col.values[row] = _encode(dist, params[name]) if name in params else math.nan
+            col.n = n
+        return col.values[:n]
+
+    def split(
+        self, directions: Sequence[StudyDirection], gamma: Callable[[int], int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(below, order)``: the mask of rows in the good group, and the rows sorted by trial number."""
+        key = (self.version, tuple(directions), gamma)
+        if self._split_cache is not None and self._split_cache[0] == key:
+            return self._split_cache[1], self._split_cache[2]
+        n = len(self.numbers)
+        numbers = np.asarray(self.numbers, dtype=np.int64)
+        order = np.argsort(numbers, kind="stable")
+        below = np.zeros(n, dtype=bool)
+        n_below = int(gamma(n)) if n else 0
+        if n_below > 0:
+            below = _split(
+                numbers,
+                np.asarray(self._complete, dtype=bool),
+                np.asarray(self._infeasible, dtype=float),
+                np.asarray(self._pruned_key, dtype=float).reshape(n, 2),
+                self._values,
+                directions,
+                n_below,
+            )
+        self._split_cache = (key, below, order)
+        return below, order
+
+
+def _pruned_key(intermediate_values: dict[int, float], maximize: bool) -> tuple[float, float]:
+    """Sort key of a pruned trial: later last step first, then better last value (NaN last)."""
+    if not intermediate_values:
+        return (1.0, 0.0)
+    step = max(intermediate_values)
+    value = float(intermediate_values[step])
+    if math.isnan(value):
+        return (-float(step), math.inf)
+    return (-float(step), -value if maximize else value)
+
+
+def _split(
+    numbers: np.ndarray,
+    complete: np.ndarray,
+    infeasible: np.ndarray,
+    pruned_key: np.ndarray,
+    values: list[Sequence[float] | None],
+    directions: Sequence[StudyDirection],
+    n_below: int,
+) -> np.ndarray:
+    """Choose the ``n_below`` best rows: feasible complete trials, then pruned ones, then infeasible ones."""
+    n = len(numbers)
+    group = np.where(infeasible > 0, 2, np.where(complete, 0, 1))
+    key1 = np.zeros(n)
+    key2 = np.zeros(n)
+    pruned = group == 1
+    key1[pruned], key2[pruned] = pruned_key[pruned, 0], pruned_key[pruned, 1]
+    key1[group == 2] = infeasible[group == 2]
+    feasible_complete = np.flatnonzero(group == 0)
+    signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
+    if len(feasible_complete):
+        loss = np.array([values[i] for i in feasible_complete], dtype=float).reshape(len(feasible_complete), -1)
+        loss *= signs
+        if loss.shape[1] == 1:
+            key1[feasible_complete] = loss[:, 0]
+        else:
+            # Rank by non-domination; the last, partially taken front is cut by crowding distance.
+            take = _multi_objective_best(loss, min(n_below, len(loss)))
+            key1[feasible_complete] = np.where(take, 0.0, 1.0)
+    order = np.lexsort((numbers, key2, key1, group))
+    below = np.zeros(n, dtype=bool)
+    below[order[:n_below]] = True
+    return below
+
+
+def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:
+    """Mask of ``k`` rows of ``loss`` with the best non-domination ranks (ties cut by crowding distance)."""
+    n = len(loss)
+    take = np.zeros(n, dtype=bool)
+    if k <= 0:
+        return take
+    if k >= n:
+        take[:] = True
+        return take
+    ranks = _fast_non_domination_rank(loss, n_below=k)
+    for rank in np.unique(ranks):
+        members = np.flatnonzero(ranks == rank)
+        room = k - int(take.sum())
+        if len(members) <= room:
+            take[members] = True
+            if len(members) == room:
+                break
+            continue
+        crowd = _crowding_distance(loss[members])
+        take[members[np.argsort(-crowd, kind="stable")[:room]]] = True
+        break
+    return take
+
+
+def _crowding_distance(loss: np.ndarray) -> np.ndarray:
+    """NSGA-II crowding distance of each row (boundary points get ``inf``)."""
+    n, m = loss.shape
+    dist = np.zeros(n)
+    if n <= 2:
+        dist[:] = np.inf
+        return dist
+    for j in range(m):
+        order = np.argsort(loss[:, j], kind="stable")
+        col = loss[order, j]
+        span = col[-1] - col[0]
+        dist[order[0]] = dist[order[-1]] = np.inf
+        if span > 0 and np.isfinite(span):
+            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
+    return dist

@@ -1,0 +1,386 @@
+"""TPESampler: Tree-structured Parzen Estimator (Optuna's default sampler, same interface and defaults)."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from pyhpo.distributions import BaseDistribution
+from pyhpo.logging import get_logger
+from pyhpo.samplers._base import (
+    _INDEPENDENT_SAMPLING_WARNING_TEMPLATE,
+    BaseSampler,
+    _process_constraints_after_trial,
+)
+from pyhpo.samplers._lazy_random_state import LazyRandomState
+from pyhpo.samplers._random import RandomSampler
+from pyhpo.samplers._tpe._history import _encode, _History
+from pyhpo.samplers._tpe.parzen_estimator import _CATEGORICAL, _GRID, _Params, _ParzenEstimator, _Space
+from pyhpo.search_space import IntersectionSearchSpace
+from pyhpo.search_space import _GroupDecomposedSearchSpace
+from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
+    from pyhpo.trial import FrozenTrial
+
+__all__ = ["TPESampler", "default_gamma", "default_weights", "hyperopt_default_gamma"]
+
+_logger = get_logger(__name__)
+
+# Relative samples of RUNNING trials are shared through system attrs (Optuna's key and chunking, so
+# that constant-liar workers of Optuna and pyhpo see each other's pending points).
+_RELATIVE_PARAMS_KEY = "tpe:relative_params"
+_SYSTEM_ATTR_MAX_LENGTH = 2045
+_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+_RUNNING = (TrialState.RUNNING,)
+
+
+def default_gamma(x: int) -> int:
+    """Size of the good group for ``x`` finished trials: 10 %, at most 25 (single objective)."""
+    return min(math.ceil(0.1 * x), 25)
+
+
+def default_gamma_multiobjective(x: int) -> int:
+    """Size of the good group for ``x`` finished trials: 10 %, uncapped (multi-objective)."""
+    return math.ceil(0.1 * x)
+
+
+def hyperopt_default_gamma(x: int) -> int:
+    """Hyperopt's choice: ``ceil(0.25 * sqrt(x))``, at most 25."""
+    return min(math.ceil(0.25 * x**0.5), 25)
+
+
+def default_weights(x: int) -> np.ndarray:
+    """Weights of ``x`` observations ordered by trial number: the newest 25 weigh 1, older ones ramp down."""
+    if x == 0:
+        return np.asarray([])
+    if x < 25:
+        return np.ones(x)
+    return np.concatenate([np.linspace(1.0 / x, 1.0, num=x - 25), np.ones(25)])
+
+
+class TPESampler(BaseSampler):
+    """Sampler using the Tree-structured Parzen Estimator.
+
+    For each proposal TPE splits the finished trials into a good group (the best ``gamma(n)``) and the
+    rest, fits a Parzen estimator ``l(x)`` to the good parameters and ``g(x)`` to the rest, draws
+    ``n_ei_candidates`` points from ``l`` and keeps the one with the largest ``l(x) / g(x)``. The first
+    ``n_startup_trials`` trials are random.
+
+    Differences from Optuna's implementation (the algorithm and defaults are Optuna's): numeric
+    parameters are modelled in coordinates scaled to ``[0, 1]``, observations outside the current
+    bounds are clipped in, and the multi-objective good group is made of the best non-domination ranks
+    with the last rank cut by crowding distance (Optuna cuts it by hypervolume subset selection).
+
+    Args:
+        consider_prior: Add a prior component (centre of the range, whole range as width) to each
+            estimator. Always used when there are no observations.
+        prior_weight: Weight of the prior component (also smooths categorical kernels).
+        consider_magic_clip: Keep kernel widths above ``range / min(100, 1 + n_components)``.
+        consider_endpoints: Let the outermost kernels measure their width to the bounds too.
+        n_startup_trials: Sample randomly until this many trials are COMPLETE or PRUNED.
+        n_ei_candidates: Candidates drawn from ``l(x)`` per proposal.
+        gamma: ``n_finished -> size of the good group``; defaults to :func:`default_gamma` (single
+            objective) or 10 % uncapped (multi-objective).
+        weights: ``n -> weights`` of ``n`` observations ordered by trial number (:func:`default_weights`).
+        seed: Seed of the random generator.
+        multivariate: Model the intersection search space jointly (one kernel per trial over all its
+            parameters). ``None`` means True for single-objective and False for multi-objective studies.
+        group: With ``multivariate``, split the search space into groups of parameters that always occur
+            together and model each group jointly (for conditional search spaces).
+        warn_independent_sampling: Log a warning when a multivariate sampler samples a parameter
+            independently.
+        constant_liar: Count RUNNING trials as bad observations, so parallel workers spread out.
+        constraints_func: ``FrozenTrial -> constraint values``; a value > 0 is a violation. Infeasible
+            trials rank after all feasible ones. Evaluated after each COMPLETE or PRUNED trial.
+        categorical_distance_func: ``{param_name: distance(choice_a, choice_b)}``; categorical kernels
+            then give nearby choices more weight.
+    """
+
+    def __init__(
+        self,
+        consider_prior: bool = True,
+        prior_weight: float = 1.0,
+        consider_magic_clip: bool = True,
+        consider_endpoints: bool = False,
+        n_startup_trials: int = 10,
+        n_ei_candidates: int = 24,
+        gamma: Callable[[int], int] | None = None,
+        weights: Callable[[int], np.ndarray] = default_weights,
+        seed: int | None = None,
+        *,
+        multivariate: bool | None = None,
+        group: bool = False,
+        warn_independent_sampling: bool = False,
+        constant_liar: bool = True,
+        constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
+        categorical_distance_func: dict[str, Callable[[Any, Any], float]] | None = None,
+    ) -> None:
+        if not isinstance(n_startup_trials, int) or n_startup_trials < 0:
+            raise ValueError(f"n_startup_trials must be a non-negative int, but got {n_startup_trials!r}.")
+        if not isinstance(n_ei_candidates, int) or n_ei_candidates < 1:
+            raise ValueError(f"n_ei_candidates must be a positive int, but got {n_ei_candidates!r}.")
+        if group and multivariate is False:
+            raise ValueError("``group`` option can only be enabled when ``multivariate`` is enabled.")
+        self._params = _Params(
+            prior_weight, consider_prior, consider_magic_clip, consider_endpoints, categorical_distance_func
+        )
+        self._n_startup_trials = n_startup_trials
+        self._n_ei_candidates = n_ei_candidates
+        self._gamma = gamma
+        self._weights = weights
+        self._multivariate = multivariate
+        self._group = group
+        self._warn_independent_sampling = warn_independent_sampling
+        self._constant_liar = constant_liar
+        self._constraints_func = constraints_func
+        self._rng = LazyRandomState(seed)
+        self._random_sampler = RandomSampler(seed=seed)
+        self._search_space = IntersectionSearchSpace(include_pruned=True)
+        self._group_search_space = _GroupDecomposedSearchSpace(include_pruned=True) if group else None
+        self._groups: list[dict[str, BaseDistribution]] = []
+        self._histories: dict[tuple[int, int], _History] = {}
+        self._lock = threading.Lock()
+
+    # The lock cannot be copied or pickled; copies (n_jobs > 1 workers) get their own.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    def reseed_rng(self) -> None:
+        self._rng.rng.seed()
+        self._random_sampler.reseed_rng()
+
+    def _is_multivariate(self, study: Study) -> bool:
+        if self._multivariate is not None:
+            return self._multivariate
+        return self._group or not study._is_multi_objective()
+
+    # -- relative sampling -------------------------------------------------------------------------------
+
+    def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
+        if not self._is_multivariate(study):
+            return {}
+        if self._group_search_space is not None:
+            self._groups = self._group_search_space.calculate(study, use_cache=True)
+            space: dict[str, BaseDistribution] = {}
+            for sub in self._groups:
+                space.update((n, d) for n, d in sorted(sub.items()) if not d.single())
+            return space
+        return {n: d for n, d in self._search_space.calculate(study, use_cache=True).items() if not d.single()}
+
+    def sample_relative(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
+        if not search_space:
+            return {}
+        history = self._sync(study)
+        if len(history) < self._n_startup_trials:
+            return {}
+        params: dict[str, Any] = {}
+        if self._group_search_space is not None:
+            for sub in self._groups:
+                sub_space = {n: d for n, d in sorted(sub.items()) if n in search_space and not d.single()}
+                if sub_space:
+                    params.update(self._sample(study, trial, sub_space, history))
+        else:
+            params = self._sample(study, trial, search_space, history)
+        if params and self._constant_liar:
+            text = json.dumps(params)
+            for i in range(0, len(text), _SYSTEM_ATTR_MAX_LENGTH):
+                study._storage.set_trial_system_attr(
+                    trial._trial_id,
+                    f"{_RELATIVE_PARAMS_KEY}:{i // _SYSTEM_ATTR_MAX_LENGTH}",
+                    text[i : i + _SYSTEM_ATTR_MAX_LENGTH],
+                )
+        return params
+
+    # -- independent sampling ----------------------------------------------------------------------------
+
+    def sample_independent(
+        self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
+    ) -> Any:
+        history = self._sync(study)
+        if len(history) < self._n_startup_trials or param_distribution.single():
+            return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
+        if self._warn_independent_sampling and self._is_multivariate(study):
+            if any(param_name in p for p in history.params):
+                _logger.warning(
+                    _INDEPENDENT_SAMPLING_WARNING_TEMPLATE.format(
+                        param_name=param_name,
+                        trial_number=trial.number,
+                        independent_sampler_name=self._random_sampler.__class__.__name__,
+                        sampler_name=self.__class__.__name__,
+                        fallback_reason=(
+                            "`multivariate=True,group=False` does not support dynamic search space"
+                            " (but `multivariate=True,group=True` works)"
+                        ),
+                    )
+                )
+        return self._sample(study, trial, {param_name: param_distribution}, history)[param_name]
+
+    # -- the TPE step ------------------------------------------------------------------------------------
+
+    def _sync(self, study: Study) -> _History:
+        key = (id(study._storage), study._study_id)
+        with self._lock:
+            history = self._histories.get(key)
+            if history is None:
+                history = self._histories[key] = _History()
+        with history.lock:
+            history.sync(study._get_trials(deepcopy=False, states=_FINISHED, use_cache=True), study.directions)
+        return history
+
+    def _gamma_func(self, study: Study) -> Callable[[int], int]:
+        if self._gamma is not None:
+            return self._gamma
+        return default_gamma_multiobjective if study._is_multi_objective() else default_gamma
+
+    def _sample(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution], history: _History
+    ) -> dict[str, Any]:
+        space = _Space(search_space)
+        names = list(search_space)
+        with history.lock:
+            below, order = history.split(study.directions, self._gamma_func(study))
+            raw = np.column_stack([history.column(n, d) for n, d in search_space.items()])
+        present = ~np.isnan(raw).any(axis=1)
+        below_rows = order[below[order] & present[order]]
+        above_rows = order[~below[order] & present[order]]
+        obs_below = raw[below_rows]
+        obs_above = raw[above_rows]
+        if self._constant_liar:
+            pending = self._pending_observations(study, trial, search_space)
+            if len(pending):
+                # Pending trials have the newest numbers in practice; keep them last (highest weight).
+                obs_above = np.vstack([obs_above, pending])
+
+        obs_below = _to_unit(space, obs_below)
+        obs_above = _to_unit(space, obs_above)
+        if study._is_multi_objective():
+            w_below = np.ones(len(obs_below))
+        else:
+            w_below = _call_weights(self._weights, len(obs_below))
+        w_above = _call_weights(self._weights, len(obs_above))
+        l_est = _ParzenEstimator(space, obs_below, w_below, self._params)
+        g_est = _ParzenEstimator(space, obs_above, w_above, self._params)
+
+        samples = l_est.sample(self._rng.rng, self._n_ei_candidates)
+        values, cont, grid_edges, cats = _candidates(space, samples)
+        score = l_est.log_pdf(cont, grid_edges, cats) - g_est.log_pdf(cont, grid_edges, cats)
+        best = int(np.argmax(score))
+        return {name: dim.external(values[best, i]) for i, (name, dim) in enumerate(zip(names, space.dims))}
+
+    def _pending_observations(
+        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+    ) -> np.ndarray:
+        """Raw parameter rows of the other RUNNING trials that have every parameter of the space."""
+        running = study._get_trials(deepcopy=False, states=_RUNNING, use_cache=False)
+        rows = []
+        for other in sorted(running, key=lambda t: t.number):
+            if other.number == trial.number:
+                continue
+            params = _running_params(other, self._is_multivariate(study))
+            if search_space.keys() <= params.keys():
+                row = [_encode(d, params[n]) for n, d in search_space.items()]
+                if not any(math.isnan(v) for v in row):
+                    rows.append(row)
+        return np.array(rows, dtype=float).reshape(len(rows), len(search_space))
+
+    # -- trial hooks -------------------------------------------------------------------------------------
+
+    def before_trial(self, study: Study, trial: FrozenTrial) -> None:
+        self._random_sampler.before_trial(study, trial)
+
+    def after_trial(
+        self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
+    ) -> None:
+        if self._constraints_func is not None:
+            _process_constraints_after_trial(self._constraints_func, study, trial, state)
+        self._random_sampler.after_trial(study, trial, state, values)
+
+    @staticmethod
+    def hyperopt_parameters() -> dict[str, Any]:
+        """Keyword arguments that reproduce hyperopt 0.1.2's TPE settings."""
+        return {
+            "consider_prior": True,
+            "prior_weight": 1.0,
+            "consider_magic_clip": True,
+            "consider_endpoints": False,
+            "n_startup_trials": 20,
+            "n_ei_candidates": 24,
+            "gamma": hyperopt_default_gamma,
+            "weights": default_weights,
+        }
+
+
+def _running_params(trial: FrozenTrial, multivariate: bool) -> dict[str, Any]:
+    """Parameters of a RUNNING trial: those set so far, plus its relative sample if it shared one."""
+    if not multivariate:
+        return trial.params
+    attrs = trial.system_attrs
+    chunks = []
+    i = 0
+    while (chunk := attrs.get(f"{_RELATIVE_PARAMS_KEY}:{i}")) is not None:
+        chunks.append(chunk)
+        i += 1
+    if not chunks:
+        return trial.params
+    try:
+        params = json.loads("".join(chunks))
+    except json.JSONDecodeError:
+        return trial.params  # another worker is still writing its chunks
+    if not isinstance(params, dict):
+        return trial.params
+    params.update(trial.params)
+    return params
+
+
+def _call_weights(func: Callable[[int], np.ndarray], n: int) -> np.ndarray:
+    w = np.asarray(func(n), dtype=float)[:n]
+    if len(w) != n:
+        raise ValueError(f"The `weights` function must return {n} values for {n} observations, but got {len(w)}.")
+    if np.any(w < 0):
+        raise ValueError(f"The `weights` function returned negative values {w} for {n} observations.")
+    if n and not np.all(np.isfinite(w)):
+        raise ValueError(f"The `weights` function returned infinite or NaN values {w} for {n} observations.")
+    if n and w.sum() <= 0:
+        raise ValueError(f"The `weights` function returned all-zero values {w} for {n} observations.")
+    return w
+
+
+def _to_unit(space: _Space, raw: np.ndarray) -> np.ndarray:
+    """Raw rows (numbers and choice indices) -> encoded rows (unit coordinates and choice indices)."""
+    out = raw.copy()
+    for i, dim in enumerate(space.dims):
+        if dim.kind != _CATEGORICAL:
+            out[:, i] = dim.to_unit(raw[:, i])
+    return out
+
+
+def _candidates(
+    space: _Space, samples: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """Snap sampled points to their distributions; return the values and the inputs of ``log_pdf``."""
+    values = samples.copy()
+    grid_edges = []
+    for i, dim in enumerate(space.dims):
+        if dim.kind == _CATEGORICAL:
+            continue
+        values[:, i] = dim.snap(samples[:, i])
+        if dim.kind == _GRID:
+            grid_edges.append(dim.cell_edges(values[:, i]))
+    cont = samples[:, space.cont]
+    cats = samples[:, space.cat]
+    return values, cont, grid_edges, cats
