@@ -152,7 +152,7 @@ class IntDistribution(BaseDistribution):
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
         for name, v in (("low", low), ("high", high), ("step", step)):
             if isinstance(v, bool) or not isinstance(v, int):
-                if isinstance(v, float) and v.is_integer():
+                if isinstance(v, float) and float(v).is_integer():
                     continue
                 raise TypeError(f"{name} must be an int, got {v!r} of type {type(v).__name__}")
         if not isinstance(log, bool):

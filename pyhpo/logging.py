@@ -56,7 +56,7 @@ def _configure() -> None:
         _default_handler = logging.StreamHandler(sys.stderr)
         _default_handler.setFormatter(_Formatter())
         # The stream is looked up at emit time so pytest's capture and redirected stderr both work.
-        _default_handler.stream = _StderrProxy()  # type: ignore[assignment]
+        _default_handler.stream = _StderrProxy()
         root = _root()
         root.addHandler(_default_handler)
         root.setLevel(logging.INFO)

@@ -62,7 +62,7 @@ def fail_stale_trials(study: Study) -> None:
     failed: list[int] = []
     for trial_id in storage._get_stale_trial_ids(study._study_id):
         try:
-            if storage.set_trial_state_values(trial_id, state=TrialState.FAIL):  # type: ignore[attr-defined]
+            if storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
                 failed.append(trial_id)
         except UpdateFinishedTrialError:
             pass  # another worker failed it first
@@ -70,7 +70,7 @@ def fail_stale_trials(study: Study) -> None:
     if callback is None:
         return
     for trial_id in failed:
-        callback(study, storage.get_trial(trial_id))  # type: ignore[attr-defined]
+        callback(study, storage.get_trial(trial_id))
 
 
 class HeartbeatThread:

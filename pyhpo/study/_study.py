@@ -373,7 +373,8 @@ def _heartbeat_enabled(storage: BaseStorage) -> bool:
 def _default_sampler(multi_objective: bool) -> BaseSampler:
     from pyhpo import samplers
 
-    return samplers.NSGAIISampler() if multi_objective else samplers.TPESampler()
+    sampler: BaseSampler = samplers.NSGAIISampler() if multi_objective else samplers.TPESampler()
+    return sampler
 
 
 def _default_pruner() -> BasePruner:

@@ -52,7 +52,8 @@ class FixedTrial(BaseTrial):
     def suggest_categorical(  # type: ignore[override]
         self, name: str, choices: Sequence[CategoricalChoiceType]
     ) -> CategoricalChoiceType:
-        return self._suggest(name, CategoricalDistribution(choices))
+        value: CategoricalChoiceType = self._suggest(name, CategoricalDistribution(choices))
+        return value
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if name not in self._params:

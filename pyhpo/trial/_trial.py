@@ -68,7 +68,8 @@ class Trial(BaseTrial):
         self, name: str, choices: Sequence[CategoricalChoiceType]
     ) -> CategoricalChoiceType:
         """Suggest one of ``choices`` (None, bool, int, float or str values)."""
-        return self._suggest(name, CategoricalDistribution(choices))
+        value: CategoricalChoiceType = self._suggest(name, CategoricalDistribution(choices))
+        return value
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if not isinstance(name, str):
