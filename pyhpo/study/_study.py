@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Callable, Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -274,9 +275,11 @@ class Study:
 
         frozen, reason = tell(self, trial, values, state, skip_if_finished)
         if reason is not None:
-            _logger.warning(
+            # Optuna warns (UserWarning) rather than logs when told values cannot be recorded.
+            warnings.warn(
                 f"Trial {frozen.number} failed with parameters: {frozen.params} because of the following error: "
-                f"{reason}."
+                f"{reason}.",
+                stacklevel=2,
             )
         return frozen
 

@@ -23,22 +23,20 @@ def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | N
         raw = list(values)
     else:
         raw = [values]
+    if len(raw) == 1 and raw[0] is None:
+        return None, "The value None could not be cast to float"
     if len(raw) != n_objectives:
-        if len(raw) == 1 and raw[0] is None:
-            return None, "The objective function returned None."
         return None, (
-            f"The number of the values {len(raw)} did not match the number of the objectives {n_objectives}."
+            f"The number of the values {len(raw)} did not match the number of the objectives {n_objectives}"
         )
     out: list[float] = []
     for v in raw:
         try:
             f = float(v)
         except (ValueError, TypeError):
-            return None, (
-                f"The value {v!r} could not be cast to float."
-            )
+            return None, f"The value {v!r} could not be cast to float"
         if math.isnan(f):
-            return None, f"The value {f} is not acceptable."
+            return None, f"The value {f} is not acceptable"
         out.append(f)
     return out, None
 
@@ -68,6 +66,8 @@ def tell(
         raise TypeError(f"trial must be a Trial or a trial number, got {trial!r}")
 
     if frozen.state.is_finished() and skip_if_finished:
+        # A Trial's cached snapshot only tracks its state; the storage has the values and completion time.
+        frozen = storage.get_trial(trial_id)
         _logger.info(
             f"Skipped telling trial {frozen.number} with values {values} and state {state} since trial was "
             f"already finished. Finished trial has values {frozen.values} and state {frozen.state}."
@@ -80,21 +80,30 @@ def tell(
     if state is not None and state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
         raise ValueError(f"Cannot tell with state {state.name}; use COMPLETE, PRUNED or FAIL.")
 
+    if state in (TrialState.PRUNED, TrialState.FAIL) and values is not None:
+        raise ValueError(
+            f"Values were told ({values!r}). Values cannot be specified when state is TrialState.PRUNED or "
+            "TrialState.FAIL."
+        )
+    if state == TrialState.COMPLETE and values is None:
+        raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+
     reason: str | None = None
     out_values: list[float] | None = None
     if state == TrialState.PRUNED:
         # A pruned trial keeps its last reported value, as in Optuna.
         iv = frozen.intermediate_values
-        if values is None and iv and not study._is_multi_objective():
+        if iv and not study._is_multi_objective():
             last = iv[max(iv)]
             if not math.isnan(last):
                 out_values = [last]
-    elif state == TrialState.FAIL:
-        if values is not None:
-            raise ValueError("No values should be told for a FAIL trial.")
-    else:
-        if values is None:
-            raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+    elif state == TrialState.COMPLETE:
+        # An explicit COMPLETE with values that cannot be recorded is the caller's mistake: raise.
+        out_values, reason = check_values(study, values)
+        if reason is not None:
+            raise ValueError(f"{reason}.")
+    elif state is None:
+        # What an objective returned: values that cannot be recorded fail the trial (and the caller warns).
         out_values, reason = check_values(study, values)
         state = TrialState.COMPLETE if reason is None else TrialState.FAIL
     assert state is not None
