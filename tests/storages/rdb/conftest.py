@@ -11,7 +11,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from rdb_helpers import create_private_database, drop_private_database, require_server_url
+
+from tests.conftest import require_server_url
+from tests.storages.rdb.dbutil import create_private_database, drop_private_database
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,7 +11,8 @@ import sqlalchemy
 from pyhpo.storages._rdb.models import HEAD_REVISION, SCHEMA_VERSION
 from pyhpo.storages._rdb.storage import RDBStorage
 
-from rdb_helpers import create_private_database, drop_private_database, require_server_url
+from tests.conftest import require_server_url
+from tests.storages.rdb.dbutil import create_private_database, drop_private_database
 
 optuna = pytest.importorskip("optuna")
 
