@@ -135,11 +135,16 @@ def _run_threads(run: _Run, n_jobs: int) -> None:
             futures.add(executor.submit(_run_sequential, run, 1))
         for f in futures:
             f.result()
-    except BaseException:
+    except BaseException as e:
         study._stop_flag = True
-        if isinstance(sys.exc_info()[1], KeyboardInterrupt):
+        if isinstance(e, KeyboardInterrupt):
+            # Ctrl-C: the user wants out now; fail what is in flight instead of waiting for it.
             _fail_running(run)
-        executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)
+        else:
+            # Any other error: let the trials in flight finish (as Optuna does), so no objective is still
+            # running, and no trial still RUNNING, once optimize has raised.
+            executor.shutdown(wait=True, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
 
