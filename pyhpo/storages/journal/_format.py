@@ -9,6 +9,7 @@ object per line, compact separators, ASCII-only escapes, keys in the order Optun
 from __future__ import annotations
 
 from datetime import datetime
+from datetime import timedelta
 from datetime import timezone
 import enum
 import json
@@ -73,8 +74,22 @@ def now_string() -> str:
     return datetime.now(tz=timezone.utc).isoformat(timespec="microseconds")
 
 
+# UTC offset of local time per minute ("2025-01-01T00:00"): time zone transitions fall on whole minutes, so
+# converting a journal timestamp costs one parse and one addition instead of a time zone lookup.
+_local_offsets: dict[str, timedelta] = {}
+
+
 def parse_datetime(text: str) -> datetime:
     """Read a journal timestamp back as a naive local datetime, which is what ``FrozenTrial`` holds."""
+    if len(text) == 32 and text.endswith("+00:00"):
+        utc = datetime.fromisoformat(text[:26])
+        offset = _local_offsets.get(text[:16])
+        if offset is None:
+            if len(_local_offsets) > 100_000:
+                _local_offsets.clear()
+            local = utc.replace(tzinfo=timezone.utc).astimezone()
+            offset = _local_offsets[text[:16]] = local.replace(tzinfo=None) - utc
+        return utc + offset
     return datetime.fromisoformat(text).astimezone().replace(tzinfo=None)
 
 

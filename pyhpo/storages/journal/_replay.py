@@ -40,8 +40,6 @@ UNUPDATABLE_MSG = "Trial#{trial_number} has already finished and can not be upda
 _STATES = {int(s): s for s in TrialState}
 _RUNNING = int(TrialState.RUNNING)
 _FINISHED = frozenset(int(s) for s in TrialState if s.is_finished())
-# Attribute values of these types need no copy when a trial is handed out "deep-copied".
-_IMMUTABLE = (str, int, float, bool, type(None))
 
 
 class _Study:
@@ -321,52 +319,42 @@ class JournalReplay:
         """The cached FrozenTrial of a trial (shared: callers must not mutate it)."""
         frozen = trial.frozen
         if frozen is None:
-            distribution = self.distribution
-            dists = {name: distribution(text) for name, text in trial.dists.items()}
-            frozen = FrozenTrial(
-                number=trial.number,
-                state=_STATES[trial.state],
-                value=None,
-                datetime_start=None if trial.start is None else parse_datetime(trial.start),
-                datetime_complete=None if trial.complete is None else parse_datetime(trial.complete),
-                params={name: dists[name].to_external_repr(value) for name, value in trial.params.items()},
-                distributions=dists,
-                user_attrs=dict(trial.user_attrs),
-                system_attrs=dict(trial.system_attrs),
-                intermediate_values=dict(trial.inter),
-                trial_id=trial.trial_id,
-                values=trial.values,
-            )
-            trial.frozen = frozen
+            frozen = trial.frozen = self._build(trial, trial.state in _FINISHED)
         return frozen
 
+    def copied_trial(self, trial: _Trial) -> FrozenTrial:
+        """A FrozenTrial the caller owns: copied from the cache, or built directly when nothing is cached."""
+        frozen = trial.frozen
+        if frozen is not None:
+            return frozen._copy()
+        return self._build(trial, False)
 
-def copy_frozen_trial(frozen: FrozenTrial) -> FrozenTrial:
-    """An independent copy of a FrozenTrial, much cheaper than ``copy.deepcopy``.
-
-    Containers are copied; their items are shared only when immutable (numbers, strings, distributions,
-    which pyhpo never mutates), otherwise deep-copied.
-    """
-    user_attrs = frozen.user_attrs
-    system_attrs = frozen.system_attrs
-    return FrozenTrial(
-        number=frozen.number,
-        state=frozen.state,
-        value=None,
-        datetime_start=frozen.datetime_start,
-        datetime_complete=frozen.datetime_complete,
-        params=_copy_dict(frozen.params),
-        distributions=dict(frozen.distributions),
-        user_attrs=_copy_dict(user_attrs),
-        system_attrs=_copy_dict(system_attrs),
-        intermediate_values=dict(frozen.intermediate_values),
-        trial_id=frozen._trial_id,
-        values=frozen.values,
-    )
+    def _build(self, trial: _Trial, share: bool) -> FrozenTrial:
+        # A finished trial never changes again, so a cached FrozenTrial may share the replay's containers; a
+        # live one, or one handed to a caller, gets its own (replay updates containers in place).
+        distribution = self.distribution
+        dists = {name: distribution(text) for name, text in trial.dists.items()}
+        return FrozenTrial(
+            trial.number,
+            _STATES[trial.state],
+            None,
+            None if trial.start is None else parse_datetime(trial.start),
+            None if trial.complete is None else parse_datetime(trial.complete),
+            {name: dists[name].to_external_repr(value) for name, value in trial.params.items()},
+            dists,
+            trial.user_attrs if share else _copy_attrs(trial.user_attrs),
+            trial.system_attrs if share else _copy_attrs(trial.system_attrs),
+            trial.inter if share else dict(trial.inter),
+            trial.trial_id,
+            values=trial.values,
+        )
 
 
-def _copy_dict(source: dict[str, Any]) -> dict[str, Any]:
-    for value in source.values():
-        if not isinstance(value, _IMMUTABLE):
-            return copy.deepcopy(source)
-    return dict(source)
+def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Copy attributes; JSON values are immutable except lists and dicts, which are copied deeply."""
+    if not attrs:
+        return {}
+    for value in attrs.values():
+        if isinstance(value, (list, dict)):
+            return copy.deepcopy(attrs)
+    return dict(attrs)

@@ -25,7 +25,6 @@ from pyhpo.storages.journal._format import format_datetime
 from pyhpo.storages.journal._format import HEARTBEAT_KEY
 from pyhpo.storages.journal._format import JournalOperation as Op
 from pyhpo.storages.journal._format import now_string
-from pyhpo.storages.journal._replay import copy_frozen_trial
 from pyhpo.storages.journal._replay import JournalReplay
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
@@ -350,7 +349,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
             replay = self._read()
-            return copy_frozen_trial(replay.frozen_trial(replay.trial(trial_id)))
+            return replay.copied_trial(replay.trial(trial_id))
 
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
@@ -358,13 +357,12 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         with self._lock:
             replay = self._read()
             trials = replay.trials
-            frozen_trial = replay.frozen_trial
-            frozen = [frozen_trial(trials[trial_id]) for trial_id in replay.study(study_id).trial_ids]
-        if states is not None:
-            frozen = [trial for trial in frozen if trial.state in states]
-        if deepcopy:
-            return [copy_frozen_trial(trial) for trial in frozen]
-        return frozen
+            trial_ids = replay.study(study_id).trial_ids
+            if states is not None:
+                codes = {int(state) for state in TrialState if state in states}
+                trial_ids = [trial_id for trial_id in trial_ids if trials[trial_id].state in codes]
+            get = replay.copied_trial if deepcopy else replay.frozen_trial
+            return [get(trials[trial_id]) for trial_id in trial_ids]
 
     # -------------------------------------------------------------------------------------- heartbeats
     def record_heartbeat(self, trial_id: int) -> None:
