@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import abc
 import threading
-import types
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.trial import FrozenTrial, TrialState
@@ -74,7 +73,7 @@ def fail_stale_trials(study: Study) -> None:
 
 
 class HeartbeatThread:
-    """Context manager that records heartbeats for one trial from a daemon thread while the trial runs."""
+    """Records heartbeats for one trial from a daemon thread between :meth:`start` and :meth:`stop`."""
 
     def __init__(self, trial_id: int, storage: BaseStorage) -> None:
         self._trial_id = trial_id
@@ -82,9 +81,8 @@ class HeartbeatThread:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> HeartbeatThread:
-        if not is_heartbeat_enabled(self._storage):
-            return self
+    def start(self) -> None:
+        """Record a first heartbeat now, then one every interval until :meth:`stop`."""
         assert isinstance(self._storage, BaseHeartbeat)
         interval = self._storage.get_heartbeat_interval()
         assert interval is not None
@@ -93,7 +91,6 @@ class HeartbeatThread:
             target=self._beat, args=(float(interval),), name=f"pyhpo-heartbeat-{self._trial_id}", daemon=True
         )
         self._thread.start()
-        return self
 
     def _beat(self, interval: float) -> None:
         assert isinstance(self._storage, BaseHeartbeat)
@@ -103,7 +100,8 @@ class HeartbeatThread:
             except Exception:  # noqa: BLE001 - a missed beat is retried next interval
                 pass
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: types.TracebackType | None) -> None:
+    def stop(self) -> None:
+        """Stop beating and wait for the thread to end."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join()

@@ -252,7 +252,9 @@ class InMemoryStorage(BaseStorage):
             else:
                 wanted = [s for s in TrialState if s in states]
                 n = sum(len(study.by_state[s]) for s in wanted)
-                if n * 4 < len(study.trials):
+                if n == 0:
+                    trials = []
+                elif n * 4 < len(study.trials):
                     trials = sorted(
                         (t for s in wanted for t in study.by_state[s].values()), key=_number
                     )

@@ -49,6 +49,7 @@ class _Run:
         self.progress = progress
         self.start = time.monotonic()
         self.running: set[int] = set()
+        self.heartbeat = is_heartbeat_enabled(study._storage)
 
     def out_of_time(self) -> bool:
         return self.timeout is not None and time.monotonic() - self.start >= self.timeout
@@ -161,7 +162,7 @@ def _fail_running(run: _Run) -> None:
 
 def _run_one(run: _Run) -> None:
     study = run.study
-    if is_heartbeat_enabled(study._storage):
+    if run.heartbeat:
         fail_stale_trials(study)
     trial = study.ask()
     run.running.add(trial._trial_id)
@@ -183,13 +184,18 @@ def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:
     result: Any = None
     err: BaseException | None = None
     exc_info: Any = None
-    with HeartbeatThread(trial._trial_id, study._storage):
-        try:
-            result = run.func(trial)
-        except TrialPruned as e:
-            state, err = TrialState.PRUNED, e
-        except (Exception, KeyboardInterrupt) as e:
-            state, err, exc_info = TrialState.FAIL, e, sys.exc_info()
+    heartbeat = HeartbeatThread(trial._trial_id, study._storage) if run.heartbeat else None
+    if heartbeat is not None:
+        heartbeat.start()
+    try:
+        result = run.func(trial)
+    except TrialPruned as e:
+        state, err = TrialState.PRUNED, e
+    except (Exception, KeyboardInterrupt) as e:
+        state, err, exc_info = TrialState.FAIL, e, sys.exc_info()
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
     try:
         frozen, reason = tell(study, trial, None if state is not None else result, state, skip_if_finished=True)
     except Exception:

@@ -25,6 +25,25 @@ if TYPE_CHECKING:
 
 __all__ = ["Trial"]
 
+# Objectives build the same distributions trial after trial; validating them once saves most of a suggest call.
+# Distributions are immutable, so sharing one object between trials and threads is safe.
+_DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
+_DIST_CACHE_MAX = 4096
+
+
+def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: Any) -> Any:
+    key = (kind, type(low), low, type(high), high, log, type(step), step)
+    try:
+        return _DIST_CACHE[key]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable argument: let the constructor explain what is wrong with it
+        return kind(low, high, log=log, step=step)  # type: ignore[call-arg]
+    dist = kind(low, high, log=log, step=step)  # type: ignore[call-arg]
+    if len(_DIST_CACHE) < _DIST_CACHE_MAX:
+        _DIST_CACHE[key] = dist
+    return dist
+
 
 class Trial(BaseTrial):
     """A running trial: suggests parameters, reports intermediate values, asks the pruner.
@@ -58,11 +77,11 @@ class Trial(BaseTrial):
             ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, or ``name`` was used
                 with an incompatible distribution before.
         """
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+        return float(self._suggest(name, _cached(FloatDistribution, low, high, log, step)))
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
         """Suggest an int in ``[low, high]`` on a grid of ``step`` (on a log scale with ``log=True``)."""
-        return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
+        return int(self._suggest(name, _cached(IntDistribution, low, high, log, step)))
 
     def suggest_categorical(  # type: ignore[override]
         self, name: str, choices: Sequence[CategoricalChoiceType]
