@@ -11,7 +11,12 @@ if TYPE_CHECKING:
 
     from pyhpo.study._study import Study
 
-_NESTED = ("params", "user_attrs", "system_attrs", "intermediate_values")
+# Attributes whose value is a mapping: each key becomes its own column, ``(attr, key)``.
+_NESTED = ("params", "user_attrs", "system_attrs", "intermediate_values", "distributions")
+_ALLOWED = frozenset(
+    {"number", "value", "values", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
+     "system_attrs", "state", "intermediate_values", "distributions", "trial_id", "_trial_id", "last_step"}
+)
 
 
 def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) -> pd.DataFrame:
@@ -21,39 +26,50 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
         raise ImportError(
             "Study.trials_dataframe needs pandas, which is not installed. Install it with `pip install pandas`."
         ) from e
-    allowed = {"number", "value", "values", "datetime_start", "datetime_complete", "duration", "params",
-               "user_attrs", "system_attrs", "state", "intermediate_values", "distributions", "trial_id"}
-    bad = [a for a in attrs if a not in allowed]
+    bad = [a for a in attrs if a not in _ALLOWED]
     if bad:
-        raise ValueError(f"Unknown attrs {bad!r}; expected some of {sorted(allowed)}.")
+        raise ValueError(f"Unknown attrs {bad!r}; expected some of {sorted(_ALLOWED)}.")
     trials = study.get_trials(deepcopy=False)
-    multi = study._is_multi_objective()
-    attrs = tuple("values" if (a == "value" and multi) else a for a in attrs)
+    if not trials:
+        return pd.DataFrame()
+    n_objectives = len(study.directions)
+    if n_objectives > 1:
+        attrs = tuple("values" if a == "value" else a for a in attrs)
+    metric_names = study.metric_names
+    # Column names as Optuna spells them: a leading underscore is dropped (``_trial_id`` -> ``trial_id``).
+    column = {a: a.lstrip("_") for a in attrs}
+
     records: list[dict[tuple[str, str], Any]] = []
+    seen: dict[str, set[tuple[str, str]]] = {a: set() for a in attrs}
     for t in trials:
         row: dict[tuple[str, str], Any] = {}
         for a in attrs:
+            col = column[a]
             if a in _NESTED:
-                for k, v in getattr(t, a).items():
-                    row[(a, str(k))] = v
+                cells = {(col, str(k)): v for k, v in getattr(t, a).items()}
             elif a == "values":
-                vals = t.values
-                for i in range(len(study.directions)):
-                    row[("values", str(i))] = None if vals is None else vals[i]
+                vals = t.values if t.values is not None else [None] * n_objectives
+                keys = metric_names if metric_names is not None else [str(i) for i in range(n_objectives)]
+                cells = {(col, k): v for k, v in zip(keys, vals)}
             elif a == "value":
-                row[("value", "")] = t.value
+                cells = {(col, "" if metric_names is None else metric_names[0]): t.value}
             elif a == "state":
-                row[("state", "")] = t.state.name if isinstance(t.state, TrialState) else t.state
-            elif a == "trial_id":
-                row[("trial_id", "")] = t._trial_id
-            elif a == "distributions":
-                for k, v in t.distributions.items():
-                    row[("distributions", k)] = repr(v)
+                cells = {(col, ""): t.state.name if isinstance(t.state, TrialState) else t.state}
+            elif a in ("trial_id", "_trial_id"):
+                cells = {(col, ""): t._trial_id}
             else:
-                row[(a, "")] = getattr(t, a)
+                cells = {(col, ""): getattr(t, a)}
+            row.update(cells)
+            seen[a].update(cells)
         records.append(row)
-    columns = sorted({c for r in records for c in r}, key=lambda c: (attrs.index(c[0]), c[1]))
-    df = pd.DataFrame(records, columns=pd.MultiIndex.from_tuples(columns) if columns else None)
-    if not multi_index and len(df.columns):
-        df.columns = ["_".join(p for p in c if p) for c in df.columns]
+
+    columns: list[tuple[str, str]] = []
+    for a in attrs:
+        if a == "values" and metric_names is not None:
+            columns.extend((column[a], name) for name in metric_names)  # the user's order, not sorted
+        else:
+            columns.extend(sorted(seen[a]))
+    df = pd.DataFrame(records, columns=pd.MultiIndex.from_tuples(columns))
+    if not multi_index:
+        df.columns = ["_".join(p for p in c if p) for c in columns]
     return df
