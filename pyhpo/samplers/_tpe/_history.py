@@ -60,12 +60,14 @@ class _History:
         self._row_of: dict[int, int] = {}
         self.numbers: list[int] = []
         self.params: list[dict[str, Any]] = []
-        self._complete: list[bool] = []
-        self._values: list[Sequence[float] | None] = []
-        self._infeasible: list[float] = []
-        self._pruned_key: list[tuple[float, float]] = []
+        # Per-row split inputs: [number, group (0 feasible complete, 1 pruned, 2 infeasible), key1, key2],
+        # and the objective values of complete rows (NaN otherwise).
+        self._keys = np.empty((0, 4))
+        self._loss = np.empty((0, 0))
         self.version = 0
         self._columns: dict[tuple[str, BaseDistribution], _Column] = {}
+        # The same distribution objects come back trial after trial: look them up by identity first.
+        self._by_identity: dict[tuple[str, int], tuple[BaseDistribution, _Column]] = {}
         self._split_cache: tuple[Any, ...] | None = None
 
     def __len__(self) -> int:
@@ -77,25 +79,49 @@ class _History:
             return  # finished trials never leave that set, so the same count means the same trials
         if len(trials) < len(self.numbers):
             self.__init__()  # type: ignore[misc]  # a different study behind the same key: start over
-        maximize = [d == StudyDirection.MAXIMIZE for d in directions]
+        signs = [-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions]
+        keys: list[tuple[float, float, float, float]] = []
+        losses: list[Sequence[float]] = []
+        nan_row = [math.nan] * len(signs)
         for trial in trials:
             if trial._trial_id in self._row_of:
                 continue
             self._row_of[trial._trial_id] = len(self.numbers)
             self.numbers.append(trial.number)
             self.params.append(trial.params)
-            complete = trial.state == TrialState.COMPLETE
-            self._complete.append(complete)
-            self._values.append(trial.values if complete else None)
-            self._infeasible.append(_infeasibility(trial.system_attrs))
-            self._pruned_key.append(_pruned_key(trial.intermediate_values, maximize[0] if maximize else False))
+            infeasible = _infeasibility(trial.system_attrs)
+            if trial.state == TrialState.COMPLETE:
+                values = trial.values
+                loss = [s * v for s, v in zip(signs, values)] if values is not None else nan_row
+                losses.append(loss)
+                if infeasible > 0:
+                    keys.append((trial.number, 2.0, infeasible, 0.0))
+                else:
+                    keys.append((trial.number, 0.0, loss[0] if len(loss) == 1 else 0.0, 0.0))
+            else:
+                losses.append(nan_row)
+                if infeasible > 0:
+                    keys.append((trial.number, 2.0, infeasible, 0.0))
+                else:
+                    keys.append((trial.number, 1.0, *_pruned_key(trial.intermediate_values, signs[0] < 0)))
+        if keys:
+            self._keys = np.vstack([self._keys, np.array(keys, dtype=float)])
+            new_loss = np.array(losses, dtype=float).reshape(len(losses), len(signs))
+            self._loss = np.vstack([self._loss.reshape(-1, len(signs)), new_loss])
         self.version += 1
 
     def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
         """Raw values of ``name`` for every row (a view; do not modify)."""
-        col = self._columns.get((name, dist))
-        if col is None:
-            col = self._columns[(name, dist)] = _Column(dist)
+        hit = self._by_identity.get((name, id(dist)))
+        if hit is not None and hit[0] is dist:
+            col = hit[1]
+        else:
+            col = self._columns.get((name, dist))
+            if col is None:
+                col = self._columns[(name, dist)] = _Column(dist)
+            if len(self._by_identity) > 256:
+                self._by_identity.clear()
+            self._by_identity[(name, id(dist))] = (dist, col)
         n = len(self.numbers)
         if col.n < n:
             if len(col.values) < n:
@@ -116,20 +142,11 @@ class _History:
         if self._split_cache is not None and self._split_cache[0] == key:
             return self._split_cache[1], self._split_cache[2]
         n = len(self.numbers)
-        numbers = np.asarray(self.numbers, dtype=np.int64)
-        order = np.argsort(numbers, kind="stable")
+        order = np.argsort(self._keys[:, 0], kind="stable")
         below = np.zeros(n, dtype=bool)
         n_below = int(gamma(n)) if n else 0
         if n_below > 0:
-            below = _split(
-                numbers,
-                np.asarray(self._complete, dtype=bool),
-                np.asarray(self._infeasible, dtype=float),
-                np.asarray(self._pruned_key, dtype=float).reshape(n, 2),
-                self._values,
-                directions,
-                n_below,
-            )
+            below = _split(self._keys, self._loss, n_below)
         self._split_cache = (key, below, order)
         return below, order
 
@@ -145,36 +162,20 @@ def _pruned_key(intermediate_values: dict[int, float], maximize: bool) -> tuple[
     return (-float(step), -value if maximize else value)
 
 
-def _split(
-    numbers: np.ndarray,
-    complete: np.ndarray,
-    infeasible: np.ndarray,
-    pruned_key: np.ndarray,
-    values: list[Sequence[float] | None],
-    directions: Sequence[StudyDirection],
-    n_below: int,
-) -> np.ndarray:
-    """Choose the ``n_below`` best rows: feasible complete trials, then pruned ones, then infeasible ones."""
-    n = len(numbers)
-    group = np.where(infeasible > 0, 2, np.where(complete, 0, 1))
-    key1 = np.zeros(n)
-    key2 = np.zeros(n)
-    pruned = group == 1
-    key1[pruned], key2[pruned] = pruned_key[pruned, 0], pruned_key[pruned, 1]
-    key1[group == 2] = infeasible[group == 2]
-    feasible_complete = np.flatnonzero(group == 0)
-    signs = np.array([-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions])
-    if len(feasible_complete):
-        loss = np.array([values[i] for i in feasible_complete], dtype=float).reshape(len(feasible_complete), -1)
-        loss *= signs
-        if loss.shape[1] == 1:
-            key1[feasible_complete] = loss[:, 0]
-        else:
-            # Rank by non-domination; the last, partially taken front is cut by crowding distance.
-            take = _multi_objective_best(loss, min(n_below, len(loss)))
-            key1[feasible_complete] = np.where(take, 0.0, 1.0)
-    order = np.lexsort((numbers, key2, key1, group))
-    below = np.zeros(n, dtype=bool)
+def _split(keys: np.ndarray, loss: np.ndarray, n_below: int) -> np.ndarray:
+    """Mask of the ``n_below`` best rows: feasible complete trials, then pruned ones, then infeasible ones.
+
+    ``keys`` rows are ``[number, group, key1, key2]``; within a group rows sort by ``key1``, ``key2``, number.
+    For several objectives the feasible complete rows are ranked by non-domination first.
+    """
+    key1 = keys[:, 2]
+    if loss.shape[1] > 1:
+        feasible_complete = np.flatnonzero(keys[:, 1] == 0)
+        take = _multi_objective_best(loss[feasible_complete], min(n_below, len(feasible_complete)))
+        key1 = key1.copy()
+        key1[feasible_complete] = np.where(take, 0.0, 1.0)
+    order = np.lexsort((keys[:, 0], keys[:, 3], key1, keys[:, 1]))
+    below = np.zeros(len(keys), dtype=bool)
     below[order[:n_below]] = True
     return below
 

@@ -78,28 +78,6 @@ class _Dim:
             lo, hi = math.log(lo), math.log(hi)
         self.lo, self.span = lo, hi - lo
 
-    def to_unit(self, values: np.ndarray) -> np.ndarray:
-        """Numeric values -> unit coordinates (values outside the bounds are clipped in)."""
-        t = np.log(values) if self.log else values
-        return np.clip((t - self.lo) / self.span, 0.0, 1.0)
-
-    def snap(self, unit: np.ndarray) -> np.ndarray:
-        """Unit coordinates -> values of the distribution (grid points for grid parameters)."""
-        t = self.lo + unit * self.span
-        v = np.exp(t) if self.log else t
-        if self.kind == _GRID:
-            k = np.clip(np.round((v - self.low) / self.step), 0, self.n_grid - 1)
-            v = self.low + k * self.step
-        return np.clip(v, self.low, self.high)
-
-    def cell_edges(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Unit coordinates of the cell owned by each grid value."""
-        half = 0.5 * self.step
-        left, right = values - half, values + half
-        if self.log:
-            left, right = np.log(left), np.log(right)
-        return (left - self.lo) / self.span, (right - self.lo) / self.span
-
     def external(self, value: float) -> Any:
         """A snapped value (or a category index) -> the value the objective sees."""
         if self.kind == _CATEGORICAL:
@@ -118,6 +96,58 @@ class _Space:
         self.grid = np.array([i for i, d in enumerate(self.dims) if d.kind == _GRID], dtype=int)
         self.numeric = np.array([i for i, d in enumerate(self.dims) if d.kind != _CATEGORICAL], dtype=int)
         self.cat = np.array([i for i, d in enumerate(self.dims) if d.kind == _CATEGORICAL], dtype=int)
+        # Positions of the continuous and grid columns among the numeric ones.
+        self.cont_pos = np.searchsorted(self.numeric, self.cont)
+        self.grid_pos = np.searchsorted(self.numeric, self.grid)
+        self.all_continuous = len(self.cont) == len(self.numeric)
+        # Per numeric column vectors, so that encoding and snapping are a few array operations.
+        num = [self.dims[i] for i in self.numeric]
+        self._lo = np.array([d.lo for d in num])
+        self._span = np.array([d.span for d in num])
+        self._low = np.array([d.low for d in num])
+        self._high = np.array([d.high for d in num])
+        self._log = np.array([d.log for d in num], dtype=bool)
+        self._any_log = bool(self._log.any())
+        grid = [d.kind == _GRID for d in num]
+        self._grid_cols = np.flatnonzero(grid)
+        self._grid_step = np.array([d.step for d in num])[self._grid_cols]
+        self._grid_max = np.array([d.n_grid - 1 for d in num])[self._grid_cols]
+        self._grid_log = self._log[self._grid_cols]
+
+    def encode(self, raw: np.ndarray) -> np.ndarray:
+        """Raw rows (numbers, choice indices) -> encoded rows (unit coordinates, choice indices)."""
+        out = raw.copy()
+        if len(self.numeric):
+            t = raw[:, self.numeric]
+            if self._any_log:
+                t = np.where(self._log, np.log(np.where(self._log, t, 1.0)), t)
+            out[:, self.numeric] = np.clip((t - self._lo) / self._span, 0.0, 1.0)
+        return out
+
+    def decode(self, samples: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Encoded samples -> (raw values snapped to their distributions, cell edges of grid columns)."""
+        values = samples.copy()
+        edges: list[tuple[np.ndarray, np.ndarray]] = []
+        if not len(self.numeric):
+            return values, edges
+        v = self._lo + samples[:, self.numeric] * self._span
+        if self._any_log:
+            v = np.where(self._log, np.exp(v), v)
+        if len(self._grid_cols):
+            g = v[:, self._grid_cols]
+            k = np.clip(np.round((g - self._low[self._grid_cols]) / self._grid_step), 0, self._grid_max)
+            g = self._low[self._grid_cols] + k * self._grid_step
+            v[:, self._grid_cols] = g
+            half = 0.5 * self._grid_step
+            left, right = g - half, g + half
+            if self._grid_log.any():
+                left = np.where(self._grid_log, np.log(np.where(self._grid_log, left, 1.0)), left)
+                right = np.where(self._grid_log, np.log(np.where(self._grid_log, right, 1.0)), right)
+            lo, span = self._lo[self._grid_cols], self._span[self._grid_cols]
+            left, right = (left - lo) / span, (right - lo) / span
+            edges = [(left[:, i], right[:, i]) for i in range(len(self._grid_cols))]
+        values[:, self.numeric] = np.clip(v, self._low, self._high)
+        return values, edges
 
 
 class _Params:
@@ -169,28 +199,31 @@ class _ParzenEstimator:
 
         # Numeric parameters: component centres and widths, in unit coordinates.
         num = space.numeric
-        mus = np.clip(observations[:, num].astype(float), 0.0, 1.0) if n else np.empty((0, len(num)))
-        sigmas = _bandwidths(mus, n_comp, params) if n else np.empty((0, len(num)))
+        mus = np.empty((n_comp, len(num)))
+        sigmas = np.empty((n_comp, len(num)))
+        if n:
+            mus[:n] = np.clip(observations[:, num], 0.0, 1.0)
+            sigmas[:n] = _bandwidths(mus[:n], n_comp, params)
         if with_prior:
-            mus = np.vstack([mus, np.full((1, len(num)), 0.5)])
-            sigmas = np.vstack([sigmas, np.ones((1, len(num)))])
+            mus[-1] = 0.5
+            sigmas[-1] = 1.0
         self._mus, self._sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
-        self._low_tail, self._high_tail = _tails(-mus / sigmas, (1.0 - mus) / sigmas)
+        self._low_tail, self._high_tail = _tails(mus / sigmas, (1.0 - mus) / sigmas)
         self._log_norm = np.log1p(-(self._low_tail + self._high_tail))
 
         # Continuous parameters: precomputed pieces of the quadratic form.
-        cpos = np.searchsorted(num, space.cont)
-        self._cpos = cpos
-        inv_var = 1.0 / np.square(sigmas[:, cpos])
+        cpos = space.cont_pos
+        cont_mus, cont_sigmas = (mus, sigmas) if space.all_continuous else (mus[:, cpos], sigmas[:, cpos])
+        inv_var = 1.0 / np.square(cont_sigmas)
         self._inv_var = inv_var
-        self._mu_inv_var = mus[:, cpos] * inv_var
+        self._mu_inv_var = cont_mus * inv_var
         self._cont_const = (
-            -0.5 * np.sum(mus[:, cpos] * self._mu_inv_var, axis=1)
-            - np.sum(np.log(sigmas[:, cpos]) + self._log_norm[:, cpos], axis=1)
+            -0.5 * np.sum(cont_mus * self._mu_inv_var, axis=1)
+            - np.sum(np.log(cont_sigmas) + (self._log_norm if space.all_continuous else self._log_norm[:, cpos]), axis=1)
             - len(cpos) * _truncnorm._LOG_SQRT_2PI
         )
-        self._gpos = np.searchsorted(num, space.grid)
+        self._gpos = space.grid_pos
 
         # Categorical parameters: one (n_comp, n_choices) probability table each.
         self._cat_cum: list[np.ndarray] = []
@@ -279,28 +312,38 @@ class _ParzenEstimator:
 
 def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     """Kernel widths of the observation components (``(n, d)``), in unit coordinates."""
-    n = len(mus)
+    n, d = mus.shape
     order = np.argsort(mus, axis=0, kind="stable")
-    ordered = np.take_along_axis(mus, order, axis=0)
-    padded = np.vstack([np.zeros((1, mus.shape[1])), ordered, np.ones((1, mus.shape[1]))])
-    gaps = np.diff(padded, axis=0)  # (n + 1, d)
+    cols = np.arange(d)
+    padded = np.empty((n + 2, d))
+    padded[0] = 0.0
+    padded[-1] = 1.0
+    padded[1:-1] = mus[order, cols]
+    gaps = padded[1:] - padded[:-1]  # (n + 1, d)
     widths = np.maximum(gaps[:-1], gaps[1:])
     if not params.consider_endpoints and n >= 2:
         # The outermost kernels measure only towards their inner neighbour, not to the bound.
         widths[0] = gaps[1]
         widths[-1] = gaps[-2]
     sigmas = np.empty_like(widths)
-    np.put_along_axis(sigmas, order, widths, axis=0)
+    sigmas[order, cols] = widths
     min_sigma = 1.0 / min(100.0, 1.0 + n_comp) if params.consider_magic_clip else 1e-12
     return np.clip(sigmas, min_sigma, 1.0)
 
 
-def _tails(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(ndtr(a), 1 - ndtr(b))`` for ``a <= 0 <= b``, from one vectorised ``erfcx`` call."""
-    both = np.concatenate([-a.ravel(), b.ravel()])
-    with np.errstate(under="ignore"):
-        tail = 0.5 * _truncnorm.erfcx_nonneg(both * _truncnorm._SQRT1_2) * np.exp(-0.5 * both * both)
-    return tail[: a.size].reshape(a.shape), tail[a.size :].reshape(b.shape)
+def _tails(x_low: np.ndarray, x_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ndtr(-x_low), ndtr(-x_high))`` for non-negative arguments: the mass beyond each bound.
+
+    Only absolute precision matters here (the tails are subtracted from 1 or added to a uniform draw), so
+    tails beyond 8.5 standard deviations (below 1e-17) are taken as 0 and only the rest is evaluated.
+    """
+    both = np.concatenate([x_low.ravel(), x_high.ravel()])
+    tail = np.zeros_like(both)
+    near = np.flatnonzero(both < 8.5)
+    if len(near):
+        x = both[near]
+        tail[near] = 0.5 * _truncnorm.erfcx_nonneg(x * _truncnorm._SQRT1_2) * np.exp(-0.5 * x * x)
+    return tail[: x_low.size].reshape(x_low.shape), tail[x_low.size :].reshape(x_high.shape)
 
 
 def _categorical_table(

@@ -20,7 +20,7 @@ from pyhpo.samplers._base import (
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.samplers._tpe._history import _encode, _History
-from pyhpo.samplers._tpe.parzen_estimator import _CATEGORICAL, _GRID, _Params, _ParzenEstimator, _Space
+from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Space
 from pyhpo.search_space import IntersectionSearchSpace
 from pyhpo.search_space import _GroupDecomposedSearchSpace
 from pyhpo.trial import TrialState
@@ -146,6 +146,7 @@ class TPESampler(BaseSampler):
         self._group_search_space = _GroupDecomposedSearchSpace(include_pruned=True) if group else None
         self._groups: list[dict[str, BaseDistribution]] = []
         self._histories: dict[tuple[int, int], _History] = {}
+        self._space_cache: dict[tuple[tuple[str, int], ...], tuple[tuple[BaseDistribution, ...], _Space]] = {}
         self._lock = threading.Lock()
 
     # The lock cannot be copied or pickled; copies (n_jobs > 1 workers) get their own.
@@ -250,7 +251,7 @@ class TPESampler(BaseSampler):
     def _sample(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution], history: _History
     ) -> dict[str, Any]:
-        space = _Space(search_space)
+        space = self._space_for(search_space)
         names = list(search_space)
         with history.lock:
             below, order = history.split(study.directions, self._gamma_func(study))
@@ -266,21 +267,40 @@ class TPESampler(BaseSampler):
                 # Pending trials have the newest numbers in practice; keep them last (highest weight).
                 obs_above = np.vstack([obs_above, pending])
 
-        obs_below = _to_unit(space, obs_below)
-        obs_above = _to_unit(space, obs_above)
+        obs_below = space.encode(obs_below)
+        obs_above = space.encode(obs_above)
         if study._is_multi_objective():
             w_below = np.ones(len(obs_below))
         else:
-            w_below = _call_weights(self._weights, len(obs_below))
-        w_above = _call_weights(self._weights, len(obs_above))
+            w_below = self._observation_weights(len(obs_below))
+        w_above = self._observation_weights(len(obs_above))
         l_est = _ParzenEstimator(space, obs_below, w_below, self._params)
         g_est = _ParzenEstimator(space, obs_above, w_above, self._params)
 
         samples = l_est.sample(self._rng.rng, self._n_ei_candidates)
-        values, cont, grid_edges, cats = _candidates(space, samples)
+        values, grid_edges = space.decode(samples)
+        cont, cats = samples[:, space.cont], samples[:, space.cat]
         score = l_est.log_pdf(cont, grid_edges, cats) - g_est.log_pdf(cont, grid_edges, cats)
         best = int(np.argmax(score))
         return {name: dim.external(values[best, i]) for i, (name, dim) in enumerate(zip(names, space.dims))}
+
+    def _space_for(self, search_space: dict[str, BaseDistribution]) -> _Space:
+        # Search spaces repeat from trial to trial with the very same distribution objects (they come from
+        # the stored trials), so an identity-keyed cache avoids rebuilding and rehashing them.
+        key = tuple((name, id(dist)) for name, dist in search_space.items())
+        hit = self._space_cache.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], search_space.values())):
+            return hit[1]
+        space = _Space(search_space)
+        if len(self._space_cache) > 64:
+            self._space_cache.clear()
+        self._space_cache[key] = (tuple(search_space.values()), space)
+        return space
+
+    def _observation_weights(self, n: int) -> np.ndarray:
+        if self._weights is default_weights:
+            return default_weights(n)  # trusted: skip validation
+        return _call_weights(self._weights, n)
 
     def _pending_observations(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
@@ -358,29 +378,3 @@ def _call_weights(func: Callable[[int], np.ndarray], n: int) -> np.ndarray:
     if n and w.sum() <= 0:
         raise ValueError(f"The `weights` function returned all-zero values {w} for {n} observations.")
     return w
-
-
-def _to_unit(space: _Space, raw: np.ndarray) -> np.ndarray:
-    """Raw rows (numbers and choice indices) -> encoded rows (unit coordinates and choice indices)."""
-    out = raw.copy()
-    for i, dim in enumerate(space.dims):
-        if dim.kind != _CATEGORICAL:
-            out[:, i] = dim.to_unit(raw[:, i])
-    return out
-
-
-def _candidates(
-    space: _Space, samples: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Snap sampled points to their distributions; return the values and the inputs of ``log_pdf``."""
-    values = samples.copy()
-    grid_edges = []
-    for i, dim in enumerate(space.dims):
-        if dim.kind == _CATEGORICAL:
-            continue
-        values[:, i] = dim.snap(samples[:, i])
-        if dim.kind == _GRID:
-            grid_edges.append(dim.cell_edges(values[:, i]))
-    cont = samples[:, space.cont]
-    cats = samples[:, space.cat]
-    return values, cont, grid_edges, cats

@@ -1,0 +1,121 @@
+"""Sampler speed: TPE cost per trial and the overhead of a trivial RandomSampler study.
+
+Two workloads, run for pyhpo and, when installed, Optuna and rustuna (same code through each package's
+Optuna-compatible API):
+
+* ``tpe``: TPESampler (defaults, seeded), 300 trials of a 5-D sphere with 5 float parameters; trials/s
+  over the whole run, so the cost grows with the history as it does in practice.
+* ``random``: RandomSampler, 2,000 trials of a 2-parameter trivial objective on in-memory storage;
+  trials/s, which is mostly the study/trial/storage path rather than the sampler.
+
+Run ``python benchmarks/bench_sampler_speed.py`` for a table, or
+``pytest benchmarks/bench_sampler_speed.py --benchmark-only`` under pytest-benchmark.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+TPE_TRIALS = 300
+RANDOM_TRIALS = 2000
+PACKAGES = ("pyhpo", "optuna", "rustuna")
+
+
+def _load(name: str) -> ModuleType | None:
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return None
+    logging_module = getattr(module, "logging", None)
+    if logging_module is not None and hasattr(logging_module, "set_verbosity"):
+        logging_module.set_verbosity(logging_module.WARNING)
+    return module
+
+
+def _sphere5(trial: Any) -> float:
+    return sum(trial.suggest_float(f"x{i}", -5.0, 5.0) ** 2 for i in range(5))
+
+
+def _trivial(trial: Any) -> float:
+    return trial.suggest_float("x", -1.0, 1.0) + trial.suggest_int("y", 0, 10)
+
+
+def run_tpe(pkg: ModuleType, n_trials: int = TPE_TRIALS, seed: int = 0) -> float:
+    """Seconds for ``n_trials`` TPE trials of the 5-D sphere."""
+    study = pkg.create_study(sampler=pkg.samplers.TPESampler(seed=seed))
+    start = time.perf_counter()
+    study.optimize(_sphere5, n_trials=n_trials)
+    return time.perf_counter() - start
+
+
+def run_random(pkg: ModuleType, n_trials: int = RANDOM_TRIALS, seed: int = 0) -> float:
+    """Seconds for ``n_trials`` random-sampler trials of a trivial objective on in-memory storage."""
+    study = pkg.create_study(sampler=pkg.samplers.RandomSampler(seed=seed))
+    start = time.perf_counter()
+    study.optimize(_trivial, n_trials=n_trials)
+    return time.perf_counter() - start
+
+
+WORKLOADS: dict[str, tuple[Callable[[ModuleType], float], int]] = {
+    "tpe": (run_tpe, TPE_TRIALS),
+    "random": (run_random, RANDOM_TRIALS),
+}
+
+
+# -- pytest-benchmark ------------------------------------------------------------------------------------
+
+try:
+    import pytest
+except ImportError:  # pragma: no cover - the script mode does not need pytest
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.mark.parametrize("package", PACKAGES)
+    @pytest.mark.parametrize("workload", sorted(WORKLOADS))
+    def test_sampler_speed(benchmark: Any, package: str, workload: str) -> None:
+        pkg = _load(package)
+        if pkg is None:
+            pytest.skip(f"{package} is not installed")
+        func, n_trials = WORKLOADS[workload]
+        seconds = benchmark.pedantic(func, args=(pkg,), rounds=1, iterations=1)
+        benchmark.extra_info["trials_per_second"] = n_trials / seconds if seconds else None
+
+
+# -- script ----------------------------------------------------------------------------------------------
+
+
+def main(repeats: int = 3) -> None:
+    results: dict[tuple[str, str], float] = {}
+    for workload, (func, n_trials) in WORKLOADS.items():
+        for package in PACKAGES:
+            pkg = _load(package)
+            if pkg is None:
+                continue
+            best = min(func(pkg) for _ in range(repeats))
+            results[(workload, package)] = n_trials / best
+    header = f"{'workload':<28}" + "".join(f"{p:>12}" for p in PACKAGES) + f"{'pyhpo/optuna':>14}"
+    print(header)
+    print("-" * len(header))
+    labels = {
+        "tpe": f"TPE, {TPE_TRIALS} trials, 5 floats",
+        "random": f"Random, {RANDOM_TRIALS} trials, 2 params",
+    }
+    for workload in WORKLOADS:
+        row = f"{labels[workload]:<28}"
+        for package in PACKAGES:
+            value = results.get((workload, package))
+            row += f"{value:>10.0f}/s" if value is not None else f"{'n/a':>12}"
+        ours, theirs = results.get((workload, "pyhpo")), results.get((workload, "optuna"))
+        row += f"{ours / theirs:>13.1f}x" if ours and theirs else f"{'':>14}"
+        print(row)
+    print(f"(best of {repeats} runs; trials per second over the whole run)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
