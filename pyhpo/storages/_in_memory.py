@@ -178,7 +178,10 @@ class InMemoryStorage(BaseStorage):
         if known is None:
             study.param_distribution[name] = distribution
         elif known is not distribution:
-            check_distribution_compatibility(known, distribution)
+            try:
+                check_distribution_compatibility(known, distribution)
+            except ValueError as e:
+                raise ValueError(f"Parameter {name!r}: {e}") from None
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         with self._lock:

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any, overload
 
-from pyhpo.distributions import BaseDistribution, CategoricalChoiceType
+from pyhpo.distributions import BaseDistribution, CategoricalChoiceType, check_distribution_compatibility
 
 __all__ = ["BaseTrial"]
 
@@ -114,3 +114,11 @@ class BaseTrial(abc.ABC):
     @abc.abstractmethod
     def number(self) -> int:
         """The trial's number, unique and dense within its study (0, 1, 2, ...)."""
+
+
+def _check_same_param(name: str, old: BaseDistribution, new: BaseDistribution) -> None:
+    """Raise ValueError, naming the parameter, when ``name`` is suggested again with an incompatible distribution."""
+    try:
+        check_distribution_compatibility(old, new)
+    except ValueError as e:
+        raise ValueError(f"Parameter {name!r}: {e}") from None

@@ -12,9 +12,8 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
-    check_distribution_compatibility,
 )
-from pyhpo.trial._base import BaseTrial
+from pyhpo.trial._base import BaseTrial, _check_same_param
 
 __all__ = ["FixedTrial"]
 
@@ -66,7 +65,7 @@ class FixedTrial(BaseTrial):
         if not distribution._contains(internal):
             raise ValueError(f"The value {value!r} of the parameter '{name}' is out of {distribution!r}.")
         if name in self._distributions:
-            check_distribution_compatibility(self._distributions[name], distribution)
+            _check_same_param(name, self._distributions[name], distribution)
         self._suggested_params[name] = value
         self._distributions[name] = distribution
         return value

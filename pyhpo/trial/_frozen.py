@@ -14,9 +14,8 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
-    check_distribution_compatibility,
 )
-from pyhpo.trial._base import BaseTrial
+from pyhpo.trial._base import BaseTrial, _check_same_param
 from pyhpo.trial._state import TrialState
 
 __all__ = ["FrozenTrial", "create_trial"]
@@ -127,7 +126,7 @@ class FrozenTrial(BaseTrial):
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
         if name not in self._params:
             raise ValueError(f"The value of the parameter {name!r} is not found. Give it in `params`.")
-        check_distribution_compatibility(self._distributions[name], distribution)
+        _check_same_param(name, self._distributions[name], distribution)
         value = self._params[name]
         if not distribution._contains(distribution.to_internal_repr(value)):
             warnings.warn(

@@ -17,7 +17,7 @@ from pyhpo.distributions import (
     _get_single_value,
     check_distribution_compatibility,
 )
-from pyhpo.trial._base import BaseTrial
+from pyhpo.trial._base import BaseTrial, _check_same_param
 from pyhpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class Trial(BaseTrial):
             raise TypeError(f"A parameter name must be a str, got {name!r} of type {type(name).__name__}")
         trial = self._cached_frozen_trial
         if name in trial.distributions:
-            check_distribution_compatibility(trial.distributions[name], distribution)
+            _check_same_param(name, trial.distributions[name], distribution)
             return trial.params[name]
         study = self.study
         if name in self._fixed_params and self._fixed_fits(name, distribution):
