@@ -36,22 +36,28 @@ def _penalties(population: Sequence[FrozenTrial]) -> np.ndarray:
     return penalties
 
 
-def _crowding_distance(values: np.ndarray) -> np.ndarray:
+def _crowding_distance(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Crowding distance of each row of ``(n, n_objectives)`` values (larger = more isolated).
 
     Per objective, a point's share is the gap between its two neighbours in sorted order,
     divided by the objective's finite range; the extreme points get an infinite distance. An
     objective on which every point ties contributes nothing; equal neighbours (including two
     infinities) contribute no gap.
+
+    Ties are ordered as in Optuna, which sorts one list in place objective after objective: each
+    objective's stable sort starts from the previous objective's order. That order is returned
+    too, as the tie-break for selection.
+
+    Returns:
+        ``(distance, order)``: distances by row, and the row order after the last sort.
     """
     n, m = values.shape
     distance = np.zeros(n)
-    if n == 0:
-        return distance
+    order = np.arange(n)
     for i in range(m):
-        order = np.argsort(values[:, i], kind="stable")
+        order = order[np.argsort(values[order, i], kind="stable")]
         v = values[order, i]
-        if v[0] == v[-1]:
+        if n == 0 or v[0] == v[-1]:
             continue
         padded = np.concatenate(([-np.inf], v, [np.inf]))
         not_minus_inf = v[v != -np.inf]
@@ -65,7 +71,7 @@ def _crowding_distance(values: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):
             gaps = np.where(upper == lower, 0.0, upper - lower)
         distance[order] += gaps / width
-    return distance
+    return distance, order
 
 
 def _rank_population(
@@ -109,14 +115,14 @@ class NSGAIIElitePopulationSelectionStrategy:
         elite: list[FrozenTrial] = []
         for front in fronts:
             room = self._population_size - len(elite)
-            if len(front) <= room:
+            if len(front) < room:
                 elite.extend(front)
-                if len(front) == room:
-                    break
                 continue
+            # The front that reaches the size (even exactly) is ordered by crowding, as in Optuna.
             values = np.array([t.values for t in front], dtype=float)
-            # Most isolated first; a stable sort keeps trial order among equal distances.
-            order = np.argsort(-_crowding_distance(values), kind="stable")
-            elite.extend(front[int(i)] for i in order[:room])
+            distance, order = _crowding_distance(values)
+            # Most isolated first. Ties: Optuna's ascending stable sort then reversal.
+            ranked = order[np.argsort(distance[order], kind="stable")][::-1]
+            elite.extend(front[int(i)] for i in ranked[:room])
             break
         return elite
