@@ -260,6 +260,8 @@ class FrozenTrial(BaseTrial):
             for v in self._values:
                 if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v):
                     raise ValueError(f"Objective values must be numbers and not NaN, got {self._values!r}.")
+        if self.state == TrialState.FAIL and self._values is not None:
+            raise ValueError(f"values should be None for a failed trial, but got {self._values!r}.")
         if set(self._params) != set(self._distributions):
             raise ValueError(
                 f"params and distributions name different parameters: {sorted(self._params)} vs "
