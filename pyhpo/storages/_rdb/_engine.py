@@ -52,7 +52,7 @@ def _parse(url: str) -> URL:
         raise ValueError(f"storage URL must be a non-empty string, got {url!r}")
     try:
         return sqlalchemy.make_url(url)
-    except sa_exc.ArgumentError as e:
+    except (sa_exc.ArgumentError, ValueError) as e:
         raise ValueError(
             f"Invalid storage URL {mask_url(url)!r}: expected a SQLAlchemy database URL such as "
             "'sqlite:///example.db' or 'postgresql+psycopg2://user@host/db'."

@@ -24,6 +24,11 @@ __all__ = ["Backoff", "is_transient"]
 # connect now (starting up / shutting down), too many connections. Class 08 (connection
 # exceptions) is matched by prefix.
 _PG_TRANSIENT = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300"})
+# Connection-time failures psycopg reports without a SQLSTATE that no retry can fix.
+_PG_FATAL_CONNECT = (
+    "does not exist", "authentication failed", "no pg_hba.conf entry", "permission denied",
+    "password", "could not translate host name", "invalid dsn", "invalid connection option",
+)  # fmt: skip
 # MySQL/MariaDB error numbers: lock wait timeout, deadlock, too many connections, can't connect,
 # server has gone away, lost connection during query, lost connection (2055), WSREP not ready.
 _MYSQL_TRANSIENT = frozenset({1205, 1213, 1040, 2003, 2006, 2013, 2055, 1047})
@@ -51,7 +56,11 @@ def is_transient(error: BaseException, dialect: str) -> bool:
         code = _sqlstate(orig) if orig is not None else None
         if code is not None:
             return code in _PG_TRANSIENT or code.startswith("08")
-        # No SQLSTATE: the failure happened at the connection level (refused, reset, closed).
+        # No SQLSTATE: the failure happened while connecting or on a broken connection (refused,
+        # reset, closed, server starting up). Those that retrying cannot fix are told by message.
+        message = str(orig).lower()
+        if any(fatal in message for fatal in _PG_FATAL_CONNECT):
+            return False
         return isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError))
     if dialect in ("mysql", "mariadb"):
         args = getattr(orig, "args", ())

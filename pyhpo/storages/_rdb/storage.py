@@ -226,7 +226,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._versions = VersionManager(self.engine, self._masked_url)
         _live_storages.add(self)
         try:
-            self._transaction(self._initialize_schema, write=True, budget=20.0)
+            self._transaction(self._initialize_schema, write=True, budget=10.0)
         except StorageInternalError:
             raise
         except sa_exc.SQLAlchemyError as e:
