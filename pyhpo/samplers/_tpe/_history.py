@@ -73,6 +73,16 @@ class _History:
     def __len__(self) -> int:
         return len(self.numbers)
 
+    # The lock cannot be copied or pickled; a copy gets its own.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.lock = threading.Lock()
+
     def sync(self, trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> None:
         """Add the trials not seen yet (``trials`` are the study's COMPLETE and PRUNED trials)."""
         if len(trials) == len(self.numbers):

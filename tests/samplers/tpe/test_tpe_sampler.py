@@ -1,0 +1,231 @@
+"""TPESampler end to end: reproducible, valid values, better than random, and every mode runs."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import pickle
+
+import numpy as np
+import pytest
+
+import pyhpo
+from pyhpo.distributions import FloatDistribution
+from pyhpo.samplers import RandomSampler, TPESampler
+from pyhpo.samplers._tpe._history import _History
+from pyhpo.samplers._tpe.sampler import default_gamma, default_weights
+from pyhpo.study import StudyDirection
+from pyhpo.trial import TrialState
+
+
+def _sphere(trial: pyhpo.Trial) -> float:
+    return sum(trial.suggest_float(f"x{i}", -5.0, 5.0) ** 2 for i in range(5))
+
+
+def _mixed(trial: pyhpo.Trial) -> float:
+    x = trial.suggest_float("x", -3.0, 3.0)
+    lr = trial.suggest_float("lr", 1e-5, 1.0, log=True)
+    q = trial.suggest_float("q", 0.0, 1.0, step=0.25)
+    n = trial.suggest_int("n", -4, 8, step=3)
+    k = trial.suggest_int("k", 1, 512, log=True)
+    c = trial.suggest_categorical("c", ["relu", None, 1.5])
+    return (x - 1) ** 2 + (np.log10(lr) + 2) ** 2 + q + abs(n - 2) + abs(np.log2(k) - 4) + (c is not None)
+
+
+def _run(sampler: pyhpo.samplers.BaseSampler, objective=_mixed, n_trials: int = 40, **kw) -> pyhpo.Study:
+    study = pyhpo.create_study(sampler=sampler, **kw)
+    study.optimize(objective, n_trials=n_trials)
+    return study
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_same_seed_gives_the_same_trials(multivariate: bool) -> None:
+    a = _run(TPESampler(seed=7, multivariate=multivariate), n_trials=30)
+    b = _run(TPESampler(seed=7, multivariate=multivariate), n_trials=30)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    c = _run(TPESampler(seed=8, multivariate=multivariate), n_trials=30)
+    assert [t.params for t in a.trials] != [t.params for t in c.trials]
+
+
+def test_startup_trials_are_the_random_samplers_draws() -> None:
+    tpe = _run(TPESampler(seed=3, n_startup_trials=10), n_trials=12)
+    rnd = _run(RandomSampler(seed=3), n_trials=10)
+    assert [t.params for t in tpe.trials[:10]] == [t.params for t in rnd.trials]
+
+
+@pytest.mark.parametrize("multivariate", [True, False])
+def test_every_suggested_value_is_valid_for_its_distribution(multivariate: bool) -> None:
+    study = _run(TPESampler(seed=0, n_startup_trials=5, multivariate=multivariate), n_trials=60)
+    for trial in study.trials:
+        for name, value in trial.params.items():
+            dist = trial.distributions[name]
+            assert dist._contains(dist.to_internal_repr(value)), (name, value)
+        assert type(trial.params["n"]) is int and type(trial.params["k"]) is int
+        assert type(trial.params["x"]) is float
+
+
+def test_tpe_beats_random_search_on_a_5d_sphere() -> None:
+    tpe = [_run(TPESampler(seed=s), _sphere, 100).best_value for s in range(5)]
+    rnd = [_run(RandomSampler(seed=s), _sphere, 100).best_value for s in range(5)]
+    # Random search's median best after 100 trials is around 6; TPE's is well below 1.
+    assert np.median(tpe) < 0.25 * np.median(rnd), (tpe, rnd)
+
+
+def test_maximization_is_followed() -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        return -((trial.suggest_float("x", -10, 10) - 3.0) ** 2)
+
+    study = _run(TPESampler(seed=1), objective, 60, direction="maximize")
+    assert study.best_params["x"] == pytest.approx(3.0, abs=0.5)
+
+
+def test_constant_liar_shares_relative_samples_and_treats_running_trials_as_bad() -> None:
+    sampler = TPESampler(seed=0, n_startup_trials=5, constant_liar=True)
+    study = pyhpo.create_study(sampler=sampler)
+    study.optimize(_sphere, n_trials=10)
+    pending = [study.ask() for _ in range(3)]
+    for trial in pending:
+        trial.suggest_float("x0", -5.0, 5.0)  # triggers the relative sample
+    stored = [study._storage.get_trial(t._trial_id) for t in pending]
+    assert all("tpe:relative_params:0" in t.system_attrs for t in stored)
+    # Another worker's view: the other two RUNNING trials enter g(x) with all five parameters.
+    space = sampler.infer_relative_search_space(study, stored[0])
+    rows = sampler._pending_observations(study, stored[0], space)
+    assert rows.shape == (2, 5)
+    # Finishing them works as usual.
+    for trial in pending:
+        study.tell(trial, 1.0)
+    study.optimize(_sphere, n_trials=5)
+    assert len(study.trials) == 18
+
+
+def test_without_constant_liar_no_system_attrs_are_written() -> None:
+    study = _run(TPESampler(seed=0, n_startup_trials=3, constant_liar=False), _sphere, 6)
+    assert not any(k.startswith("tpe:") for t in study.trials for k in t.system_attrs)
+
+
+def test_group_decomposition_handles_conditional_spaces() -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        kind = trial.suggest_categorical("kind", ["a", "b"])
+        if kind == "a":
+            return trial.suggest_float("ax", -5, 5) ** 2
+        return trial.suggest_int("bn", -5, 5) ** 2 + 1.0
+
+    sampler = TPESampler(seed=0, multivariate=True, group=True, n_startup_trials=5)
+    study = _run(sampler, objective, 40)
+    assert study.best_value < 0.5
+    groups = sampler._group_search_space.calculate(study)  # type: ignore[union-attr]
+    assert sorted(sorted(g) for g in groups) == [["ax"], ["bn"], ["kind"]]
+
+
+def test_dynamic_space_falls_back_to_independent_sampling_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        x = trial.suggest_float("x", -1, 1)
+        if trial.number % 2:
+            return x + trial.suggest_float("y", 0, 1)
+        return x
+
+    with caplog.at_level(logging.WARNING):
+        _run(TPESampler(seed=0, n_startup_trials=2, warn_independent_sampling=True), objective, 8)
+    assert any("is sampled independently" in r.getMessage() for r in caplog.records)
+
+
+def test_multi_objective_tpe_runs_and_finds_a_spread_front() -> None:
+    def objective(trial: pyhpo.Trial) -> tuple[float, float]:
+        x = trial.suggest_float("x", 0, 1)
+        y = trial.suggest_float("y", 0, 1)
+        return x + y * 0.1, (1 - x) + y * 0.1
+
+    study = _run(TPESampler(seed=0, n_startup_trials=10), objective, 60, directions=["minimize", "minimize"])
+    front = study.best_trials
+    assert len(front) >= 5
+    xs = sorted(t.params["x"] for t in front)
+    assert xs[-1] - xs[0] > 0.5
+
+
+def test_infeasible_trials_never_enter_the_good_group() -> None:
+    sampler = TPESampler(seed=0, n_startup_trials=5, constraints_func=lambda t: [t.params["x"] - 0.0])
+    study = _run(sampler, lambda t: t.suggest_float("x", -5, 5) ** 2 * -1 + 30, 40)
+    assert all("constraints" in t.system_attrs for t in study.trials)
+    history = sampler._sync(study)
+    below, _ = history.split(study.directions, default_gamma)
+    xs = history.column("x", FloatDistribution(-5, 5))
+    assert np.all(xs[below] <= 0.0)
+    feasible_late = [t.params["x"] <= 0 for t in study.trials[20:]]
+    assert np.mean(feasible_late) > 0.7
+
+
+def test_pruned_trials_are_used_and_rank_by_their_last_step() -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        x = trial.suggest_float("x", -2, 2)
+        trial.report(x * x, step=0)
+        if trial.number % 3 == 0:
+            raise pyhpo.TrialPruned()
+        return x * x
+
+    study = _run(TPESampler(seed=0, n_startup_trials=4), objective, 30)
+    assert sum(t.state == TrialState.PRUNED for t in study.trials) == 10
+    assert study.best_value < 0.05
+
+
+def test_split_orders_complete_then_pruned_then_infeasible() -> None:
+    study = pyhpo.create_study(direction="maximize", sampler=RandomSampler(seed=0))
+    dist = FloatDistribution(0, 1)
+    study.add_trial(pyhpo.trial.create_trial(params={"x": 0.1}, distributions={"x": dist}, value=1.0))
+    study.add_trial(pyhpo.trial.create_trial(params={"x": 0.2}, distributions={"x": dist}, value=5.0))
+    study.add_trial(
+        pyhpo.trial.create_trial(
+            params={"x": 0.3}, distributions={"x": dist}, value=9.0, system_attrs={"constraints": [1.0]}
+        )
+    )
+    study.add_trial(
+        pyhpo.trial.create_trial(
+            params={"x": 0.4}, distributions={"x": dist}, state=TrialState.PRUNED, intermediate_values={3: 7.0}
+        )
+    )
+    history = _History()
+    history.sync(study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED)), [StudyDirection.MAXIMIZE])
+    col = history.column("x", dist)
+    for n_below, expected in [(1, {0.2}), (2, {0.2, 0.1}), (3, {0.2, 0.1, 0.4}), (4, {0.1, 0.2, 0.3, 0.4})]:
+        below, _ = history.split([StudyDirection.MAXIMIZE], lambda n, k=n_below: k)
+        assert set(np.round(col[below], 3)) == expected
+
+
+def test_default_weights_ramp_older_observations() -> None:
+    assert default_weights(0).size == 0
+    assert np.all(default_weights(10) == 1.0)
+    w = default_weights(100)
+    assert len(w) == 100 and w[0] == pytest.approx(0.01) and np.all(w[-25:] == 1.0) and np.all(np.diff(w) >= 0)
+    assert [default_gamma(n) for n in (1, 10, 11, 300)] == [1, 1, 2, 25]
+
+
+def test_bad_weights_function_is_reported() -> None:
+    sampler = TPESampler(seed=0, n_startup_trials=2, weights=lambda n: -np.ones(n))
+    with pytest.raises(ValueError, match="negative"):
+        _run(sampler, _sphere, 4)
+
+
+def test_invalid_arguments_are_rejected() -> None:
+    with pytest.raises(ValueError, match="multivariate"):
+        TPESampler(group=True, multivariate=False)
+    with pytest.raises(ValueError, match="n_ei_candidates"):
+        TPESampler(n_ei_candidates=0)
+    with pytest.raises(ValueError, match="n_startup_trials"):
+        TPESampler(n_startup_trials=-1)
+
+
+def test_sampler_copies_and_pickles_and_runs_in_threads() -> None:
+    sampler = TPESampler(seed=0, n_startup_trials=3)
+    _run(sampler, _sphere, 5)
+    clone = copy.deepcopy(sampler)
+    clone.reseed_rng()
+    restored = pickle.loads(pickle.dumps(sampler))
+    assert isinstance(restored, TPESampler)
+    study = pyhpo.create_study(sampler=clone)
+    study.optimize(_sphere, n_trials=16, n_jobs=2)
+    assert len(study.trials) == 16
+
+
+def test_hyperopt_parameters_construct_a_working_sampler() -> None:
+    study = _run(TPESampler(seed=0, **TPESampler.hyperopt_parameters()), _sphere, 25)
+    assert len(study.trials) == 25
