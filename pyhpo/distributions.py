@@ -60,7 +60,8 @@ class BaseDistribution(abc.ABC):
         return hash((type(self),) + tuple(sorted((k, _hashable(v)) for k, v in self.__dict__.items())))
 
     def __repr__(self) -> str:
-        kwargs = ", ".join(f"{k}={v!r}" for k, v in sorted(self._asdict().items()))
+        # Attributes as stored (choices as a tuple), sorted by name: Optuna's repr, character for character.
+        kwargs = ", ".join(f"{k}={v!r}" for k, v in sorted(self.__dict__.items()))
         return f"{type(self).__name__}({kwargs})"
 
 

@@ -1,0 +1,270 @@
+"""Distributions: validation, representations, single(), and Optuna's JSON form byte for byte."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from typing import Any
+
+import pytest
+
+import pyhpo.distributions
+from hypothesis import given, settings
+
+from pyhpo.distributions import (
+    BaseDistribution,
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    check_distribution_compatibility,
+    distribution_to_json,
+    json_to_distribution,
+)
+
+from tests.strategies import distribution_and_value, distribution_specs, distributions
+
+EXAMPLES: list[BaseDistribution] = [
+    FloatDistribution(0, 1),
+    FloatDistribution(-3.5, 2.25),
+    FloatDistribution(1e-5, 1.0, log=True),
+    FloatDistribution(0.0, 1.0, step=0.1),
+    FloatDistribution(0.0, 1.0, step=0.3),
+    FloatDistribution(2.0, 2.0),
+    IntDistribution(0, 10),
+    IntDistribution(1, 100, log=True),
+    IntDistribution(0, 10, step=3),
+    IntDistribution(-5, -5),
+    CategoricalDistribution([None, True, 1, 2.5, "a"]),
+    CategoricalDistribution(("x",)),
+    CategoricalDistribution([0, False, "0"]),
+]
+
+
+# Validation ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "fragment"),
+    [
+        (lambda: FloatDistribution(1, 0), ValueError, "low=1"),
+        (lambda: FloatDistribution(0, 1, log=True), ValueError, "low=0"),
+        (lambda: FloatDistribution(-1, 1, log=True), ValueError, "low=-1"),
+        (lambda: FloatDistribution(1e-3, 1, log=True, step=0.1), ValueError, "step"),
+        (lambda: FloatDistribution(0, 1, step=0), ValueError, "step=0"),
+        (lambda: FloatDistribution(0, 1, step=-0.5), ValueError, "step=-0.5"),
+        (lambda: FloatDistribution("0", 1), TypeError, "'0'"),
+        (lambda: FloatDistribution(math.nan, 1), ValueError, "NaN"),
+        (lambda: FloatDistribution(0, 1, log="yes"), TypeError, "'yes'"),
+        (lambda: IntDistribution(5, 1), ValueError, "low=5"),
+        (lambda: IntDistribution(0, 10, log=True), ValueError, "low=0"),
+        (lambda: IntDistribution(1, 10, log=True, step=2), ValueError, "step"),
+        (lambda: IntDistribution(0, 10, step=0), ValueError, "step=0"),
+        (lambda: IntDistribution(0, 10, step=-2), ValueError, "step=-2"),
+        (lambda: IntDistribution(0.5, 10), TypeError, "0.5"),
+        (lambda: IntDistribution(0, "10"), TypeError, "'10'"),
+        (lambda: CategoricalDistribution([]), ValueError, "one or more"),
+        (lambda: CategoricalDistribution("abc"), TypeError, "'abc'"),
+        (lambda: CategoricalDistribution([[1, 2]]), TypeError, r"\[1, 2\]"),
+        (lambda: CategoricalDistribution([{"a": 1}]), TypeError, "'a'"),
+    ],
+)
+def test_bad_arguments_raise_errors_naming_the_bad_value(build: object, error: type, fragment: str) -> None:
+    with pytest.raises(error, match=fragment):
+        build()  # type: ignore[operator]
+
+
+def test_a_high_off_the_grid_is_moved_down_to_the_last_grid_point() -> None:
+    assert FloatDistribution(0, 1, step=0.3).high == pytest.approx(0.9)
+    assert IntDistribution(0, 10, step=3).high == 9
+    assert FloatDistribution(0, 1, step=0.25).high == 1.0
+
+
+def test_integral_floats_are_accepted_as_int_bounds() -> None:
+    dist = IntDistribution(0.0, 4.0)  # type: ignore[arg-type]
+    assert (dist.low, dist.high) == (0, 4) and isinstance(dist.low, int)
+
+
+# Representations ----------------------------------------------------------------------------------------------
+
+
+def test_float_representations_round_trip() -> None:
+    dist = FloatDistribution(0, 1)
+    assert dist.to_internal_repr(0.25) == 0.25
+    assert dist.to_external_repr(0.25) == 0.25
+    with pytest.raises(ValueError, match="'a'"):
+        dist.to_internal_repr("a")
+    with pytest.raises(ValueError, match="NaN"):
+        dist.to_internal_repr(math.nan)
+
+
+def test_int_representations_round_trip_with_types() -> None:
+    dist = IntDistribution(0, 10)
+    assert dist.to_internal_repr(3) == 3.0
+    out = dist.to_external_repr(3.0)
+    assert out == 3 and isinstance(out, int)
+    with pytest.raises(ValueError, match="'x'"):
+        dist.to_internal_repr("x")
+
+
+def test_categorical_internal_repr_is_the_index_and_keeps_types_apart() -> None:
+    dist = CategoricalDistribution([None, True, 1, 2.5, "a"])
+    assert [dist.to_internal_repr(c) for c in (None, True, 1, 2.5, "a")] == [0, 1, 1, 3, 4]
+    assert dist.to_external_repr(4.0) == "a"
+    assert dist.to_external_repr(0) is None
+    with pytest.raises(ValueError, match="'zzz'"):
+        dist.to_internal_repr("zzz")
+
+
+def test_nan_is_a_valid_categorical_choice() -> None:
+    dist = CategoricalDistribution([1.0, math.nan])
+    assert dist.to_internal_repr(math.nan) == 1.0
+    assert dist == CategoricalDistribution([1.0, math.nan])
+
+
+def test_contains_checks_range_and_grid() -> None:
+    assert FloatDistribution(0, 1)._contains(0.0) and FloatDistribution(0, 1)._contains(1.0)
+    assert not FloatDistribution(0, 1)._contains(1.0000001)
+    stepped = FloatDistribution(0, 1, step=0.25)
+    assert stepped._contains(0.75) and not stepped._contains(0.7)
+    assert IntDistribution(0, 10, step=2)._contains(4) and not IntDistribution(0, 10, step=2)._contains(5)
+    assert not IntDistribution(0, 10)._contains(11)
+    cat = CategoricalDistribution(["a", "b"])
+    assert cat._contains(1) and not cat._contains(2) and not cat._contains(-1)
+
+
+@pytest.mark.parametrize(
+    ("dist", "single"),
+    [
+        (FloatDistribution(1, 1), True),
+        (FloatDistribution(0, 1), False),
+        (FloatDistribution(0, 0.05, step=0.1), True),
+        (FloatDistribution(0, 0.1, step=0.1), False),
+        (IntDistribution(3, 3), True),
+        (IntDistribution(3, 4, step=2), True),
+        (IntDistribution(3, 5, step=2), False),
+        (IntDistribution(1, 1, log=True), True),
+        (CategoricalDistribution(["a"]), True),
+        (CategoricalDistribution(["a", "b"]), False),
+    ],
+)
+def test_single_is_true_exactly_when_one_value_is_possible(dist: BaseDistribution, single: bool) -> None:
+    assert dist.single() is single
+
+
+def test_equal_distributions_hash_equally_and_kinds_differ() -> None:
+    assert FloatDistribution(0, 1) == FloatDistribution(0.0, 1.0)
+    assert hash(FloatDistribution(0, 1)) == hash(FloatDistribution(0.0, 1.0))
+    assert FloatDistribution(0, 1) != IntDistribution(0, 1)
+    assert CategoricalDistribution([1]) != CategoricalDistribution([True])
+    assert CategoricalDistribution(["a", "b"]) == CategoricalDistribution(("a", "b"))
+
+
+def test_compatibility_allows_new_ranges_but_not_new_kinds_logs_or_choices() -> None:
+    check_distribution_compatibility(FloatDistribution(0, 1), FloatDistribution(-5, 5))
+    check_distribution_compatibility(IntDistribution(0, 1), IntDistribution(0, 9, step=3))
+    with pytest.raises(ValueError, match="kind"):
+        check_distribution_compatibility(FloatDistribution(0, 1), IntDistribution(0, 1))
+    with pytest.raises(ValueError, match="log"):
+        check_distribution_compatibility(FloatDistribution(0.1, 1), FloatDistribution(0.1, 1, log=True))
+    with pytest.raises(ValueError, match="dynamic value space"):
+        check_distribution_compatibility(CategoricalDistribution(["a"]), CategoricalDistribution(["a", "b"]))
+
+
+# JSON ---------------------------------------------------------------------------------------------------------
+
+
+def _optuna_equivalent(dist: BaseDistribution) -> object:
+    od = pytest.importorskip("optuna.distributions")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna warns when it moves `high` onto the grid; we do it silently
+        if isinstance(dist, FloatDistribution):
+            return od.FloatDistribution(dist.low, dist.high, log=dist.log, step=dist.step)
+        if isinstance(dist, IntDistribution):
+            return od.IntDistribution(dist.low, dist.high, log=dist.log, step=dist.step)
+        assert isinstance(dist, CategoricalDistribution)
+        return od.CategoricalDistribution(dist.choices)
+
+
+@pytest.mark.parametrize("dist", EXAMPLES, ids=repr)
+def test_json_is_byte_for_byte_what_optuna_writes(dist: BaseDistribution) -> None:
+    od = pytest.importorskip("optuna.distributions")
+    assert distribution_to_json(dist) == od.distribution_to_json(_optuna_equivalent(dist))
+
+
+@pytest.mark.parametrize("dist", EXAMPLES, ids=repr)
+def test_json_written_by_optuna_reads_back_equal(dist: BaseDistribution) -> None:
+    od = pytest.importorskip("optuna.distributions")
+    assert json_to_distribution(od.distribution_to_json(_optuna_equivalent(dist))) == dist
+
+
+def test_repr_matches_optunas() -> None:
+    for dist in EXAMPLES:
+        assert repr(dist) == repr(_optuna_equivalent(dist))
+
+
+@pytest.mark.parametrize(
+    ("legacy", "expected"),
+    [
+        ('{"name": "UniformDistribution", "attributes": {"low": 0, "high": 1}}', FloatDistribution(0, 1)),
+        ('{"name": "LogUniformDistribution", "attributes": {"low": 0.1, "high": 9}}',
+         FloatDistribution(0.1, 9, log=True)),
+        ('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0, "high": 1, "q": 0.3}}',
+         FloatDistribution(0, 0.9, step=0.3)),
+        ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 9, "step": 2}}',
+         IntDistribution(0, 8, step=2)),
+        ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 9}}', IntDistribution(0, 9)),
+        ('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 9, "step": 1}}',
+         IntDistribution(1, 9, log=True)),
+        ('{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null]}}',
+         CategoricalDistribution(["a", None])),
+    ],
+)
+def test_legacy_json_names_are_read_as_todays_distributions(legacy: str, expected: BaseDistribution) -> None:
+    assert json_to_distribution(legacy) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["not json", "{}", '{"name": "GaussianDistribution", "attributes": {}}', "[1, 2]"]
+)
+def test_bad_json_raises_value_error_quoting_it(text: str) -> None:
+    with pytest.raises(ValueError) as info:
+        json_to_distribution(text)
+    assert "Gaussian" in str(info.value) or repr(text) in str(info.value)
+
+
+def test_json_is_valid_json_with_optunas_shape() -> None:
+    obj = json.loads(distribution_to_json(FloatDistribution(0, 1, step=0.5)))
+    assert obj == {"name": "FloatDistribution", "attributes": {"step": 0.5, "low": 0.0, "high": 1.0, "log": False}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(distributions)
+def test_any_distribution_survives_a_json_round_trip(dist: BaseDistribution) -> None:
+    assert json_to_distribution(distribution_to_json(dist)) == dist
+
+
+@settings(max_examples=100, deadline=None)
+@given(distribution_specs)
+def test_any_distribution_has_the_same_json_as_in_optuna(spec: tuple[str, dict[str, Any]]) -> None:
+    od = pytest.importorskip("optuna.distributions")
+    name, kwargs = spec
+    ours = getattr(pyhpo.distributions, name)(**kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Optuna warns when it moves `high` onto the grid; we do it silently
+        theirs = getattr(od, name)(**kwargs)
+    assert distribution_to_json(ours) == od.distribution_to_json(theirs)
+    assert ours.single() == theirs.single()
+
+
+@settings(max_examples=200, deadline=None)
+@given(distribution_and_value())
+def test_any_value_in_a_distribution_round_trips_through_its_internal_repr(pair: tuple[BaseDistribution, object]) -> None:
+    dist, value = pair
+    internal = dist.to_internal_repr(value)
+    assert isinstance(internal, float)
+    assert dist._contains(internal)
+    back = dist.to_external_repr(internal)
+    assert back == value and type(back) is type(value) or (
+        isinstance(dist, FloatDistribution) and back == pytest.approx(value)
+    )
