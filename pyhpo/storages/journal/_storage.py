@@ -39,6 +39,7 @@ __all__ = ["JournalStorage"]
 _logger = logging.get_logger(__name__)
 
 _RUNNING = TrialState.RUNNING
+_FINISHED_CODES = frozenset(int(s) for s in TrialState if s.is_finished())
 # Plain ints (not enum members) keep record encoding on json's fast path.
 _CREATE_STUDY = int(Op.CREATE_STUDY)
 _DELETE_STUDY = int(Op.DELETE_STUDY)
@@ -313,15 +314,13 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         elif state.is_finished():
             record["datetime_complete"] = now_string()
         with self._lock:
-            if state == _RUNNING:
-                # Popping a WAITING trial: give up early when someone else has it already.
-                trial = self._read().trial(trial_id)
-                if trial.state in (1, 2, 3):
-                    raise UpdateFinishedTrialError(
-                        f"Trial#{trial.number} has already finished and can not be updated."
-                    )
-                if trial.state != TrialState.WAITING:
-                    return False
+            # Give up before writing when the outcome is already known: the trial is finished (replay would
+            # reject the record and raise the same error), or someone else popped this WAITING trial.
+            trial = self._read().trial(trial_id)
+            if trial.state in _FINISHED_CODES:
+                raise UpdateFinishedTrialError(f"Trial#{trial.number} has already finished and can not be updated.")
+            if state == _RUNNING and trial.state != TrialState.WAITING:
+                return False
             self._call([record], durable=state.is_finished())
             return state != _RUNNING or self._replay.popped_trial_id == trial_id
 

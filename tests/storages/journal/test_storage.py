@@ -59,20 +59,25 @@ def test_two_storages_on_one_journal_derive_the_same_ids_and_numbers(memory_back
         assert storage.get_trial_id_from_study_id_trial_number(s1, 2) == 3
 
 
-def test_finishing_a_finished_trial_raises_only_to_the_worker_that_tried(memory_backend: MemoryJournalBackend) -> None:
-    a = JournalStorage(memory_backend)
-    b = JournalStorage(memory_backend)
+def test_finishing_a_finished_trial_raises_only_to_the_worker_that_tried() -> None:
+    backend = CountingBackend()
+    a = JournalStorage(backend)
+    b = JournalStorage(backend)
     study_id = a.create_new_study(MIN)
     trial_id = a.create_new_trial(study_id)
-    b.get_trial(trial_id)  # b has seen the trial RUNNING
-    assert a.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    # a finishes the trial after b checked it was running but before b's record lands: replay rejects b's.
+    backend.before_append.append(lambda: a.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0]))
     with pytest.raises(UpdateFinishedTrialError):
         b.set_trial_state_values(trial_id, TrialState.FAIL)
-    # The losing record is in the log, and both replays ignore it.
-    assert [r["op_code"] for r in _records(memory_backend)].count(6) == 2
-    for storage in (a, b, JournalStorage(memory_backend)):
+    assert [r["op_code"] for r in _records(backend)].count(6) == 2
+    for storage in (a, b, JournalStorage(backend)):
         trial = storage.get_trial(trial_id)
         assert trial.state == TrialState.COMPLETE and trial.values == [1.0]
+    # Once the trial is known to be finished, the error comes without writing anything.
+    n = len(backend.buffer)
+    with pytest.raises(UpdateFinishedTrialError):
+        b.set_trial_state_values(trial_id, TrialState.FAIL)
+    assert len(backend.buffer) == n
 
 
 def test_two_workers_popping_one_waiting_trial_only_the_first_gets_it() -> None:
