@@ -216,6 +216,11 @@ class JournalReplay:
             self._fail(record, KeyError(NOT_FOUND_MSG))
             return None
         trial = self.trials[trial_id]
+        if trial.study_id not in self.studies:
+            # Its study was deleted. (Optuna keeps such trials reachable; pyhpo's contract says they are gone.
+            # Either way they keep their IDs, so IDs agree between the two.)
+            self._fail(record, KeyError(NOT_FOUND_MSG))
+            return None
         if trial.state in _FINISHED:
             self._fail(record, UpdateFinishedTrialError(UNUPDATABLE_MSG.format(trial_number=trial.number)))
             return None
@@ -303,7 +308,10 @@ class JournalReplay:
     def trial(self, trial_id: int) -> _Trial:
         if type(trial_id) is not int or not 0 <= trial_id < len(self.trials):
             raise KeyError(NOT_FOUND_MSG)
-        return self.trials[trial_id]
+        trial = self.trials[trial_id]
+        if trial.study_id not in self.studies:
+            raise KeyError(NOT_FOUND_MSG)
+        return trial
 
     def frozen_study(self, study: _Study) -> FrozenStudy:
         return FrozenStudy(
