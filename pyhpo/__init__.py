@@ -21,7 +21,8 @@ from pyhpo.study import (
     get_all_study_summaries,
     load_study,
 )
-from pyhpo.trial import Trial
+from pyhpo.trial import Trial, create_trial
+from pyhpo import version
 from pyhpo.version import __version__
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "__version__",
     "copy_study",
     "create_study",
+    "create_trial",
     "delete_study",
     "distributions",
     "exceptions",
@@ -44,6 +46,7 @@ __all__ = [
     "storages",
     "study",
     "trial",
+    "version",
 ]
 
 _LAZY_SUBMODULES = ("pruners", "samplers", "search_space")

@@ -1,5 +1,6 @@
 """Studies: create, load and run them."""
 
+from pyhpo.study._callbacks import MaxTrialsCallback
 from pyhpo.study._frozen import FrozenStudy, StudySummary
 from pyhpo.study._functions import (
     copy_study,
@@ -14,6 +15,7 @@ from pyhpo.study._study_direction import StudyDirection
 
 __all__ = [
     "FrozenStudy",
+    "MaxTrialsCallback",
     "Study",
     "StudyDirection",
     "StudySummary",

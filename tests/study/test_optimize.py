@@ -327,3 +327,24 @@ def test_trial_pruned_in_the_objective_records_a_pruned_trial_with_its_last_valu
     study.optimize(objective, n_trials=1)
     assert study.trials[0].state == TrialState.PRUNED
     assert study.trials[0].value == 4.0
+
+
+def test_max_trials_callback_stops_at_a_study_wide_total_of_complete_trials() -> None:
+    from pyhpo.study import MaxTrialsCallback
+
+    study = new_study()
+    study.add_trial(pyhpo.trial.create_trial(value=1.0))
+    study.add_trial(pyhpo.trial.create_trial(state=TrialState.FAIL))
+
+    def objective(trial: Trial) -> float:
+        if trial.number % 2:
+            raise pyhpo.TrialPruned()
+        return 0.0
+
+    study.optimize(objective, n_trials=50, callbacks=[MaxTrialsCallback(4)])
+    assert len(study.get_trials(states=(TrialState.COMPLETE,))) == 4
+    counted_all = new_study()
+    counted_all.optimize(quadratic, n_trials=50, callbacks=[MaxTrialsCallback(3, states=None)])
+    assert len(counted_all.trials) == 3
+    with pytest.raises(ValueError, match="-1"):
+        MaxTrialsCallback(-1)
