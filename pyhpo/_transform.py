@@ -127,7 +127,9 @@ class _SearchSpaceTransform:
             if isinstance(dist, CategoricalDistribution):
                 params[name] = dist.to_external_repr(int(np.argmax(point[cols])))
             else:
-                params[name] = self._untransform_numerical(float(point[cols[0]]), dist)
+                low, high = self._raw_bounds[cols[0]]
+                # Clip first: far-out points must not overflow exp() for log parameters.
+                params[name] = self._untransform_numerical(min(max(float(point[cols[0]]), low), high), dist)
         return params
 
     def _untransform_numerical(self, x: float, dist: FloatDistribution | IntDistribution) -> Any:
