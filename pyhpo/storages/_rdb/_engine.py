@@ -16,7 +16,6 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
 
-
 __all__ = ["is_sqlite_memory", "make_engine", "mask_url"]
 
 _SUPPORTED = "sqlite, postgresql (+psycopg2, +psycopg), mysql (+pymysql)"
@@ -32,7 +31,7 @@ def mask_url(url: str | URL) -> str:
         return url.render_as_string(hide_password=True)
     try:
         return sqlalchemy.make_url(url).render_as_string(hide_password=True)
-    except Exception:
+    except (ValueError, sqlalchemy.exc.ArgumentError):
         # Unparseable: still never echo what looks like a password (``scheme://user:pw@host``).
         return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 

@@ -17,7 +17,6 @@ import time
 
 from sqlalchemy import exc as sa_exc
 
-
 __all__ = ["Backoff", "is_transient"]
 
 # PostgreSQL SQLSTATEs: serialization failure, deadlock, admin shutdown, crash shutdown, cannot

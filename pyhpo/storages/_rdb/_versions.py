@@ -21,7 +21,6 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from pyhpo.storages._rdb import models
 
-
 __all__ = ["OPTUNA_LEGACY_REVISIONS", "VersionManager"]
 
 # Optuna's revisions before the current schema. A database stamped with one of these needs
@@ -34,11 +33,11 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _library_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return f"pyhpo {version('pyhpo')}"
-    except Exception:
+    except PackageNotFoundError:  # running from a source tree
         return "pyhpo"
 
 

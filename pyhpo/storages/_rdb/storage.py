@@ -27,7 +27,6 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import math
 import os
 import threading
 import uuid
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy import exc as sa_exc
 
+from pyhpo import logging as pyhpo_logging
 from pyhpo.distributions import (
     BaseDistribution,
     check_distribution_compatibility,
@@ -51,6 +51,7 @@ from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._rdb import models as m
 from pyhpo.storages._rdb._engine import is_sqlite_memory, make_engine, mask_url
 from pyhpo.storages._rdb._retry import Backoff, is_transient
+from pyhpo.storages._rdb._trials import StudyCache, build_trials, to_db_time, utcnow, value_to_db
 from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["RDBStorage"]
 
 _T = TypeVar("_T")
+_logger = pyhpo_logging.get_logger(__name__)
 _UNFINISHED = ("RUNNING", "WAITING")
 # Above this many ids, "trial_id IN (...)" is replaced by a join on the study (bind-parameter limits).
 _MAX_IN_LIST = 500
@@ -77,88 +79,6 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _to_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
-    # Naive values are local time (datetime.now()); stored as naive UTC, as Optuna does.
-    if value is None:
-        return None
-    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _from_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=datetime.timezone.utc).astimezone().replace(tzinfo=None)
-
-
-def _value_to_db(value: float, allow_nan: bool) -> tuple[float | None, str]:
-    if math.isnan(value):
-        if not allow_nan:
-            raise ValueError(f"A trial value must not be NaN, got {value!r}")
-        return None, "NAN"
-    if value == math.inf:
-        return None, "INF_POS"
-    if value == -math.inf:
-        return None, "INF_NEG"
-    return float(value), "FINITE"
-
-
-def _value_from_db(value: float | None, kind: str) -> float:
-    if kind == "FINITE":
-        assert value is not None
-        return float(value)
-    return {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}[kind]
-
-
-class _StudyCache:
-    """What one process knows about the trials of one study.
-
-    ``trials`` is ordered by trial id (= by number: creation is serialized per study, so ids are
-    handed out in number order and committed in that order too). Finished trials in it are final;
-    unfinished ones are re-read on every poll.
-    """
-
-    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
-        self.name = name
-        self.directions = directions
-        self.trials: dict[int, FrozenTrial] = {}
-        self.unfinished: set[int] = set()
-        self.last_id = -1
-        self.id_by_number: dict[int, int] = {}
-        self.best: FrozenTrial | None = None
-
-    def absorb(self, trial: FrozenTrial) -> None:
-        old = self.trials.get(trial._trial_id)
-        if old is not None and old.state.is_finished():
-            return  # a concurrent poll with an older snapshot must not undo what we know
-        self.trials[trial._trial_id] = trial
-        self.id_by_number[trial.number] = trial._trial_id
-        self.last_id = max(self.last_id, trial._trial_id)
-        if trial.state.is_finished():
-            self.unfinished.discard(trial._trial_id)
-            if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
-                self._consider_best(trial)
-        else:
-            self.unfinished.add(trial._trial_id)
-
-    def _consider_best(self, trial: FrozenTrial) -> None:
-        if self.best is None:
-            self.best = trial
-            return
-        assert trial.value is not None and self.best.value is not None
-        better = (
-            trial.value > self.best.value
-            if self.directions[0] == StudyDirection.MAXIMIZE
-            else trial.value < self.best.value
-        )
-        # Ties go to the lower number, which is what a scan in number order would keep.
-        if better or (trial.value == self.best.value and trial.number < self.best.number):
-            self.best = trial
 
 
 class RDBStorage(BaseStorage, BaseHeartbeat):
@@ -240,7 +160,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # connection, so every transaction takes the lock.
         self._write_lock = threading.Lock() if self._sqlite else None
         self._cache_lock = threading.Lock()
-        self._studies: dict[int, _StudyCache] = {}
+        self._studies: dict[int, StudyCache] = {}
         self._finished: dict[int, FrozenTrial] = {}
         self._trial_study: dict[int, int] = {}
         self._param_dists: dict[tuple[int, str], BaseDistribution] = {}
@@ -332,9 +252,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             return int(study_id)
 
         try:
-            return self._transaction(body, write=True)
+            study_id = self._transaction(body, write=True)
         except sa_exc.IntegrityError as e:
             raise DuplicatedStudyError(f"Another study with name '{name}' already exists.") from e
+        _logger.info(f"A new study created in RDB with name: {name}")
+        return study_id
 
     def delete_study(self, study_id: int) -> None:
         def body(conn: Connection) -> None:
@@ -468,12 +390,12 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         ).scalar()
         number = 0 if last is None else int(last) + 1
         if template is None:
-            row = {"state": "RUNNING", "datetime_start": _utcnow(), "datetime_complete": None}
+            row = {"state": "RUNNING", "datetime_start": utcnow(), "datetime_complete": None}
         else:
             row = {
                 "state": template.state.name,
-                "datetime_start": _to_db_time(template.datetime_start),
-                "datetime_complete": _to_db_time(template.datetime_complete),
+                "datetime_start": to_db_time(template.datetime_start),
+                "datetime_complete": to_db_time(template.datetime_complete),
             }
         result = conn.execute(insert(m.trials).values(number=number, study_id=study_id, **row))
         trial_id = int(result.inserted_primary_key[0])
@@ -485,7 +407,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         rows: dict[Any, list[dict[str, Any]]] = {}
         if template.values is not None:
             for objective, v in enumerate(template.values):
-                value, kind = _value_to_db(v, allow_nan=False)
+                value, kind = value_to_db(v, allow_nan=False)
                 rows.setdefault(m.trial_values, []).append(
                     {"trial_id": trial_id, "objective": objective, "value": value, "value_type": kind}
                 )
@@ -498,7 +420,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 "distribution_json": distribution_to_json(dist),
             })  # fmt: skip
         for step, v in template.intermediate_values.items():
-            value, kind = _value_to_db(v, allow_nan=True)
+            value, kind = value_to_db(v, allow_nan=True)
             rows.setdefault(m.trial_intermediate_values, []).append(
                 {"trial_id": trial_id, "step": step, "intermediate_value": value, "intermediate_value_type": kind}
             )
@@ -571,13 +493,13 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     ) -> bool:
         if not isinstance(state, TrialState):
             raise TypeError(f"state must be a TrialState, got {state!r}")
-        stored = [_value_to_db(v, allow_nan=False) for v in values] if values is not None else None
+        stored = [value_to_db(v, allow_nan=False) for v in values] if values is not None else None
         attempt = [0]
         t = m.trials.c
 
         def body(conn: Connection) -> bool:
             attempt[0] += 1
-            now = _utcnow()
+            now = utcnow()
             if state == TrialState.RUNNING:
                 changes: dict[str, Any] = {"state": "RUNNING", "datetime_start": now}
                 allowed: tuple[str, ...] = ("WAITING",)
@@ -610,7 +532,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         return self._transaction(body, write=True)
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
-        value, kind = _value_to_db(intermediate_value, allow_nan=True)
+        value, kind = value_to_db(intermediate_value, allow_nan=True)
 
         def body(conn: Connection) -> None:
             self._require_updatable(conn, trial_id)
@@ -639,54 +561,6 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._set_trial_attr(m.trial_system_attributes, trial_id, key, value)
 
     # -- reading trials -------------------------------------------------------------------------------
-    def _build_trials(self, conn: Connection, trial_rows: list[Any], where_child: Any) -> list[FrozenTrial]:
-        """Assemble FrozenTrials from their ``trials`` rows plus one query per child table."""
-        ids = {row.trial_id for row in trial_rows}
-        parts: dict[int, dict[str, Any]] = {
-            i: {"params": {}, "dists": {}, "values": {}, "inter": {}, "user": {}, "system": {}} for i in ids
-        }
-        if ids:
-            for table in m.TRIAL_CHILD_TABLES:
-                pk = list(table.primary_key.columns)[0]
-                query = select(table).where(where_child(table)).order_by(pk)
-                for r in conn.execute(query):
-                    part = parts.get(r.trial_id)
-                    if part is None:
-                        continue  # a trial created after the trials query; the next poll gets it
-                    if table is m.trial_params:
-                        dist = self._distribution(r.distribution_json)
-                        part["params"][r.param_name] = dist.to_external_repr(r.param_value)
-                        part["dists"][r.param_name] = dist
-                    elif table is m.trial_values:
-                        part["values"][r.objective] = _value_from_db(r.value, r.value_type)
-                    elif table is m.trial_intermediate_values:
-                        part["inter"][r.step] = _value_from_db(r.intermediate_value, r.intermediate_value_type)
-                    elif table is m.trial_user_attributes:
-                        part["user"][r.key] = json.loads(r.value_json)
-                    else:
-                        part["system"][r.key] = json.loads(r.value_json)
-        trials = []
-        for row in trial_rows:
-            part = parts[row.trial_id]
-            values = [part["values"][k] for k in sorted(part["values"])] or None
-            trials.append(
-                FrozenTrial(
-                    number=row.number,
-                    state=TrialState[row.state],
-                    value=None,
-                    values=values,
-                    datetime_start=_from_db_time(row.datetime_start),
-                    datetime_complete=_from_db_time(row.datetime_complete),
-                    params=part["params"],
-                    distributions=part["dists"],
-                    user_attrs=part["user"],
-                    system_attrs=part["system"],
-                    intermediate_values=part["inter"],
-                    trial_id=row.trial_id,
-                )
-            )
-        return trials
-
     def get_trial(self, trial_id: int) -> FrozenTrial:
         cached = self._finished.get(trial_id)
         if cached is not None:
@@ -696,7 +570,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             rows = conn.execute(select(m.trials).where(m.trials.c.trial_id == trial_id)).all()
             if not rows:
                 raise KeyError(f"No trial with trial_id {trial_id} exists.")
-            return self._build_trials(conn, rows, lambda table: table.c.trial_id == trial_id)[0]
+            return build_trials(conn, self._distribution, rows, lambda table: table.c.trial_id == trial_id)[0]
 
         trial = self._transaction(body, write=False)
         if trial.state.is_finished():
@@ -705,7 +579,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             return trial._copy()
         return trial
 
-    def _refresh(self, study_id: int) -> _StudyCache:
+    def _refresh(self, study_id: int) -> StudyCache:
         """Bring this process's view of a study up to date, reading only what may have changed."""
         with self._cache_lock:
             cache = self._studies.get(study_id)
@@ -743,14 +617,14 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             else:
                 def where_child(table: Any) -> Any:
                     return table.c.trial_id.in_(select(t.trial_id).where(condition))
-            return name, directions, self._build_trials(conn, rows, where_child)
+            return name, directions, build_trials(conn, self._distribution, rows, where_child)
 
         name, directions, fresh = self._transaction(body, write=False)
         with self._cache_lock:
             cache = self._studies.get(study_id)
             if directions is not None or cache is None or cache.name != name:
                 # New to this process, or the id now names another study (deleted and reused).
-                cache = _StudyCache(name, directions if directions is not None else [])
+                cache = StudyCache(name, directions if directions is not None else [])
                 self._studies[study_id] = cache
             for trial in fresh:
                 cache.absorb(trial)

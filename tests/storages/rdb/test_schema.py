@@ -10,7 +10,6 @@ import sqlalchemy
 
 from pyhpo.storages._rdb.models import HEAD_REVISION, SCHEMA_VERSION
 from pyhpo.storages._rdb.storage import RDBStorage
-
 from tests.conftest import require_server_url
 from tests.storages.rdb.dbutil import create_private_database, drop_private_database
 

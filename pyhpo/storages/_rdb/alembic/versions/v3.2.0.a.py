@@ -13,7 +13,6 @@ from alembic import op
 
 from pyhpo.storages._rdb.models import metadata
 
-
 revision = "v3.2.0.a"
 down_revision = None
 branch_labels = None

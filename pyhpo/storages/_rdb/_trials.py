@@ -1,0 +1,192 @@
+"""Turning rows into FrozenTrials, and what a process remembers about the trials of a study.
+
+A trial's data is spread over six tables. Reading them costs two queries however many trials are
+read: the ``trials`` rows, then every child row (parameters, values, intermediate values, user and
+system attributes) in one ``UNION ALL`` query whose rows are tagged with the table they came from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection, String, cast, column, literal, null, select, union_all
+
+from pyhpo.distributions import BaseDistribution
+from pyhpo.storages._rdb import models as m
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import FrozenTrial, TrialState
+
+__all__ = ["StudyCache", "build_trials", "from_db_time", "to_db_time", "utcnow", "value_from_db", "value_to_db"]
+
+
+def utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def to_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
+    # Naive values are local time (datetime.now()); stored as naive UTC, as Optuna does.
+    if value is None:
+        return None
+    return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def from_db_time(value: datetime.datetime | None) -> datetime.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=datetime.timezone.utc).astimezone().replace(tzinfo=None)
+
+
+def value_to_db(value: float, allow_nan: bool) -> tuple[float | None, str]:
+    if math.isnan(value):
+        if not allow_nan:
+            raise ValueError(f"A trial value must not be NaN, got {value!r}")
+        return None, "NAN"
+    if value == math.inf:
+        return None, "INF_POS"
+    if value == -math.inf:
+        return None, "INF_NEG"
+    return float(value), "FINITE"
+
+
+def value_from_db(value: float | None, kind: str) -> float:
+    if kind == "FINITE":
+        assert value is not None
+        return float(value)
+    return {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}[kind]
+
+
+class StudyCache:
+    """What one process knows about the trials of one study.
+
+    ``trials`` is ordered by trial id (= by number: creation is serialized per study, so ids are
+    handed out in number order and committed in that order too). Finished trials in it are final;
+    unfinished ones are re-read on every poll.
+    """
+
+    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
+        self.name = name
+        self.directions = directions
+        self.trials: dict[int, FrozenTrial] = {}
+        self.unfinished: set[int] = set()
+        self.last_id = -1
+        self.id_by_number: dict[int, int] = {}
+        self.best: FrozenTrial | None = None
+
+    def absorb(self, trial: FrozenTrial) -> None:
+        old = self.trials.get(trial._trial_id)
+        if old is not None and old.state.is_finished():
+            return  # a concurrent poll with an older snapshot must not undo what we know
+        self.trials[trial._trial_id] = trial
+        self.id_by_number[trial.number] = trial._trial_id
+        self.last_id = max(self.last_id, trial._trial_id)
+        if trial.state.is_finished():
+            self.unfinished.discard(trial._trial_id)
+            if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
+                self._consider_best(trial)
+        else:
+            self.unfinished.add(trial._trial_id)
+
+    def _consider_best(self, trial: FrozenTrial) -> None:
+        if self.best is None:
+            self.best = trial
+            return
+        assert trial.value is not None and self.best.value is not None
+        better = (
+            trial.value > self.best.value
+            if self.directions[0] == StudyDirection.MAXIMIZE
+            else trial.value < self.best.value
+        )
+        # Ties go to the lower number, which is what a scan in number order would keep.
+        if better or (trial.value == self.best.value and trial.number < self.best.number):
+            self.best = trial
+
+
+def _children_query(where_child: Callable[[Any], Any]) -> Any:
+    """One query for all child rows: (trial_id, kind, key, num, txt, ord), ``ord`` the row's key.
+
+    ``key`` is the parameter name, objective, step or attribute key (as text); ``num`` the float;
+    ``txt`` the distribution JSON, the value type or the attribute JSON.
+    """
+    p, v, i = m.trial_params, m.trial_values, m.trial_intermediate_values
+    u, s = m.trial_user_attributes, m.trial_system_attributes
+    text = String(m.MAX_INDEXED_STRING_LENGTH)
+    # A bare NULL takes the column type of the other branches (MariaDB cannot CAST to FLOAT(53)).
+    no_float = null()
+
+    def part(table: Any, kind: str, key: Any, num: Any, txt: Any, order: Any) -> Any:
+        return select(
+            table.c.trial_id.label("trial_id"),
+            literal(kind, String(1)).label("kind"),
+            key.label("k"),
+            num.label("num"),
+            txt.label("txt"),
+            order.label("ord"),
+        ).where(where_child(table))
+
+    return union_all(
+        part(p, "p", p.c.param_name, p.c.param_value, p.c.distribution_json, p.c.param_id),
+        part(v, "v", cast(v.c.objective, text), v.c.value, cast(v.c.value_type, text), v.c.trial_value_id),
+        part(i, "i", cast(i.c.step, text), i.c.intermediate_value, cast(i.c.intermediate_value_type, text),
+             i.c.trial_intermediate_value_id),
+        part(u, "u", u.c.key, no_float, u.c.value_json, u.c.trial_user_attribute_id),
+        part(s, "s", s.c.key, no_float, s.c.value_json, s.c.trial_system_attribute_id),
+    ).order_by(column("ord"))
+
+
+def build_trials(
+    conn: Connection,
+    distribution: Callable[[str], BaseDistribution],
+    trial_rows: list[Any],
+    where_child: Callable[[Any], Any],
+) -> list[FrozenTrial]:
+    """Assemble FrozenTrials from their ``trials`` rows and one query for all their child rows.
+
+    Args:
+        conn: The open transaction.
+        distribution: Parses a distribution's JSON (memoized by the caller).
+        trial_rows: Rows of ``trials``.
+        where_child: Given a child table, the condition selecting the children of those trials.
+    """
+    parts: dict[int, tuple[dict[str, Any], ...]] = {r.trial_id: ({}, {}, {}, {}, {}, {}) for r in trial_rows}
+    if parts:
+        for trial_id, kind, key, num, txt, _ in conn.execute(_children_query(where_child)):
+            part = parts.get(trial_id)
+            if part is None:
+                continue  # a trial created after the trials query: the next poll gets it
+            params, dists, values, inter, user, system = part
+            if kind == "p":
+                dist = distribution(txt)
+                params[key] = dist.to_external_repr(num)
+                dists[key] = dist
+            elif kind == "v":
+                values[int(key)] = value_from_db(num, txt)
+            elif kind == "i":
+                inter[int(key)] = value_from_db(num, txt)
+            elif kind == "u":
+                user[key] = json.loads(txt)
+            else:
+                system[key] = json.loads(txt)
+    trials = []
+    for row in trial_rows:
+        params, dists, values, inter, user, system = parts[row.trial_id]
+        trials.append(
+            FrozenTrial(
+                number=row.number,
+                state=TrialState[row.state],
+                value=None,
+                values=[values[k] for k in sorted(values)] or None,
+                datetime_start=from_db_time(row.datetime_start),
+                datetime_complete=from_db_time(row.datetime_complete),
+                params=params,
+                distributions=dists,
+                user_attrs=user,
+                system_attrs=system,
+                intermediate_values=inter,
+                trial_id=row.trial_id,
+            )
+        )
+    return trials
