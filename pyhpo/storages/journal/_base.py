@@ -14,8 +14,8 @@ A backend implements the two chunk methods; the base class derives Optuna's two 
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from pyhpo.exceptions import JournalCorruptionError
@@ -117,5 +117,8 @@ class BaseJournalBackend(abc.ABC):
                 return record
             reason = f"a JSON {type(record).__name__}, expected an object"
         raise JournalCorruptionError(
-            self._journal_location(), self._line_offset(cursor, byte_in_chunk, line_in_chunk), number + 1, reason
+            self._journal_location(),
+            self._line_offset(cursor, byte_in_chunk, line_in_chunk),
+            number + 1,
+            reason,
         )

@@ -12,8 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from typing import Any, NoReturn, Protocol
 import weakref
+from typing import Any, NoReturn, Protocol
 
 from pyhpo._cjournal import ffi, lib
 from pyhpo.exceptions import JournalCorruptionError
@@ -56,7 +56,9 @@ class Engine:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         if not isinstance(path, (str, os.PathLike)):
-            raise TypeError(f"The journal path must be a str or os.PathLike, got {type(path).__name__}: {path!r}.")
+            raise TypeError(
+                f"The journal path must be a str or os.PathLike, got {type(path).__name__}: {path!r}."
+            )
         text = os.fspath(path)
         if not isinstance(text, str):
             raise TypeError(f"The journal path must be text, got {type(text).__name__}: {text!r}.")
@@ -157,7 +159,10 @@ class Engine:
                 else "the reader's position is not at the start of a line"
             )
             raise JournalCorruptionError(
-                self._path, offset, self._line_number(min(offset, size)), reason + " (truncated or rewritten?)"
+                self._path,
+                offset,
+                self._line_number(min(offset, size)),
+                reason + " (truncated or rewritten?)",
             )
         _raise(-n, self._path)
 
@@ -173,7 +178,7 @@ class Engine:
         if handle is not None:
             self._check(lib.pj_close(handle))
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Engine:  # noqa: PYI034 (final in practice; Self needs 3.11)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -250,7 +255,9 @@ def _raise(err: int, path: str) -> NoReturn:
             path,
         )
     if err == errno.ESTALE:
-        raise OSError(err, "The journal file was replaced or deleted after it was opened; open it again", path)
+        raise OSError(
+            err, "The journal file was replaced or deleted after it was opened; open it again", path
+        )
     raise OSError(err, os.strerror(err), path)
 
 

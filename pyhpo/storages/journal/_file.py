@@ -55,9 +55,9 @@ class JournalFileBackend(BaseJournalBackend):
         *,
         sync: SyncPolicy = "always",
     ) -> None:
-        if lock_obj is not None and not (callable(getattr(lock_obj, "acquire", None)) and callable(
-            getattr(lock_obj, "release", None)
-        )):
+        if lock_obj is not None and not (
+            callable(getattr(lock_obj, "acquire", None)) and callable(getattr(lock_obj, "release", None))
+        ):
             raise TypeError(
                 f"lock_obj must be a lock with acquire() and release() (e.g. JournalFileOpenLock), "
                 f"got {type(lock_obj).__name__}."

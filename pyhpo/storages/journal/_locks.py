@@ -62,15 +62,25 @@ class BaseJournalFileLock(abc.ABC):
 class _TokenLockFile(BaseJournalFileLock):
     """The protocol shared by both lock kinds; subclasses say how a lock file is created and read."""
 
-    def __init__(self, filepath: str, grace_period: int | float | None = 30) -> None:
+    def __init__(self, filepath: str, grace_period: float | None = 30) -> None:
         if not isinstance(filepath, (str, os.PathLike)):
-            raise TypeError(f"filepath must be a str or os.PathLike, got {type(filepath).__name__}: {filepath!r}.")
+            raise TypeError(
+                f"filepath must be a str or os.PathLike, got {type(filepath).__name__}: {filepath!r}."
+            )
         if grace_period is not None:
-            if isinstance(grace_period, bool) or not isinstance(grace_period, (int, float)) or grace_period <= 0:
-                raise ValueError(f"The value of `grace_period` should be a positive number, got {grace_period!r}.")
+            if (
+                isinstance(grace_period, bool)
+                or not isinstance(grace_period, (int, float))
+                or grace_period <= 0
+            ):
+                raise ValueError(
+                    f"The value of `grace_period` should be a positive number, got {grace_period!r}."
+                )
             if grace_period < 1:
                 # The holder refreshes every grace_period / 4; much below a second, a busy process may miss it.
-                warnings.warn(f"The value of `grace_period` ({grace_period}) might be too small.", stacklevel=2)
+                warnings.warn(
+                    f"The value of `grace_period` ({grace_period}) might be too small.", stacklevel=2
+                )
         self.grace_period = grace_period
         self._lock_target_file = os.fspath(filepath)
         self._lock_file = self._lock_target_file + LOCK_FILE_SUFFIX
@@ -152,7 +162,9 @@ class _TokenLockFile(BaseJournalFileLock):
         if self._read_token_or_empty(moved) != self._token:
             # Someone broke ours and took the lock since: give it back and report.
             self._put_back(moved)
-            raise RuntimeError(f"Error: did not possess lock {self._lock_file} (it was broken by another process)")
+            raise RuntimeError(
+                f"Error: did not possess lock {self._lock_file} (it was broken by another process)"
+            )
         os.unlink(moved)
 
     # --- helpers ------------------------------------------------------------------------------------------
@@ -224,7 +236,9 @@ class _TokenLockFile(BaseJournalFileLock):
     def _refresh_loop(self, stop: threading.Event, token: str, interval: float) -> None:
         while not stop.wait(interval):
             if self._read_token_or_empty(self._lock_file) != token:
-                _logger.error(f"The lock file {self._lock_file} was taken from this process while it held it.")
+                _logger.error(
+                    f"The lock file {self._lock_file} was taken from this process while it held it."
+                )
                 return
             try:
                 os.utime(self._lock_file, follow_symlinks=False)

@@ -5,7 +5,6 @@ Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
 import hashlib
 import json
@@ -17,7 +16,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -32,6 +33,7 @@ APPENDER = textwrap.dedent(
     backend = JournalFileBackend(path, sync="never")
     rng = random.Random(name)
     seq = 0
+    print("ready", flush=True)
     while seq < count:
         batch = [{"op_code": 4, "w": name, "seq": seq + k} for k in range(min(rng.randint(1, 3), count - seq))]
         backend.append_logs(batch)
@@ -136,40 +138,54 @@ def path(tmp_path: pathlib.Path) -> pathlib.Path:
     return tmp_path / "journal.log"
 
 
-def test_appenders_go_on_at_once_when_the_lock_holder_is_killed(path: pathlib.Path, tmp_path: pathlib.Path) -> None:
+def test_appenders_go_on_at_once_when_the_lock_holder_is_killed(
+    path: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
     holder = spawn(TORN_HOLDER, path)
     assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
     torn = len(b'{"op_code":4,"w":"torn"')
     writers, count = ["a", "b", "c"], 150
     reader_out = tmp_path / "reader.bin"
-    reader = spawn(READER, path, reader_out, len(writers) * count)
+    reader = spawn(READER, path, reader_out, len(writers) * count + 1)
     appenders = [spawn(APPENDER, path, name, count) for name in writers]
+    engine = Engine(path)
+    stack = contextlib.ExitStack()
+    warned = stack.enter_context(cut_warnings())
+    record = b'{"op_code":4,"w":"test","seq":0}\n'
+    waiter = threading.Thread(target=engine.append, args=(record,), kwargs={"sync": False})
     try:
-        time.sleep(1.0)  # long enough for every appender to be blocked on the lock
-        assert path.stat().st_size == torn, "nobody may write while the lock is held"
+        for appender in appenders:
+            assert appender.stdout is not None and appender.stdout.readline() == "ready\n"
+        waiter.start()
+        time.sleep(0.3)  # everyone is (or soon will be) waiting in the kernel for the lock
+        assert waiter.is_alive() and path.stat().st_size == torn, "nobody may write while the lock is held"
         holder.send_signal(signal.SIGKILL)
         killed = time.monotonic()
-        holder.wait()
-        while path.stat().st_size <= torn and time.monotonic() - killed < 5:
-            time.sleep(0.0005)
-        assert time.monotonic() - killed < 1.0, "appenders must go on as soon as the holder dies"
+        waiter.join(timeout=10)
+        assert time.monotonic() - killed < 1.0, "a waiting appender must go on as soon as the holder dies"
         outputs = [appender.communicate(timeout=60) for appender in appenders]
         reader.communicate(timeout=60)
     finally:
+        stack.close()
         for child in [holder, reader, *appenders]:
             child.kill()
             child.wait()
+    engine.close()
     assert all(out == "done\n" for out, _ in outputs)
     records = parse_lines(path)
-    assert sorted((r["w"], r["seq"]) for r in records) == [(w, s) for w in writers for s in range(count)]
-    cuts = [line for _, err in outputs for line in err.splitlines() if "Cut " in line]
+    assert sorted((r["w"], r["seq"]) for r in records) == [(w, s) for w in writers for s in range(count)] + [
+        ("test", 0)
+    ]
+    cuts = warned + [line for _, err in outputs for line in err.splitlines() if "Cut " in line]
     assert len(cuts) == 1
     assert f"Cut {torn} bytes of an incomplete last line at byte offset 0 of journal {path}" in cuts[0]
     # The reader, polling all along, was given exactly the bytes that are in the file now.
     assert reader_out.read_bytes() == path.read_bytes()
 
 
-def test_killing_appenders_at_random_moments_loses_no_complete_record(path: pathlib.Path, tmp_path: pathlib.Path) -> None:
+def test_killing_appenders_at_random_moments_loses_no_complete_record(
+    path: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
     rng = random.Random(1234)
     engine = Engine(path)
     writers, count = ["a", "b"], 400
@@ -193,7 +209,9 @@ def test_killing_appenders_at_random_moments_loses_no_complete_record(path: path
                         # Aim: kill as soon as the batch's write() is seen under way (the other appenders'
                         # records are far smaller than 64 KiB).
                         deadline = time.monotonic() + 10
-                        while os.fstat(watch.fileno()).st_size - start < 65536 and time.monotonic() < deadline:
+                        while (
+                            os.fstat(watch.fileno()).st_size - start < 65536 and time.monotonic() < deadline
+                        ):
                             pass
                     else:
                         time.sleep(rng.uniform(0, 0.01))  # anywhere: before, inside or after its append
@@ -203,7 +221,9 @@ def test_killing_appenders_at_random_moments_loses_no_complete_record(path: path
                     if check.read()[-1:] != b"\n":
                         torn_rounds.append(round_)
                 started = time.monotonic()
-                engine.append(json.dumps({"op_code": 4, "w": "marker", "seq": round_}).encode() + b"\n", sync=False)
+                engine.append(
+                    json.dumps({"op_code": 4, "w": "marker", "seq": round_}).encode() + b"\n", sync=False
+                )
                 latencies.append(time.monotonic() - started)
                 markers += 1
             outputs = [appender.communicate(timeout=60) for appender in appenders]
@@ -214,10 +234,14 @@ def test_killing_appenders_at_random_moments_loses_no_complete_record(path: path
     assert max(latencies) < 1.0, latencies
     records = parse_lines(path)  # every line is complete JSON: all torn tails were repaired
     ours = sorted((r["w"], r["seq"]) for r in records if r["w"] != "victim")
-    assert ours == sorted([(w, s) for w in writers for s in range(count)] + [("marker", s) for s in range(markers)])
+    assert ours == sorted(
+        [(w, s) for w in writers for s in range(count)] + [("marker", s) for s in range(markers)]
+    )
     cut_lines = warned + [line for _, err in outputs for line in err.splitlines() if "Cut " in line]
-    print(f"{markers} kills, {len(torn_rounds)} torn tails seen, {len(cut_lines)} cut; {path.stat().st_size} bytes; "
-          f"slowest append after a kill {max(latencies) * 1000:.1f} ms")
+    print(
+        f"{markers} kills, {len(torn_rounds)} torn tails seen, {len(cut_lines)} cut; {path.stat().st_size} bytes; "
+        f"slowest append after a kill {max(latencies) * 1000:.1f} ms"
+    )
     assert torn_rounds, "no kill landed inside write() in 20 rounds"
     assert len(cut_lines) >= len(torn_rounds)
     # Every reader agrees: another process replays the same records.

@@ -92,7 +92,9 @@ def test_reader_sees_only_complete_lines(journal: pathlib.Path) -> None:
         assert engine.read(end) == line(1)
 
 
-def test_line_longer_than_the_read_buffer_is_read_whole(journal: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_line_longer_than_the_read_buffer_is_read_whole(
+    journal: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(_engine, "_INITIAL_READ_CAPACITY", 16)
     with Engine(journal) as engine:
         big = line(1, size=5000)
@@ -290,7 +292,7 @@ def test_forked_child_opens_its_own_handle_and_never_deadlocks(journal: pathlib.
             for i in range(200):
                 engine.append(line(1000 + i), sync=False)
             code = 0 if engine.lock_mode == "ofd" else 3
-        except BaseException:
+        except BaseException:  # noqa: BLE001 (a child must never return into pytest)
             code = 2
         os._exit(code)
     engine._append_guard.release()

@@ -5,7 +5,6 @@ Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
 import json
 import logging
@@ -14,10 +13,12 @@ import pathlib
 import pickle
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
-from hypothesis import given, settings, strategies as st
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._file import JournalFileBackend
@@ -127,7 +128,9 @@ def test_sync_policy_decides_which_appends_are_synced(
     seen: list[bool] = []
     real_append = backend._engine.append
     monkeypatch.setattr(
-        backend._engine, "append", lambda data, *, sync, lock_obj: seen.append(sync) or real_append(data, sync=sync, lock_obj=lock_obj)
+        backend._engine,
+        "append",
+        lambda data, *, sync, lock_obj: seen.append(sync) or real_append(data, sync=sync, lock_obj=lock_obj),
     )
     backend.append_chunk(encoded(records(1)), durable=True)
     backend.append_chunk(encoded(records(1, start=1)), durable=False)
@@ -189,7 +192,7 @@ def test_read_only_file_is_refused_with_permission_error(path: pathlib.Path) -> 
     path.write_bytes(encoded(records(1)))
     if os.geteuid() == 0:
         # chmod does not stop root; the immutable attribute does.
-        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        if subprocess.run(["chattr", "+i", str(path)], check=False, capture_output=True).returncode != 0:
             pytest.skip("running as root and cannot make a file immutable here")
         undo = ["chattr", "-i", str(path)]
     else:
@@ -241,8 +244,10 @@ def test_cut_off_tail_is_invisible_to_readers_and_cut_by_the_next_writer(path: p
     with captured_warnings() as warned:
         writer.append_logs(records(1, start=3))
     assert warned == [
-        f"Cut {len(tail)} bytes of an incomplete last line at byte offset {good} of journal {path} "
-        "(a writer died mid-append)."
+        (
+            f"Cut {len(tail)} bytes of an incomplete last line at byte offset {good} of journal {path} "
+            "(a writer died mid-append)."
+        )
     ]
     assert list(reader.read_logs(0)) == records(4)
     assert path.read_bytes() == encoded(records(4))
@@ -276,8 +281,7 @@ def test_flipped_byte_in_a_middle_line_names_its_offset_and_line(path: pathlib.P
     flip_byte(path, second + 1)  # '"' -> '#': the second line is no longer JSON
     yielded: list[dict[str, Any]] = []
     with pytest.raises(JournalCorruptionError) as info:
-        for record in JournalFileBackend(str(path)).read_logs(0):
-            yielded.append(record)
+        yielded.extend(JournalFileBackend(str(path)).read_logs(0))
     assert yielded == records(1)
     assert (info.value.offset, info.value.line_number) == (second, 2)
     assert "not valid JSON" in info.value.reason
@@ -331,7 +335,11 @@ def test_foreign_incomplete_tail_is_reported_not_cut(path: pathlib.Path) -> None
 @given(
     logs=st.lists(
         st.fixed_dictionaries(
-            {"op_code": st.integers(0, 10), "worker_id": st.text(max_size=8), "value": st.floats(allow_nan=False)}
+            {
+                "op_code": st.integers(0, 10),
+                "worker_id": st.text(max_size=8),
+                "value": st.floats(allow_nan=False),
+            }
         ),
         min_size=1,
         max_size=8,

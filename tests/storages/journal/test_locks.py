@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
 import json
 import logging
@@ -13,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -72,7 +72,10 @@ APPEND_WITH_LOCK = textwrap.dedent(
 
 def run_script(script: str, *args: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", script, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", script, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -129,7 +132,9 @@ def test_lock_file_names_its_owner_and_is_gone_after_release(kind: str, target: 
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # nothing left behind
 
 
-def test_stale_lock_of_a_killed_holder_is_broken_after_the_grace_period(kind: str, target: pathlib.Path) -> None:
+def test_stale_lock_of_a_killed_holder_is_broken_after_the_grace_period(
+    kind: str, target: pathlib.Path
+) -> None:
     holder = run_script(HOLDER, kind, target, 1, 60)
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     holder.send_signal(signal.SIGKILL)
@@ -176,7 +181,9 @@ def test_lock_without_grace_period_is_never_broken(kind: str, target: pathlib.Pa
     assert os.path.lexists(str(target) + ".lock")
 
 
-def test_robbed_holder_learns_it_on_release_and_leaves_the_new_lock_alone(kind: str, target: pathlib.Path) -> None:
+def test_robbed_holder_learns_it_on_release_and_leaves_the_new_lock_alone(
+    kind: str, target: pathlib.Path
+) -> None:
     first, second = KINDS[kind](str(target)), KINDS[kind](str(target))
     first.acquire()
     lock_file = str(target) + ".lock"
