@@ -79,6 +79,11 @@ class _SearchSpaceTransform:
         return float(dist.low) - half, float(dist.high) + half
 
     @property
+    def search_space(self) -> dict[str, BaseDistribution]:
+        """The transformed parameters, in column order."""
+        return self._search_space
+
+    @property
     def bounds(self) -> np.ndarray:
         """``(n_columns, 2)`` lower and upper bound of every column."""
         if self._transform_0_1:
