@@ -75,6 +75,8 @@ def create_study(
     direction_objects = [_to_direction(d, "direction") for d in directions]
     if study_name is not None and not isinstance(study_name, str):
         raise TypeError(f"study_name must be a str or None, got {study_name!r}")
+    if not isinstance(load_if_exists, (bool, int)):
+        raise TypeError(f"load_if_exists must be a bool, got {load_if_exists!r}")
 
     storage_obj = get_storage(storage)
     try:

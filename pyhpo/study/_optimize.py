@@ -88,13 +88,26 @@ def optimize(
     for c in catch_tuple:
         if not (isinstance(c, type) and issubclass(c, BaseException)):
             raise TypeError(f"catch must hold exception classes, got {c!r}")
+    if callbacks is None:
+        callback_list: list[Callable[[Study, FrozenTrial], None]] = []
+    else:
+        try:
+            callback_list = list(callbacks)
+        except TypeError:
+            raise TypeError(f"callbacks must be a list of callables, got {callbacks!r}") from None
+    for cb in callback_list:
+        if not callable(cb):
+            raise TypeError(f"callbacks must be callables taking (study, frozen_trial), got {cb!r}")
+    for flag_name, flag in (("gc_after_trial", gc_after_trial), ("show_progress_bar", show_progress_bar)):
+        if not isinstance(flag, (bool, int)):
+            raise TypeError(f"{flag_name} must be a bool, got {flag!r}")
     if study._thread_local.in_optimize_loop:
         raise RuntimeError("Nested optimization detected.")
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
 
     progress = ProgressBar(n_trials, timeout) if show_progress_bar else None
-    run = _Run(study, func, n_trials, timeout, catch_tuple, list(callbacks or []), gc_after_trial, progress)
+    run = _Run(study, func, n_trials, timeout, catch_tuple, callback_list, gc_after_trial, progress)
     study._stop_flag = False
     try:
         if n_jobs == 1:

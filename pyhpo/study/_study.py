@@ -56,6 +56,7 @@ class Study:
         self._storage = get_storage(storage)
         self._study_id = self._storage.get_study_id_from_name(study_name)
         self._directions = self._storage.get_study_directions(self._study_id)
+        _check_sampler_and_pruner(sampler, pruner)
         self.sampler = sampler if sampler is not None else _default_sampler(len(self._directions) > 1)
         self.pruner = pruner if pruner is not None else _default_pruner()
         self._thread_local = _ThreadLocal()
@@ -234,6 +235,10 @@ class Study:
         Args:
             fixed_distributions: Parameters to suggest at once, by name and distribution.
         """
+        if fixed_distributions is not None and not isinstance(fixed_distributions, dict):
+            raise TypeError(
+                f"fixed_distributions must be a dict of parameter name to distribution, got {fixed_distributions!r}"
+            )
         if not self._thread_local.in_optimize_loop and _heartbeat_enabled(self._storage):
             from pyhpo.storages._heartbeat import fail_stale_trials
 
@@ -371,6 +376,22 @@ def _heartbeat_enabled(storage: BaseStorage) -> bool:
     from pyhpo.storages._heartbeat import is_heartbeat_enabled
 
     return is_heartbeat_enabled(storage)
+
+
+def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
+    from pyhpo.pruners import BasePruner
+    from pyhpo.samplers import BaseSampler
+
+    if sampler is not None and not isinstance(sampler, BaseSampler):
+        raise TypeError(
+            f"sampler must be a pyhpo.samplers.BaseSampler such as TPESampler(), got {sampler!r} of type "
+            f"{type(sampler).__name__}"
+        )
+    if pruner is not None and not isinstance(pruner, BasePruner):
+        raise TypeError(
+            f"pruner must be a pyhpo.pruners.BasePruner such as MedianPruner(), got {pruner!r} of type "
+            f"{type(pruner).__name__}"
+        )
 
 
 def _default_sampler(multi_objective: bool) -> BaseSampler:

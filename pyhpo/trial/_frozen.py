@@ -307,6 +307,8 @@ def create_trial(
         ValueError: The fields contradict each other (a COMPLETE trial without a value, a param outside its
             distribution, ...).
     """
+    if not isinstance(state, TrialState):
+        raise TypeError(f"state must be a TrialState such as TrialState.COMPLETE, got {state!r}")
     now = datetime.datetime.now()
     start = None if state == TrialState.WAITING else now
     complete = now if state.is_finished() else None
