@@ -101,7 +101,8 @@ class BaseSampler(abc.ABC):
     def _raise_error_if_multi_objective(self, study: Study) -> None:
         if study._is_multi_objective():
             raise ValueError(
-                f"If the study is being used for multi-objective optimization, {self.__class__.__name__} cannot be used."
+                "If the study is being used for multi-objective optimization, "
+                f"{self.__class__.__name__} cannot be used."
             )
 
 

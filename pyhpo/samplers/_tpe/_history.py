@@ -126,9 +126,10 @@ class _History:
         if hit is not None and hit[0] is dist:
             col = hit[1]
         else:
-            col = self._columns.get((name, dist))
-            if col is None:
-                col = self._columns[(name, dist)] = _Column(dist)
+            found = self._columns.get((name, dist))
+            if found is None:
+                found = self._columns[(name, dist)] = _Column(dist)
+            col = found
             if len(self._by_identity) > 256:
                 self._by_identity.clear()
             self._by_identity[(name, id(dist))] = (dist, col)

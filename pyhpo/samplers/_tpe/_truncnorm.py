@@ -64,7 +64,8 @@ def erfc(x: np.ndarray) -> np.ndarray:
     ax = np.abs(x)
     with np.errstate(under="ignore"):
         tail = erfcx_nonneg(ax) * np.exp(-ax * ax)
-    return np.where(x >= 0.0, tail, 2.0 - tail)
+    out: np.ndarray = np.where(x >= 0.0, tail, 2.0 - tail)
+    return out
 
 
 def ndtr(x: np.ndarray) -> np.ndarray:
@@ -92,7 +93,8 @@ def log_gauss_mass(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         # Left tail: log ndtr(hi) + log(1 - ndtr(lo) / ndtr(hi)).
         one_sided = np.log(0.5 * e_hi) - 0.5 * hi2 + np.log1p(-(e_lo / e_hi) * np.exp(0.5 * (hi2 - lo2)))
         two_sided = np.log1p(-0.5 * (e_lo * np.exp(-0.5 * lo2) + e_hi * np.exp(-0.5 * hi2)))
-    return np.where(hi <= 0.0, one_sided, two_sided)
+    out: np.ndarray = np.where(hi <= 0.0, one_sided, two_sided)
+    return out
 
 
 def ndtri_lower(p: np.ndarray) -> np.ndarray:
@@ -137,4 +139,5 @@ def sample_standard(rng: np.random.RandomState, a: np.ndarray, b: np.ndarray) ->
 
 def log_pdf_standard(z: np.ndarray) -> np.ndarray:
     """``log`` of the standard normal density at ``z``."""
-    return -0.5 * z * z - _LOG_SQRT_2PI
+    out: np.ndarray = -0.5 * z * z - _LOG_SQRT_2PI
+    return out

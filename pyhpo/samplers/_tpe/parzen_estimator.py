@@ -214,13 +214,16 @@ class _ParzenEstimator:
 
         # Continuous parameters: precomputed pieces of the quadratic form.
         cpos = space.cont_pos
-        cont_mus, cont_sigmas = (mus, sigmas) if space.all_continuous else (mus[:, cpos], sigmas[:, cpos])
+        if space.all_continuous:
+            cont_mus, cont_sigmas, cont_log_norm = mus, sigmas, self._log_norm
+        else:
+            cont_mus, cont_sigmas, cont_log_norm = mus[:, cpos], sigmas[:, cpos], self._log_norm[:, cpos]
         inv_var = 1.0 / np.square(cont_sigmas)
         self._inv_var = inv_var
         self._mu_inv_var = cont_mus * inv_var
         self._cont_const = (
             -0.5 * np.sum(cont_mus * self._mu_inv_var, axis=1)
-            - np.sum(np.log(cont_sigmas) + (self._log_norm if space.all_continuous else self._log_norm[:, cpos]), axis=1)
+            - np.sum(np.log(cont_sigmas) + cont_log_norm, axis=1)
             - len(cpos) * _truncnorm._LOG_SQRT_2PI
         )
         self._gpos = space.grid_pos
@@ -292,7 +295,8 @@ class _ParzenEstimator:
         top = lp.max(axis=1)
         top[~np.isfinite(top)] = 0.0
         with np.errstate(divide="ignore", under="ignore"):
-            return np.log(np.exp(lp - top[:, None]).sum(axis=1)) + top
+            out: np.ndarray = np.log(np.exp(lp - top[:, None]).sum(axis=1)) + top
+        return out
 
     def _grid_log_mass(self, left: np.ndarray, right: np.ndarray, j: int) -> np.ndarray:
         """``(m, K)`` log probability of each candidate's cell under each component, for grid column ``j``."""
@@ -307,7 +311,8 @@ class _ParzenEstimator:
         mass = _truncnorm.log_gauss_mass(
             (cand_left[:, None] - umu) / usig, (cand_right[:, None] - umu) / usig
         )
-        return mass[np.ix_(cand_inv.ravel(), comp_inv.ravel())] - log_norm
+        out: np.ndarray = mass[np.ix_(cand_inv.ravel(), comp_inv.ravel())] - log_norm
+        return out
 
 
 def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
@@ -328,7 +333,8 @@ def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     sigmas = np.empty_like(widths)
     sigmas[order, cols] = widths
     min_sigma = 1.0 / min(100.0, 1.0 + n_comp) if params.consider_magic_clip else 1e-12
-    return np.clip(sigmas, min_sigma, 1.0)
+    out: np.ndarray = np.clip(sigmas, min_sigma, 1.0)
+    return out
 
 
 def _tails(x_low: np.ndarray, x_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -356,7 +362,7 @@ def _categorical_table(
     func = params.distance_funcs.get(dim.name)
     if n and func is None:
         table[np.arange(n), observed] += 1.0
-    elif n:
+    elif n and func is not None:
         # Spread each observation's mass by distance: exp(-c * (d / d_max)^2), with c growing with the
         # number of components so kernels sharpen as data accumulates.
         used, inverse = np.unique(observed, return_inverse=True)

@@ -53,7 +53,7 @@ def default_gamma_multiobjective(x: int) -> int:
 
 def hyperopt_default_gamma(x: int) -> int:
     """Hyperopt's choice: ``ceil(0.25 * sqrt(x))``, at most 25."""
-    return min(math.ceil(0.25 * x**0.5), 25)
+    return min(math.ceil(0.25 * math.sqrt(x)), 25)
 
 
 def default_weights(x: int) -> np.ndarray:

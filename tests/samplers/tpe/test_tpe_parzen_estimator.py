@@ -36,7 +36,11 @@ def test_continuous_density_integrates_to_one_in_unit_coordinates() -> None:
 
 def test_grid_and_categorical_masses_sum_to_one() -> None:
     space = _Space(
-        {"n": IntDistribution(0, 6, step=2), "k": IntDistribution(1, 50, log=True), "c": CategoricalDistribution(["a", "b", "c"])}
+        {
+            "n": IntDistribution(0, 6, step=2),
+            "k": IntDistribution(1, 50, log=True),
+            "c": CategoricalDistribution(["a", "b", "c"]),
+        }
     )
     raw = np.array([[2.0, 3.0, 0.0], [6.0, 40.0, 2.0], [4.0, 1.0, 2.0]])
     est = _estimator(space, raw)
@@ -51,7 +55,9 @@ def test_grid_and_categorical_masses_sum_to_one() -> None:
 
 
 def test_log_pdf_matches_a_direct_loop_over_components() -> None:
-    space = _Space({"x": FloatDistribution(0.0, 10.0), "n": IntDistribution(-3, 3), "c": CategoricalDistribution([1, 2])})
+    space = _Space(
+        {"x": FloatDistribution(0.0, 10.0), "n": IntDistribution(-3, 3), "c": CategoricalDistribution([1, 2])}
+    )
     raw = np.array([[1.0, -3.0, 0.0], [9.0, 2.0, 1.0], [4.0, 0.0, 1.0], [4.5, 0.0, 0.0]])
     est = _estimator(space, raw)
     pts = space.encode(np.array([[3.0, -1.0, 1.0], [0.0, 3.0, 0.0], [10.0, 0.0, 1.0]]))

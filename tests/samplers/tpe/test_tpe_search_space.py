@@ -20,9 +20,8 @@ def _study_with(*param_sets: dict, states: list[TrialState] | None = None) -> py
     for i, dists in enumerate(param_sets):
         state = states[i] if states else TrialState.COMPLETE
         params = {n: d.to_external_repr(0) for n, d in dists.items()}
-        study.add_trial(
-            create_trial(params=params, distributions=dists, state=state, value=0.0 if state == TrialState.COMPLETE else None)
-        )
+        value = 0.0 if state == TrialState.COMPLETE else None
+        study.add_trial(create_trial(params=params, distributions=dists, state=state, value=value))
     return study
 
 
