@@ -13,9 +13,9 @@ Run (after building the extension in place with ``python csrc/ffi_build.py``)::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import os
 import pathlib
+from collections.abc import Iterator
 
 import pytest
 
