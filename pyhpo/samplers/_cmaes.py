@@ -136,8 +136,10 @@ class _CMA:
             return
         self.C = (self.C + self.C.T) / 2
         eigenvalues, B = np.linalg.eigh(self.C)
-        eigenvalues = np.maximum(eigenvalues, _EPS)
-        self.C = (B * eigenvalues) @ B.T
+        if np.any(eigenvalues < _EPS):
+            # Numerical loss of positive definiteness: rebuild C from clipped eigenvalues.
+            eigenvalues = np.maximum(eigenvalues, _EPS)
+            self.C = (B * eigenvalues) @ B.T
         self._D = np.sqrt(eigenvalues)
         self._B = B
 
