@@ -39,11 +39,16 @@ UNUPDATABLE_MSG = "Trial#{trial_number} has already finished and can not be upda
 
 _STATES = {int(s): s for s in TrialState}
 _RUNNING = int(TrialState.RUNNING)
+_WAITING = int(TrialState.WAITING)
+_COMPLETE = int(TrialState.COMPLETE)
 _FINISHED = frozenset(int(s) for s in TrialState if s.is_finished())
 
 
 class _Study:
-    __slots__ = ("study_id", "name", "directions", "user_attrs", "system_attrs", "trial_ids", "param_refs")
+    __slots__ = (
+        "study_id", "name", "directions", "user_attrs", "system_attrs", "trial_ids", "param_refs",
+        "waiting", "best", "best_exact", "frozen_list", "stale",
+    )  # fmt: skip
 
     def __init__(self, study_id: int, name: str, directions: list[StudyDirection]) -> None:
         self.study_id = study_id
@@ -55,6 +60,12 @@ class _Study:
         # Parameter name -> (lowest trial number holding it, its distribution JSON): the distribution a
         # new value of that parameter must be compatible with (Optuna checks against the first trial).
         self.param_refs: dict[str, tuple[int, str]] = {}
+        # Indexes that keep the per-trial questions of the optimize loop O(1) instead of O(trials):
+        self.waiting: dict[int, None] = {}  # IDs of WAITING trials (ask pops from here)
+        self.best = -1  # ID of the best COMPLETE trial of a single-objective study, -1 if none
+        self.best_exact = True  # False once a NaN value makes the incremental best unreliable
+        self.frozen_list: list[FrozenTrial] = []  # cached FrozenTrials by number ...
+        self.stale: set[int] = set()  # ... except these numbers, changed since
 
 
 class _Trial:
@@ -96,7 +107,7 @@ class JournalReplay:
         self.created_trial_id = -1
         self.created_study_id = -1
         self.popped_trial_id = -1
-        self._handlers = (
+        self._handlers = dict(enumerate((
             self._create_study,
             self._delete_study,
             self._set_study_user_attr,
@@ -108,7 +119,7 @@ class JournalReplay:
             self._set_trial_user_attr,
             self._set_trial_system_attr,
             self._discard_trials,
-        )
+        )))
 
     # ----------------------------------------------------------------------------------------- replay
     def apply(self, records: list[dict[str, Any]]) -> int:
@@ -207,6 +218,10 @@ class JournalReplay:
                     refs[name] = (trial.number, dists[name])
         self.trials.append(trial)
         study.trial_ids.append(trial_id)
+        if trial.state == _WAITING:
+            study.waiting[trial_id] = None
+        elif trial.state == _COMPLETE:
+            self._consider_best(study, trial)
         if self._own(record):
             self.created_trial_id = trial_id
 
@@ -247,7 +262,7 @@ class JournalReplay:
             refs[name] = (trial.number, text)
         trial.params[name] = value
         trial.dists[name] = text
-        trial.frozen = None
+        self._touch(trial)
 
     def _set_trial_state_values(self, record: dict[str, Any]) -> None:
         trial = self._updatable(record)
@@ -264,22 +279,29 @@ class JournalReplay:
         elif state in _FINISHED:
             trial.complete = record["datetime_complete"]
             self.heartbeats.pop(trial.trial_id, None)
-        trial.state = state
+        old_state, trial.state = trial.state, state
         if values is not None:
             trial.values = list(values)
-        trial.frozen = None
+        self._touch(trial)
+        study = self.studies[trial.study_id]
+        if old_state == _WAITING:
+            study.waiting.pop(trial.trial_id, None)
+        if state == _WAITING:
+            study.waiting[trial.trial_id] = None
+        elif state == _COMPLETE:
+            self._consider_best(study, trial)
 
     def _set_trial_intermediate_value(self, record: dict[str, Any]) -> None:
         trial = self._updatable(record)
         if trial is not None:
             trial.inter[record["step"]] = record["intermediate_value"]
-            trial.frozen = None
+            self._touch(trial)
 
     def _set_trial_user_attr(self, record: dict[str, Any]) -> None:
         trial = self._updatable(record)
         if trial is not None:
             trial.user_attrs.update(record["user_attr"])
-            trial.frozen = None
+            self._touch(trial)
 
     def _set_trial_system_attr(self, record: dict[str, Any]) -> None:
         attr = record["system_attr"]
@@ -293,7 +315,46 @@ class JournalReplay:
         trial = self._updatable(record)
         if trial is not None:
             trial.system_attrs.update(attr)
-            trial.frozen = None
+            self._touch(trial)
+
+    def _touch(self, trial: _Trial) -> None:
+        """Forget the cached FrozenTrial of a trial that just changed."""
+        trial.frozen = None
+        study = self.studies.get(trial.study_id)
+        if study is not None:
+            study.stale.add(trial.number)
+
+    def _consider_best(self, study: _Study, trial: _Trial) -> None:
+        values = trial.values
+        if len(study.directions) != 1 or values is None or len(values) != 1:
+            return
+        value = values[0]
+        if value != value:
+            study.best_exact = False  # NaN: leave it to a full scan
+            return
+        if study.best < 0:
+            study.best = trial.trial_id
+            return
+        best = self.trials[study.best]
+        best_value = best.values[0]  # type: ignore[index]
+        if study.directions[0] == StudyDirection.MAXIMIZE:
+            better = value > best_value
+        else:
+            better = value < best_value
+        if better or (value == best_value and trial.number < best.number):
+            study.best = trial.trial_id
+
+    def reindex(self) -> None:
+        """Rebuild the per-study indexes from the trials (after loading a snapshot)."""
+        for study in self.studies.values():
+            study.waiting.clear()
+            study.best, study.best_exact = -1, True
+            for trial_id in study.trial_ids:
+                trial = self.trials[trial_id]
+                if trial.state == _WAITING:
+                    study.waiting[trial_id] = None
+                elif trial.state == _COMPLETE:
+                    self._consider_best(study, trial)
 
     def _discard_trials(self, record: dict[str, Any]) -> None:
         """Op 10 belongs to another implementation; Optuna skips it and so do we."""
@@ -322,6 +383,21 @@ class JournalReplay:
             study_id=study.study_id,
             directions=list(study.directions),
         )
+
+    def frozen_trials(self, study: _Study) -> list[FrozenTrial]:
+        """The cached FrozenTrials of a study by number, brought up to date (shared: do not mutate)."""
+        cache = study.frozen_list
+        trials = self.trials
+        trial_ids = study.trial_ids
+        if study.stale:
+            for number in study.stale:
+                if number < len(cache):
+                    cache[number] = self.frozen_trial(trials[trial_ids[number]])
+            study.stale.clear()
+        if len(cache) < len(trial_ids):
+            frozen_trial = self.frozen_trial
+            cache.extend(frozen_trial(trials[trial_id]) for trial_id in trial_ids[len(cache) :])
+        return cache
 
     def frozen_trial(self, trial: _Trial) -> FrozenTrial:
         """The cached FrozenTrial of a trial (shared: callers must not mutate it)."""

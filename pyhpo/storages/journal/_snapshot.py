@@ -167,5 +167,6 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
     for study in replay.studies.values():
         if [replay.trials[t].number for t in study.trial_ids] != list(range(len(study.trial_ids))):
             raise ValueError(f"trial numbers of study {study.study_id} are not dense")
+    replay.reindex()
     replay.heartbeats = {int(trial_id): float(beat) for trial_id, beat in document["heartbeats"]}
     return replay, cursor, lines, last_cursor, last_line

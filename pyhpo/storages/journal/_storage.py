@@ -39,6 +39,7 @@ __all__ = ["JournalStorage"]
 _logger = logging.get_logger(__name__)
 
 _RUNNING = TrialState.RUNNING
+_WAITING_ONLY = {int(TrialState.WAITING)}
 _FINISHED_CODES = frozenset(int(s) for s in TrialState if s.is_finished())
 # Plain ints (not enum members) keep record encoding on json's fast path.
 _CREATE_STUDY = int(Op.CREATE_STUDY)
@@ -356,12 +357,31 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         with self._lock:
             replay = self._read()
             trials = replay.trials
-            trial_ids = replay.study(study_id).trial_ids
-            if states is not None:
+            study = replay.study(study_id)
+            if states is None:
+                if not deepcopy:
+                    return list(replay.frozen_trials(study))
+                trial_ids = study.trial_ids
+            else:
                 codes = {int(state) for state in TrialState if state in states}
-                trial_ids = [trial_id for trial_id in trial_ids if trials[trial_id].state in codes]
+                if codes == _WAITING_ONLY:
+                    trial_ids = sorted(study.waiting)  # IDs grow with numbers within a study
+                else:
+                    trial_ids = [trial_id for trial_id in study.trial_ids if trials[trial_id].state in codes]
             get = replay.copied_trial if deepcopy else replay.frozen_trial
             return [get(trials[trial_id]) for trial_id in trial_ids]
+
+    def get_best_trial(self, study_id: int) -> FrozenTrial:
+        with self._lock:
+            replay = self._read()
+            study = replay.study(study_id)
+            if len(study.directions) > 1:
+                raise RuntimeError("Best trial can be obtained only for single-objective optimization.")
+            if not study.best_exact:
+                return super().get_best_trial(study_id)
+            if study.best < 0:
+                raise ValueError("No trials are completed yet.")
+            return replay.copied_trial(replay.trials[study.best])
 
     # -------------------------------------------------------------------------------------- heartbeats
     def record_heartbeat(self, trial_id: int) -> None:

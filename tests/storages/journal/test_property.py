@@ -41,7 +41,9 @@ ops = st.one_of(
     create_trial_op,
     param_op,
     param_op,
-    st.tuples(st.just("state"), st.integers(0, 9), st.sampled_from(STATES), st.one_of(st.none(), st.floats(-5, 5))),
+    st.tuples(
+        st.just("state"), st.integers(0, 9), st.sampled_from(STATES), st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 2.0]))
+    ),
     st.tuples(st.just("report"), st.integers(0, 9), st.integers(0, 3), st.floats(-5, 5)),
     st.tuples(st.just("trial_attr"), st.integers(0, 9), st.sampled_from(["k", "l"]), values, st.booleans()),
 )
@@ -108,7 +110,15 @@ def _state(storage: Any) -> Any:
             )
             for t in storage.get_all_trials(study._study_id)
         ]
-        out.append((study._study_id, study.study_name, study.directions, study.user_attrs, study.system_attrs, trials))
+        try:
+            best: Any = storage.get_best_trial(study._study_id).number
+        except (ValueError, RuntimeError) as err:
+            best = type(err).__name__
+        waiting = [t.number for t in storage.get_all_trials(study._study_id, states=(TrialState.WAITING,))]
+        out.append(
+            (study._study_id, study.study_name, study.directions, study.user_attrs, study.system_attrs, trials,
+             best, waiting)
+        )
     return out
 
 
