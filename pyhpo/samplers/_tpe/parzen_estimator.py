@@ -132,7 +132,7 @@ class _Space:
             return values, edges
         v = self._lo + samples[:, self.numeric] * self._span
         if self._any_log:
-            v = np.where(self._log, np.exp(v), v)
+            v = np.where(self._log, np.exp(np.where(self._log, v, 0.0)), v)
         if len(self._grid_cols):
             g = v[:, self._grid_cols]
             k = np.clip(np.round((g - self._low[self._grid_cols]) / self._grid_step), 0, self._grid_max)

@@ -152,3 +152,53 @@ def test_distance_function_spreads_categorical_mass_to_near_choices() -> None:
 def test_negative_prior_weight_is_rejected() -> None:
     with pytest.raises(ValueError, match="prior_weight"):
         _Params(-1.0, True, True, False, None)
+
+
+def test_acquisition_matches_optunas_estimator_up_to_a_constant() -> None:
+    """Same observations, same candidates: log l(x) differs from Optuna's only by the unit-scaling constant."""
+    ope_module = pytest.importorskip("optuna.samplers._tpe.parzen_estimator")
+    od = pytest.importorskip("optuna.distributions")
+    from optuna.samplers._tpe.sampler import default_weights as optuna_weights
+
+    fields = ope_module._ParzenEstimatorParameters._fields
+    values = {
+        "consider_prior": True,
+        "prior_weight": 1.0,
+        "consider_magic_clip": True,
+        "consider_endpoints": False,
+        "weights": optuna_weights,
+        "multivariate": True,
+        "categorical_distance_func": {},
+    }
+    optuna_params = ope_module._ParzenEstimatorParameters(**{f: values[f] for f in fields})
+    rng = np.random.RandomState(0)
+    n = 40  # enough observations for the weight ramp to matter
+    optuna_space = {
+        "x": od.FloatDistribution(-5, 5),
+        "y": od.FloatDistribution(1e-3, 10, log=True),
+        "n": od.IntDistribution(0, 1000, step=5),
+        "c": od.CategoricalDistribution(["a", "b", "c"]),
+    }
+    ours = _Space(
+        {
+            "x": FloatDistribution(-5, 5),
+            "y": FloatDistribution(1e-3, 10, log=True),
+            "n": IntDistribution(0, 1000, step=5),
+            "c": CategoricalDistribution(["a", "b", "c"]),
+        }
+    )
+    # Distinct grid values: Optuna breaks ties between equal observations in an arbitrary order.
+    obs = {
+        "x": rng.uniform(-5, 5, n),
+        "y": np.exp(rng.uniform(np.log(1e-3), np.log(10), n)),
+        "n": rng.choice(201, n, replace=False) * 5.0,
+        "c": rng.randint(0, 3, n).astype(float),
+    }
+    theirs = ope_module._ParzenEstimator(obs, optuna_space, optuna_params)
+    est = _ParzenEstimator(
+        ours, ours.encode(np.column_stack([obs[k] for k in obs])), optuna_weights(n), PARAMS
+    )
+    cand = theirs.sample(rng, 300)
+    enc = ours.encode(np.column_stack([cand[k] for k in obs]))
+    diff = theirs.log_pdf(cand) - _log_pdf(est, ours, enc)
+    assert np.ptp(diff) < 1e-8

@@ -29,7 +29,8 @@ def _mixed(trial: pyhpo.Trial) -> float:
     n = trial.suggest_int("n", -4, 8, step=3)
     k = trial.suggest_int("k", 1, 512, log=True)
     c = trial.suggest_categorical("c", ["relu", None, 1.5])
-    return (x - 1) ** 2 + (np.log10(lr) + 2) ** 2 + q + abs(n - 2) + abs(np.log2(k) - 4) + (c is not None)
+    big = trial.suggest_int("big", 0, 10**6)  # a wide non-log range next to log ones
+    return big * 1e-9 + (x - 1) ** 2 + (np.log10(lr) + 2) ** 2 + q + abs(n - 2) + abs(np.log2(k) - 4) + (c is not None)
 
 
 def _run(sampler: pyhpo.samplers.BaseSampler, objective=_mixed, n_trials: int = 40, **kw) -> pyhpo.Study:
