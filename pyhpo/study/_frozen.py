@@ -63,7 +63,10 @@ class FrozenStudy:
 
 
 class StudySummary:
-    """What :func:`pyhpo.get_all_study_summaries` lists for each study (Optuna's ``StudySummary``)."""
+    """What :func:`pyhpo.get_all_study_summaries` lists for each study (Optuna's ``StudySummary``).
+
+    Same constructor as Optuna 5's, which dropped the study's system attributes from summaries.
+    """
 
     def __init__(
         self,
@@ -71,7 +74,6 @@ class StudySummary:
         direction: StudyDirection | None,
         best_trial: FrozenTrial | None,
         user_attrs: dict[str, Any],
-        system_attrs: dict[str, Any],
         n_trials: int,
         datetime_start: datetime.datetime | None,
         study_id: int,
@@ -84,7 +86,6 @@ class StudySummary:
         self._directions = [direction] if direction is not None else list(directions or [])
         self.best_trial = best_trial
         self.user_attrs = user_attrs
-        self.system_attrs = system_attrs
         self.n_trials = n_trials
         self.datetime_start = datetime_start
         self._study_id = study_id

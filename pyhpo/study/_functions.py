@@ -178,7 +178,6 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
                 directions=s.directions,
                 best_trial=best,
                 user_attrs=s.user_attrs,
-                system_attrs=s.system_attrs,
                 n_trials=len(trials),
                 datetime_start=min(starts) if starts else None,
                 study_id=s._study_id,

@@ -14,8 +14,6 @@ class StudyDirection(enum.IntEnum):
     MINIMIZE = 1
     MAXIMIZE = 2
 
-    def __repr__(self) -> str:
-        return f"StudyDirection.{self.name}"
-
+    # repr stays the enum's own (``<StudyDirection.MAXIMIZE: 2>``), as in Optuna.
     def __str__(self) -> str:
         return f"StudyDirection.{self.name}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import abc
 import datetime
+import math
+import warnings
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -122,3 +124,40 @@ def _check_same_param(name: str, old: BaseDistribution, new: BaseDistribution) -
         check_distribution_compatibility(old, new)
     except ValueError as e:
         raise ValueError(f"Parameter {name!r}: {e}") from None
+
+
+_CONSTRAINTS_KEY = "constraints"
+
+
+def _constraints_from_system_attrs(system_attrs: dict[str, Any]) -> dict[str, float]:
+    """Constraint values by name, read from both of Optuna's layouts.
+
+    Older Optuna stored a list under ``"constraints"`` (named ``"0"``, ``"1"``, ...); newer Optuna stores one
+    value per ``"constraints:<name>"`` key. A trial is feasible when every value is ``<= 0``.
+    """
+    out: dict[str, float] = {}
+    legacy = system_attrs.get(_CONSTRAINTS_KEY)
+    if legacy is not None:
+        out.update((str(i), float(c)) for i, c in enumerate(legacy))
+    prefix = _CONSTRAINTS_KEY + ":"
+    out.update((k[len(prefix):], float(v)) for k, v in system_attrs.items() if k.startswith(prefix))
+    return out
+
+
+def _constraint_entry(system_attrs: dict[str, Any], key: str, value: Any) -> tuple[str, float] | None:
+    """Validate a constraint and return its system-attribute key and value; None (with a warning) if already set."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"The `value` argument is of type '{type(value).__name__}' but supposed to be a float, got {value!r}."
+        ) from None
+    if math.isnan(number):
+        raise ValueError(f"Attempted to set a constraint for {key!r}, but NaN is not allowed.")
+    attr = f"{_CONSTRAINTS_KEY}:{key}"
+    if attr in system_attrs:
+        warnings.warn(
+            f"The constraint value is ignored because this constraint key={key!r} is already set.", stacklevel=3
+        )
+        return None
+    return attr, number

@@ -13,7 +13,12 @@ from pyhpo.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-from pyhpo.trial._base import BaseTrial, _check_same_param
+from pyhpo.trial._base import (
+    BaseTrial,
+    _check_same_param,
+    _constraint_entry,
+    _constraints_from_system_attrs,
+)
 
 __all__ = ["FixedTrial"]
 
@@ -82,6 +87,17 @@ class FixedTrial(BaseTrial):
 
     def set_system_attr(self, key: str, value: Any) -> None:
         self._system_attrs[key] = value
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """Constraint values by name; the trial is feasible when all are ``<= 0``."""
+        return _constraints_from_system_attrs(self._system_attrs)
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value (a second value for the same key is ignored with a warning)."""
+        entry = _constraint_entry(self._system_attrs, key, value)
+        if entry is not None:
+            self._system_attrs[entry[0]] = entry[1]
 
     @property
     def params(self) -> dict[str, Any]:

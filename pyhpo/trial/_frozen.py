@@ -15,7 +15,12 @@ from pyhpo.distributions import (
     FloatDistribution,
     IntDistribution,
 )
-from pyhpo.trial._base import BaseTrial, _check_same_param
+from pyhpo.trial._base import (
+    BaseTrial,
+    _check_same_param,
+    _constraint_entry,
+    _constraints_from_system_attrs,
+)
 from pyhpo.trial._state import TrialState
 
 __all__ = ["FrozenTrial", "create_trial"]
@@ -233,6 +238,17 @@ class FrozenTrial(BaseTrial):
         self._system_attrs = value
 
     @property
+    def constraints(self) -> dict[str, float]:
+        """Constraint values by name; the trial is feasible when all are ``<= 0``."""
+        return _constraints_from_system_attrs(self._system_attrs)
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value (a second value for the same key is ignored with a warning)."""
+        entry = _constraint_entry(self._system_attrs, key, value)
+        if entry is not None:
+            self._system_attrs[entry[0]] = entry[1]
+
+    @property
     def last_step(self) -> int | None:
         """The largest step reported, or None."""
         return max(self.intermediate_values) if self.intermediate_values else None
@@ -300,6 +316,7 @@ def create_trial(
     user_attrs: dict[str, Any] | None = None,
     system_attrs: dict[str, Any] | None = None,
     intermediate_values: dict[int, float] | None = None,
+    constraints: dict[str, float] | None = None,
 ) -> FrozenTrial:
     """Build a valid :class:`FrozenTrial`, e.g. to pass to :meth:`Study.add_trial`.
 
@@ -326,5 +343,7 @@ def create_trial(
         intermediate_values=dict(intermediate_values or {}),
         trial_id=-1,
     )
+    for key, constraint in (constraints or {}).items():
+        trial.set_constraint(key, constraint)
     trial._validate()
     return trial

@@ -20,9 +20,7 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    def __repr__(self) -> str:
-        return f"TrialState.{self.name}"
-
+    # repr stays the enum's own (``<TrialState.COMPLETE: 1>``), as in Optuna; str shows the name.
     def __str__(self) -> str:
         return f"TrialState.{self.name}"
 

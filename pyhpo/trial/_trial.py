@@ -17,7 +17,12 @@ from pyhpo.distributions import (
     _get_single_value,
     check_distribution_compatibility,
 )
-from pyhpo.trial._base import BaseTrial, _check_same_param
+from pyhpo.trial._base import (
+    BaseTrial,
+    _check_same_param,
+    _constraint_entry,
+    _constraints_from_system_attrs,
+)
 from pyhpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
@@ -196,6 +201,17 @@ class Trial(BaseTrial):
         """Attach a value for samplers and pruners."""
         self.storage.set_trial_system_attr(self._trial_id, key, value)
         self._cached_frozen_trial.system_attrs[key] = value
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """Constraint values by name; the trial is feasible when all are ``<= 0``."""
+        return _constraints_from_system_attrs(self._cached_frozen_trial.system_attrs)
+
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value for constrained samplers (a second value for a key is ignored, warning)."""
+        entry = _constraint_entry(self._cached_frozen_trial.system_attrs, key, value)
+        if entry is not None:
+            self.set_system_attr(*entry)
 
     @property
     def number(self) -> int:

@@ -48,7 +48,7 @@ def test_frozen_trials_order_by_number() -> None:
 
 def test_repr_shows_the_fields_and_is_evaluable_in_spirit() -> None:
     text = repr(make())
-    for fragment in ("number=0", "state=TrialState.COMPLETE", "values=[1.0]", "params={'x': 0.5}", "trial_id=7"):
+    for fragment in ("number=0", "state=<TrialState.COMPLETE: 1>", "values=[1.0]", "params={'x': 0.5}", "trial_id=7"):
         assert fragment in text
 
 
@@ -170,3 +170,33 @@ def test_fixed_trial_runs_an_objective_outside_any_study() -> None:
         return trial.suggest_float("x", -1, 1) ** 2 + trial.suggest_int("k", 0, 3)
 
     assert objective(FixedTrial({"x": 0.5, "k": 1})) == 1.25
+
+
+def test_constraints_are_read_from_both_of_optunas_layouts() -> None:
+    t = make(system_attrs={"constraints": [0.5, -1.0], "constraints:mem": 2.0, "other": 1})
+    assert t.constraints == {"0": 0.5, "1": -1.0, "mem": 2.0}
+    t.set_constraint("time", -3)
+    assert t.constraints["time"] == -3.0
+    assert t.system_attrs["constraints:time"] == -3.0
+    with pytest.warns(UserWarning, match="already set"):
+        t.set_constraint("time", 5.0)
+    assert t.constraints["time"] == -3.0
+    with pytest.raises(ValueError, match="'nan_key'"):
+        t.set_constraint("nan_key", math.nan)
+    with pytest.raises(TypeError, match="'high'"):
+        t.set_constraint("bad", "high")  # type: ignore[arg-type]
+
+
+def test_create_trial_stores_constraints() -> None:
+    t = create_trial(value=1.0, constraints={"c0": 0.25})
+    assert t.constraints == {"c0": 0.25}
+    fixed = FixedTrial({})
+    fixed.set_constraint("c", 1.0)
+    assert fixed.constraints == {"c": 1.0}
+
+
+def test_trial_state_and_direction_print_like_optunas() -> None:
+    from pyhpo.study import StudyDirection
+
+    assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
+    assert repr(StudyDirection.MAXIMIZE) == "<StudyDirection.MAXIMIZE: 2>"

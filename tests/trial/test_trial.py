@@ -242,3 +242,12 @@ def test_nan_in_a_categorical_choice_round_trips() -> None:
     dist = CategoricalDistribution([math.nan])
     assert math.isnan(trial.suggest_categorical("c", [math.nan]))  # type: ignore[arg-type]
     assert trial.distributions["c"] == dist
+
+
+def test_set_constraint_reaches_storage_under_optunas_key() -> None:
+    study = new_study()
+    trial = study.ask()
+    trial.set_constraint("memory", 0.5)
+    assert trial.constraints == {"memory": 0.5}
+    assert study.trials[0].system_attrs["constraints:memory"] == 0.5
+    assert study.trials[0].constraints == {"memory": 0.5}
