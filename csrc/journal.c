@@ -3,6 +3,7 @@
  * the code relies on.
  */
 #define _GNU_SOURCE /* F_OFD_SETLKW, memrchr */
+#define _FILE_OFFSET_BITS 64 /* journals over 2 GiB on 32-bit builds */
 #include "journal.h"
 
 #include <errno.h>

@@ -123,6 +123,33 @@ def test_reading_past_a_truncated_end_is_corruption(journal: pathlib.Path) -> No
         assert info.value.offset == end
 
 
+@pytest.mark.parametrize(("limit", "kept_lines"), [(4 * 50 + 100, 2), (4 * 50 + 130, 2), (4 * 50 + 150, 3)])
+def test_failed_write_keeps_only_the_complete_lines_that_reached_the_file(
+    journal: pathlib.Path, limit: int, kept_lines: int
+) -> None:
+    # RLIMIT_FSIZE makes write() stop at `limit` bytes (Python ignores SIGXFSZ, so the write fails with EFBIG).
+    code = textwrap.dedent(
+        f"""
+        import errno, resource
+        from pyhpo.storages.journal._engine import Engine
+        engine = Engine({str(journal)!r})
+        engine.append({line(0, 50) * 4!r}, sync=False)
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, resource.RLIM_INFINITY))
+        try:
+            engine.append(b"".join({[line(i, 50) for i in range(10, 15)]!r}), sync=False)
+        except OSError as err:
+            assert err.errno == errno.EFBIG and err.filename == {str(journal)!r}, err
+        else:
+            raise AssertionError("the write did not fail")
+        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        engine.append({line(99, 50)!r}, sync=False)
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    expected = line(0, 50) * 4 + b"".join(line(i, 50) for i in range(10, 10 + kept_lines)) + line(99, 50)
+    assert journal.read_bytes() == expected
+
+
 def test_appending_to_a_replaced_file_fails_with_estale(journal: pathlib.Path) -> None:
     with Engine(journal) as engine:
         engine.append(line(0), sync=False)
