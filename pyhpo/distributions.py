@@ -264,6 +264,22 @@ def _adjust_float_high(low: float, high: float, step: float) -> float:
 _LEGACY_FLOAT = {"UniformDistribution": False, "LogUniformDistribution": True}
 
 
+def _keep_stored_high(dist: FloatDistribution, stored_high: Any) -> FloatDistribution:
+    """Undo a second adjustment of ``high`` when reading back a distribution that was already adjusted.
+
+    ``high`` is moved down onto the grid when a distribution is built. The grid point is a float, so building
+    again from it can find ``high - low`` a hair short of a whole number of steps and move ``high`` down one more
+    step: a stored distribution would then read back different from what was written. A stored ``high`` that is
+    on the grid up to float rounding is kept as it is.
+    """
+    if dist.step is None or dist.high == stored_high:
+        return dist
+    steps = (float(stored_high) - dist.low) / dist.step
+    if float(stored_high) > dist.high and abs(steps - round(steps)) < 1e-8:
+        dist.high = float(stored_high)
+    return dist
+
+
 def json_to_distribution(json_str: str) -> BaseDistribution:
     """Parse Optuna's JSON form of a distribution, including the legacy class names of Optuna 2.
 
@@ -277,7 +293,8 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
     except (TypeError, ValueError, KeyError) as e:
         raise ValueError(f"not the JSON of a distribution: {json_str!r}") from e
     if name == "FloatDistribution":
-        return FloatDistribution(attrs["low"], attrs["high"], log=attrs.get("log", False), step=attrs.get("step"))
+        dist = FloatDistribution(attrs["low"], attrs["high"], log=attrs.get("log", False), step=attrs.get("step"))
+        return _keep_stored_high(dist, attrs["high"])
     if name == "IntDistribution":
         return IntDistribution(attrs["low"], attrs["high"], log=attrs.get("log", False), step=attrs.get("step", 1))
     if name == "CategoricalDistribution":
@@ -285,7 +302,7 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
     if name in _LEGACY_FLOAT:
         return FloatDistribution(attrs["low"], attrs["high"], log=_LEGACY_FLOAT[name])
     if name == "DiscreteUniformDistribution":
-        return FloatDistribution(attrs["low"], attrs["high"], step=attrs["q"])
+        return _keep_stored_high(FloatDistribution(attrs["low"], attrs["high"], step=attrs["q"]), attrs["high"])
     if name == "IntUniformDistribution":
         return IntDistribution(attrs["low"], attrs["high"], step=attrs.get("step", 1))
     if name == "IntLogUniformDistribution":

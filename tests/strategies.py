@@ -84,4 +84,6 @@ def distribution_and_value(draw: st.DrawFn) -> tuple[BaseDistribution, object]:
         n = round((dist.high - dist.low) / dist.step)
         k = draw(st.integers(min_value=0, max_value=n))
         return dist, min(dist.low + k * dist.step, dist.high)
+    if dist.low == dist.high:
+        return dist, dist.low
     return dist, draw(st.floats(min_value=dist.low, max_value=dist.high))

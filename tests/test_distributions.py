@@ -268,3 +268,12 @@ def test_any_value_in_a_distribution_round_trips_through_its_internal_repr(pair:
     assert back == value and type(back) is type(value) or (
         isinstance(dist, FloatDistribution) and back == pytest.approx(value)
     )
+
+
+def test_a_stored_grid_high_reads_back_unchanged_even_when_rebuilding_would_move_it() -> None:
+    """Found by hypothesis: rebuilding from an adjusted ``high`` moved it down one more step."""
+    dist = FloatDistribution(1.3638292744290084, 262144.5, step=1.0)
+    assert json_to_distribution(distribution_to_json(dist)) == dist
+    # A stored high that is really off the grid is still moved onto it.
+    off = '{"name": "FloatDistribution", "attributes": {"step": 0.5, "low": 0.0, "high": 1.2, "log": false}}'
+    assert json_to_distribution(off).high == 1.0
