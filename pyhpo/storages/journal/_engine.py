@@ -68,6 +68,7 @@ class Engine:
         self._create = bool(create)
         self._append_guard = threading.Lock()
         self._read_guard = threading.Lock()
+        self._open_guard = threading.Lock()
         self._handle: Any = None
         self._closed = False
         self._end = ffi.new("uint64_t *")
@@ -172,7 +173,7 @@ class Engine:
 
     def close(self) -> None:
         """Close the file; later calls raise ``ValueError``. Closing twice is harmless."""
-        with self._append_guard, self._read_guard:
+        with self._append_guard, self._read_guard, self._open_guard:
             handle, self._handle, self._closed = self._handle, None, True
             self._buffer = None
         if handle is not None:
@@ -198,17 +199,22 @@ class Engine:
         return out[0]
 
     def _live_handle(self) -> Any:
-        if self._handle is None:
-            if self._closed:
-                raise ValueError(f"I/O operation on a closed journal: {self._path}")
-            # First use in a forked child: never create here, the parent's file is the one we want.
-            self._create = False
-            self._handle = self._open()
-        return self._handle
+        handle = self._handle
+        if handle is None:
+            with self._open_guard:  # a reader and an appender may both get here first
+                if self._closed:
+                    raise ValueError(f"I/O operation on a closed journal: {self._path}")
+                if self._handle is None:
+                    # First use in a forked child: never create here, the parent's file is the one we want.
+                    self._create = False
+                    self._handle = self._open()
+                handle = self._handle
+        return handle
 
     def _after_fork_in_child(self) -> None:
         self._append_guard = threading.Lock()
         self._read_guard = threading.Lock()
+        self._open_guard = threading.Lock()
         handle, self._handle = self._handle, None
         if handle is not None:
             lib.pj_close(handle)  # closes only the child's descriptor: the parent's lock stays held
