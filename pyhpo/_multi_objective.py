@@ -16,11 +16,9 @@ Public entry points (private to the package, used across it):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
 
 if TYPE_CHECKING:
     from pyhpo.study import StudyDirection
@@ -38,7 +36,7 @@ def _is_maximize(direction: Any) -> bool:
     # Imported lazily: pyhpo.study imports this module, so a top-level import would be circular.
     from pyhpo.study._study_direction import StudyDirection
 
-    return direction == StudyDirection.MAXIMIZE
+    return bool(direction == StudyDirection.MAXIMIZE)
 
 
 def _is_complete(trial: FrozenTrial) -> bool:
@@ -71,7 +69,7 @@ def _loss_values(trials: Sequence[FrozenTrial], directions: Sequence[StudyDirect
         return np.empty((0, n_objectives), dtype=float)
     values = np.array([t.values for t in trials], dtype=float)
     signs = np.array([-1.0 if _is_maximize(d) else 1.0 for d in directions])
-    return values * signs
+    return np.asarray(values * signs)
 
 
 def _get_constraints(trial: FrozenTrial) -> list[float]:
@@ -119,9 +117,7 @@ def _get_pareto_front_trials(
 _get_pareto_front_trials_by_trials = _get_pareto_front_trials
 
 
-def _dominates(
-    trial0: FrozenTrial, trial1: FrozenTrial, directions: Sequence[StudyDirection]
-) -> bool:
+def _dominates(trial0: FrozenTrial, trial1: FrozenTrial, directions: Sequence[StudyDirection]) -> bool:
     """Whether ``trial0`` dominates ``trial1``.
 
     A COMPLETE trial dominates any unfinished or failed one; an incomplete trial dominates
@@ -139,9 +135,7 @@ def _dominates(
             "trials with different numbers of objectives cannot be compared."
         )
     if len(v0) != len(directions):
-        raise ValueError(
-            f"The trials have {len(v0)} values but there are {len(directions)} directions."
-        )
+        raise ValueError(f"The trials have {len(v0)} values but there are {len(directions)} directions.")
     loss0 = np.array([_normalize_value(v, d) for v, d in zip(v0, directions)])
     loss1 = np.array([_normalize_value(v, d) for v, d in zip(v1, directions)])
     return bool(np.all(loss0 <= loss1) and np.any(loss0 < loss1))
@@ -258,9 +252,7 @@ def _fast_non_domination_rank(
 
     penalty = np.asarray(penalty, dtype=float)
     if penalty.shape != (n,):
-        raise ValueError(
-            f"penalty must have shape ({n},) to match loss_values, got {penalty.shape}."
-        )
+        raise ValueError(f"penalty must have shape ({n},) to match loss_values, got {penalty.shape}.")
     budget = n if n_below is None else n_below
     ranks = np.zeros(n, dtype=int)
     feasible = penalty <= 0

@@ -21,11 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from pyhpo.distributions import BaseDistribution
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
-
+from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
 __all__: list[str] = []
 
@@ -70,7 +66,9 @@ class _SearchSpaceTransform:
         self._column_to_encoded_columns = columns
         self._encoded_column_to_column = np.asarray(owners, dtype=np.int64)
 
-    def _numerical_bounds(self, dist: FloatDistribution | IntDistribution, transform_step: bool) -> tuple[float, float]:
+    def _numerical_bounds(
+        self, dist: FloatDistribution | IntDistribution, transform_step: bool
+    ) -> tuple[float, float]:
         step = dist.step
         half = 0.5 * step if (step is not None and transform_step) else 0.0
         if dist.log and self._transform_log:
@@ -109,7 +107,7 @@ class _SearchSpaceTransform:
             value = params[name]
             if isinstance(dist, CategoricalDistribution):
                 point[cols[int(dist.to_internal_repr(value))]] = 1.0
-            elif dist.log and self._transform_log:
+            elif isinstance(dist, (FloatDistribution, IntDistribution)) and dist.log and self._transform_log:
                 point[cols[0]] = math.log(value)
             else:
                 point[cols[0]] = float(value)
@@ -131,7 +129,7 @@ class _SearchSpaceTransform:
         for (name, dist), cols in zip(self._search_space.items(), self._column_to_encoded_columns):
             if isinstance(dist, CategoricalDistribution):
                 params[name] = dist.to_external_repr(int(np.argmax(point[cols])))
-            else:
+            elif isinstance(dist, (FloatDistribution, IntDistribution)):
                 low, high = self._raw_bounds[cols[0]]
                 # Clip first: far-out points must not overflow exp() for log parameters.
                 params[name] = self._untransform_numerical(min(max(float(point[cols[0]]), low), high), dist)

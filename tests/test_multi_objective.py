@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pyhpo._multi_objective import _calculate_nondomination_rank
-from pyhpo._multi_objective import _fast_non_domination_rank
-from pyhpo._multi_objective import _is_pareto_front
+from pyhpo._multi_objective import _calculate_nondomination_rank, _fast_non_domination_rank, _is_pareto_front
 
 
 def _brute_dominated(losses: np.ndarray) -> np.ndarray:
@@ -110,18 +107,24 @@ def test_one_dimensional_input_is_rejected() -> None:
 
 # Trial-level helpers ----------------------------------------------------------------------
 
-from pyhpo._multi_objective import _dominates  # noqa: E402
-from pyhpo._multi_objective import _get_feasible_trials  # noqa: E402
-from pyhpo._multi_objective import _get_pareto_front_trials  # noqa: E402
-from pyhpo.study import StudyDirection  # noqa: E402
-from pyhpo.trial import create_trial  # noqa: E402
-from pyhpo.trial import TrialState  # noqa: E402
+from pyhpo._multi_objective import (
+    _dominates,
+    _get_feasible_trials,
+    _get_pareto_front_trials,
+)
+from pyhpo.study import StudyDirection
+from pyhpo.trial import (
+    TrialState,
+    create_trial,
+)
 
 _MIN, _MAX = StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE
 
 
 def _trial(values, number, state=TrialState.COMPLETE, system_attrs=None):  # type: ignore[no-untyped-def]
-    t = create_trial(state=state, values=values if state == TrialState.COMPLETE else None, system_attrs=system_attrs or {})
+    t = create_trial(
+        state=state, values=values if state == TrialState.COMPLETE else None, system_attrs=system_attrs or {}
+    )
     t.number = number
     return t
 
@@ -151,7 +154,10 @@ def test_pareto_front_with_constraints_drops_infeasible_trials() -> None:
     ]
     assert [t.number for t in _get_feasible_trials(trials)] == [1, 2, 3]
     assert [t.number for t in _get_pareto_front_trials(trials, [_MIN, _MIN])] == [0]
-    assert [t.number for t in _get_pareto_front_trials(trials, [_MIN, _MIN], consider_constraint=True)] == [1, 2]
+    assert [t.number for t in _get_pareto_front_trials(trials, [_MIN, _MIN], consider_constraint=True)] == [
+        1,
+        2,
+    ]
 
 
 def test_value_count_mismatch_names_the_trial() -> None:
@@ -173,9 +179,13 @@ def test_dominates() -> None:
 def test_study_best_trials_uses_the_front() -> None:
     import pyhpo
 
-    study = pyhpo.create_study(directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0)
+    )
     study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1)), n_trials=40)
-    expected = [t.number for t in study.trials if not any(_dominates(o, t, study.directions) for o in study.trials)]
+    expected = [
+        t.number for t in study.trials if not any(_dominates(o, t, study.directions) for o in study.trials)
+    ]
     assert sorted(t.number for t in study.best_trials) == expected
 
 

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyhpo._transform import _SearchSpaceTransform
-from pyhpo.distributions import BaseDistribution
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
+from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
 
 @st.composite
 def _distribution(draw: st.DrawFn) -> BaseDistribution:
     kind = draw(st.sampled_from(["float", "float_log", "float_step", "int", "int_step", "int_log", "cat"]))
     if kind == "cat":
-        return CategoricalDistribution(draw(st.lists(st.integers(0, 50), min_size=1, max_size=5, unique=True)))
+        return CategoricalDistribution(
+            draw(st.lists(st.integers(0, 50), min_size=1, max_size=5, unique=True))
+        )
     if kind.startswith("int"):
         low = draw(st.integers(1, 20))
         high = low + draw(st.integers(0, 40))
@@ -91,7 +89,12 @@ def test_bounds_widen_stepped_parameters_by_half_a_step() -> None:
     )
     assert [list(c) for c in transform.column_to_encoded_columns] == [[0], [1], [2], [3, 4]]
     assert list(transform.encoded_column_to_column) == [0, 1, 2, 3, 3]
-    assert transform.untransform(np.array([3.2, 0.0, -1.0, 0.2, 0.7])) == {"i": 4, "l": 1, "f": math.exp(-1.0), "c": "b"}
+    assert transform.untransform(np.array([3.2, 0.0, -1.0, 0.2, 0.7])) == {
+        "i": 4,
+        "l": 1,
+        "f": math.exp(-1.0),
+        "c": "b",
+    }
 
 
 def test_errors_name_the_problem() -> None:

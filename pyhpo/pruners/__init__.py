@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyhpo.pruners._base import BasePruner
-from pyhpo.pruners._hyperband import _BracketStudy
-from pyhpo.pruners._hyperband import HyperbandPruner
+from pyhpo.pruners._hyperband import HyperbandPruner, _BracketStudy
 from pyhpo.pruners._median import MedianPruner
 from pyhpo.pruners._nop import NopPruner
 from pyhpo.pruners._patient import PatientPruner
 from pyhpo.pruners._percentile import PercentilePruner
 from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
 from pyhpo.pruners._threshold import ThresholdPruner
-
 
 if TYPE_CHECKING:
     from pyhpo.study import Study

@@ -5,7 +5,6 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:
     from pyhpo.study import Study
     from pyhpo.trial import FrozenTrial

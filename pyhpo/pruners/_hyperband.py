@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import binascii
-from collections.abc import Container
 import math
-from typing import Any
-from typing import TYPE_CHECKING
+from collections.abc import Container
+from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo.pruners._base import BasePruner
-from pyhpo.pruners._percentile import _check_int_at_least
-from pyhpo.pruners._percentile import _last_step
+from pyhpo.pruners._percentile import _check_int_at_least, _last_step
 from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
-
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["HyperbandPruner"]
@@ -77,7 +73,8 @@ class HyperbandPruner(BasePruner):
             if not self._pruners:
                 return False
         bracket_id = self._get_bracket_id(study, trial)
-        return self._pruners[bracket_id].prune(_BracketStudy(study, self, bracket_id), trial)
+        bracket_study = cast("Study", _BracketStudy(study, self, bracket_id))
+        return self._pruners[bracket_id].prune(bracket_study, trial)
 
     def _try_initialization(self, study: Study) -> None:
         from pyhpo.trial._state import TrialState
@@ -139,9 +136,7 @@ class _BracketStudy:
         self._bracket_id = bracket_id
 
     def _in_bracket(self, trials: list[FrozenTrial]) -> list[FrozenTrial]:
-        return [
-            t for t in trials if self._hyperband._get_bracket_id(self._study, t) == self._bracket_id
-        ]
+        return [t for t in trials if self._hyperband._get_bracket_id(self._study, t) == self._bracket_id]
 
     def get_trials(
         self, deepcopy: bool = True, states: Container[TrialState] | None = None

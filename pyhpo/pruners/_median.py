@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pyhpo.pruners._percentile import PercentilePruner
 
-
 __all__ = ["MedianPruner"]
 
 
@@ -31,6 +30,4 @@ class MedianPruner(PercentilePruner):
         *,
         n_min_trials: int = 1,
     ) -> None:
-        super().__init__(
-            50.0, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials
-        )
+        super().__init__(50.0, n_startup_trials, n_warmup_steps, interval_steps, n_min_trials=n_min_trials)

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from pyhpo.pruners._base import BasePruner
 
-
 if TYPE_CHECKING:
     from pyhpo.study import Study
     from pyhpo.trial import FrozenTrial

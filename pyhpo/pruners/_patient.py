@@ -9,7 +9,6 @@ import numpy as np
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least
 
-
 if TYPE_CHECKING:
     from pyhpo.study import Study
     from pyhpo.trial import FrozenTrial
@@ -35,9 +34,7 @@ class PatientPruner(BasePruner):
             At least 0.
     """
 
-    def __init__(
-        self, wrapped_pruner: BasePruner | None, patience: int, min_delta: float = 0.0
-    ) -> None:
+    def __init__(self, wrapped_pruner: BasePruner | None, patience: int, min_delta: float = 0.0) -> None:
         if wrapped_pruner is not None and not isinstance(wrapped_pruner, BasePruner):
             raise TypeError(
                 f"wrapped_pruner must be a BasePruner or None, got {type(wrapped_pruner).__name__}."

@@ -8,16 +8,14 @@ indexed by step and only newly completed trials are added: a pruning decision co
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import math
 import threading
-from typing import Any
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo.pruners._base import BasePruner
-
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -109,7 +107,7 @@ class _CompletedStepValues:
 def _percentile_of_sorted(values: np.ndarray, q: float) -> float:
     """``np.percentile(values, q)`` (linear method) for an already sorted, non-empty array."""
     position = q / 100.0 * (values.size - 1)
-    lo = int(math.floor(position))
+    lo = math.floor(position)
     hi = min(lo + 1, values.size - 1)
     t = position - lo
     a, b = float(values[lo]), float(values[hi])

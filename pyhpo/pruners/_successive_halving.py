@@ -10,15 +10,12 @@ of every value recorded for that rung so far; otherwise it is pruned.
 from __future__ import annotations
 
 import math
-from typing import Any
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo.pruners._base import BasePruner
-from pyhpo.pruners._percentile import _check_int_at_least
-from pyhpo.pruners._percentile import _last_step
-
+from pyhpo.pruners._percentile import _check_int_at_least, _last_step
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -44,9 +41,7 @@ def _estimate_min_resource(trials: list[FrozenTrial]) -> int | None:
     """One hundredth of the longest COMPLETE trial (at least 1), or ``None`` before any completes."""
     from pyhpo.trial._state import TrialState
 
-    last_steps = [
-        s for t in trials if t.state == TrialState.COMPLETE and (s := _last_step(t)) is not None
-    ]
+    last_steps = [s for t in trials if t.state == TrialState.COMPLETE and (s := _last_step(t)) is not None]
     if not last_steps:
         return None
     return max(max(last_steps) // 100, 1)
@@ -100,8 +95,7 @@ class SuccessiveHalvingPruner(BasePruner):
         self._bootstrap_count = _check_int_at_least("bootstrap_count", bootstrap_count, 0)
         if self._bootstrap_count > 0 and self._min_resource is None:
             raise ValueError(
-                f"bootstrap_count={bootstrap_count} > 0 needs an explicit min_resource, "
-                "not 'auto'."
+                f"bootstrap_count={bootstrap_count} > 0 needs an explicit min_resource, not 'auto'."
             )
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:

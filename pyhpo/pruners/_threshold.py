@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyhpo.pruners._base import BasePruner
-from pyhpo.pruners._percentile import _check_int_at_least
-from pyhpo.pruners._percentile import _is_first_in_interval_step
-from pyhpo.pruners._percentile import _last_step
-
+from pyhpo.pruners._percentile import _check_int_at_least, _is_first_in_interval_step, _last_step
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -53,9 +49,7 @@ class ThresholdPruner(BasePruner):
         self._lower = -math.inf if lower is None else _as_float("lower", lower)
         self._upper = math.inf if upper is None else _as_float("upper", upper)
         if self._lower > self._upper:
-            raise ValueError(
-                f"lower must not exceed upper, got lower={self._lower} and upper={self._upper}."
-            )
+            raise ValueError(f"lower must not exceed upper, got lower={self._lower} and upper={self._upper}.")
         self._n_warmup_steps = _check_int_at_least("n_warmup_steps", n_warmup_steps, 0)
         self._interval_steps = _check_int_at_least("interval_steps", interval_steps, 1)
 

@@ -21,31 +21,26 @@ neither reads nor writes (no pickles in storages).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import json
 import math
-from typing import Any
-from typing import TYPE_CHECKING
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo._transform import _SearchSpaceTransform
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
+from pyhpo.distributions import FloatDistribution, IntDistribution
 from pyhpo.logging import get_logger
-from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE
-from pyhpo.samplers._base import BaseSampler
+from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE, BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
-
 if TYPE_CHECKING:
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["CmaEsSampler"]
@@ -154,8 +149,8 @@ class _CMA:
         for _ in range(10 * self.dim):
             x = self._sample(rng)
             if np.all((low <= x) & (x <= high)):
-                return x
-        return np.clip(self._sample(rng), low, high)
+                return np.asarray(x)
+        return np.asarray(np.clip(self._sample(rng), low, high))
 
     def tell(self, solutions: Sequence[tuple[np.ndarray, float]]) -> None:
         """Update from exactly ``population_size`` ``(x, loss)`` pairs (lower loss is better)."""
@@ -181,7 +176,9 @@ class _CMA:
         # Covariance: rank-one (evolution path) and rank-mu updates; stall p_c on long steps.
         threshold = (1.4 + 2 / (self.dim + 1)) * k["chi_d"]
         h_sigma = norm_p_sigma / math.sqrt(1 - (1 - k["c_sigma"]) ** (2 * self.generation)) < threshold
-        self.p_c = (1 - k["c_c"]) * self.p_c + h_sigma * math.sqrt(k["c_c"] * (2 - k["c_c"]) * k["mu_eff"]) * y_w
+        self.p_c = (1 - k["c_c"]) * self.p_c + h_sigma * math.sqrt(
+            k["c_c"] * (2 - k["c_c"]) * k["mu_eff"]
+        ) * y_w
         delta = (1 - h_sigma) * k["c_c"] * (2 - k["c_c"])
         decay = 1 + k["c_1"] * delta - k["c_1"] - k["c_mu"]
         if self.separable:
@@ -225,7 +222,9 @@ class _CMA:
         return optimizer
 
 
-def _warm_start(solutions: list[tuple[np.ndarray, float]], gamma: float = 0.1, alpha: float = 0.1) -> tuple[np.ndarray, float, np.ndarray]:
+def _warm_start(
+    solutions: list[tuple[np.ndarray, float]], gamma: float = 0.1, alpha: float = 0.1
+) -> tuple[np.ndarray, float, np.ndarray]:
     """Initial mean, step size and covariance from earlier solutions (WS-CMA-ES).
 
     The best ``gamma`` fraction of the solutions, each widened by an isotropic Gaussian of
@@ -296,7 +295,11 @@ class CmaEsSampler(BaseSampler):
             )
         if sigma0 is not None and not sigma0 > 0:
             raise ValueError(f"sigma0 must be > 0, got {sigma0}.")
-        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int) or n_startup_trials < 0:
+        if (
+            isinstance(n_startup_trials, bool)
+            or not isinstance(n_startup_trials, int)
+            or n_startup_trials < 0
+        ):
             raise ValueError(f"n_startup_trials must be an int >= 0, got {n_startup_trials!r}.")
         if popsize is not None and (isinstance(popsize, bool) or not isinstance(popsize, int) or popsize < 2):
             raise ValueError(f"popsize must be an int >= 2 or None, got {popsize!r}.")
@@ -400,9 +403,12 @@ class CmaEsSampler(BaseSampler):
 
         out = []
         for t in study._get_trials(deepcopy=False, use_cache=True):
-            if t.state == TrialState.COMPLETE:
-                out.append(t)
-            elif self._consider_pruned_trials and t.state == TrialState.PRUNED and t.intermediate_values:
+            if (
+                t.state == TrialState.COMPLETE
+                or self._consider_pruned_trials
+                and t.state == TrialState.PRUNED
+                and t.intermediate_values
+            ):
                 out.append(t)
         return out
 
@@ -427,8 +433,10 @@ class CmaEsSampler(BaseSampler):
                 usable = t.state == TrialState.COMPLETE or (
                     self._consider_pruned_trials and t.state == TrialState.PRUNED and t.intermediate_values
                 )
-                if usable and set(t.distributions) >= names and all(
-                    t.distributions[n] == d_ for n, d_ in transform.search_space.items()
+                if (
+                    usable
+                    and set(t.distributions) >= names
+                    and all(t.distributions[n] == d_ for n, d_ in transform.search_space.items())
                 ):
                     value = _trial_value(t)
                     point = transform.transform({n: t.params[n] for n in names})
@@ -444,7 +452,9 @@ class CmaEsSampler(BaseSampler):
                 if missing:
                     raise ValueError(f"x0 has no value for parameter(s) {missing}.")
                 mean = transform.transform(self._x0)
-            sigma0 = self._sigma0 if self._sigma0 is not None else float(np.min(bounds[:, 1] - bounds[:, 0]) / 6)
+            sigma0 = (
+                self._sigma0 if self._sigma0 is not None else float(np.min(bounds[:, 1] - bounds[:, 0]) / 6)
+            )
         separable = self._use_separable_cma
         if separable and d == 1:
             warnings.warn(
@@ -454,7 +464,9 @@ class CmaEsSampler(BaseSampler):
                 stacklevel=2,
             )
             separable = False
-        return _CMA(mean, max(sigma0, _EPS), bounds, population_size=self._popsize, cov=cov, separable=separable)
+        return _CMA(
+            mean, max(sigma0, _EPS), bounds, population_size=self._popsize, cov=cov, separable=separable
+        )
 
 
 def _is_maximize(study: Study) -> bool:

@@ -15,15 +15,12 @@ How the grid is shared between workers (threads, processes, machines), as in Opt
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from collections.abc import Sequence
 import math
-from numbers import Real
 import threading
-from typing import Any
-from typing import TYPE_CHECKING
-from typing import Union
 import warnings
+from collections.abc import Mapping, Sequence
+from numbers import Real
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,17 +28,15 @@ from pyhpo.logging import get_logger
 from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
-
 if TYPE_CHECKING:
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["GridSampler"]
 
-GridValueType = Union[str, float, int, bool, None]
+GridValueType = str | float | int | bool | None
 
 _logger = get_logger(__name__)
 
@@ -50,9 +45,7 @@ def _grid_values_equal(a: Any, b: Any) -> bool:
     """Equality that treats NaN as equal to NaN (a NaN candidate must match itself)."""
     if a == b:
         return True
-    return (
-        isinstance(a, Real) and isinstance(b, Real) and math.isnan(float(a)) and math.isnan(float(b))
-    )
+    return isinstance(a, Real) and isinstance(b, Real) and math.isnan(float(a)) and math.isnan(float(b))
 
 
 class GridSampler(BaseSampler):
@@ -78,9 +71,7 @@ class GridSampler(BaseSampler):
             points). Give every process the same seed in distributed runs.
     """
 
-    def __init__(
-        self, search_space: Mapping[str, Sequence[GridValueType]], seed: int | None = None
-    ) -> None:
+    def __init__(self, search_space: Mapping[str, Sequence[GridValueType]], seed: int | None = None) -> None:
         if not isinstance(search_space, Mapping):
             raise TypeError(
                 "search_space must be a mapping of parameter name -> list of candidate values, "
@@ -266,4 +257,3 @@ def _check_value(name: str, value: Any) -> None:
         "persistent storage.",
         stacklevel=3,
     )
-

@@ -16,30 +16,25 @@ with the same search space draw the same points).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import hashlib
 import json
 import math
 import threading
-from typing import Any
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo._transform import _SearchSpaceTransform
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
+from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.logging import get_logger
-from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE
-from pyhpo.samplers._base import BaseSampler
+from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE, BaseSampler
 from pyhpo.samplers._random import RandomSampler
-
 
 if TYPE_CHECKING:
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["QMCSampler"]
@@ -120,7 +115,11 @@ class _SobolEngine:
             raise ValueError(f"Sobol point index must be in [0, 2**{_SOBOL_BITS}), got {index}.")
         gray = index ^ (index >> 1)
         mask = np.array([(gray >> k) & 1 for k in range(_SOBOL_BITS)], dtype=bool)
-        integers = np.bitwise_xor.reduce(self._directions[mask], axis=0) if mask.any() else np.zeros_like(self._shift)
+        integers = (
+            np.bitwise_xor.reduce(self._directions[mask], axis=0)
+            if mask.any()
+            else np.zeros_like(self._shift)
+        )
         return (integers ^ self._shift).astype(np.float64) / float(1 << _SOBOL_BITS)
 
 
@@ -225,7 +224,9 @@ class QMCSampler(BaseSampler):
         if qmc_type not in ("sobol", "halton"):
             raise ValueError(f"The `qmc_type={qmc_type!r}` is invalid. Choose either `halton` or `sobol`.")
         if independent_sampler is not None and not isinstance(independent_sampler, BaseSampler):
-            raise TypeError(f"independent_sampler must be a BaseSampler or None, got {independent_sampler!r}.")
+            raise TypeError(
+                f"independent_sampler must be a BaseSampler or None, got {independent_sampler!r}."
+            )
         self._qmc_type = qmc_type
         self._scramble = bool(scramble)
         self._seed = int(np.random.PCG64().random_raw()) if seed is None else int(seed)
@@ -247,7 +248,9 @@ class QMCSampler(BaseSampler):
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
         from pyhpo.trial._state import TrialState
 
-        past = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED), use_cache=True)
+        past = study._get_trials(
+            deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED), use_cache=True
+        )
         if past:
             # The first finished trial defines the search space.
             return dict(min(past, key=lambda t: t.number).distributions)
@@ -272,10 +275,15 @@ class QMCSampler(BaseSampler):
     ) -> dict[str, Any]:
         if not search_space:
             return {}
-        categorical = {n: d for n, d in search_space.items() if isinstance(d, CategoricalDistribution)}
+        categorical: dict[str, CategoricalDistribution] = {
+            n: d for n, d in search_space.items() if isinstance(d, CategoricalDistribution)
+        }
         # A categorical parameter takes one coordinate over [0, n_choices); its floor is the
         # choice, uniformly (one-hot columns would waste dimensions and break uniformity).
-        space = {n: (FloatDistribution(0, len(d.choices)) if n in categorical else d) for n, d in search_space.items()}
+        space = {
+            n: (FloatDistribution(0, len(categorical[n].choices)) if n in categorical else d)
+            for n, d in search_space.items()
+        }
         transform = _SearchSpaceTransform(space, transform_0_1=True)
         sample_id = self._next_sample_id(study, search_space)
         point = self._engine(len(search_space)).point(sample_id)

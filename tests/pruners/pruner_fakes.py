@@ -6,8 +6,8 @@ pyhpo's pruner and to Optuna's and the decisions compared.
 
 from __future__ import annotations
 
-from collections.abc import Container
 import copy
+from collections.abc import Container
 from typing import Any
 
 import optuna

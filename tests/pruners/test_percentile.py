@@ -6,15 +6,13 @@ import math
 import time
 import warnings
 
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 import optuna
-from pruner_fakes import FakeStudy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pruner_fakes import FakeStudy
 
-from pyhpo.pruners import MedianPruner
-from pyhpo.pruners import PercentilePruner
+from pyhpo.pruners import MedianPruner, PercentilePruner
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial._state import TrialState
 
@@ -42,7 +40,9 @@ def test_non_numeric_arguments_are_type_errors() -> None:
         MedianPruner(n_startup_trials=2.5)  # type: ignore[arg-type]
 
 
-def _study_with_completed(values_by_trial: list[dict[int, float]], direction=StudyDirection.MINIMIZE) -> FakeStudy:
+def _study_with_completed(
+    values_by_trial: list[dict[int, float]], direction=StudyDirection.MINIMIZE
+) -> FakeStudy:
     study = FakeStudy(direction)
     for iv in values_by_trial:
         study.add(TrialState.COMPLETE, iv)
@@ -145,7 +145,9 @@ _curve = st.dictionaries(st.integers(0, 6), _value, max_size=5)
     n_min=st.integers(1, 3),
     maximize=st.booleans(),
 )
-def test_decisions_match_optuna(completed, current, percentile, n_startup, n_warmup, interval, n_min, maximize) -> None:
+def test_decisions_match_optuna(
+    completed, current, percentile, n_startup, n_warmup, interval, n_min, maximize
+) -> None:
     direction = StudyDirection.MAXIMIZE if maximize else StudyDirection.MINIMIZE
     ours, theirs = FakeStudy(direction), FakeStudy(optuna.study.StudyDirection(int(direction)))
     for iv in completed:
@@ -189,4 +191,6 @@ def test_percentile_of_sorted_equals_numpy(values: list[float], q: float) -> Non
     from pyhpo.pruners._percentile import _percentile_of_sorted
 
     array = np.sort(np.asarray(values))
-    assert _percentile_of_sorted(array, q) == pytest.approx(float(np.percentile(array, q)), rel=1e-12, abs=1e-9)
+    assert _percentile_of_sorted(array, q) == pytest.approx(
+        float(np.percentile(array, q)), rel=1e-12, abs=1e-9
+    )

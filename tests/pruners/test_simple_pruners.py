@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 import optuna
-from pruner_fakes import FakeStudy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pruner_fakes import FakeStudy
 
-from pyhpo.pruners import BasePruner
-from pyhpo.pruners import MedianPruner
-from pyhpo.pruners import NopPruner
-from pyhpo.pruners import PatientPruner
-from pyhpo.pruners import ThresholdPruner
+from pyhpo.pruners import BasePruner, MedianPruner, NopPruner, PatientPruner, ThresholdPruner
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial._state import TrialState
 
@@ -39,11 +34,20 @@ def test_threshold_needs_a_bound_and_ordered_bounds() -> None:
 def test_threshold_prunes_outside_the_band_and_on_nan() -> None:
     study = FakeStudy()
     pruner = ThresholdPruner(lower=0.0, upper=1.0)
-    for value, expected in [(0.5, False), (0.0, False), (1.0, False), (-0.1, True), (1.1, True), (math.nan, True)]:
+    for value, expected in [
+        (0.5, False),
+        (0.0, False),
+        (1.0, False),
+        (-0.1, True),
+        (1.1, True),
+        (math.nan, True),
+    ]:
         assert pruner.prune(study, study.add(TrialState.RUNNING, {0: value})) is expected
     # Only the latest value counts.
     assert not pruner.prune(study, study.add(TrialState.RUNNING, {0: 5.0, 1: 0.5}))
-    assert not ThresholdPruner(upper=1.0, n_warmup_steps=2).prune(study, study.add(TrialState.RUNNING, {1: 9.0}))
+    assert not ThresholdPruner(upper=1.0, n_warmup_steps=2).prune(
+        study, study.add(TrialState.RUNNING, {1: 9.0})
+    )
 
 
 def test_patient_argument_checks() -> None:
@@ -110,7 +114,9 @@ def test_patient_matches_optuna(curve, patience, min_delta, maximize) -> None:
         expected = optuna.pruners.PatientPruner(None, patience, min_delta).prune(
             theirs, theirs.add(TrialState.RUNNING, curve, optuna_kind=True)
         )
-    assert PatientPruner(None, patience, min_delta).prune(ours, ours.add(TrialState.RUNNING, curve)) == expected
+    assert (
+        PatientPruner(None, patience, min_delta).prune(ours, ours.add(TrialState.RUNNING, curve)) == expected
+    )
 
 
 @settings(max_examples=200, deadline=None)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 import optuna
-from pruner_fakes import FakeStudy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pruner_fakes import FakeStudy
 
 from pyhpo.pruners import SuccessiveHalvingPruner
 from pyhpo.study._study_direction import StudyDirection
@@ -85,7 +84,9 @@ _values = st.one_of(st.integers(0, 5).map(float), st.just(math.nan))
     rate=st.integers(0, 2),
     maximize=st.booleans(),
 )
-def test_decisions_match_optuna_over_a_whole_study(curves, min_resource, reduction_factor, rate, maximize) -> None:
+def test_decisions_match_optuna_over_a_whole_study(
+    curves, min_resource, reduction_factor, rate, maximize
+) -> None:
     """Run the same trials one after another through both pruners; every decision must agree."""
     direction = StudyDirection.MAXIMIZE if maximize else StudyDirection.MINIMIZE
     ours = FakeStudy(direction)

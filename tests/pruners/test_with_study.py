@@ -33,7 +33,10 @@ def _run(lib, pruner, direction: str) -> list[tuple[str, int]]:
 
     lib.logging.set_verbosity(lib.logging.WARNING)
     study = lib.create_study(
-        study_name="pruning-parity", direction=direction, pruner=pruner, sampler=lib.samplers.RandomSampler(seed=0)
+        study_name="pruning-parity",
+        direction=direction,
+        pruner=pruner,
+        sampler=lib.samplers.RandomSampler(seed=0),
     )
     study.optimize(objective, n_trials=_N_TRIALS)
     return [(t.state.name, max(t.intermediate_values)) for t in study.trials]
@@ -113,7 +116,9 @@ def test_filter_study_shows_the_sampler_only_the_trials_of_the_bracket() -> None
 
 
 def test_median_pruner_with_threads_does_not_corrupt_its_cache() -> None:
-    study = pyhpo.create_study(pruner=pruners.MedianPruner(n_startup_trials=3), sampler=pyhpo.samplers.RandomSampler(0))
+    study = pyhpo.create_study(
+        pruner=pruners.MedianPruner(n_startup_trials=3), sampler=pyhpo.samplers.RandomSampler(0)
+    )
 
     def objective(trial) -> float:  # type: ignore[no-untyped-def]
         x = trial.suggest_float("x", 0, 1)

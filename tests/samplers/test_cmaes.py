@@ -187,7 +187,7 @@ def test_pruned_trials_count_only_when_asked() -> None:
     with_pruned.optimize(objective, n_trials=12)
     without = pyhpo.create_study(sampler=CmaEsSampler(seed=0, popsize=4))
     without.optimize(objective, n_trials=12)
-    generation = lambda s: max(t.system_attrs.get("pyhpo:cma:generation", 0) for t in s.trials)  # noqa: E731
+    generation = lambda s: max(t.system_attrs.get("pyhpo:cma:generation", 0) for t in s.trials)
     assert generation(with_pruned) > generation(without)
 
 

@@ -73,7 +73,9 @@ def test_grid_ids_are_stored_like_optuna() -> None:
     assert list(study.trials[0].system_attrs["search_space"]) == ["a", "b"]
 
 
-def test_rerunning_an_exhausted_grid_reevaluates_one_point_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+def test_rerunning_an_exhausted_grid_reevaluates_one_point_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     sampler = GridSampler({"x": [1, 2]})
     study = pyhpo.create_study(sampler=sampler)
     study.optimize(lambda t: t.suggest_int("x", 1, 2))
@@ -122,7 +124,10 @@ def test_enqueued_trials_with_all_params_are_fine_and_partial_ones_fail() -> Non
     study = pyhpo.create_study(sampler=GridSampler({"x": [1, 2, 3], "y": [0]}))
     study.enqueue_trial({"x": 2})
     with pytest.raises(ValueError, match="All parameters must be specified"):
-        study.optimize(lambda t: t.suggest_int("x", 1, 3) + t.suggest_int("y", 0, 0) + t.suggest_int("w", 0, 1), n_trials=1)
+        study.optimize(
+            lambda t: t.suggest_int("x", 1, 3) + t.suggest_int("y", 0, 0) + t.suggest_int("w", 0, 1),
+            n_trials=1,
+        )
 
 
 def test_unknown_parameter_is_named_in_the_error() -> None:
@@ -201,7 +206,8 @@ def test_two_processes_share_one_grid_without_repeats(tmp_path: Path) -> None:
     pyhpo.create_study(study_name="grid", storage=JournalStorage(JournalFileBackend(path)))
     env = dict(os.environ, PYTHONPATH=str(Path(pyhpo.__file__).parent.parent))
     procs = [
-        subprocess.Popen([sys.executable, "-c", _WORKER, path], env=env, stderr=subprocess.PIPE) for _ in range(2)
+        subprocess.Popen([sys.executable, "-c", _WORKER, path], env=env, stderr=subprocess.PIPE)
+        for _ in range(2)
     ]
     for proc in procs:
         _, err = proc.communicate(timeout=120)

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import given
-from hypothesis import settings
-from hypothesis import strategies as st
 import numpy as np
 import optuna
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pyhpo
 from pyhpo.samplers import NSGAIISampler
-from pyhpo.samplers._nsgaii import BLXAlphaCrossover
-from pyhpo.samplers._nsgaii import PolynomialMutation
-from pyhpo.samplers._nsgaii import SBXCrossover
-from pyhpo.samplers._nsgaii import SPXCrossover
-from pyhpo.samplers._nsgaii import UNDXCrossover
-from pyhpo.samplers._nsgaii import UniformCrossover
-from pyhpo.samplers._nsgaii import VSBXCrossover
-from pyhpo.samplers._nsgaii._selection import _crowding_distance
-from pyhpo.samplers._nsgaii._selection import NSGAIIElitePopulationSelectionStrategy
+from pyhpo.samplers._nsgaii import (
+    BLXAlphaCrossover,
+    PolynomialMutation,
+    SBXCrossover,
+    SPXCrossover,
+    UNDXCrossover,
+    UniformCrossover,
+    VSBXCrossover,
+)
+from pyhpo.samplers._nsgaii._selection import NSGAIIElitePopulationSelectionStrategy, _crowding_distance
 from pyhpo.study import StudyDirection
-from pyhpo.trial import create_trial
-from pyhpo.trial import TrialState
+from pyhpo.trial import TrialState, create_trial
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +73,9 @@ def test_arguments_are_keyword_only_like_optuna() -> None:
 
 
 def test_generations_fill_up_and_parents_are_cached_in_the_study() -> None:
-    study = pyhpo.create_study(directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=4, seed=1))
+    study = pyhpo.create_study(
+        directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=4, seed=1)
+    )
     study.optimize(_zdt1, n_trials=14)
     generations = [t.system_attrs["NSGAIISampler:generation"] for t in study.trials]
     assert generations == [0] * 4 + [1] * 4 + [2] * 4 + [3] * 2
@@ -93,7 +94,9 @@ def test_bookkeeping_keys_are_optunas() -> None:
 
 def test_same_seed_same_trials() -> None:
     def run(seed: int) -> list[dict]:
-        study = pyhpo.create_study(directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=5, seed=seed))
+        study = pyhpo.create_study(
+            directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=5, seed=seed)
+        )
         study.optimize(_zdt1, n_trials=20)
         return [t.params for t in study.trials]
 
@@ -201,7 +204,11 @@ _objective_value = st.one_of(st.integers(-3, 3).map(float), st.sampled_from([mat
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(1, 3).flatmap(lambda m: st.lists(st.lists(_objective_value, min_size=m, max_size=m), min_size=1, max_size=10)))
+@given(
+    st.integers(1, 3).flatmap(
+        lambda m: st.lists(st.lists(_objective_value, min_size=m, max_size=m), min_size=1, max_size=10)
+    )
+)
 def test_crowding_distance_matches_optuna(rows: list[list[float]]) -> None:
     from optuna.samplers.nsgaii._elite_population_selection_strategy import _calc_crowding_distance
 
@@ -218,17 +225,21 @@ def test_crowding_distance_matches_optuna(rows: list[list[float]]) -> None:
     st.integers(2, 8),
 )
 def test_elite_selection_matches_optuna(rows: list[list[float]], population_size: int) -> None:
-    from optuna.samplers.nsgaii._elite_population_selection_strategy import NSGAIIElitePopulationSelectionStrategy as Theirs
+    from optuna.samplers.nsgaii._elite_population_selection_strategy import (
+        NSGAIIElitePopulationSelectionStrategy as Theirs,
+    )
 
     theirs = Theirs(population_size=population_size)(
-        optuna.create_study(directions=["minimize", "maximize"]), [_optuna_trial(r, i) for i, r in enumerate(rows)]
+        optuna.create_study(directions=["minimize", "maximize"]),
+        [_optuna_trial(r, i) for i, r in enumerate(rows)],
     )
 
     class Study:
-        directions = [StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE]
+        directions = (StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE)
 
     ours = NSGAIIElitePopulationSelectionStrategy(population_size=population_size)(
-        Study(), [_frozen(r, i) for i, r in enumerate(rows)]  # type: ignore[arg-type]
+        Study(),
+        [_frozen(r, i) for i, r in enumerate(rows)],  # type: ignore[arg-type]
     )
     assert [t.number for t in ours] == [t.number for t in theirs]
 
@@ -241,7 +252,7 @@ def _frozen(values: list[float], number: int, constraints: list[float] | None = 
 
 
 class _Study:
-    directions = [StudyDirection.MINIMIZE, StudyDirection.MINIMIZE]
+    directions = (StudyDirection.MINIMIZE, StudyDirection.MINIMIZE)
 
 
 def test_elite_selection_keeps_whole_fronts_then_the_most_isolated() -> None:
@@ -252,7 +263,9 @@ def test_elite_selection_keeps_whole_fronts_then_the_most_isolated() -> None:
     # Extremes 0 and 3 have infinite crowding distance; of 1 and 2, trial 2 is more isolated
     # (neighbours (1,3) and (4,0) vs (0,4) and (2,2)).
     assert {t.number for t in chosen} == {0, 2, 3}
-    assert {t.number for t in NSGAIIElitePopulationSelectionStrategy(population_size=5)(_Study(), front1 + front0)} == {0, 1, 2, 3, 4}  # type: ignore[arg-type]
+    assert {
+        t.number for t in NSGAIIElitePopulationSelectionStrategy(population_size=5)(_Study(), front1 + front0)
+    } == {0, 1, 2, 3, 4}  # type: ignore[arg-type]
 
 
 def test_constrained_selection_prefers_feasible_then_small_violations() -> None:
@@ -286,13 +299,15 @@ def test_constraints_func_results_are_stored_and_favour_feasible_children() -> N
     study.optimize(objective, n_trials=100)
     assert all(list(t.system_attrs["constraints"]) == [0.5 - t.params["y"]] for t in study.trials)
     first, last = study.trials[:10], study.trials[-20:]
-    feasible = lambda ts: sum(t.params["y"] >= 0.5 for t in ts) / len(ts)  # noqa: E731
+    feasible = lambda ts: sum(t.params["y"] >= 0.5 for t in ts) / len(ts)
     assert feasible(last) > feasible(first)
     assert feasible(last) >= 0.7
 
 
 def test_runs_with_threads() -> None:
-    study = pyhpo.create_study(directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=6, seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "minimize"], sampler=NSGAIISampler(population_size=6, seed=0)
+    )
     study.optimize(_zdt1, n_trials=40, n_jobs=2)
     assert len(study.trials) == 40
     assert all(t.state == TrialState.COMPLETE for t in study.trials)

@@ -11,8 +11,7 @@ import pytest
 
 import pyhpo
 from pyhpo.samplers import QMCSampler
-from pyhpo.samplers._qmc import _HaltonEngine
-from pyhpo.samplers._qmc import _SobolEngine
+from pyhpo.samplers._qmc import _HaltonEngine, _SobolEngine
 from pyhpo.trial import TrialState
 
 # First 64 points of scipy's unscrambled Sobol (21-d) and Halton (10-d), the engines Optuna uses.
@@ -132,7 +131,9 @@ def test_threads_never_share_a_sequence_position() -> None:
     assert len(set(xs)) == 64
 
 
-def test_parameters_outside_the_first_space_fall_back_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+def test_parameters_outside_the_first_space_fall_back_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def objective(trial) -> float:  # type: ignore[no-untyped-def]
         x = trial.suggest_float("x", 0, 1)
         if trial.number > 0:

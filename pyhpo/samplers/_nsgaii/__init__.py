@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from pyhpo.samplers._nsgaii._child_generation import NSGAIIChildGenerationStrategy
-from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
-from pyhpo.samplers._nsgaii._crossovers import BLXAlphaCrossover
-from pyhpo.samplers._nsgaii._crossovers import SBXCrossover
-from pyhpo.samplers._nsgaii._crossovers import SPXCrossover
-from pyhpo.samplers._nsgaii._crossovers import UNDXCrossover
-from pyhpo.samplers._nsgaii._crossovers import UniformCrossover
-from pyhpo.samplers._nsgaii._crossovers import VSBXCrossover
-from pyhpo.samplers._nsgaii._mutations import BaseMutation
-from pyhpo.samplers._nsgaii._mutations import PolynomialMutation
+from pyhpo.samplers._nsgaii._crossovers import (
+    BaseCrossover,
+    BLXAlphaCrossover,
+    SBXCrossover,
+    SPXCrossover,
+    UNDXCrossover,
+    UniformCrossover,
+    VSBXCrossover,
+)
+from pyhpo.samplers._nsgaii._mutations import BaseMutation, PolynomialMutation
 from pyhpo.samplers._nsgaii._sampler import NSGAIISampler
 from pyhpo.samplers._nsgaii._selection import NSGAIIElitePopulationSelectionStrategy
-
 
 __all__ = [
     "BLXAlphaCrossover",

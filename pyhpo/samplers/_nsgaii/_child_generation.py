@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Sequence
-from typing import Any
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyhpo._multi_objective import _dominates
-from pyhpo._multi_objective import _get_constraints
+from pyhpo._multi_objective import _dominates, _get_constraints
 from pyhpo._transform import _SearchSpaceTransform
 from pyhpo.distributions import CategoricalDistribution
 from pyhpo.samplers._lazy_random_state import LazyRandomState
-from pyhpo.samplers._nsgaii._crossovers import _check_probability
-from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
+from pyhpo.samplers._nsgaii._crossovers import BaseCrossover, _check_probability
 from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._selection import _is_constrained
 
-
 if TYPE_CHECKING:
     from pyhpo.distributions import BaseDistribution
-    from pyhpo.study import Study
-    from pyhpo.study import StudyDirection
+    from pyhpo.study import Study, StudyDirection
     from pyhpo.trial import FrozenTrial
 
 
@@ -142,11 +136,15 @@ class NSGAIIChildGenerationStrategy:
                     child[name] = (parents[-1] if second else parents[0]).params[name]
             if transform is None or bounds is None:
                 return child
-            parent_points = np.stack([transform.transform({n: p.params[n] for n in numerical}) for p in parents])
+            parent_points = np.stack(
+                [transform.transform({n: p.params[n] for n in numerical}) for p in parents]
+            )
             point = np.asarray(self._crossover.crossover(parent_points, rng, study, bounds), dtype=float)
             inside = np.all(np.isfinite(point)) and np.all((bounds[:, 0] <= point) & (point <= bounds[:, 1]))
             if inside or attempt == _MAX_CROSSOVER_ATTEMPTS - 1:
-                point = np.clip(np.nan_to_num(point, nan=0.5 * (bounds[:, 0] + bounds[:, 1])), bounds[:, 0], bounds[:, 1])
+                point = np.clip(
+                    np.nan_to_num(point, nan=0.5 * (bounds[:, 0] + bounds[:, 1])), bounds[:, 0], bounds[:, 1]
+                )
                 child.update(transform.untransform(point))
                 return child
         raise AssertionError("unreachable")

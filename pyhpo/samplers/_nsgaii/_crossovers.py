@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
@@ -71,11 +70,15 @@ class UniformCrossover(BaseCrossover):
         self._swapping_prob = _check_probability("swapping_prob", swapping_prob)
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         n_dims = len(search_space_bounds)
         take_second = rng.rand(n_dims) < self._swapping_prob
-        return np.where(take_second, parents_params[1], parents_params[0])
+        return np.asarray(np.where(take_second, parents_params[1], parents_params[0]))
 
 
 class BLXAlphaCrossover(BaseCrossover):
@@ -89,11 +92,15 @@ class BLXAlphaCrossover(BaseCrossover):
         self._alpha = float(alpha)
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         low, high = parents_params.min(axis=0), parents_params.max(axis=0)
         margin = self._alpha * (high - low)
-        return (low - margin) + rng.rand(len(search_space_bounds)) * (high - low + 2 * margin)
+        return np.asarray((low - margin) + rng.rand(len(search_space_bounds)) * (high - low + 2 * margin))
 
 
 def _eta(eta: float | None, study: Study) -> float:
@@ -141,10 +148,16 @@ class SBXCrossover(BaseCrossover):
             raise ValueError(f"eta must be >= 0 or None, got {eta}.")
         self._eta = eta
         self._uniform_crossover_prob = _check_probability("uniform_crossover_prob", uniform_crossover_prob)
-        self._use_child_gene_prob = _check_probability("use_child_gene_prob", use_child_gene_prob, open_low=True)
+        self._use_child_gene_prob = _check_probability(
+            "use_child_gene_prob", use_child_gene_prob, open_low=True
+        )
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         eta = _eta(self._eta, study)
         low, high = search_space_bounds[:, 0], search_space_bounds[:, 1]
@@ -163,7 +176,11 @@ class SBXCrossover(BaseCrossover):
         c1 = 0.5 * (x_min + x_max - betaq(beta_low) * spread)
         c2 = 0.5 * (x_min + x_max + betaq(beta_high) * spread)
         return _mix_genes(
-            rng, (c1, c2), (parents_params[0], parents_params[1]), self._use_child_gene_prob, self._uniform_crossover_prob
+            rng,
+            (c1, c2),
+            (parents_params[0], parents_params[1]),
+            self._use_child_gene_prob,
+            self._uniform_crossover_prob,
         )
 
 
@@ -182,10 +199,16 @@ class VSBXCrossover(BaseCrossover):
             raise ValueError(f"eta must be >= 0 or None, got {eta}.")
         self._eta = eta
         self._uniform_crossover_prob = _check_probability("uniform_crossover_prob", uniform_crossover_prob)
-        self._use_child_gene_prob = _check_probability("use_child_gene_prob", use_child_gene_prob, open_low=True)
+        self._use_child_gene_prob = _check_probability(
+            "use_child_gene_prob", use_child_gene_prob, open_low=True
+        )
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         eta = _eta(self._eta, study)
         x1, x2 = parents_params[0], parents_params[1]
@@ -218,7 +241,11 @@ class SPXCrossover(BaseCrossover):
         self._epsilon = epsilon
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         n = self.n_parents - 1
         centre = parents_params.mean(axis=0)
@@ -228,7 +255,7 @@ class SPXCrossover(BaseCrossover):
         offset = np.zeros(parents_params.shape[1])
         for k in range(1, self.n_parents):
             offset = r[k - 1] * (vertices[k - 1] - vertices[k] + offset)
-        return vertices[-1] + offset
+        return np.asarray(vertices[-1] + offset)
 
 
 class UNDXCrossover(BaseCrossover):
@@ -250,7 +277,11 @@ class UNDXCrossover(BaseCrossover):
         self._sigma_eta = sigma_eta
 
     def crossover(
-        self, parents_params: np.ndarray, rng: np.random.RandomState, study: Study, search_space_bounds: np.ndarray
+        self,
+        parents_params: np.ndarray,
+        rng: np.random.RandomState,
+        study: Study,
+        search_space_bounds: np.ndarray,
     ) -> np.ndarray:
         n = len(search_space_bounds)
         p1, p2, p3 = parents_params[0], parents_params[1], parents_params[2]
@@ -271,4 +302,4 @@ class UNDXCrossover(BaseCrossover):
             q, _ = np.linalg.qr(basis.T)
             orthogonal = q.T[1:]  # n - 1 unit vectors orthogonal to the parents' line
             child = child + distance * (etas[: n - 1] @ orthogonal)
-        return child
+        return np.asarray(child)

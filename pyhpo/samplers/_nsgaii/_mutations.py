@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
@@ -61,4 +60,4 @@ class PolynomialMutation(BaseMutation):
             room = (high - param) / width
             base = 2.0 * (1.0 - u) + 2.0 * (u - 0.5) * (1.0 - room) ** (self._eta + 1.0)
             delta = 1.0 - base**power
-        return param + delta * width
+        return float(param + delta * width)

@@ -14,28 +14,22 @@ The keys are Optuna's, so a study can be continued by either library.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Sequence
-from typing import Any
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from pyhpo.samplers._base import _process_constraints_after_trial
-from pyhpo.samplers._base import BaseSampler
+from pyhpo.samplers._base import BaseSampler, _process_constraints_after_trial
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._child_generation import NSGAIIChildGenerationStrategy
-from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
-from pyhpo.samplers._nsgaii._crossovers import UniformCrossover
+from pyhpo.samplers._nsgaii._crossovers import BaseCrossover, UniformCrossover
 from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._selection import NSGAIIElitePopulationSelectionStrategy
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
-
 if TYPE_CHECKING:
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["NSGAIISampler"]
@@ -90,11 +84,13 @@ class NSGAIISampler(BaseSampler):
         swapping_prob: float = 0.5,
         seed: int | None = None,
         constraints_func: Callable[[FrozenTrial], Sequence[float]] | None = None,
-        elite_population_selection_strategy: Callable[[Study, list[FrozenTrial]], list[FrozenTrial]] | None = None,
+        elite_population_selection_strategy: Callable[[Study, list[FrozenTrial]], list[FrozenTrial]]
+        | None = None,
         child_generation_strategy: (
             Callable[[Study, dict[str, BaseDistribution], list[FrozenTrial]], dict[str, Any]] | None
         ) = None,
-        after_trial_strategy: Callable[[Study, FrozenTrial, TrialState, Sequence[float] | None], None] | None = None,
+        after_trial_strategy: Callable[[Study, FrozenTrial, TrialState, Sequence[float] | None], None]
+        | None = None,
     ) -> None:
         if isinstance(population_size, bool) or not isinstance(population_size, int):
             raise TypeError(f"population_size must be an int >= 2, got {population_size!r}.")
@@ -103,7 +99,9 @@ class NSGAIISampler(BaseSampler):
         if crossover is None:
             crossover = UniformCrossover(swapping_prob)
         if not isinstance(crossover, BaseCrossover):
-            raise TypeError(f"crossover must be a BaseCrossover (e.g. UniformCrossover()), got {crossover!r}.")
+            raise TypeError(
+                f"crossover must be a BaseCrossover (e.g. UniformCrossover()), got {crossover!r}."
+            )
         if population_size < crossover.n_parents:
             raise ValueError(
                 f"{crossover} needs {crossover.n_parents} parents, so population_size must be at least "
@@ -116,7 +114,9 @@ class NSGAIISampler(BaseSampler):
         self._search_space = IntersectionSearchSpace()
         self._elite_population_selection_strategy = (
             elite_population_selection_strategy
-            or NSGAIIElitePopulationSelectionStrategy(population_size=population_size, constraints_func=constraints_func)
+            or NSGAIIElitePopulationSelectionStrategy(
+                population_size=population_size, constraints_func=constraints_func
+            )
         )
         self._child_generation_strategy = child_generation_strategy or NSGAIIChildGenerationStrategy(
             crossover=crossover,
@@ -205,7 +205,8 @@ class NSGAIISampler(BaseSampler):
     def select_parent(self, study: Study, generation: int) -> list[FrozenTrial]:
         """Survivors of ``generation - 1`` together with its own parents."""
         return self._elite_population_selection_strategy(
-            study, self.get_population(study, generation - 1) + self.get_parent_population(study, generation - 1)
+            study,
+            self.get_population(study, generation - 1) + self.get_parent_population(study, generation - 1),
         )
 
     def get_parent_population(self, study: Study, generation: int) -> list[FrozenTrial]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyhpo._multi_objective import _fast_non_domination_rank
-from pyhpo._multi_objective import _get_constraints
-from pyhpo._multi_objective import _loss_values
-
+from pyhpo._multi_objective import _fast_non_domination_rank, _get_constraints, _loss_values
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
