@@ -324,3 +324,10 @@ def test_single_objective_and_dynamic_parameters() -> None:
     study.optimize(objective, n_trials=40)
     assert study.best_value < 0.5
     assert any("extra" in t.params for t in study.trials)
+
+
+def test_public_operator_namespace_matches_optuna() -> None:
+    import pyhpo.samplers.nsgaii as public
+
+    assert sorted(public.__all__) == sorted(optuna.samplers.nsgaii.__all__)
+    assert public.SBXCrossover is SBXCrossover
