@@ -364,3 +364,17 @@ def test_any_byte_prefix_of_a_journal_reads_as_a_prefix_of_its_records(
         # And the next writer repairs the prefix into a valid journal again.
         backend.append_logs(logs[-1:])
         assert list(JournalFileBackend(str(prefix)).read_logs(0)) == logs[:complete] + logs[-1:]
+
+
+# --- interop with the real optuna package ----------------------------------------------------------------
+
+
+def test_optuna_reads_our_records_and_we_read_optunas(path: pathlib.Path) -> None:
+    optuna_journal = pytest.importorskip("optuna.storages.journal")
+    ours = JournalFileBackend(str(path))
+    theirs = optuna_journal.JournalFileBackend(str(path))
+    ours.append_logs(records(2))
+    theirs.append_logs(records(2, start=2))
+    ours.append_logs(records(1, start=4))
+    assert list(theirs.read_logs(0)) == list(ours.read_logs(0)) == records(5)
+    assert path.read_bytes() == encoded(records(5))  # byte-identical encoding
