@@ -173,40 +173,66 @@ class _Params:
 
 
 class _ParzenEstimator:
-    """A mixture of product kernels fitted to observations given in encoded form.
+    """One or several mixtures of product kernels, fitted to observations given in encoded form.
+
+    TPE needs two mixtures over the same space, ``l(x)`` and ``g(x)``. Passing both groups of observations
+    builds them in one pass: their components are stacked, so every array operation (bandwidths aside)
+    and every density evaluation runs once for both, and :meth:`log_pdf_groups` returns one column per
+    mixture.
 
     Args:
         space: The search space.
-        observations: ``(n, n_dims)``: unit coordinates for numeric columns, choice indices for categorical ones.
-        weights: ``(n,)`` non-negative weights of the observations (normalised here together with the prior's).
+        observations: ``(n, n_dims)`` rows (unit coordinates for numeric columns, choice indices for
+            categorical ones), or a list of such arrays, one per mixture.
+        weights: ``(n,)`` non-negative weights of the rows (normalised together with the prior's), or a
+            list of them matching ``observations``.
         params: Kernel settings.
     """
 
-    def __init__(self, space: _Space, observations: np.ndarray, weights: np.ndarray, params: _Params) -> None:
-        n = len(observations)
+    def __init__(
+        self,
+        space: _Space,
+        observations: np.ndarray | Sequence[np.ndarray],
+        weights: np.ndarray | Sequence[np.ndarray],
+        params: _Params,
+    ) -> None:
+        groups = [observations] if isinstance(observations, np.ndarray) else list(observations)
+        group_weights = [weights] if isinstance(weights, np.ndarray) else list(weights)
         self._space = space
-        with_prior = params.consider_prior or n == 0
-        w = np.append(weights, params.prior_weight) if with_prior else np.asarray(weights, dtype=float)
-        if n > 0 and with_prior and params.prior_weight == 0.0 and w.sum() <= 0.0:
-            w = np.ones_like(w)
-        if n == 0:
-            w = np.ones(1)
-        w = w / w.sum()
-        n_comp = len(w)
-        self._cum_weights = np.cumsum(w)
-        with np.errstate(divide="ignore"):
-            self._log_weights = np.log(w)
-
-        # Numeric parameters: component centres and widths, in unit coordinates.
         num = space.numeric
-        mus = np.empty((n_comp, len(num)))
-        sigmas = np.empty((n_comp, len(num)))
-        if n:
-            mus[:n] = np.clip(observations[:, num], 0.0, 1.0)
-            sigmas[:n] = _bandwidths(mus[:n], n_comp, params)
-        if with_prior:
-            mus[-1] = 0.5
-            sigmas[-1] = 1.0
+        mus_parts, sigma_parts, logw_parts, cum_parts, obs_parts = [], [], [], [], []
+        with_prior_flags = []
+        self._bounds: list[tuple[int, int]] = []
+        start = 0
+        for obs, w_obs in zip(groups, group_weights):
+            n = len(obs)
+            with_prior = params.consider_prior or n == 0
+            w = np.append(w_obs, params.prior_weight) if with_prior else np.asarray(w_obs, dtype=float)
+            if n == 0 or w.sum() <= 0.0:
+                w = np.ones(len(w))
+            w = w / w.sum()
+            n_comp = len(w)
+            mus = np.empty((n_comp, len(num)))
+            sigmas = np.empty((n_comp, len(num)))
+            if n:
+                mus[:n] = np.clip(obs[:, num], 0.0, 1.0)
+                sigmas[:n] = _bandwidths(mus[:n], n_comp, params)
+            if with_prior:
+                mus[-1] = 0.5
+                sigmas[-1] = 1.0
+            mus_parts.append(mus)
+            sigma_parts.append(sigmas)
+            with np.errstate(divide="ignore"):
+                logw_parts.append(np.log(w))
+            cum_parts.append(np.cumsum(w))
+            obs_parts.append(obs)
+            with_prior_flags.append(with_prior)
+            self._bounds.append((start, start + n_comp))
+            start += n_comp
+        self._cum_weights = cum_parts
+        self._log_weights = np.concatenate(logw_parts)
+        mus = np.concatenate(mus_parts)
+        sigmas = np.concatenate(sigma_parts)
         self._mus, self._sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
         self._low_tail, self._high_tail = _tails(mus / sigmas, (1.0 - mus) / sigmas)
@@ -228,13 +254,16 @@ class _ParzenEstimator:
         )
         self._gpos = space.grid_pos
 
-        # Categorical parameters: one (n_comp, n_choices) probability table each.
+        # Categorical parameters: one (n_components, n_choices) probability table each.
         self._cat_cum: list[np.ndarray] = []
         self._cat_log: list[np.ndarray] = []
         for col in space.cat:
             dim = space.dims[col]
-            probs = _categorical_table(
-                observations[:, col].astype(int), len(dim.choices), with_prior, params, dim, n_comp
+            probs = np.concatenate(
+                [
+                    _categorical_table(obs[:, col].astype(int), len(dim.choices), wp, params, dim, b - a)
+                    for obs, wp, (a, b) in zip(obs_parts, with_prior_flags, self._bounds)
+                ]
             )
             cum = np.cumsum(probs, axis=1)
             cum[:, -1] = 1.0
@@ -246,12 +275,13 @@ class _ParzenEstimator:
     def n_components(self) -> int:
         return len(self._log_weights)
 
-    def sample(self, rng: np.random.RandomState, size: int) -> np.ndarray:
-        """Draw ``size`` points, encoded (numeric columns are not yet snapped to grids)."""
+    def sample(self, rng: np.random.RandomState, size: int, group: int = 0) -> np.ndarray:
+        """Draw ``size`` points from mixture ``group``, encoded (numeric columns not yet snapped to grids)."""
         space = self._space
         out = np.empty((size, len(space.dims)), dtype=float)
         draws = rng.random_sample(size)
-        active = np.minimum(np.searchsorted(self._cum_weights, draws, side="right"), self.n_components - 1)
+        first, end = self._bounds[group]
+        active = first + np.minimum(np.searchsorted(self._cum_weights[group], draws, side="right"), end - first - 1)
         if len(space.numeric):
             lt, ht = self._low_tail[active], self._high_tail[active]
             v = rng.random_sample(lt.shape)
@@ -271,7 +301,14 @@ class _ParzenEstimator:
     def log_pdf(
         self, cont: np.ndarray, grid_edges: Sequence[tuple[np.ndarray, np.ndarray]], cats: np.ndarray
     ) -> np.ndarray:
-        """Log density (up to constants shared by all estimators of one space) at ``m`` points.
+        """Log density of the first mixture at ``m`` points (see :meth:`log_pdf_groups`)."""
+        out: np.ndarray = self.log_pdf_groups(cont, grid_edges, cats)[:, 0]
+        return out
+
+    def log_pdf_groups(
+        self, cont: np.ndarray, grid_edges: Sequence[tuple[np.ndarray, np.ndarray]], cats: np.ndarray
+    ) -> np.ndarray:
+        """``(m, n_mixtures)`` log densities (up to constants shared by all mixtures of a space).
 
         Args:
             cont: ``(m, n_continuous)`` unit coordinates.
@@ -292,10 +329,13 @@ class _ParzenEstimator:
             lp += self._grid_log_mass(left, right, j)
         for col, table in enumerate(self._cat_log):
             lp += table[:, cats[:, col].astype(int)].T
-        top = lp.max(axis=1)
-        top[~np.isfinite(top)] = 0.0
+        out = np.empty((m, len(self._bounds)))
         with np.errstate(divide="ignore", under="ignore"):
-            out: np.ndarray = np.log(np.exp(lp - top[:, None]).sum(axis=1)) + top
+            for g, (a, b) in enumerate(self._bounds):
+                part = lp[:, a:b]
+                top = part.max(axis=1)
+                top[~np.isfinite(top)] = 0.0
+                out[:, g] = np.log(np.exp(part - top[:, None]).sum(axis=1)) + top
         return out
 
     def _grid_log_mass(self, left: np.ndarray, right: np.ndarray, j: int) -> np.ndarray:

@@ -274,14 +274,12 @@ class TPESampler(BaseSampler):
         else:
             w_below = self._observation_weights(len(obs_below))
         w_above = self._observation_weights(len(obs_above))
-        l_est = _ParzenEstimator(space, obs_below, w_below, self._params)
-        g_est = _ParzenEstimator(space, obs_above, w_above, self._params)
-
-        samples = l_est.sample(self._rng.rng, self._n_ei_candidates)
+        # l(x) (group 0) and g(x) (group 1) are fitted and evaluated together.
+        est = _ParzenEstimator(space, [obs_below, obs_above], [w_below, w_above], self._params)
+        samples = est.sample(self._rng.rng, self._n_ei_candidates, group=0)
         values, grid_edges = space.decode(samples)
-        cont, cats = samples[:, space.cont], samples[:, space.cat]
-        score = l_est.log_pdf(cont, grid_edges, cats) - g_est.log_pdf(cont, grid_edges, cats)
-        best = int(np.argmax(score))
+        log_l_g = est.log_pdf_groups(samples[:, space.cont], grid_edges, samples[:, space.cat])
+        best = int(np.argmax(log_l_g[:, 0] - log_l_g[:, 1]))
         return {name: dim.external(values[best, i]) for i, (name, dim) in enumerate(zip(names, space.dims))}
 
     def _space_for(self, search_space: dict[str, BaseDistribution]) -> _Space:
