@@ -6,6 +6,7 @@ Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import pathlib
 import signal
@@ -346,3 +347,109 @@ def test_ofd_lock_taken_by_fcntl_excludes_the_engine(journal: pathlib.Path) -> N
     worker.join()
     assert journal.read_bytes() == line(0)
     engine.close()
+
+
+# A test-only LD_PRELOAD shim: makes F_OFD_SETLKW fail with the errno in PJ_FAKE_OFD_ERRNO, to drive the
+# flock() fallback (kernels before 3.15) and the "lock refused" error (NFS without lockd) on this kernel.
+FAKE_OFD_SHIM = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+static int fake(int cmd) {
+    const char *e = getenv("PJ_FAKE_OFD_ERRNO");
+    if (cmd == F_OFD_SETLKW && e != NULL) { errno = atoi(e); return -1; }
+    return 0;
+}
+#define FORWARD(name) \
+    int name(int fd, int cmd, ...) { \
+        static int (*real)(int, int, ...); \
+        if (real == NULL) real = (int (*)(int, int, ...))dlsym(RTLD_NEXT, #name); \
+        va_list ap; va_start(ap, cmd); void *arg = va_arg(ap, void *); va_end(ap); \
+        if (fake(cmd) < 0) return -1; \
+        return real(fd, cmd, arg); \
+    }
+FORWARD(fcntl)
+FORWARD(fcntl64)
+"""
+
+
+@pytest.fixture(scope="module")
+def fake_ofd_shim(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    folder = tmp_path_factory.mktemp("shim")
+    (folder / "shim.c").write_text(FAKE_OFD_SHIM)
+    built = subprocess.run(
+        ["cc", "-shared", "-fPIC", "-O2", "-o", str(folder / "shim.so"), str(folder / "shim.c"), "-ldl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0:
+        pytest.skip(f"cannot build the LD_PRELOAD shim: {built.stderr[:200]}")
+    return folder / "shim.so"
+
+
+def run_with_fake_ofd(shim: pathlib.Path, err: int, code: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, LD_PRELOAD=str(shim), PJ_FAKE_OFD_ERRNO=str(err))
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_kernel_without_ofd_locks_falls_back_to_flock_which_excludes(
+    journal: pathlib.Path, fake_ofd_shim: pathlib.Path
+) -> None:
+    journal.write_bytes(b"")
+    fd = os.open(journal, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another writer on the same (old) kernel holds the lock
+    child = run_with_fake_ofd(
+        fake_ofd_shim,
+        errno.EINVAL,
+        f"""
+        from pyhpo.storages.journal._engine import Engine
+        engine = Engine({str(journal)!r})
+        print("opened", flush=True)
+        engine.append({line(0)!r}, sync=False)
+        print(engine.lock_mode, flush=True)
+        """,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "opened\n"
+        time.sleep(0.3)
+        assert child.poll() is None and journal.read_bytes() == b"", "flock must exclude"
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 0, err
+    assert out == "flock\n"
+    assert journal.read_bytes() == line(0)
+
+
+@pytest.mark.parametrize("err", [errno.ENOLCK, errno.EOPNOTSUPP])
+def test_refused_kernel_lock_end_to_end_names_lock_obj_and_writes_nothing(
+    journal: pathlib.Path, fake_ofd_shim: pathlib.Path, err: int
+) -> None:
+    child = run_with_fake_ofd(
+        fake_ofd_shim,
+        err,
+        f"""
+        from pyhpo.storages.journal._file import JournalFileBackend
+        try:
+            JournalFileBackend({str(journal)!r}).append_logs([{{"op_code": 0}}])
+        except OSError as exc:
+            print(exc.errno, exc.filename, exc.strerror, sep="|")
+        """,
+    )
+    out, stderr = child.communicate(timeout=30)
+    assert child.returncode == 0, stderr
+    number, filename, message = out.strip().split("|")
+    assert (int(number), filename) == (err, str(journal))
+    assert "Pass lock_obj=JournalFileOpenLock(path)" in message
+    assert journal.read_bytes() == b""
