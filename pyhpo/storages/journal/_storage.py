@@ -145,8 +145,13 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             self._worker_prefix = f"{uuid.uuid4()}-"
         return self._worker_prefix + str(threading.get_ident())
 
-    def _sync(self) -> None:
-        """Read and replay everything appended since the last read. Caller holds the lock."""
+    def _sync(self, until: bytes | None = None) -> None:
+        """Read and replay everything appended since the last read. Caller holds the lock.
+
+        With ``until`` (the batch this worker just appended), stop as soon as a chunk ends with it: everything
+        up to our own write is then replayed, and whatever others append later is for the next call. That
+        saves the read that would only confirm there is nothing more.
+        """
         if self._broken is not None:
             raise self._broken
         backend = self._backend
@@ -165,6 +170,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             self._cursor = next_cursor
             self._lines += len(records)
             self._records_since_snapshot += len(records)
+            if until is not None and data.endswith(until):
+                break
         if self._snapshot_interval is not None and self._records_since_snapshot >= self._snapshot_interval:
             self._records_since_snapshot = 0
             self.write_snapshot()
@@ -201,8 +208,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             record["worker_id"] = worker_id
         if self._broken is not None:
             raise self._broken
-        self._backend.append_chunk(encode_records(records), durable=durable)
-        self._sync()
+        batch = encode_records(records)
+        self._backend.append_chunk(batch, durable=durable)
+        self._sync(batch)
         error, replay.error = replay.error, None
         if error is not None:
             raise error
@@ -273,8 +281,25 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             record.update(_template_fields(template_trial))
             durable = template_trial.state.is_finished()
         with self._lock:
+            if template_trial is not None and template_trial.distributions:
+                self._check_template(study_id, template_trial)
             self._call([record], durable=durable)
             return self._replay.created_trial_id
+
+    def _check_template(self, study_id: int, template: FrozenTrial) -> None:
+        """Refuse a template whose distributions clash with the study's, before writing anything.
+
+        Replay accepts such a record, as Optuna's does (so both derive the same trial IDs from any journal);
+        the check here gives pyhpo's contract (ValueError) to this process's callers.
+        """
+        from pyhpo.distributions import check_distribution_compatibility
+
+        replay = self._read()
+        refs = replay.study(study_id).param_refs
+        for name, dist in template.distributions.items():
+            ref = refs.get(name)
+            if ref is not None:
+                check_distribution_compatibility(replay.distribution(ref[1]), dist)
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: Any
