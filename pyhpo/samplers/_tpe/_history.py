@@ -19,6 +19,7 @@ import numpy as np
 from pyhpo._multi_objective import _fast_non_domination_rank
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution
 from pyhpo.samplers._base import _infeasibility
+from pyhpo.samplers._tpe.parzen_estimator import _Space
 from pyhpo.study import StudyDirection
 from pyhpo.trial import TrialState
 
@@ -29,12 +30,16 @@ __all__: list[str] = []
 
 
 class _Column:
-    """Raw values of one parameter over the history rows (NaN where absent or not representable)."""
+    """Encoded values of one parameter over the history rows (NaN where absent or not representable).
 
-    __slots__ = ("dist", "values", "n")
+    Encoded as the Parzen estimator wants them: unit coordinates for numbers, choice indices for categories.
+    """
 
-    def __init__(self, dist: BaseDistribution) -> None:
+    __slots__ = ("dist", "space", "values", "n")
+
+    def __init__(self, name: str, dist: BaseDistribution) -> None:
         self.dist = dist
+        self.space = _Space({name: dist})
         self.values = np.empty(16)
         self.n = 0
 
@@ -121,14 +126,14 @@ class _History:
         self.version += 1
 
     def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
-        """Raw values of ``name`` for every row (a view; do not modify)."""
+        """Encoded values of ``name`` for every row (a view; do not modify)."""
         hit = self._by_identity.get((name, id(dist)))
         if hit is not None and hit[0] is dist:
             col = hit[1]
         else:
             found = self._columns.get((name, dist))
             if found is None:
-                found = self._columns[(name, dist)] = _Column(dist)
+                found = self._columns[(name, dist)] = _Column(name, dist)
             col = found
             if len(self._by_identity) > 256:
                 self._by_identity.clear()
@@ -139,9 +144,11 @@ class _History:
                 grown = np.empty(max(n, 2 * len(col.values)))
                 grown[: col.n] = col.values[: col.n]
                 col.values = grown
-            for row in range(col.n, n):
-                params = self.params[row]
-                col.values[row] = _encode(dist, params[name]) if name in params else math.nan
+            new = [
+                _encode(dist, params[name]) if name in params else math.nan for params in self.params[col.n : n]
+            ]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                col.values[col.n : n] = col.space.encode(np.array(new, dtype=float).reshape(-1, 1))[:, 0]
             col.n = n
         return col.values[:n]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import threading
@@ -262,13 +263,11 @@ class TPESampler(BaseSampler):
         obs_below = raw[below_rows]
         obs_above = raw[above_rows]
         if self._constant_liar:
-            pending = self._pending_observations(study, trial, search_space)
+            pending = space.encode(self._pending_observations(study, trial, search_space))
             if len(pending):
                 # Pending trials have the newest numbers in practice; keep them last (highest weight).
                 obs_above = np.vstack([obs_above, pending])
 
-        obs_below = space.encode(obs_below)
-        obs_above = space.encode(obs_above)
         if study._is_multi_objective():
             w_below = np.ones(len(obs_below))
         else:
@@ -296,9 +295,9 @@ class TPESampler(BaseSampler):
         return space
 
     def _observation_weights(self, n: int) -> np.ndarray:
-        if self._weights is default_weights:
-            return default_weights(n)  # trusted: skip validation
-        return _call_weights(self._weights, n)
+        if self._weights is not default_weights:
+            return _call_weights(self._weights, n)
+        return _cached_default_weights(n)
 
     def _pending_observations(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
@@ -341,6 +340,13 @@ class TPESampler(BaseSampler):
             "gamma": hyperopt_default_gamma,
             "weights": default_weights,
         }
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_default_weights(n: int) -> np.ndarray:
+    w = default_weights(n)
+    w.setflags(write=False)  # shared between calls
+    return w
 
 
 def _running_params(trial: FrozenTrial, multivariate: bool) -> dict[str, Any]:
