@@ -13,8 +13,8 @@ __all__ = ["build_parser", "main"]
 
 _FULL = {"procs": [1, 2, 4, 8, 16, 32], "threads": [1, 2, 4, 8, 16, 32], "trials": 320, "repeat": 3,
          "study_size": 10_000}
-_QUICK = {"procs": [1, 2], "threads": [2], "trials": 40, "repeat": 1, "study_size": 300,
-          "storages": ["memory", "journal-file", "sqlite"]}
+_QUICK = {"procs": [1, 2], "threads": [2], "trials": 30, "repeat": 1, "study_size": 200,
+          "storages": ["memory", "journal-file"]}
 
 
 def _names(choices: list[str], what: str) -> Any:
