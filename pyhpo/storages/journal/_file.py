@@ -30,7 +30,8 @@ class JournalFileBackend(BaseJournalBackend):
         lock_obj:
             Use this lock instead of the kernel lock, e.g. :class:`JournalFileOpenLock` or
             :class:`JournalFileSymlinkLock` on NFS, where kernel locks may not exclude across machines. Any
-            object with Optuna's ``acquire()`` / ``release()`` works.
+            object with Optuna's ``acquire()`` / ``release()`` works. Every process writing the file must use
+            the same kind of lock: a lock file and the kernel lock do not see each other.
         sync:
             When appends reach stable storage before returning:
 

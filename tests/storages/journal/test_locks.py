@@ -1,4 +1,7 @@
-"""Lock files for NFS: mutual exclusion across processes, stale locks broken, live holders never robbed."""
+"""Lock files for NFS: mutual exclusion across processes, stale locks broken, live holders never robbed.
+
+Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` (from /work/main).
+"""
 
 from __future__ import annotations
 
