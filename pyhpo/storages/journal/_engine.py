@@ -27,6 +27,9 @@ _logger = get_logger(__name__)
 _INITIAL_READ_CAPACITY = 1 << 20
 _SCAN_BLOCK = 1 << 20
 
+_pj_append = lib.pj_append  # looked up once: appends are the hot path
+_MINUS_EINTR = -errno.EINTR
+
 _LOCK_REFUSED = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP})
 
 # Engines alive in this process, so a forked child can drop the handles it inherited.
@@ -99,36 +102,39 @@ class Engine:
             raise TypeError(f"Journal data must be bytes, got {type(data).__name__}.")
         if not data.endswith(b"\n"):
             raise ValueError(f"Journal data must be complete lines ending with b'\\n', got {data[-40:]!r}.")
+        size = len(data)
         with self._append_guard:
-            handle = self._live_handle()
+            handle = self._handle if self._handle is not None else self._live_handle()
             if lock_obj is None:
-                rc = lib.pj_append(handle, data, len(data), int(sync), 1, self._end, self._cut)
-                while rc == -errno.EINTR:
+                rc = _pj_append(handle, data, size, sync, 1, self._end, self._cut)
+                while rc == _MINUS_EINTR:
                     # A signal interrupted the lock wait. Its Python handler runs at this loop's backward jump
                     # (Ctrl-C raises KeyboardInterrupt there); if it returns, wait again (PEP 475).
-                    rc = lib.pj_append(handle, data, len(data), int(sync), 1, self._end, self._cut)
+                    rc = _pj_append(handle, data, size, sync, 1, self._end, self._cut)
             else:
                 lock_obj.acquire()
                 try:
-                    rc = lib.pj_append(handle, data, len(data), int(sync), 0, self._end, self._cut)
+                    rc = _pj_append(handle, data, size, sync, 0, self._end, self._cut)
                 finally:
                     lock_obj.release()
-            end, cut = int(self._end[0]), int(self._cut[0])
-        if rc == -errno.EBADMSG:
-            offset = self._tail_start()
-            raise JournalCorruptionError(
-                self._path,
-                offset,
-                self._line_number(offset),
-                "the last line is incomplete and does not start a record; refusing to cut it",
-            )
-        self._check(rc)
-        if cut:
+            end, cut = self._end[0], self._cut[0]
+        if cut:  # logged even if the write then failed: the cut happened
             _logger.warning(
-                f"Cut {cut} bytes of an incomplete last line at byte offset {end - len(data)} of journal "
-                f"{self._path} (a writer died mid-append)."
+                f"Cut {cut} bytes of an incomplete last line"
+                + (f" at byte offset {end - size}" if rc >= 0 else "")
+                + f" of journal {self._path} (a writer died mid-append)."
             )
-        return end
+        if rc < 0:
+            if rc == -errno.EBADMSG:
+                offset = self._tail_start()
+                raise JournalCorruptionError(
+                    self._path,
+                    offset,
+                    self._line_number(offset),
+                    "the last line is incomplete and does not start a record; refusing to cut it",
+                )
+            _raise(-rc, self._path)
+        return int(end)
 
     def read(self, offset: int) -> bytes:
         """Return the complete lines from byte ``offset`` on (``b""`` when there are none), without locking.
