@@ -200,8 +200,8 @@ class _ParzenEstimator:
         group_weights = [weights] if isinstance(weights, np.ndarray) else list(weights)
         self._space = space
         num = space.numeric
-        mus_parts, sigma_parts, logw_parts, cum_parts, obs_parts = [], [], [], [], []
-        with_prior_flags = []
+        mus_parts, logw_parts, cum_parts, obs_parts = [], [], [], []
+        with_prior_flags, sizes, n_comps = [], [], []
         self._bounds: list[tuple[int, int]] = []
         start = 0
         for obs, w_obs in zip(groups, group_weights):
@@ -213,15 +213,13 @@ class _ParzenEstimator:
             w = w / w.sum()
             n_comp = len(w)
             mus = np.empty((n_comp, len(num)))
-            sigmas = np.empty((n_comp, len(num)))
             if n:
                 mus[:n] = np.clip(obs[:, num], 0.0, 1.0)
-                sigmas[:n] = _bandwidths(mus[:n], n_comp, params)
             if with_prior:
                 mus[-1] = 0.5
-                sigmas[-1] = 1.0
             mus_parts.append(mus)
-            sigma_parts.append(sigmas)
+            sizes.append(n)
+            n_comps.append(n_comp)
             with np.errstate(divide="ignore"):
                 logw_parts.append(np.log(w))
             cum_parts.append(np.cumsum(w))
@@ -232,7 +230,10 @@ class _ParzenEstimator:
         self._cum_weights = cum_parts
         self._log_weights = np.concatenate(logw_parts)
         mus = np.concatenate(mus_parts)
-        sigmas = np.concatenate(sigma_parts)
+        sigmas = np.ones_like(mus)  # prior components keep width 1
+        observed = np.concatenate([np.arange(a, a + k) for (a, _), k in zip(self._bounds, sizes)]).astype(int)
+        if len(observed) and len(num):
+            sigmas[observed] = _grouped_bandwidths(mus[observed], sizes, n_comps, params)
         self._mus, self._sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
         self._low_tail, self._high_tail = _tails(mus / sigmas, (1.0 - mus) / sigmas)
@@ -377,19 +378,51 @@ def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     return out
 
 
+def _grouped_bandwidths(mus: np.ndarray, sizes: Sequence[int], n_comps: Sequence[int], params: _Params) -> np.ndarray:
+    """:func:`_bandwidths` for consecutive groups of rows of ``mus`` at once (one sort for all groups).
+
+    Group ``g`` is shifted by ``2 g`` so one column sort keeps the groups apart and in order; each group
+    then gets its own bounds (``2 g`` and ``2 g + 1``) in the padded column.
+    """
+    n, d = mus.shape
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    order = np.argsort(mus + 2.0 * groups[:, None], axis=0, kind="stable")
+    cols = np.arange(d)
+    starts = np.cumsum([0, *sizes[:-1]])
+    ends = starts + np.asarray(sizes)
+    g_count = len(sizes)
+    # Row k of the sorted data sits at k + 2 g + 1 in the padded column (two bounds per earlier group).
+    data_pos = np.arange(n) + 2 * groups + 1
+    padded = np.empty((n + 2 * g_count, d))
+    padded[data_pos] = mus[order, cols] + 2.0 * groups[:, None]
+    padded[starts + 2 * np.arange(g_count)] = 2.0 * np.arange(g_count)[:, None]
+    padded[ends + 2 * np.arange(g_count) + 1] = 2.0 * np.arange(g_count)[:, None] + 1.0
+    gaps = padded[1:] - padded[:-1]
+    left = gaps[data_pos - 1]
+    right = gaps[data_pos]
+    widths = np.maximum(left, right)
+    if not params.consider_endpoints:
+        # The outermost kernels of each group measure only towards their inner neighbour.
+        big = np.asarray(sizes) >= 2
+        widths[starts[big]] = right[starts[big]]
+        widths[ends[big] - 1] = left[ends[big] - 1]
+    sigmas = np.empty_like(widths)
+    sigmas[order, cols] = widths
+    if params.consider_magic_clip:
+        min_sigma = 1.0 / np.minimum(100.0, 1.0 + np.asarray(n_comps, dtype=float))
+    else:
+        min_sigma = np.full(g_count, 1e-12)
+    out: np.ndarray = np.clip(sigmas, np.repeat(min_sigma, sizes)[:, None], 1.0)
+    return out
+
+
 def _tails(x_low: np.ndarray, x_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(ndtr(-x_low), ndtr(-x_high))`` for non-negative arguments: the mass beyond each bound.
 
-    Only absolute precision matters here (the tails are subtracted from 1 or added to a uniform draw), so
-    tails beyond 8.5 standard deviations (below 1e-17) are taken as 0 and only the rest is evaluated.
+    Only absolute precision matters here (the tails are subtracted from 1 or added to a uniform draw).
     """
-    both = np.concatenate([x_low.ravel(), x_high.ravel()])
-    tail = np.zeros_like(both)
-    near = np.flatnonzero(both < 8.5)
-    if len(near):
-        x = both[near]
-        tail[near] = 0.5 * _truncnorm.erfcx_nonneg(x * _truncnorm._SQRT1_2) * np.exp(-0.5 * x * x)
-    return tail[: x_low.size].reshape(x_low.shape), tail[x_low.size :].reshape(x_high.shape)
+    tail = _truncnorm.normal_tail(np.concatenate([x_low, x_high]))
+    return tail[: len(x_low)], tail[len(x_low) :]
 
 
 def _categorical_table(

@@ -77,3 +77,10 @@ def test_truncated_samples_near_a_far_bound_are_precise() -> None:
     x = tn.sample_standard(rng, np.full(1000, 0.0), np.full(1000, 30.0))
     assert x.min() >= 0.0 and x.max() < 6.0
     assert x.mean() == pytest.approx(math.sqrt(2 / math.pi), abs=0.06)
+
+
+def test_normal_tail_is_accurate_where_it_matters_and_zero_beyond() -> None:
+    x = np.linspace(0, 8.49, 2000)
+    ref = np.array([0.5 * math.erfc(v / math.sqrt(2)) for v in x])
+    assert np.max(np.abs(tn.normal_tail(x) / ref - 1)) < 2e-9
+    assert tn.normal_tail(np.array([8.5, 40.0, np.inf])).tolist() == [0.0, 0.0, 0.0]
