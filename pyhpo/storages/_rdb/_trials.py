@@ -2,7 +2,8 @@
 
 A trial's data is spread over six tables. Reading them costs two queries however many trials are
 read: the ``trials`` rows, then every child row (parameters, values, intermediate values, user and
-system attributes) in one ``UNION ALL`` query whose rows are tagged with the table they came from.
+system attributes) in one ``UNION ALL`` query (``_sql.children_query``) whose rows are tagged with
+the table they came from.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection, String, cast, column, literal, null, select, union_all
+from sqlalchemy import Connection
 
 from pyhpo.distributions import BaseDistribution
-from pyhpo.storages._rdb import models as m
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
 
@@ -105,43 +105,12 @@ class StudyCache:
             self.best = trial
 
 
-def _children_query(where_child: Callable[[Any], Any]) -> Any:
-    """One query for all child rows: (trial_id, kind, key, num, txt, ord), ``ord`` the row's key.
-
-    ``key`` is the parameter name, objective, step or attribute key (as text); ``num`` the float;
-    ``txt`` the distribution JSON, the value type or the attribute JSON.
-    """
-    p, v, i = m.trial_params, m.trial_values, m.trial_intermediate_values
-    u, s = m.trial_user_attributes, m.trial_system_attributes
-    text = String(m.MAX_INDEXED_STRING_LENGTH)
-    # A bare NULL takes the column type of the other branches (MariaDB cannot CAST to FLOAT(53)).
-    no_float = null()
-
-    def part(table: Any, kind: str, key: Any, num: Any, txt: Any, order: Any) -> Any:
-        return select(
-            table.c.trial_id.label("trial_id"),
-            literal(kind, String(1)).label("kind"),
-            key.label("k"),
-            num.label("num"),
-            txt.label("txt"),
-            order.label("ord"),
-        ).where(where_child(table))
-
-    return union_all(
-        part(p, "p", p.c.param_name, p.c.param_value, p.c.distribution_json, p.c.param_id),
-        part(v, "v", cast(v.c.objective, text), v.c.value, cast(v.c.value_type, text), v.c.trial_value_id),
-        part(i, "i", cast(i.c.step, text), i.c.intermediate_value, cast(i.c.intermediate_value_type, text),
-             i.c.trial_intermediate_value_id),
-        part(u, "u", u.c.key, no_float, u.c.value_json, u.c.trial_user_attribute_id),
-        part(s, "s", s.c.key, no_float, s.c.value_json, s.c.trial_system_attribute_id),
-    ).order_by(column("ord"))
-
-
 def build_trials(
     conn: Connection,
     distribution: Callable[[str], BaseDistribution],
     trial_rows: list[Any],
-    where_child: Callable[[Any], Any],
+    children: Any,
+    params: dict[str, Any],
 ) -> list[FrozenTrial]:
     """Assemble FrozenTrials from their ``trials`` rows and one query for all their child rows.
 
@@ -149,11 +118,12 @@ def build_trials(
         conn: The open transaction.
         distribution: Parses a distribution's JSON (memoized by the caller).
         trial_rows: Rows of ``trials``.
-        where_child: Given a child table, the condition selecting the children of those trials.
+        children: A query from ``_sql.children_query`` selecting (at least) the children of those trials.
+        params: Its parameters.
     """
     parts: dict[int, tuple[dict[str, Any], ...]] = {r.trial_id: ({}, {}, {}, {}, {}, {}) for r in trial_rows}
     if parts:
-        for trial_id, kind, key, num, txt, _ in conn.execute(_children_query(where_child)):
+        for trial_id, kind, key, num, txt, _ in conn.execute(children, params):
             part = parts.get(trial_id)
             if part is None:
                 continue  # a trial created after the trials query: the next poll gets it

@@ -35,7 +35,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 from sqlalchemy import exc as sa_exc
 
 from pyhpo import logging as pyhpo_logging
@@ -48,6 +48,7 @@ from pyhpo.distributions import (
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._rdb import _sql as q
 from pyhpo.storages._rdb import models as m
 from pyhpo.storages._rdb._engine import is_sqlite_memory, make_engine, mask_url
 from pyhpo.storages._rdb._retry import Backoff, is_transient
@@ -64,7 +65,6 @@ __all__ = ["RDBStorage"]
 
 _T = TypeVar("_T")
 _logger = pyhpo_logging.get_logger(__name__)
-_UNFINISHED = ("RUNNING", "WAITING")
 # Above this many ids, "trial_id IN (...)" is replaced by a join on the study (bind-parameter limits).
 _MAX_IN_LIST = 500
 _live_storages: weakref.WeakSet[RDBStorage] = weakref.WeakSet()
@@ -276,20 +276,18 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     @staticmethod
     def _require_study(conn: Connection, study_id: int, for_update: bool = False) -> str:
-        query = select(m.studies.c.study_name).where(m.studies.c.study_id == study_id)
-        if for_update:
-            query = query.with_for_update()
-        name = conn.execute(query).scalar()
+        query = q.STUDY_NAME_FOR_UPDATE if for_update else q.STUDY_NAME
+        name = conn.execute(query, {"study_id": study_id}).scalar()
         if name is None:
             raise KeyError(f"No study with study_id {study_id} exists.")
         return str(name)
 
     def _upsert(self, conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
-        # UPDATE first (the common case for re-set attributes is rare, but it is one statement either way
-        # when the row is new: the INSERT). MySQL reports matched rows (SQLAlchemy sets FOUND_ROWS).
-        where = and_(*(table.c[k] == v for k, v in keys.items()))
-        if conn.execute(update(table).where(where).values(**values)).rowcount == 0:
-            conn.execute(insert(table).values(**keys, **values))
+        # UPDATE, then INSERT when no row matched (MySQL counts matched rows: SQLAlchemy sets FOUND_ROWS).
+        upd, ins = q.upsert_statements(table, tuple(keys), tuple(values))
+        params = {f"k_{k}": v for k, v in keys.items()} | {f"v_{k}": v for k, v in values.items()}
+        if conn.execute(upd, params).rowcount == 0:
+            conn.execute(ins, keys | values)
 
     def _set_study_attr(self, table: Any, study_id: int, key: str, value: Any) -> None:
         encoded = json.dumps(value)
@@ -384,10 +382,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # The lock that serializes trial creation per study: the study row on PostgreSQL/MySQL
         # (SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already holds the database write lock).
         self._require_study(conn, study_id, for_update=not self._sqlite)
-        t = m.trials.c
-        last = conn.execute(
-            select(t.number).where(t.study_id == study_id).order_by(t.trial_id.desc()).limit(1)
-        ).scalar()
+        last = conn.execute(q.LAST_NUMBER, {"study_id": study_id}).scalar()
         number = 0 if last is None else int(last) + 1
         if template is None:
             row = {"state": "RUNNING", "datetime_start": utcnow(), "datetime_complete": None}
@@ -397,7 +392,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 "datetime_start": to_db_time(template.datetime_start),
                 "datetime_complete": to_db_time(template.datetime_complete),
             }
-        result = conn.execute(insert(m.trials).values(number=number, study_id=study_id, **row))
+        result = conn.execute(q.INSERT_TRIAL, {"number": number, "study_id": study_id, **row})
         trial_id = int(result.inserted_primary_key[0])
         if template is not None:
             self._insert_template_children(conn, trial_id, template)
@@ -434,51 +429,43 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     # -- updating trials ------------------------------------------------------------------------------
     def _raise_not_updatable(self, conn: Connection, trial_id: int) -> None:
         """Explain why a conditional write on ``trial_id`` matched nothing."""
-        row = conn.execute(select(m.trials.c.number, m.trials.c.state).where(m.trials.c.trial_id == trial_id)).first()
+        row = conn.execute(q.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
         if row is None:
             raise KeyError(f"No trial with trial_id {trial_id} exists.")
         raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
 
     def _require_updatable(self, conn: Connection, trial_id: int) -> int:
         """Return the trial's study id, or raise KeyError / UpdateFinishedTrialError."""
-        row = conn.execute(select(m.trials.c.study_id, m.trials.c.state).where(m.trials.c.trial_id == trial_id)).first()
+        row = conn.execute(q.TRIAL_STUDY_STATE, {"trial_id": trial_id}).first()
         if row is None:
             raise KeyError(f"No trial with trial_id {trial_id} exists.")
-        if row[1] not in _UNFINISHED:
+        if row[1] not in q.UNFINISHED:
             self._raise_not_updatable(conn, trial_id)
         return int(row[0])
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        dist_json = distribution_to_json(distribution)
-        t = m.trials.c
+        params = {
+            "tid": trial_id,
+            "name": param_name,
+            "value": float(param_value_internal),
+            "dist": distribution_to_json(distribution),
+        }
 
         def body(conn: Connection) -> None:
             study_id = self._trial_study.get(trial_id)
             if study_id is None:
                 study_id = self._require_updatable(conn, trial_id)
+            # The first distribution of a parameter in the study is what later ones must be compatible
+            # with; it never changes, so each process looks it up once.
             known = self._param_dists.get((study_id, param_name))
             if known is None:
-                p = m.trial_params.c
-                first = conn.execute(
-                    select(p.distribution_json)
-                    .join(m.trials, m.trials.c.trial_id == p.trial_id)
-                    .where(t.study_id == study_id, p.param_name == param_name)
-                    .limit(1)
-                ).scalar()
+                first = conn.execute(q.FIRST_DISTRIBUTION, {"study_id": study_id, "name": param_name}).scalar()
                 known = self._distribution(first) if first is not None else None
             if known is not None:
                 check_distribution_compatibility(known, distribution)
-            # One statement inserts the row only if the trial is still unfinished.
-            source = select(
-                t.trial_id,
-                literal(param_name, m.trial_params.c.param_name.type),
-                literal(float(param_value_internal), m.trial_params.c.param_value.type),
-                literal(dist_json, m.trial_params.c.distribution_json.type),
-            ).where(t.trial_id == trial_id, t.state.in_(_UNFINISHED))
-            columns = ["trial_id", "param_name", "param_value", "distribution_json"]
-            if conn.execute(insert(m.trial_params).from_select(columns, source)).rowcount == 0:
+            if conn.execute(q.INSERT_PARAM_IF_UNFINISHED, params).rowcount == 0:
                 self._raise_not_updatable(conn, trial_id)
             self._param_dists.setdefault((study_id, param_name), known or distribution)
 
@@ -494,36 +481,28 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         if not isinstance(state, TrialState):
             raise TypeError(f"state must be a TrialState, got {state!r}")
         stored = [value_to_db(v, allow_nan=False) for v in values] if values is not None else None
+        if state == TrialState.RUNNING:
+            change = q.TO_RUNNING
+        else:
+            change = q.TO_FINISHED if state.is_finished() else q.TO_UNFINISHED
         attempt = [0]
-        t = m.trials.c
 
         def body(conn: Connection) -> bool:
             attempt[0] += 1
-            now = utcnow()
-            if state == TrialState.RUNNING:
-                changes: dict[str, Any] = {"state": "RUNNING", "datetime_start": now}
-                allowed: tuple[str, ...] = ("WAITING",)
-            else:
-                changes = {"state": state.name}
-                if state.is_finished():
-                    changes["datetime_complete"] = now
-                allowed = _UNFINISHED
-            won = conn.execute(
-                update(m.trials).where(t.trial_id == trial_id, t.state.in_(allowed)).values(**changes)
-            ).rowcount
-            if not won:
-                row = conn.execute(select(t.state).where(t.trial_id == trial_id)).first()
+            params = {"tid": trial_id, "new_state": state.name, "now": utcnow()}
+            if not conn.execute(change, params).rowcount:
+                row = conn.execute(q.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
                 if row is None:
                     raise KeyError(f"No trial with trial_id {trial_id} exists.")
-                if attempt[0] > 1 and row[0] == state.name:
+                if attempt[0] > 1 and row[1] == state.name:
                     # Our previous attempt committed but its reply was lost; it was us who won.
                     return True
-                if row[0] in _UNFINISHED:
+                if row[1] in q.UNFINISHED:
                     return False  # RUNNING requested for a trial that is not WAITING any more
-                self._raise_not_updatable(conn, trial_id)
+                raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
             if stored is not None:
-                conn.execute(delete(m.trial_values).where(m.trial_values.c.trial_id == trial_id))
-                conn.execute(insert(m.trial_values), [
+                conn.execute(q.DELETE_VALUES, {"trial_id": trial_id})
+                conn.execute(q.INSERT_VALUES, [
                     {"trial_id": trial_id, "objective": i, "value": v, "value_type": k}
                     for i, (v, k) in enumerate(stored)
                 ])  # fmt: skip
@@ -567,10 +546,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             return cached._copy()
 
         def body(conn: Connection) -> FrozenTrial:
-            rows = conn.execute(select(m.trials).where(m.trials.c.trial_id == trial_id)).all()
+            params = {"trial_id": trial_id}
+            rows = conn.execute(q.TRIAL, params).all()
             if not rows:
                 raise KeyError(f"No trial with trial_id {trial_id} exists.")
-            return build_trials(conn, self._distribution, rows, lambda table: table.c.trial_id == trial_id)[0]
+            return build_trials(conn, self._distribution, rows, q.CHILDREN_OF_TRIAL, params)[0]
 
         trial = self._transaction(body, write=False)
         if trial.state.is_finished():
@@ -580,7 +560,10 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         return trial
 
     def _refresh(self, study_id: int) -> StudyCache:
-        """Bring this process's view of a study up to date, reading only what may have changed."""
+        """Bring this process's view of a study up to date, reading only what may have changed.
+
+        Three queries when something changed (study, trials, children), two otherwise.
+        """
         with self._cache_lock:
             cache = self._studies.get(study_id)
             last_id = cache.last_id if cache is not None else -1
@@ -590,34 +573,29 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
         def body(conn: Connection) -> tuple[str, list[StudyDirection] | None, list[FrozenTrial]]:
             name = self._require_study(conn, study_id)
-            stale = name != known_name
             directions = None
-            condition = t.study_id == study_id
-            if stale:
-                d = m.study_directions.c
-                directions = [
-                    StudyDirection[r[0]]
-                    for r in conn.execute(select(d.direction).where(d.study_id == study_id).order_by(d.objective))
-                ]
-            else:
-                changed = t.trial_id > last_id
-                if unfinished:
-                    if len(unfinished) <= _MAX_IN_LIST:
-                        changed = or_(changed, t.trial_id.in_(unfinished))
-                    else:
-                        changed = or_(changed, t.state.in_(_UNFINISHED))
-                condition = and_(condition, changed)
-            rows = conn.execute(select(m.trials).where(condition).order_by(t.trial_id)).all()
+            if name != known_name:  # first read in this process: everything
+                found = conn.execute(q.STUDY_DIRECTIONS, {"study_id": study_id})
+                directions = [StudyDirection[r[0]] for r in found]
+                changed = t.study_id == study_id
+                rows = conn.execute(q.TRIALS_OF_STUDY, {"study_id": study_id}).all()
+            elif len(unfinished) <= _MAX_IN_LIST:
+                changed = and_(t.study_id == study_id, or_(t.trial_id > last_id, t.trial_id.in_(unfinished)))
+                params = {"study_id": study_id, "last_id": last_id, "ids": unfinished}
+                rows = conn.execute(q.TRIALS_CHANGED, params).all()
+            else:  # very many unfinished (a large queue of WAITING trials): select them by state
+                changed = and_(t.study_id == study_id, or_(t.trial_id > last_id, t.state.in_(q.UNFINISHED)))
+                rows = conn.execute(select(m.trials).where(changed).order_by(t.trial_id)).all()
             if not rows:
                 return name, directions, []
-            ids = [r.trial_id for r in rows]
-            if len(ids) <= _MAX_IN_LIST:
-                def where_child(table: Any) -> Any:
-                    return table.c.trial_id.in_(ids)
-            else:
-                def where_child(table: Any) -> Any:
-                    return table.c.trial_id.in_(select(t.trial_id).where(condition))
-            return name, directions, build_trials(conn, self._distribution, rows, where_child)
+            if len(rows) <= _MAX_IN_LIST:
+                children, params = q.CHILDREN_OF_IDS, {"ids": [r.trial_id for r in rows]}
+            elif known_name is None or name != known_name:
+                children, params = q.CHILDREN_OF_STUDY, {"study_id": study_id}
+            else:  # too many ids to list: the same condition as a subquery (rare, built ad hoc)
+                subquery = select(t.trial_id).where(changed)
+                children, params = q.children_query(lambda table: table.c.trial_id.in_(subquery)), {}
+            return name, directions, build_trials(conn, self._distribution, rows, children, params)
 
         name, directions, fresh = self._transaction(body, write=False)
         with self._cache_lock:

@@ -1,0 +1,179 @@
+"""The storage's statements, built once with named parameters.
+
+Building a SQLAlchemy statement costs about twice as much CPU as executing it against a local
+database, so the statements the storage runs per trial are built here once, at import, and
+executed with a dict of parameters. SQLAlchemy compiles each one once per dialect and caches it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    String,
+    bindparam,
+    column,
+    delete,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+
+from pyhpo.storages._rdb import models as m
+
+__all__ = [
+    "CHILDREN_OF_IDS",
+    "CHILDREN_OF_STUDY",
+    "CHILDREN_OF_TRIAL",
+    "DELETE_VALUES",
+    "FIRST_DISTRIBUTION",
+    "INSERT_PARAM_IF_UNFINISHED",
+    "INSERT_TRIAL",
+    "INSERT_VALUES",
+    "LAST_NUMBER",
+    "STUDY_DIRECTIONS",
+    "STUDY_NAME",
+    "STUDY_NAME_FOR_UPDATE",
+    "TO_FINISHED",
+    "TO_RUNNING",
+    "TO_UNFINISHED",
+    "TRIAL",
+    "TRIALS_CHANGED",
+    "TRIALS_OF_STUDY",
+    "TRIAL_NUMBER_STATE",
+    "TRIAL_STUDY_STATE",
+    "UNFINISHED",
+    "children_query",
+    "upsert_statements",
+]
+
+UNFINISHED = ("RUNNING", "WAITING")
+_t = m.trials.c
+
+STUDY_NAME = select(m.studies.c.study_name).where(m.studies.c.study_id == bindparam("study_id"))
+# The per-study lock of trial creation (PostgreSQL, MySQL).
+STUDY_NAME_FOR_UPDATE = STUDY_NAME.with_for_update()
+STUDY_DIRECTIONS = (
+    select(m.study_directions.c.direction)
+    .where(m.study_directions.c.study_id == bindparam("study_id"))
+    .order_by(m.study_directions.c.objective)
+)
+
+# The newest trial of the study holds the highest number. Served by the (study_id) index, whose
+# entries end with the primary key on SQLite and InnoDB: one index probe, not a scan of the study.
+LAST_NUMBER = select(_t.number).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id.desc()).limit(1)
+INSERT_TRIAL = insert(m.trials)
+TRIAL = select(m.trials).where(_t.trial_id == bindparam("trial_id"))
+TRIAL_STUDY_STATE = select(_t.study_id, _t.state).where(_t.trial_id == bindparam("trial_id"))
+TRIAL_NUMBER_STATE = select(_t.number, _t.state).where(_t.trial_id == bindparam("trial_id"))
+TRIALS_OF_STUDY = select(m.trials).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id)
+# A poll: trials created since the last one, plus the ones that were unfinished then.
+TRIALS_CHANGED = (
+    select(m.trials)
+    .where(
+        _t.study_id == bindparam("study_id"),
+        or_(_t.trial_id > bindparam("last_id"), _t.trial_id.in_(bindparam("ids", expanding=True))),
+    )
+    .order_by(_t.trial_id)
+)
+
+_p = m.trial_params.c
+FIRST_DISTRIBUTION = (
+    select(_p.distribution_json)
+    .join(m.trials, _t.trial_id == _p.trial_id)
+    .where(_t.study_id == bindparam("study_id"), _p.param_name == bindparam("name"))
+    .limit(1)
+)
+# Inserts the parameter only while the trial is unfinished; a row count of 0 means it was not.
+INSERT_PARAM_IF_UNFINISHED = insert(m.trial_params).from_select(
+    ["trial_id", "param_name", "param_value", "distribution_json"],
+    select(
+        _t.trial_id,
+        bindparam("name", type_=_p.param_name.type),
+        bindparam("value", type_=_p.param_value.type),
+        bindparam("dist", type_=_p.distribution_json.type),
+    ).where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED)),
+)
+
+# State changes are conditional on the current state; the row count says whether we won. (In
+# INSERT/UPDATE statements a parameter may not share a column's name, hence "tid".)
+TO_RUNNING = (
+    update(m.trials)
+    .where(_t.trial_id == bindparam("tid"), _t.state == "WAITING")
+    .values(state="RUNNING", datetime_start=bindparam("now"))
+)
+TO_UNFINISHED = (
+    update(m.trials)
+    .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
+    .values(state=bindparam("new_state"))
+)
+TO_FINISHED = (
+    update(m.trials)
+    .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
+    .values(state=bindparam("new_state"), datetime_complete=bindparam("now"))
+)
+DELETE_VALUES = delete(m.trial_values).where(m.trial_values.c.trial_id == bindparam("trial_id"))
+INSERT_VALUES = insert(m.trial_values)
+
+
+def children_query(where_child: Any) -> Any:
+    """One query for the child rows of some trials: (trial_id, kind, k, num, txt, ord).
+
+    ``kind`` tags the table (p, v, i, u, s); ``k`` is the parameter name, objective, step or
+    attribute key as text; ``num`` the float; ``txt`` the distribution JSON, value type or attribute
+    JSON; ``ord`` the row's primary key (rows of each table come in insertion order).
+    """
+    p, v, i = m.trial_params, m.trial_values, m.trial_intermediate_values
+    u, s = m.trial_user_attributes, m.trial_system_attributes
+    text = String(m.MAX_INDEXED_STRING_LENGTH)
+
+    def part(table: Any, kind: str, key: Any, num: Any, txt: Any, order: Any) -> Any:
+        return select(
+            table.c.trial_id.label("trial_id"),
+            literal(kind, String(1)).label("kind"),
+            key.label("k"),
+            num.label("num"),
+            txt.label("txt"),
+            order.label("ord"),
+        ).where(where_child(table))
+
+    # A bare NULL takes the type of the other branches (MariaDB cannot CAST to FLOAT(53)).
+    return union_all(
+        part(p, "p", p.c.param_name, p.c.param_value, p.c.distribution_json, p.c.param_id),
+        part(v, "v", v.c.objective.cast(text), v.c.value, v.c.value_type.cast(text), v.c.trial_value_id),
+        part(i, "i", i.c.step.cast(text), i.c.intermediate_value, i.c.intermediate_value_type.cast(text),
+             i.c.trial_intermediate_value_id),
+        part(u, "u", u.c.key, null(), u.c.value_json, u.c.trial_user_attribute_id),
+        part(s, "s", s.c.key, null(), s.c.value_json, s.c.trial_system_attribute_id),
+    ).order_by(column("ord"))
+
+
+CHILDREN_OF_TRIAL = children_query(lambda table: table.c.trial_id == bindparam("trial_id"))
+CHILDREN_OF_IDS = children_query(lambda table: table.c.trial_id.in_(bindparam("ids", expanding=True)))
+CHILDREN_OF_STUDY = children_query(
+    lambda table: table.c.trial_id.in_(select(_t.trial_id).where(_t.study_id == bindparam("study_id")))
+)
+
+_upserts: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[Any, Any]] = {}
+
+
+def upsert_statements(table: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> tuple[Any, Any]:
+    """(UPDATE, INSERT) for "set these columns of the row with these keys", built once per shape.
+
+    Parameters are named ``k_<column>`` / ``v_<column>`` in the UPDATE and by column in the INSERT.
+    """
+    shape = (table.name, keys, values)
+    built = _upserts.get(shape)
+    if built is None:
+        upd = (
+            update(table)
+            .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+            .values({v: bindparam(f"v_{v}") for v in values})
+        )
+        built = (upd, insert(table))
+        _upserts[shape] = built
+    return built
