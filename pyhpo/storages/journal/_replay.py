@@ -47,7 +47,7 @@ _FINISHED = frozenset(int(s) for s in TrialState if s.is_finished())
 class _Study:
     __slots__ = (
         "study_id", "name", "directions", "user_attrs", "system_attrs", "trial_ids", "param_refs",
-        "waiting", "best", "best_exact", "frozen_list", "stale",
+        "waiting", "best", "best_exact", "frozen_list", "stale", "deleted",
     )  # fmt: skip
 
     def __init__(self, study_id: int, name: str, directions: list[StudyDirection]) -> None:
@@ -66,17 +66,19 @@ class _Study:
         self.best_exact = True  # False once a NaN value makes the incremental best unreliable
         self.frozen_list: list[FrozenTrial] = []  # cached FrozenTrials by number ...
         self.stale: set[int] = set()  # ... except these numbers, changed since
+        self.deleted = False
 
 
 class _Trial:
     __slots__ = (
-        "trial_id", "study_id", "number", "state", "values", "start", "complete",
+        "trial_id", "study", "study_id", "number", "state", "values", "start", "complete",
         "params", "dists", "user_attrs", "system_attrs", "inter", "frozen",
     )  # fmt: skip
 
-    def __init__(self, trial_id: int, study_id: int, number: int) -> None:
+    def __init__(self, trial_id: int, study: _Study, number: int) -> None:
         self.trial_id = trial_id
-        self.study_id = study_id
+        self.study = study
+        self.study_id = study.study_id
         self.number = number
         self.state = _RUNNING
         self.values: list[float] | None = None
@@ -176,6 +178,7 @@ class JournalReplay:
         if study is not None:
             del self.studies[study.study_id]
             del self.study_names[study.name]
+            study.deleted = True
 
     def _set_study_user_attr(self, record: dict[str, Any]) -> None:
         study = self._live_study(record)
@@ -192,7 +195,7 @@ class JournalReplay:
         if study is None:
             return
         trial_id = len(self.trials)
-        trial = _Trial(trial_id, study.study_id, len(study.trial_ids))
+        trial = _Trial(trial_id, study, len(study.trial_ids))
         trial.start = record["datetime_start"]
         if "state" in record:
             trial.state = _STATES[record["state"]].value
@@ -231,7 +234,7 @@ class JournalReplay:
             self._fail(record, KeyError(NOT_FOUND_MSG))
             return None
         trial = self.trials[trial_id]
-        if trial.study_id not in self.studies:
+        if trial.study.deleted:
             # Its study was deleted. (Optuna keeps such trials reachable; pyhpo's contract says they are gone.
             # Either way they keep their IDs, so IDs agree between the two.)
             self._fail(record, KeyError(NOT_FOUND_MSG))
@@ -248,9 +251,8 @@ class JournalReplay:
         name = record["param_name"]
         text = record["distribution"]
         value = record["param_value_internal"]
-        dist = self.distribution(text)
-        study = self.studies.get(trial.study_id)
-        refs = study.param_refs if study is not None else {}
+        dist = self._dist_cache.get(text) or self.distribution(text)
+        refs = trial.study.param_refs
         ref = refs.get(name)
         if ref is not None and ref[1] != text:
             try:
@@ -283,7 +285,7 @@ class JournalReplay:
         if values is not None:
             trial.values = list(values)
         self._touch(trial)
-        study = self.studies[trial.study_id]
+        study = trial.study
         if old_state == _WAITING:
             study.waiting.pop(trial.trial_id, None)
         if state == _WAITING:
@@ -319,10 +321,9 @@ class JournalReplay:
 
     def _touch(self, trial: _Trial) -> None:
         """Forget the cached FrozenTrial of a trial that just changed."""
-        trial.frozen = None
-        study = self.studies.get(trial.study_id)
-        if study is not None:
-            study.stale.add(trial.number)
+        if trial.frozen is not None:
+            trial.frozen = None
+            trial.study.stale.add(trial.number)
 
     def _consider_best(self, study: _Study, trial: _Trial) -> None:
         values = trial.values
@@ -370,7 +371,7 @@ class JournalReplay:
         if type(trial_id) is not int or not 0 <= trial_id < len(self.trials):
             raise KeyError(NOT_FOUND_MSG)
         trial = self.trials[trial_id]
-        if trial.study_id not in self.studies:
+        if trial.study.deleted:
             raise KeyError(NOT_FOUND_MSG)
         return trial
 

@@ -148,9 +148,16 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
         study.param_refs = {name: (int(ref[0]), str(ref[1])) for name, ref in item["param_refs"].items()}
         replay.studies[study.study_id] = study
         replay.study_names[study.name] = study.study_id
+    deleted: dict[int, _Study] = {}  # stand-ins for the deleted studies some trials belonged to
     for trial_id, row in enumerate(document["trials"]):
         study_id, number, state, values, start, complete, params, dists, user_attrs, system_attrs, inter = row
-        trial = _Trial(trial_id, int(study_id), int(number))
+        owner = replay.studies.get(int(study_id))
+        if owner is None:
+            owner = deleted.get(int(study_id))
+            if owner is None:
+                owner = deleted[int(study_id)] = _Study(int(study_id), "", [])
+                owner.deleted = True
+        trial = _Trial(trial_id, owner, int(number))
         trial.state = int(state)
         trial.values = values
         trial.start = start
