@@ -147,8 +147,13 @@ class _History:
             new = [
                 _encode(dist, params[name]) if name in params else math.nan for params in self.params[col.n : n]
             ]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                col.values[col.n : n] = col.space.encode(np.array(new, dtype=float).reshape(-1, 1))[:, 0]
+            if len(new) <= 8:
+                # The usual case (one new trial): plain floats beat a round trip through numpy.
+                dim = col.space.dims[0]
+                col.values[col.n : n] = [dim.encode_scalar(v) for v in new]
+            else:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    col.values[col.n : n] = col.space.encode(np.array(new, dtype=float).reshape(-1, 1))[:, 0]
             col.n = n
         return col.values[:n]
 

@@ -78,6 +78,14 @@ class _Dim:
             lo, hi = math.log(lo), math.log(hi)
         self.lo, self.span = lo, hi - lo
 
+    def encode_scalar(self, value: float) -> float:
+        """One raw value -> its encoded form (as :meth:`_Space.encode` does for arrays)."""
+        if self.kind == _CATEGORICAL or math.isnan(value):
+            return value
+        if self.log:
+            value = math.log(value) if value > 0 else -math.inf
+        return min(max((value - self.lo) / self.span, 0.0), 1.0)
+
     def external(self, value: float) -> Any:
         """A snapped value (or a category index) -> the value the objective sees."""
         if self.kind == _CATEGORICAL:

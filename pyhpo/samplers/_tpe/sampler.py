@@ -302,8 +302,12 @@ class TPESampler(BaseSampler):
     def _pending_observations(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
     ) -> np.ndarray:
-        """Raw parameter rows of the other RUNNING trials that have every parameter of the space."""
-        running = study._get_trials(deepcopy=False, states=_RUNNING, use_cache=False)
+        """Raw parameter rows of the other RUNNING trials that have every parameter of the space.
+
+        Read from the same per-trial snapshot of the study as the finished trials (Optuna rereads the
+        storage here): trials started after this one asked are missed, but the view stays consistent.
+        """
+        running = study._get_trials(deepcopy=False, states=_RUNNING, use_cache=True)
         rows = []
         for other in sorted(running, key=lambda t: t.number):
             if other.number == trial.number:

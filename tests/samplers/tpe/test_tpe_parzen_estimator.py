@@ -217,3 +217,19 @@ def test_grouped_bandwidths_equal_per_group_bandwidths(endpoints: bool, magic: b
     joint = _grouped_bandwidths(np.vstack(groups), sizes, n_comps, params)
     separate = np.vstack([_bandwidths(g, n + 1, params) for g, n in zip(groups, sizes) if n])
     assert joint == pytest.approx(separate)
+
+
+def test_scalar_encoding_matches_array_encoding() -> None:
+    space = _Space(
+        {
+            "f": FloatDistribution(-1.0, 3.0),
+            "fl": FloatDistribution(1e-4, 1.0, log=True),
+            "i": IntDistribution(0, 10, step=2),
+            "il": IntDistribution(1, 1000, log=True),
+            "c": CategoricalDistribution(["a", "b"]),
+        }
+    )
+    raw = np.array([[-1.0, 1e-4, 0.0, 1.0, 1.0], [2.5, 0.3, 8.0, 999.0, 0.0], [9.0, 5.0, 12.0, 2000.0, np.nan]])
+    for row in raw:
+        scalar = [dim.encode_scalar(v) for dim, v in zip(space.dims, row)]
+        np.testing.assert_allclose(scalar, space.encode(row[None, :])[0], rtol=1e-12, atol=0)
