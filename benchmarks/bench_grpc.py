@@ -9,7 +9,7 @@ end. Each repeat uses a new study on the same server. Reported: aggregate finish
 median of the repeats, and the pyhpo / optuna ratio.
 
 Run: ``PYTHONPATH=. python benchmarks/bench_grpc.py [--workers 4 16 32] [--trials 320] [--repeats 3]
-[--url postgresql+psycopg2://postgres@127.0.0.1:5432/test] [--only pyhpo|optuna] [--json out.json]``.
+[--url postgresql+psycopg2://postgres@127.0.0.1:5432/test | --url memory] [--only pyhpo|optuna] [--json out.json]``.
 ``--trials`` is the total per repeat, split evenly among the workers.
 """
 
@@ -38,7 +38,8 @@ module = __import__(lib)
 module.logging.set_verbosity(module.logging.WARNING)
 from importlib import import_module
 storages = import_module(lib + ".storages")
-storages.run_grpc_proxy_server(storages.get_storage(url), host="127.0.0.1", port=port)
+storage = storages.InMemoryStorage() if url == "memory" else storages.get_storage(url)
+storages.run_grpc_proxy_server(storage, host="127.0.0.1", port=port)
 """
 
 
@@ -131,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[4, 16, 32])
     parser.add_argument("--trials", type=int, default=320, help="trials per repeat, split among the workers")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--url", help="database URL (default: a fresh SQLite file per library and P)")
+    parser.add_argument(
+        "--url", help="database URL, or 'memory' for InMemoryStorage (default: a fresh SQLite file per library and P)"
+    )
     parser.add_argument("--only", choices=LIBS)
     parser.add_argument("--json", help="also write the results to this file")
     ns = parser.parse_args(argv)
@@ -146,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.setdefault(n, {})[lib] = statistics.median(runs)
                 raw[f"{lib}/{n}"] = runs
                 print(f"{lib:6s} P={n:<3d} trials/s: " + ", ".join(f"{r:.1f}" for r in runs), flush=True)
-    backend = "PostgreSQL" if ns.url and ns.url.startswith("postgres") else ("SQLite" if not ns.url else ns.url)
+    backend = "SQLite" if not ns.url else "PostgreSQL" if ns.url.startswith("postgres") else ns.url
     print(f"\ngRPC proxy over {backend}, RandomSampler, {ns.trials} trials per repeat, median of {ns.repeats}")
     print(f"{'P':>4} " + " ".join(f"{lib + ' trials/s':>16}" for lib in libs) + ("   ratio" if len(libs) == 2 else ""))
     for n, by_lib in rows.items():

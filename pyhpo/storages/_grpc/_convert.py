@@ -28,6 +28,7 @@ __all__ = [
     "direction_from_proto",
     "direction_to_proto",
     "directions_from_proto",
+    "distribution_from_json",
     "distribution_json",
     "dumps",
     "loads",
@@ -119,9 +120,12 @@ def datetime_from_wire(iso: str, legacy: str) -> datetime.datetime | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _distribution(text: str) -> BaseDistribution:
-    # Distributions are immutable values, and a study repeats a handful of them in every trial:
-    # parsing each text once saves most of the cost of reading trials.
+def distribution_from_json(text: str) -> BaseDistribution:
+    """``json_to_distribution`` with a cache.
+
+    Distributions are immutable values, and a study repeats a handful of them in every trial:
+    parsing each text once saves most of the cost of reading trials.
+    """
     return json_to_distribution(text)
 
 
@@ -184,7 +188,7 @@ def trial_from_proto(message: api_pb2.Trial) -> FrozenTrial:
         ValueError: A field does not decode (bad JSON, unknown state or distribution, a parameter
             without its distribution, a bad timestamp); the message names the field.
     """
-    distributions = {name: _distribution(text) for name, text in message.distributions.items()}
+    distributions = {name: distribution_from_json(text) for name, text in message.distributions.items()}
     params = {}
     for name, internal in message.params.items():
         if name not in distributions:

@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 import grpc
 
 from pyhpo import logging
-from pyhpo.distributions import json_to_distribution
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
@@ -172,11 +171,14 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
         template = None
         if not request.template_trial_is_none:
             template = _convert.trial_from_proto(request.template_trial)
-        return api_pb2.CreateNewTrialReply(trial_id=self._storage.create_new_trial(request.study_id, template))
+        trial_id = self._storage.create_new_trial(request.study_id, template)
+        reply = api_pb2.CreateNewTrialReply(trial_id=trial_id)
+        reply.trial.MergeFromString(self._encoded(self._storage.get_trial(trial_id)))
+        return reply
 
     @_guard
     def SetTrialParameter(self, request: api_pb2.SetTrialParameterRequest) -> api_pb2.SetTrialParameterReply:
-        distribution = json_to_distribution(request.distribution)
+        distribution = _convert.distribution_from_json(request.distribution)
         self._storage.set_trial_param(
             request.trial_id, request.param_name, request.param_value_internal, distribution
         )
@@ -194,7 +196,10 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
         state = _convert.trial_state_from_proto(request.state)
         values = list(request.values) or None
         updated = self._storage.set_trial_state_values(request.trial_id, state, values)
-        return api_pb2.SetTrialStateValuesReply(trial_updated=updated)
+        reply = api_pb2.SetTrialStateValuesReply(trial_updated=updated)
+        if updated:
+            reply.trial.MergeFromString(self._encoded(self._storage.get_trial(request.trial_id)))
+        return reply
 
     @_guard
     def SetTrialIntermediateValue(

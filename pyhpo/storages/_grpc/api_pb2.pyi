@@ -174,10 +174,12 @@ class CreateNewTrialRequest(_message.Message):
     def __init__(self, study_id: _Optional[int] = ..., template_trial: _Optional[_Union[Trial, _Mapping]] = ..., template_trial_is_none: _Optional[bool] = ...) -> None: ...
 
 class CreateNewTrialReply(_message.Message):
-    __slots__ = ("trial_id",)
+    __slots__ = ("trial_id", "trial")
     TRIAL_ID_FIELD_NUMBER: _ClassVar[int]
+    TRIAL_FIELD_NUMBER: _ClassVar[int]
     trial_id: int
-    def __init__(self, trial_id: _Optional[int] = ...) -> None: ...
+    trial: Trial
+    def __init__(self, trial_id: _Optional[int] = ..., trial: _Optional[_Union[Trial, _Mapping]] = ...) -> None: ...
 
 class SetTrialParameterRequest(_message.Message):
     __slots__ = ("trial_id", "param_name", "param_value_internal", "distribution")
@@ -220,10 +222,12 @@ class SetTrialStateValuesRequest(_message.Message):
     def __init__(self, trial_id: _Optional[int] = ..., state: _Optional[_Union[TrialState, str]] = ..., values: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class SetTrialStateValuesReply(_message.Message):
-    __slots__ = ("trial_updated",)
+    __slots__ = ("trial_updated", "trial")
     TRIAL_UPDATED_FIELD_NUMBER: _ClassVar[int]
+    TRIAL_FIELD_NUMBER: _ClassVar[int]
     trial_updated: bool
-    def __init__(self, trial_updated: _Optional[bool] = ...) -> None: ...
+    trial: Trial
+    def __init__(self, trial_updated: _Optional[bool] = ..., trial: _Optional[_Union[Trial, _Mapping]] = ...) -> None: ...
 
 class SetTrialIntermediateValueRequest(_message.Message):
     __slots__ = ("trial_id", "step", "intermediate_value")

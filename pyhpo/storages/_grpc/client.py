@@ -12,9 +12,11 @@ What makes it cheap:
   answers ``get_trial`` for them without a call.
 * Study directions and names never change: asked once per study.
 
-Failures: a call that finds the server UNAVAILABLE (down, restarting) is retried with exponential
-backoff for up to ``retry_timeout`` seconds, so a proxy restart under running workers is survived;
-after that a ``ConnectionError`` names the server. Status codes come back as the exceptions the
+Failures: a call that finds the server UNAVAILABLE (down, restarting) or is CANCELLED by a server
+shutting down is retried with exponential backoff for up to ``retry_timeout`` seconds, so a proxy
+restart under running workers is survived; after that a ``ConnectionError`` names the server.
+Retried writes are idempotent except ``create_new_trial`` (a lost reply can leave one extra RUNNING
+trial) and ``set_trial_state_values`` (a retry that finds its own first attempt landed is success). Status codes come back as the exceptions the
 storage raised: NOT_FOUND -> KeyError, ALREADY_EXISTS -> DuplicatedStudyError, FAILED_PRECONDITION ->
 UpdateFinishedTrialError, INVALID_ARGUMENT -> ValueError, UNAUTHENTICATED -> PermissionError.
 """
@@ -56,10 +58,17 @@ _FIRST_BACKOFF = 0.05
 
 def _load_runtime() -> None:
     """Import grpc and the generated modules on first use (``import pyhpo`` must not need them)."""
-    global grpc, api_pb2, api_pb2_grpc, _convert
+    global grpc, api_pb2, api_pb2_grpc, _convert, _RETRIED
     import grpc
 
     from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
+
+    # UNAVAILABLE: no server (down, restarting). CANCELLED: the server stopped while the call was in
+    # flight (this client never cancels its own calls). Both are worth retrying; see the module doc.
+    _RETRIED = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED})
+
+
+_RETRIED: frozenset[Any] = frozenset()  # filled by _load_runtime
 
 
 def _read_pem(value: bytes | str | os.PathLike[str] | None) -> bytes | None:
@@ -94,10 +103,11 @@ def _rebuild(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
 class _StudyCache:
     """What this client knows of one study's trials."""
 
-    __slots__ = ("by_number", "unfinished_ids", "watermark", "full_refresh")
+    __slots__ = ("by_number", "known", "unfinished_ids", "watermark", "full_refresh")
 
     def __init__(self) -> None:
         self.by_number: list[FrozenTrial | None] = []
+        self.known = 0  # entries of by_number that are not None
         self.unfinished_ids: set[int] = set()
         self.watermark = -1  # highest trial id a GetTrials reply has carried
         self.full_refresh = False
@@ -232,7 +242,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 return method(request, timeout=self._timeout, metadata=self._metadata), attempts
             except grpc.RpcError as e:
                 elapsed = time.monotonic() - started
-                if e.code() == grpc.StatusCode.UNAVAILABLE and elapsed < self._retry_timeout:
+                if e.code() in _RETRIED and elapsed < self._retry_timeout:
                     if attempts == 1:
                         _logger.warning(f"gRPC storage proxy at {self._target} unavailable; retrying {name}.")
                     time.sleep(min(delay, max(self._retry_timeout - elapsed, 0.0)))
@@ -259,7 +269,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             return ValueError(details)
         if code == codes.UNAUTHENTICATED:
             return PermissionError(f"gRPC storage proxy at {self._target} refused {name}: {details}")
-        if code == codes.UNAVAILABLE:
+        if code in (codes.UNAVAILABLE, codes.CANCELLED):
             return ConnectionError(
                 f"gRPC storage proxy at {self._target} is unavailable ({details}); gave up {name} after "
                 f"{attempts} attempts in {elapsed:.1f} s"
@@ -350,10 +360,15 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             request = api_pb2.CreateNewTrialRequest(
                 study_id=study_id, template_trial=_convert.trial_to_proto(template_trial), template_trial_is_none=False
             )
-        trial_id = int(self._rpc("CreateNewTrial", request).trial_id)
-        if template_trial is None or template_trial.state == TrialState.RUNNING:
-            with self._lock:
-                self._owned[trial_id] = None  # ours; fetched on first get_trial
+        reply = self._rpc("CreateNewTrial", request)
+        trial_id = int(reply.trial_id)
+        # A pyhpo server sends the new trial along; an Optuna server does not (fetched on first use).
+        trial = _convert.trial_from_proto(reply.trial) if reply.HasField("trial") else None
+        with self._lock:
+            if trial is not None and trial.state.is_finished():
+                self._finished[trial_id] = trial
+            elif template_trial is None or template_trial.state == TrialState.RUNNING:
+                self._owned[trial_id] = trial  # ours: RUNNING trials belong to their creator
         return trial_id
 
     def _update_owned(self, trial_id: int, change: Callable[[FrozenTrial], FrozenTrial]) -> None:
@@ -398,8 +413,12 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         request = api_pb2.SetTrialStateValuesRequest(
             trial_id=trial_id, state=_convert.trial_state_to_proto(state), values=values
         )
+        trial = None
         try:
-            updated = bool(self._rpc("SetTrialStateValues", request).trial_updated)
+            reply = self._rpc("SetTrialStateValues", request)
+            updated = bool(reply.trial_updated)
+            if reply.HasField("trial"):  # pyhpo servers send the updated trial along
+                trial = _convert.trial_from_proto(reply.trial)
         except UpdateFinishedTrialError as e:
             # After a retry, the attempt that found the server going away may have landed already:
             # then the trial is in exactly the state we asked for, and that is success, not an error.
@@ -410,8 +429,10 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         with self._lock:
             if state.is_finished():
                 self._owned.pop(trial_id, None)
+                if trial is not None and trial.state.is_finished():
+                    self._finished[trial_id] = trial
             elif state == TrialState.RUNNING and updated:
-                self._owned[trial_id] = None  # claimed a WAITING trial: ours now
+                self._owned[trial_id] = trial  # claimed a WAITING trial: ours now
         return updated
 
     def _landed(self, trial_id: int, state: TrialState, values: Sequence[float] | None) -> bool:
@@ -475,7 +496,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     ) -> list[FrozenTrial]:
         with self._lock:
             cache = self._poll(study_id)
-            trials = [t for t in cache.by_number if t is not None]
+            trials = [t for t in cache.by_number if t is not None] if cache.full_refresh else list(cache.by_number)
         if states is not None:
             trials = [t for t in trials if t.state in states]
         return copy.deepcopy(trials) if deepcopy else trials
@@ -504,6 +525,8 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             number = trial.number
             if number >= len(by_number):
                 by_number.extend([None] * (number + 1 - len(by_number)))
+            if by_number[number] is None:
+                cache.known += 1
             by_number[number] = trial
             if trial.state.is_finished():
                 cache.unfinished_ids.discard(trial_id)
@@ -512,7 +535,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 cache.unfinished_ids.add(trial_id)
         # Numbers are dense per study. A hole means a trial became visible after a higher id did
         # (concurrent database transactions): look at everything once more on the next poll.
-        cache.full_refresh = None in by_number
+        cache.full_refresh = cache.known != len(by_number)
         return cache
 
     # ----------------------------------------------------------------------------------------
