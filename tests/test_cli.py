@@ -1,0 +1,122 @@
+"""The ``pyhpo`` command: studies, storage upgrade, delegation to bench and grpc-proxy, usage errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pyhpo
+from pyhpo.cli import main
+
+
+def _make_studies(storage: Any) -> None:
+    study = pyhpo.create_study(storage=storage, study_name="alpha", sampler=pyhpo.samplers.RandomSampler(0))
+    study.optimize(lambda t: (t.suggest_float("x", -1, 1) - 0.5) ** 2, n_trials=4)
+    pyhpo.create_study(storage=storage, study_name="beta", directions=["minimize", "maximize"])
+
+
+def _table(out: str) -> dict[str, list[str]]:
+    lines = out.strip().splitlines()
+    assert lines[0].split()[:3] == ["name", "direction", "trials"]
+    return {line.split()[0]: line.split() for line in lines[1:]}
+
+
+def test_version(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"pyhpo {pyhpo.__version__}"
+
+
+def test_studies_lists_names_trials_and_best_on_sqlite(tmp_path: Path, capsys: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    _make_studies(url)
+    capsys.readouterr()
+    assert main(["studies", "--storage", url]) == 0
+    rows = _table(capsys.readouterr().out)
+    best = pyhpo.load_study(study_name="alpha", storage=url).best_trial
+    assert rows["alpha"] == ["alpha", "minimize", "4", f"{best.value:.6g}", str(best.number)]
+    assert rows["beta"] == ["beta", "minimize,maximize", "0", "-", "-"]
+
+
+def test_studies_reads_a_journal_file_path(tmp_path: Path, capsys: Any) -> None:
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import JournalFileBackend
+
+    path = tmp_path / "journal.log"
+    _make_studies(JournalStorage(JournalFileBackend(str(path))))
+    capsys.readouterr()
+    assert main(["studies", "--storage", str(path)]) == 0
+    assert set(_table(capsys.readouterr().out)) == {"alpha", "beta"}
+
+
+def test_studies_on_an_empty_storage_says_so(tmp_path: Path, capsys: Any) -> None:
+    assert main(["studies", "--storage", f"sqlite:///{tmp_path / 'empty.db'}"]) == 0
+    assert capsys.readouterr().out.strip() == "no studies"
+
+
+def test_a_missing_journal_file_is_an_error_not_a_new_file(tmp_path: Path, capsys: Any) -> None:
+    missing = tmp_path / "missing.log"
+    assert main(["studies", "--storage", str(missing)]) == 1
+    assert "neither a database URL" in capsys.readouterr().err
+    assert not missing.exists()
+
+
+def test_storage_upgrade_on_a_current_database(tmp_path: Path, capsys: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'up.db'}"
+    head = pyhpo.storages.RDBStorage(url).get_head_version()
+    assert main(["storage", "upgrade", "--storage", url]) == 0
+    assert f"already at the newest revision ({head})" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        ([], "a command is required"),
+        (["storage"], "storage needs an action"),
+        (["storage", "upgrade", "--storage", "journal.log"], "needs a database URL"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(argv: list[str], message: str, capsys: Any) -> None:
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["nosuch"], ["studies"], ["storage", "upgrade"], ["bench", "--procs", "0"]])
+def test_argparse_errors_exit_2(argv: list[str], capsys: Any) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "error:" in capsys.readouterr().err
+
+
+def test_unreachable_database_is_a_one_line_error(capsys: Any) -> None:
+    pytest.importorskip("psycopg2")
+    assert main(["studies", "--storage", "postgresql+psycopg2://postgres@127.0.0.1:1/test"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("pyhpo: error:") and "Traceback" not in err
+
+
+def test_bench_is_delegated(capsys: Any) -> None:
+    code = main(["bench", "--storages", "memory", "--workloads", "random", "--procs", "1", "--threads", "1",
+                 "--trials", "3", "--repeat", "1", "--no-progress"])
+    assert code == 0
+    assert "memory" in capsys.readouterr().out
+
+
+def test_grpc_proxy_is_delegated(capsys: Any) -> None:
+    pytest.importorskip("grpc")
+    with pytest.raises(SystemExit) as info:
+        main(["grpc-proxy", "--help"])
+    assert info.value.code == 0
+    assert "--storage" in capsys.readouterr().out
+
+
+def test_module_entry_point_runs_in_a_fresh_process() -> None:
+    out = subprocess.run([sys.executable, "-m", "pyhpo.cli", "--version"], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert out.stdout.strip() == f"pyhpo {pyhpo.__version__}"
