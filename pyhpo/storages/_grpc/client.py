@@ -304,11 +304,13 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def delete_study(self, study_id: int) -> None:
         self._rpc("DeleteStudy", api_pb2.DeleteStudyRequest(study_id=study_id))
         with self._lock:
-            cache = self._studies.pop(study_id, None)
-            if cache is not None:
-                for trial in cache.by_number:
-                    if trial is not None:
-                        self._finished.pop(trial._trial_id, None)
+            # Which cached trials belonged to the study is not always known (get_trial does not say):
+            # forget every cached trial, keep ownership, and let later calls fetch again. Deleting a
+            # study is rare; a stale trial answered from cache would be wrong.
+            self._studies.pop(study_id, None)
+            self._finished.clear()
+            for trial_id in self._owned:
+                self._owned[trial_id] = None
             self._directions.pop(study_id, None)
             self._names.pop(study_id, None)
 
