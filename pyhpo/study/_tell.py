@@ -113,7 +113,10 @@ def tell(
         frozen.user_attrs, frozen.system_attrs, frozen.intermediate_values, trial_id, values=out_values,
     )
     try:
-        study.sampler.after_trial(study, finished, state, out_values)
+        from pyhpo.pruners import _filter_study
+
+        # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
+        study.sampler.after_trial(_filter_study(study, frozen), finished, state, out_values)
     finally:
         try:
             storage.set_trial_state_values(trial_id, state, out_values)

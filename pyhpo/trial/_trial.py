@@ -102,7 +102,7 @@ class Trial(BaseTrial):
         if name in trial.distributions:
             _check_same_param(name, trial.distributions[name], distribution)
             return trial.params[name]
-        study = self.study
+        study = _sampling_study(self.study, trial)
         if name in self._fixed_params and self._fixed_fits(name, distribution):
             value = self._fixed_params[name]
         elif distribution.single():
@@ -136,8 +136,8 @@ class Trial(BaseTrial):
     def relative_params(self) -> dict[str, Any]:
         """Parameters the sampler chose jointly for this trial (computed on first use)."""
         if self._relative_params is None:
-            study = self.study
             frozen = self._cached_frozen_trial
+            study = _sampling_study(self.study, frozen)
             self._relative_search_space = study.sampler.infer_relative_search_space(study, frozen)
             self._relative_params = study.sampler.sample_relative(study, frozen, self._relative_search_space)
         return self._relative_params
@@ -242,3 +242,10 @@ class Trial(BaseTrial):
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, trial_id={self._trial_id})"
+
+
+def _sampling_study(study: Study, trial: FrozenTrial) -> Study:
+    """The study as the sampler should see it for ``trial``: with Hyperband, only the trials of its bracket."""
+    from pyhpo.pruners import _filter_study
+
+    return _filter_study(study, trial)

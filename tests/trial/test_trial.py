@@ -251,3 +251,21 @@ def test_set_constraint_reaches_storage_under_optunas_key() -> None:
     assert trial.constraints == {"memory": 0.5}
     assert study.trials[0].system_attrs["constraints:memory"] == 0.5
     assert study.trials[0].constraints == {"memory": 0.5}
+
+
+def test_with_hyperband_the_sampler_sees_only_the_trials_of_the_bracket() -> None:
+    """As in Optuna, Trial hands the sampler a bracket-filtered view of the study under Hyperband."""
+    seen: list[tuple[int, list[int]]] = []
+
+    class SpySampler(pyhpo.samplers.RandomSampler):
+        def sample_independent(self, study, trial, param_name, param_distribution):  # type: ignore[no-untyped-def]
+            seen.append((trial.number, [t.number for t in study.get_trials(deepcopy=False)]))
+            return super().sample_independent(study, trial, param_name, param_distribution)
+
+    pruner = pyhpo.pruners.HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3)
+    study = pyhpo.create_study(sampler=SpySampler(seed=0), pruner=pruner)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=12)
+    bracket_of = {t.number: pruner._get_bracket_id(study, t) for t in study.trials}
+    assert len(set(bracket_of.values())) > 1
+    for number, visible in seen:
+        assert visible and all(bracket_of[v] == bracket_of[number] for v in visible), (number, visible)
