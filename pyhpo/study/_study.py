@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import warnings
 from collections.abc import Callable, Container, Iterable, Sequence
@@ -307,7 +308,7 @@ class Study:
         if skip_if_exists:
             for t in self._storage.get_all_trials(self._study_id, deepcopy=False):
                 fixed = t.system_attrs.get("fixed_params")
-                if (fixed if fixed is not None else t.params) == params:
+                if _same_params(params, fixed if fixed is not None else t.params):
                     _logger.info(f"Trial with params {params} already exists. Skipping enqueue.")
                     return
         self.add_trial(
@@ -370,6 +371,27 @@ class Study:
         except ValueError:
             pass
         _logger.info(message)
+
+
+def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    """Whether enqueuing ``new`` would repeat ``old`` (Optuna's rule for ``skip_if_exists``).
+
+    Same names; each value of the same type as the old one; numbers equal up to a relative 1e-5 (NaN equals
+    NaN), anything else equal.
+    """
+    if new.keys() != old.keys():
+        return False
+    for name, value in new.items():
+        existing = old[name]
+        if not isinstance(value, type(existing)):
+            return False
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            a, b = float(value), float(existing)
+            if not (math.isclose(a, b, rel_tol=0.0, abs_tol=1e-5 * abs(b)) or (math.isnan(a) and math.isnan(b))):
+                return False
+        elif value != existing:
+            return False
+    return True
 
 
 def _heartbeat_enabled(storage: BaseStorage) -> bool:

@@ -387,3 +387,17 @@ def test_trials_property_returns_frozen_trials() -> None:
     study = new_study()
     study.optimize(lambda t: 0.0, n_trials=1)
     assert all(isinstance(t, FrozenTrial) for t in study.trials)
+
+
+def test_skip_if_exists_compares_numbers_as_optuna_does() -> None:
+    study = new_study()
+    study.enqueue_trial({"x": 1.0, "c": "a"})
+    study.enqueue_trial({"x": 1.0 + 1e-7, "c": "a"}, skip_if_exists=True)  # within numpy.isclose's rtol
+    assert len(study.trials) == 1
+    study.enqueue_trial({"x": 1.01, "c": "a"}, skip_if_exists=True)
+    assert len(study.trials) == 2
+    study.enqueue_trial({"x": 1, "c": "a"}, skip_if_exists=True)  # an int is not a repeat of a float
+    assert len(study.trials) == 3
+    study.enqueue_trial({"x": float("nan")})
+    study.enqueue_trial({"x": float("nan")}, skip_if_exists=True)
+    assert len(study.trials) == 4
