@@ -37,6 +37,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "nsgaii":  # the public submodule of NSGA-II operators (``optuna.samplers.nsgaii``)
+        return importlib.import_module("pyhpo.samplers.nsgaii")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
