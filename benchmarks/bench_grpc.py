@@ -58,7 +58,9 @@ def _proxy(lib: str, port: int) -> Any:
     return module, storage
 
 
-def _worker(lib: str, port: int, n_trials: int, repeats: int, seed: int, ready: Any, go: Any, out: Any) -> None:
+def _worker(
+    lib: str, port: int, n_trials: int, repeats: int, seed: int, ready: Any, go: Any, out: Any
+) -> None:
     module, storage = _proxy(lib, port)
 
     def objective(trial: Any) -> float:
@@ -69,7 +71,9 @@ def _worker(lib: str, port: int, n_trials: int, repeats: int, seed: int, ready: 
     for repeat in range(repeats):
         ready.wait()  # the parent has created this repeat's study
         study = module.load_study(
-            study_name=f"bench-{repeat}", storage=storage, sampler=module.samplers.RandomSampler(seed + repeat)
+            study_name=f"bench-{repeat}",
+            storage=storage,
+            sampler=module.samplers.RandomSampler(seed + repeat),
         )
         go.wait()
         start = time.monotonic()
@@ -78,7 +82,10 @@ def _worker(lib: str, port: int, n_trials: int, repeats: int, seed: int, ready: 
 
 
 def _start_server(lib: str, url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (os.getcwd(), os.environ.get("PYTHONPATH")) if p)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(p for p in (os.getcwd(), os.environ.get("PYTHONPATH")) if p),
+    }
     proc = subprocess.Popen([sys.executable, "-c", _SERVER, lib, url, str(port)], env=env)
     deadline = time.monotonic() + 60
     while True:
@@ -133,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trials", type=int, default=320, help="trials per repeat, split among the workers")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument(
-        "--url", help="database URL, or 'memory' for InMemoryStorage (default: a fresh SQLite file per library and P)"
+        "--url",
+        help="database URL, or 'memory' for InMemoryStorage (default: a fresh SQLite file per library and P)",
     )
     parser.add_argument("--only", choices=LIBS)
     parser.add_argument("--json", help="also write the results to this file")
@@ -150,8 +158,14 @@ def main(argv: list[str] | None = None) -> int:
                 raw[f"{lib}/{n}"] = runs
                 print(f"{lib:6s} P={n:<3d} trials/s: " + ", ".join(f"{r:.1f}" for r in runs), flush=True)
     backend = "SQLite" if not ns.url else "PostgreSQL" if ns.url.startswith("postgres") else ns.url
-    print(f"\ngRPC proxy over {backend}, RandomSampler, {ns.trials} trials per repeat, median of {ns.repeats}")
-    print(f"{'P':>4} " + " ".join(f"{lib + ' trials/s':>16}" for lib in libs) + ("   ratio" if len(libs) == 2 else ""))
+    print(
+        f"\ngRPC proxy over {backend}, RandomSampler, {ns.trials} trials per repeat, median of {ns.repeats}"
+    )
+    print(
+        f"{'P':>4} "
+        + " ".join(f"{lib + ' trials/s':>16}" for lib in libs)
+        + ("   ratio" if len(libs) == 2 else "")
+    )
     for n, by_lib in rows.items():
         line = f"{n:>4} " + " ".join(f"{by_lib[lib]:>16.1f}" for lib in libs)
         if len(libs) == 2:

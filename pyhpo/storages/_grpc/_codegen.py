@@ -17,9 +17,9 @@ committed files are exactly what this script produces.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 import sys
 import tempfile
+from pathlib import Path
 
 __all__ = ["generate"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 from pyhpo.distributions import BaseDistribution, distribution_to_json, json_to_distribution
 from pyhpo.storages._grpc import api_pb2
@@ -47,13 +47,15 @@ LEGACY_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 _PROTO_STATES = frozenset(int(s) for s in TrialState)
 
 
-def direction_to_proto(direction: StudyDirection) -> int:
+def direction_to_proto(direction: StudyDirection) -> api_pb2.StudyDirection:
     """StudyDirection -> proto enum value (the proto has no NOT_SET, as in Optuna)."""
     if direction == StudyDirection.MINIMIZE:
         return api_pb2.MINIMIZE
     if direction == StudyDirection.MAXIMIZE:
         return api_pb2.MAXIMIZE
-    raise ValueError(f"study direction must be MINIMIZE or MAXIMIZE to cross the gRPC proxy, got {direction!r}")
+    raise ValueError(
+        f"study direction must be MINIMIZE or MAXIMIZE to cross the gRPC proxy, got {direction!r}"
+    )
 
 
 def direction_from_proto(value: int) -> StudyDirection:
@@ -70,9 +72,9 @@ def directions_from_proto(values: Any) -> list[StudyDirection]:
     return [direction_from_proto(v) for v in values]
 
 
-def trial_state_to_proto(state: TrialState) -> int:
+def trial_state_to_proto(state: TrialState) -> api_pb2.TrialState:
     """TrialState -> proto enum value. The numbers are the same on both sides by design."""
-    return int(TrialState(state))
+    return cast("api_pb2.TrialState", int(TrialState(state)))
 
 
 def trial_state_from_proto(value: int) -> TrialState:
@@ -134,7 +136,9 @@ def dumps(value: Any) -> str:
     try:
         return json.dumps(value)
     except TypeError as e:
-        raise ValueError(f"attribute value {value!r} of type {type(value).__name__} is not JSON serializable") from e
+        raise ValueError(
+            f"attribute value {value!r} of type {type(value).__name__} is not JSON serializable"
+        ) from e
 
 
 def loads(text: str, what: str) -> Any:
@@ -148,7 +152,7 @@ def loads(text: str, what: str) -> Any:
 def distribution_json(distribution: BaseDistribution) -> str:
     """``distribution_to_json``, checked to be a distribution first (for a clear error)."""
     if not isinstance(distribution, BaseDistribution):
-        raise ValueError(f"expected a BaseDistribution, got {distribution!r}")
+        raise TypeError(f"expected a BaseDistribution, got {distribution!r}")
     return distribution_to_json(distribution)
 
 

@@ -17,11 +17,11 @@ would let one slow request stall every client.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import functools
 import hmac
 import json
 import threading
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import grpc
@@ -50,6 +50,7 @@ def _guard(method: Callable[[Any, Any], _R]) -> Callable[[Any, Any, grpc.Service
 
     @functools.wraps(method)
     def wrapper(self: Any, request: Any, context: grpc.ServicerContext) -> _R:
+        error: BaseException
         try:
             return method(self, request)
         except KeyError as e:
@@ -135,31 +136,47 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
         return api_pb2.SetStudySystemAttributeReply()
 
     @_guard
-    def GetStudyIdFromName(self, request: api_pb2.GetStudyIdFromNameRequest) -> api_pb2.GetStudyIdFromNameReply:
-        return api_pb2.GetStudyIdFromNameReply(study_id=self._storage.get_study_id_from_name(request.study_name))
+    def GetStudyIdFromName(
+        self, request: api_pb2.GetStudyIdFromNameRequest
+    ) -> api_pb2.GetStudyIdFromNameReply:
+        return api_pb2.GetStudyIdFromNameReply(
+            study_id=self._storage.get_study_id_from_name(request.study_name)
+        )
 
     @_guard
-    def GetStudyNameFromId(self, request: api_pb2.GetStudyNameFromIdRequest) -> api_pb2.GetStudyNameFromIdReply:
-        return api_pb2.GetStudyNameFromIdReply(study_name=self._storage.get_study_name_from_id(request.study_id))
+    def GetStudyNameFromId(
+        self, request: api_pb2.GetStudyNameFromIdRequest
+    ) -> api_pb2.GetStudyNameFromIdReply:
+        return api_pb2.GetStudyNameFromIdReply(
+            study_name=self._storage.get_study_name_from_id(request.study_id)
+        )
 
     @_guard
-    def GetStudyDirections(self, request: api_pb2.GetStudyDirectionsRequest) -> api_pb2.GetStudyDirectionsReply:
+    def GetStudyDirections(
+        self, request: api_pb2.GetStudyDirectionsRequest
+    ) -> api_pb2.GetStudyDirectionsReply:
         directions = self._storage.get_study_directions(request.study_id)
-        return api_pb2.GetStudyDirectionsReply(directions=[_convert.direction_to_proto(d) for d in directions])
+        return api_pb2.GetStudyDirectionsReply(
+            directions=[_convert.direction_to_proto(d) for d in directions]
+        )
 
     @_guard
     def GetStudyUserAttributes(
         self, request: api_pb2.GetStudyUserAttributesRequest
     ) -> api_pb2.GetStudyUserAttributesReply:
         attrs = self._storage.get_study_user_attrs(request.study_id)
-        return api_pb2.GetStudyUserAttributesReply(user_attributes={k: json.dumps(v) for k, v in attrs.items()})
+        return api_pb2.GetStudyUserAttributesReply(
+            user_attributes={k: json.dumps(v) for k, v in attrs.items()}
+        )
 
     @_guard
     def GetStudySystemAttributes(
         self, request: api_pb2.GetStudySystemAttributesRequest
     ) -> api_pb2.GetStudySystemAttributesReply:
         attrs = self._storage.get_study_system_attrs(request.study_id)
-        return api_pb2.GetStudySystemAttributesReply(system_attributes={k: json.dumps(v) for k, v in attrs.items()})
+        return api_pb2.GetStudySystemAttributesReply(
+            system_attributes={k: json.dumps(v) for k, v in attrs.items()}
+        )
 
     @_guard
     def GetAllStudies(self, request: api_pb2.GetAllStudiesRequest) -> api_pb2.GetAllStudiesReply:
@@ -188,11 +205,15 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
     def GetTrialIdFromStudyIdTrialNumber(
         self, request: api_pb2.GetTrialIdFromStudyIdTrialNumberRequest
     ) -> api_pb2.GetTrialIdFromStudyIdTrialNumberReply:
-        trial_id = self._storage.get_trial_id_from_study_id_trial_number(request.study_id, request.trial_number)
+        trial_id = self._storage.get_trial_id_from_study_id_trial_number(
+            request.study_id, request.trial_number
+        )
         return api_pb2.GetTrialIdFromStudyIdTrialNumberReply(trial_id=trial_id)
 
     @_guard
-    def SetTrialStateValues(self, request: api_pb2.SetTrialStateValuesRequest) -> api_pb2.SetTrialStateValuesReply:
+    def SetTrialStateValues(
+        self, request: api_pb2.SetTrialStateValuesRequest
+    ) -> api_pb2.SetTrialStateValuesReply:
         state = _convert.trial_state_from_proto(request.state)
         values = list(request.values) or None
         updated = self._storage.set_trial_state_values(request.trial_id, state, values)
@@ -239,10 +260,10 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
 
     def _encoded(self, trial: Any) -> bytes:
         trial_id = trial._trial_id
-        data = self._finished.get(trial_id)
-        if data is not None:
-            return data
-        data = _convert.trial_to_proto(trial).SerializeToString()
+        cached = self._finished.get(trial_id)
+        if cached is not None:
+            return cached
+        data: bytes = _convert.trial_to_proto(trial).SerializeToString()
         if trial.state.is_finished():
             with self._finished_lock:
                 self._finished[trial_id] = data
@@ -331,7 +352,7 @@ def add_services(server: grpc.Server, storage: BaseStorage, version: str) -> Non
     )
 
 
-class TokenInterceptor(grpc.ServerInterceptor):
+class TokenInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
     """Reject every call whose ``authorization`` metadata is not ``Bearer <token>``.
 
     The check runs before the request is even decoded, so an unauthenticated call can write nothing.
@@ -341,7 +362,9 @@ class TokenInterceptor(grpc.ServerInterceptor):
         self._expected = f"Bearer {token}".encode()
 
         def deny(request: Any, context: grpc.ServicerContext) -> None:
-            context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or wrong token in 'authorization' metadata")
+            context.abort(
+                grpc.StatusCode.UNAUTHENTICATED, "missing or wrong token in 'authorization' metadata"
+            )
 
         self._deny = grpc.unary_unary_rpc_method_handler(deny)
 

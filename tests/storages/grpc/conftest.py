@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import contextlib
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 pytest.importorskip("grpc")
 
-from pyhpo.storages import InMemoryStorage  # noqa: E402
-from pyhpo.storages._grpc.client import GrpcStorageProxy  # noqa: E402
-from pyhpo.storages._grpc.server import GrpcProxyServer, make_server  # noqa: E402
+from pyhpo.storages import InMemoryStorage
+from pyhpo.storages._grpc.client import GrpcStorageProxy
+from pyhpo.storages._grpc.server import GrpcProxyServer, make_server
 
 
 class CallCounter:

@@ -35,9 +35,11 @@ def test_our_proto_is_wire_compatible_with_optunas() -> None:
         mine = ours.message_types_by_name[name]
         for field in message.fields:
             counterpart = mine.fields_by_number[field.number]
-            assert (counterpart.name, counterpart.type, counterpart.is_repeated) == (field.name, field.type, field.is_repeated), (
-                f"{name}.{field.name}"
-            )
+            assert (counterpart.name, counterpart.type, counterpart.is_repeated) == (
+                field.name,
+                field.type,
+                field.is_repeated,
+            ), f"{name}.{field.name}"
     for name, enum in theirs.enum_types_by_name.items():
         assert [(v.name, v.number) for v in ours.enum_types_by_name[name].values] == [
             (v.name, v.number) for v in enum.values

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -39,10 +39,13 @@ def test_32_client_threads_finish_with_dense_trial_numbers_and_no_errors() -> No
             try:
                 barrier.wait(timeout=30)
                 study = pyhpo.create_study(
-                    study_name="crowd", storage=client, load_if_exists=True, sampler=pyhpo.samplers.RandomSampler()
+                    study_name="crowd",
+                    storage=client,
+                    load_if_exists=True,
+                    sampler=pyhpo.samplers.RandomSampler(),
                 )
                 study.optimize(_objective, n_trials=n_trials)
-            except BaseException as e:  # collected and re-raised in the test thread
+            except BaseException as e:  # noqa: BLE001 -- collected and re-raised in the test thread
                 errors.append(e)
             finally:
                 client.close()
@@ -101,7 +104,9 @@ def _start_server(url: str, port: int) -> subprocess.Popen[str]:
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise AssertionError("the proxy server exited:\n" + (proc.stderr.read() if proc.stderr else ""))
+                raise AssertionError(
+                    "the proxy server exited:\n" + (proc.stderr.read() if proc.stderr else "")
+                )
             if time.monotonic() > deadline:
                 raise AssertionError("the proxy server did not listen within 30 s")
             time.sleep(0.1)

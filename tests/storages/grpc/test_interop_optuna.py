@@ -5,22 +5,22 @@ Both kinds of client work the same study on the same port at the same time, in e
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 optuna = pytest.importorskip("optuna")
-from optuna.storages._grpc.client import GrpcStorageProxy as OptunaProxy  # noqa: E402
-from optuna.storages._grpc.server import make_server as optuna_make_server  # noqa: E402
+from optuna.storages._grpc.client import GrpcStorageProxy as OptunaProxy
+from optuna.storages._grpc.server import make_server as optuna_make_server
 
-import pyhpo  # noqa: E402
-from pyhpo.storages import InMemoryStorage  # noqa: E402
-from pyhpo.storages._grpc.client import GrpcStorageProxy  # noqa: E402
-from pyhpo.trial import TrialState  # noqa: E402
+import pyhpo
+from pyhpo.storages import InMemoryStorage
+from pyhpo.storages._grpc.client import GrpcStorageProxy
+from pyhpo.trial import TrialState
 
-from .conftest import serving  # noqa: E402
+from .conftest import serving
 
 pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 
@@ -68,9 +68,13 @@ def test_optuna_client_and_pyhpo_client_share_a_pyhpo_server() -> None:
         theirs = OptunaProxy(host="127.0.0.1", port=server.port)
         ours = GrpcStorageProxy(host="127.0.0.1", port=server.port)
         try:
-            o_study = optuna.create_study(study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(0))
+            o_study = optuna.create_study(
+                study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(0)
+            )
             o_study.optimize(_objective, n_trials=8)
-            p_study = pyhpo.load_study(study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(1))
+            p_study = pyhpo.load_study(
+                study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(1)
+            )
             p_study.optimize(_objective, n_trials=8)
             o_study.optimize(_objective, n_trials=4)
             assert [t.number for t in p_study.trials] == list(range(20))
@@ -93,9 +97,13 @@ def test_pyhpo_client_and_optuna_client_share_an_optuna_server() -> None:
         theirs = OptunaProxy(host="127.0.0.1", port=port)
         ours = GrpcStorageProxy(host="127.0.0.1", port=port)
         try:
-            p_study = pyhpo.create_study(study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(2))
+            p_study = pyhpo.create_study(
+                study_name="mixed", storage=ours, sampler=pyhpo.samplers.RandomSampler(2)
+            )
             p_study.optimize(_objective, n_trials=8)
-            o_study = optuna.load_study(study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(3))
+            o_study = optuna.load_study(
+                study_name="mixed", storage=theirs, sampler=optuna.samplers.RandomSampler(3)
+            )
             o_study.optimize(_objective, n_trials=8)
             p_study.optimize(_objective, n_trials=4)
             assert [t.number for t in o_study.trials] == list(range(20))

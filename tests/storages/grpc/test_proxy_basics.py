@@ -31,7 +31,11 @@ def test_study_and_trial_values_survive_the_round_trip(proxy: Any) -> None:
     assert storage.get_study_user_attrs(study_id) == {"u": {"a": [1, 2.5, None]}}
     assert storage.get_study_system_attrs(study_id) == {"s": "text"}
     [summary] = storage.get_all_studies()
-    assert (summary.study_name, summary._study_id, summary.user_attrs) == ("s", study_id, {"u": {"a": [1, 2.5, None]}})
+    assert (summary.study_name, summary._study_id, summary.user_attrs) == (
+        "s",
+        study_id,
+        {"u": {"a": [1, 2.5, None]}},
+    )
 
     trial_id = storage.create_new_trial(study_id)
     storage.set_trial_param(trial_id, "x", 0.25, FloatDistribution(0, 1))

@@ -33,14 +33,24 @@ def test_malformed_requests_are_answered_with_an_error_status_and_serving_goes_o
         with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
             bad: list[tuple[str, bytes, set[grpc.StatusCode]]] = [
                 # Bytes that are not a protobuf message at all.
-                ("CreateNewStudy", b"\xff\xff\xff\xff", {grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT}),
+                (
+                    "CreateNewStudy",
+                    b"\xff\xff\xff\xff",
+                    {grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT},
+                ),
                 # A message cut short: the tag of an int64 without its value.
                 ("GetTrial", b"\x08", {grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT}),
                 # Unknown ids.
-                ("GetTrial", api_pb2.GetTrialRequest(trial_id=999).SerializeToString(), {grpc.StatusCode.NOT_FOUND}),
+                (
+                    "GetTrial",
+                    api_pb2.GetTrialRequest(trial_id=999).SerializeToString(),
+                    {grpc.StatusCode.NOT_FOUND},
+                ),
                 (
                     "SetTrialStateValues",
-                    api_pb2.SetTrialStateValuesRequest(trial_id=999, state=api_pb2.COMPLETE).SerializeToString(),
+                    api_pb2.SetTrialStateValuesRequest(
+                        trial_id=999, state=api_pb2.COMPLETE
+                    ).SerializeToString(),
                     {grpc.StatusCode.NOT_FOUND},
                 ),
                 # A state that does not exist (proto3 enums are open).
@@ -52,7 +62,9 @@ def test_malformed_requests_are_answered_with_an_error_status_and_serving_goes_o
                 # Attribute value that is not JSON; a distribution that is not one.
                 (
                     "SetTrialUserAttribute",
-                    api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key="k", value="{nope").SerializeToString(),
+                    api_pb2.SetTrialUserAttributeRequest(
+                        trial_id=trial_id, key="k", value="{nope"
+                    ).SerializeToString(),
                     {grpc.StatusCode.INVALID_ARGUMENT},
                 ),
                 (
@@ -128,4 +140,3 @@ def test_a_call_made_while_the_server_is_down_completes_when_it_comes_back() -> 
         assert not worker.is_alive()
         assert backend.get_study_name_from_id(result["id"]) == "late"
     client.close()
-
