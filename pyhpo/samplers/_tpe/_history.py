@@ -57,10 +57,15 @@ def _encode(dist: BaseDistribution, value: Any) -> float:
         return math.nan
 
 
+def _no_storage() -> None:
+    return None
+
+
 class _History:
     """Rows of finished (COMPLETE or PRUNED) trials of one study, in arrival order."""
 
-    def __init__(self) -> None:
+    def __init__(self, storage: Callable[[], object] = _no_storage) -> None:
+        self.storage = storage  # weak reference to the storage the rows come from
         self.lock = threading.Lock()
         self._row_of: dict[int, int] = {}
         self.numbers: list[int] = []
@@ -82,6 +87,7 @@ class _History:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["lock"]
+        state["storage"] = _no_storage
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -93,7 +99,7 @@ class _History:
         if len(trials) == len(self.numbers):
             return  # finished trials never leave that set, so the same count means the same trials
         if len(trials) < len(self.numbers):
-            self.__init__()  # type: ignore[misc]  # a different study behind the same key: start over
+            self.__init__(self.storage)  # type: ignore[misc]  # a different study behind the key: start over
         signs = [-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions]
         keys: list[tuple[float, float, float, float]] = []
         losses: list[Sequence[float]] = []

@@ -6,6 +6,7 @@ import functools
 import json
 import math
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -150,10 +151,12 @@ class TPESampler(BaseSampler):
         self._space_cache: dict[tuple[tuple[str, int], ...], tuple[tuple[BaseDistribution, ...], _Space]] = {}
         self._lock = threading.Lock()
 
-    # The lock cannot be copied or pickled; copies (n_jobs > 1 workers) get their own.
+    # The lock cannot be copied or pickled; copies (n_jobs > 1 workers) get their own. The history caches
+    # refer to storages and are rebuilt on demand, so copies start without them.
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         del state["_lock"]
+        state["_histories"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -235,11 +238,12 @@ class TPESampler(BaseSampler):
     # -- the TPE step ------------------------------------------------------------------------------------
 
     def _sync(self, study: Study) -> _History:
-        key = (id(study._storage), study._study_id)
+        storage = study._storage
+        key = (id(storage), study._study_id)
         with self._lock:
             history = self._histories.get(key)
-            if history is None:
-                history = self._histories[key] = _History()
+            if history is None or history.storage() is not storage:  # a new storage at a recycled address
+                history = self._histories[key] = _History(weakref.ref(storage))
         with history.lock:
             history.sync(study._get_trials(deepcopy=False, states=_FINISHED, use_cache=True), study.directions)
         return history

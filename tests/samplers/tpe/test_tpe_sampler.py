@@ -230,3 +230,15 @@ def test_sampler_copies_and_pickles_and_runs_in_threads() -> None:
 def test_hyperopt_parameters_construct_a_working_sampler() -> None:
     study = _run(TPESampler(seed=0, **TPESampler.hyperopt_parameters()), _sphere, 25)
     assert len(study.trials) == 25
+
+
+def test_one_sampler_reused_across_fresh_studies_never_mixes_their_histories() -> None:
+    # Fresh in-memory storages all number their first study 0 and may reuse a freed address.
+    sampler = TPESampler(seed=0, n_startup_trials=2)
+    for offset in (0.0, 3.0, -3.0):
+        study = pyhpo.create_study(sampler=sampler)
+        study.optimize(lambda t, o=offset: (t.suggest_float("x", -5, 5) - o) ** 2, n_trials=25)
+        history = sampler._sync(study)
+        assert len(history) == 25
+        assert abs(study.best_params["x"] - offset) < 1.0
+        del study
