@@ -12,6 +12,7 @@ from pyhpo.pruners._patient import PatientPruner
 from pyhpo.pruners._percentile import PercentilePruner
 from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
 from pyhpo.pruners._threshold import ThresholdPruner
+from pyhpo.pruners._wilcoxon import WilcoxonPruner
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -27,6 +28,7 @@ __all__ = [
     "PercentilePruner",
     "SuccessiveHalvingPruner",
     "ThresholdPruner",
+    "WilcoxonPruner",
 ]
 
 
