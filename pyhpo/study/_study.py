@@ -105,12 +105,23 @@ class Study:
 
     def _get_best_trial(self, deepcopy: bool) -> FrozenTrial:
         try:
-            return self._storage.get_best_trial(self._study_id)
+            best = self._storage.get_best_trial(self._study_id)
         except ValueError:
             raise ValueError(
                 f"No trials are completed yet for study {self.study_name!r}; best_trial needs at least one "
                 "COMPLETE trial."
             ) from None
+        if all(c <= 0.0 for c in best.constraints.values()):
+            return best
+        # The best value is infeasible (a constraint > 0): the best trial is the best feasible one, as in Optuna.
+        feasible = [
+            t for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if all(c <= 0.0 for c in t.constraints.values())
+        ]
+        if not feasible:
+            raise ValueError(f"No feasible trials are completed yet for study {self.study_name!r}.")
+        pick = max if self._directions[0] == StudyDirection.MAXIMIZE else min
+        return pick(feasible, key=lambda t: t.values[0] if t.values else 0.0)._copy()
 
     @property
     def best_trials(self) -> list[FrozenTrial]:
@@ -118,7 +129,9 @@ class Study:
         from pyhpo._multi_objective import _get_pareto_front_trials
 
         trials = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        return [t._copy() for t in _get_pareto_front_trials(trials, self.directions)]
+        # In constrained optimisation (any trial has constraints) only feasible trials can be on the front.
+        constrained = any(t.constraints for t in self.get_trials(deepcopy=False))
+        return [t._copy() for t in _get_pareto_front_trials(trials, self.directions, consider_constraint=constrained)]
 
     @property
     def direction(self) -> StudyDirection:

@@ -401,3 +401,23 @@ def test_skip_if_exists_compares_numbers_as_optuna_does() -> None:
     study.enqueue_trial({"x": float("nan")})
     study.enqueue_trial({"x": float("nan")}, skip_if_exists=True)
     assert len(study.trials) == 4
+
+
+def test_best_trial_skips_infeasible_trials_in_constrained_optimization() -> None:
+    study = new_study()
+    study.add_trial(create_trial(value=0.0, constraints={"c": 1.0}))  # best value, but infeasible
+    study.add_trial(create_trial(value=3.0, constraints={"c": 0.0}))
+    study.add_trial(create_trial(value=2.0, constraints={"c": -1.0}))
+    assert study.best_trial.number == 2 and study.best_value == 2.0
+    only_infeasible = new_study()
+    only_infeasible.add_trial(create_trial(value=1.0, constraints={"c": 0.5}))
+    with pytest.raises(ValueError, match="feasible"):
+        _ = only_infeasible.best_trial
+
+
+def test_best_trials_drops_infeasible_trials_from_the_pareto_front() -> None:
+    study = pyhpo.create_study(directions=["minimize", "minimize"])
+    study.add_trial(create_trial(values=[0.0, 0.0], constraints={"c": 1.0}))
+    study.add_trial(create_trial(values=[1.0, 2.0], constraints={"c": 0.0}))
+    study.add_trial(create_trial(values=[2.0, 1.0], constraints={"c": -1.0}))
+    assert [t.number for t in study.best_trials] == [1, 2]
