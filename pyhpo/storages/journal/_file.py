@@ -68,6 +68,9 @@ class JournalFileBackend(BaseJournalBackend):
         self._file_path = os.fspath(file_path)
         self._lock_obj = lock_obj
         self._sync: SyncPolicy = sync
+        # Whether to fdatasync a batch, by its `durable` flag: decided once, appends are the hot path.
+        self._sync_durable = sync in ("always", "trial")
+        self._sync_other = sync == "always"
         self._engine = Engine(self._file_path, create=True)
 
     @property
@@ -82,8 +85,9 @@ class JournalFileBackend(BaseJournalBackend):
 
     def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
         """Append complete lines as one atomic batch, synced as the ``sync`` policy says."""
-        sync = self._sync == "always" or (self._sync == "trial" and durable)
-        self._engine.append(data, sync=sync, lock_obj=self._lock_obj)
+        self._engine.append(
+            data, sync=self._sync_durable if durable else self._sync_other, lock_obj=self._lock_obj
+        )
 
     def close(self) -> None:
         """Close the file. Later calls raise ``ValueError``."""
