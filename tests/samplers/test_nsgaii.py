@@ -331,3 +331,37 @@ def test_public_operator_namespace_matches_optuna() -> None:
 
     assert sorted(public.__all__) == sorted(optuna.samplers.nsgaii.__all__)
     assert public.SBXCrossover is SBXCrossover
+
+
+def test_a_study_started_by_optuna_continues_with_pyhpo_generations(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from optuna.storages import JournalStorage as OptunaJournal
+    from optuna.storages.journal import JournalFileBackend as OptunaFile
+
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import JournalFileBackend
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    path = str(tmp_path / "journal.log")
+    theirs = optuna.create_study(
+        study_name="mo",
+        directions=["minimize", "minimize"],
+        storage=OptunaJournal(OptunaFile(path)),
+        sampler=optuna.samplers.NSGAIISampler(population_size=4, seed=0),
+    )
+    theirs.optimize(_zdt1, n_trials=10)  # generations 0, 0, 0, 0, 1, 1, 1, 1, 2, 2
+
+    ours = pyhpo.load_study(
+        study_name="mo",
+        storage=JournalStorage(JournalFileBackend(path)),
+        sampler=NSGAIISampler(population_size=4, seed=0),
+    )
+    ours.optimize(_zdt1, n_trials=6)
+    generations = [t.system_attrs["NSGAIISampler:generation"] for t in ours.trials]
+    assert generations == [0] * 4 + [1] * 4 + [2] * 4 + [3] * 4
+    attrs = ours._storage.get_study_system_attrs(ours._study_id)
+    # Optuna cached the parents of generations 1 and 2; pyhpo reused them and added 3's.
+    assert {k for k in attrs if k.startswith("NSGAIISampler:parent:")} == {
+        "NSGAIISampler:parent:1",
+        "NSGAIISampler:parent:2",
+        "NSGAIISampler:parent:3",
+    }
