@@ -218,3 +218,26 @@ def test_two_processes_share_one_grid_without_repeats(tmp_path: Path) -> None:
     # re-evaluated when both race for the last points (as in Optuna).
     assert set(values) == {x * 10 + y for x in range(6) for y in range(4)}
     assert 24 <= len(values) <= 26
+
+
+def test_a_grid_started_by_optuna_is_finished_by_pyhpo(tmp_path: Path) -> None:
+    from optuna.storages import JournalStorage as OptunaJournal
+    from optuna.storages.journal import JournalFileBackend as OptunaFile
+
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import JournalFileBackend
+
+    path = str(tmp_path / "journal.log")
+    theirs = optuna.create_study(
+        study_name="grid",
+        storage=OptunaJournal(OptunaFile(path)),
+        sampler=optuna.samplers.GridSampler(_SPACE),
+    )
+    theirs.optimize(_objective, n_trials=11)
+    ours = pyhpo.load_study(
+        study_name="grid", storage=JournalStorage(JournalFileBackend(path)), sampler=GridSampler(_SPACE)
+    )
+    ours.optimize(_objective)  # runs until the grid is exhausted
+    points = _points(ours)
+    assert len(points) == 30
+    assert set(points) == set(itertools.product(*_SPACE.values()))
