@@ -39,17 +39,18 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
     # Column names as Optuna spells them: a leading underscore is dropped (``_trial_id`` -> ``trial_id``).
     column = {a: a.lstrip("_") for a in attrs}
 
-    records: list[dict[tuple[str, str], Any]] = []
-    seen: dict[str, set[tuple[str, str]]] = {a: set() for a in attrs}
+    # Nested keys keep their type, as in Optuna: ("intermediate_values", 3) and ("values", 0) hold ints.
+    records: list[dict[tuple[str, Any], Any]] = []
+    seen: dict[str, set[tuple[str, Any]]] = {a: set() for a in attrs}
     for t in trials:
-        row: dict[tuple[str, str], Any] = {}
+        row: dict[tuple[str, Any], Any] = {}
         for a in attrs:
             col = column[a]
             if a in _NESTED:
-                cells = {(col, str(k)): v for k, v in getattr(t, a).items()}
+                cells = {(col, k): v for k, v in getattr(t, a).items()}
             elif a == "values":
                 vals = t.values if t.values is not None else [None] * n_objectives
-                keys = metric_names if metric_names is not None else [str(i) for i in range(n_objectives)]
+                keys: list[Any] = list(metric_names) if metric_names is not None else list(range(n_objectives))
                 cells = {(col, k): v for k, v in zip(keys, vals)}
             elif a == "value":
                 cells = {(col, "" if metric_names is None else metric_names[0]): t.value}
@@ -63,7 +64,7 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
             seen[a].update(cells)
         records.append(row)
 
-    columns: list[tuple[str, str]] = []
+    columns: list[tuple[str, Any]] = []
     for a in attrs:
         if a == "values" and metric_names is not None:
             columns.extend((column[a], name) for name in metric_names)  # the user's order, not sorted
@@ -71,5 +72,5 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
             columns.extend(sorted(seen[a]))
     df = pd.DataFrame(records, columns=pd.MultiIndex.from_tuples(columns))
     if not multi_index:
-        df.columns = ["_".join(p for p in c if p) for c in columns]
+        df.columns = ["_".join(s for s in map(str, c) if s) for c in columns]
     return df

@@ -18,6 +18,8 @@ def objective(trial: Trial) -> float:
     x = trial.suggest_float("x", 0, 1)
     n = trial.suggest_int("n", 0, 3)
     trial.set_user_attr("u", n * 2)
+    trial.report(x, 0)
+    trial.report(x + n, 2)
     return x + n
 
 
@@ -96,7 +98,8 @@ def test_distributions_and_trial_id_columns_hold_the_objects() -> None:
     study = new_study()
     study.optimize(objective, n_trials=1)
     df = study.trials_dataframe(attrs=("_trial_id", "distributions", "intermediate_values"))
-    assert list(df.columns) == ["trial_id", "distributions_n", "distributions_x"]
+    assert list(df.columns) == ["trial_id", "distributions_n", "distributions_x", "intermediate_values_0",
+                                "intermediate_values_2"]
     assert df["distributions_x"][0] == study.trials[0].distributions["x"]
     assert df["trial_id"][0] == study.trials[0]._trial_id
 
@@ -116,9 +119,12 @@ def test_the_frame_matches_the_one_optuna_builds_for_the_same_trials() -> None:
                 distributions={k: optuna.distributions.json_to_distribution(
                     pyhpo.distributions.distribution_to_json(d)) for k, d in t.distributions.items()},
                 user_attrs=t.user_attrs,
+                intermediate_values=t.intermediate_values,
             )
         )
-    attrs = ("number", "value", "params", "user_attrs", "state")
-    ours, theirs = study.trials_dataframe(attrs=attrs), ostudy.trials_dataframe(attrs=attrs)
-    assert list(ours.columns) == list(theirs.columns)
-    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
+    for attrs in (("number", "value", "params", "user_attrs", "state"), ("number", "values", "intermediate_values")):
+        for multi_index in (False, True):
+            ours = study.trials_dataframe(attrs=attrs, multi_index=multi_index)
+            theirs = ostudy.trials_dataframe(attrs=attrs, multi_index=multi_index)
+            assert list(ours.columns) == list(theirs.columns)
+            pd.testing.assert_frame_equal(ours, theirs, check_dtype=False)
