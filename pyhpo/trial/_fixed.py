@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -68,7 +69,12 @@ class FixedTrial(BaseTrial):
         value = self._params[name]
         internal = distribution.to_internal_repr(value)
         if not distribution._contains(internal):
-            raise ValueError(f"The value {value!r} of the parameter '{name}' is out of {distribution!r}.")
+            # Optuna warns and goes on, so that best params re-run under a narrowed search space still work.
+            warnings.warn(
+                f"The value {value!r} of the parameter '{name}' is out of the range of the distribution "
+                f"{distribution!r}.",
+                stacklevel=3,
+            )
         if name in self._distributions:
             _check_same_param(name, self._distributions[name], distribution)
         self._suggested_params[name] = value

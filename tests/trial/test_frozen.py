@@ -159,8 +159,10 @@ def test_fixed_trial_errors_name_the_parameter() -> None:
     t = FixedTrial({"x": 5.0})
     with pytest.raises(ValueError, match="'y'"):
         t.suggest_float("y", 0, 1)
+    with pytest.warns(UserWarning, match="'x'"):
+        assert t.suggest_float("x", 0, 1) == 5.0  # out of range: warned and used, as in Optuna
     with pytest.raises(ValueError, match="'x'"):
-        t.suggest_float("x", 0, 1)
+        t.suggest_int("x", 0, 10)  # but a different kind for the same name is an error
     with pytest.raises(TypeError, match="dict"):
         FixedTrial([("x", 1)])  # type: ignore[arg-type]
 
