@@ -225,7 +225,7 @@ class JournalReplay:
             study.waiting[trial_id] = None
         elif trial.state == _COMPLETE:
             self._consider_best(study, trial)
-        if self._own(record):
+        if record["worker_id"] == self.worker_id:
             self.created_trial_id = trial_id
 
     def _updatable(self, record: dict[str, Any]) -> _Trial | None:
@@ -245,7 +245,15 @@ class JournalReplay:
         return trial
 
     def _set_trial_param(self, record: dict[str, Any]) -> None:
-        trial = self._updatable(record)
+        # The hottest handler: the common case (a live trial of a live study) is checked inline.
+        trial_id = record["trial_id"]
+        trials = self.trials
+        if type(trial_id) is int and 0 <= trial_id < len(trials):
+            trial = trials[trial_id]
+            if trial.state in _FINISHED or trial.study.deleted:
+                trial = self._updatable(record)
+        else:
+            trial = self._updatable(record)
         if trial is None:
             return
         name = record["param_name"]
@@ -267,7 +275,14 @@ class JournalReplay:
         self._touch(trial)
 
     def _set_trial_state_values(self, record: dict[str, Any]) -> None:
-        trial = self._updatable(record)
+        trial_id = record["trial_id"]
+        trials = self.trials
+        if type(trial_id) is int and 0 <= trial_id < len(trials):
+            trial = trials[trial_id]
+            if trial.state in _FINISHED or trial.study.deleted:
+                trial = self._updatable(record)
+        else:
+            trial = self._updatable(record)
         if trial is None:
             return
         state = _STATES[record["state"]].value
