@@ -303,7 +303,16 @@ class Study:
         return frozen
 
     def stop(self) -> None:
-        """Let the trials in flight finish, then return from :meth:`optimize` (call it from a callback)."""
+        """Let the trials in flight finish, then return from :meth:`optimize`.
+
+        Raises:
+            RuntimeError: Called outside an objective or callback of a running :meth:`optimize`, as in Optuna
+                (the flag would otherwise be lost when the next optimize starts).
+        """
+        if not self._thread_local.in_optimize_loop:
+            raise RuntimeError(
+                "`Study.stop` is supposed to be invoked inside an objective function or a callback."
+            )
         self._stop_flag = True
 
     def enqueue_trial(

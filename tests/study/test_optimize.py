@@ -348,3 +348,20 @@ def test_max_trials_callback_stops_at_a_study_wide_total_of_complete_trials() ->
     assert len(counted_all.trials) == 3
     with pytest.raises(ValueError, match="-1"):
         MaxTrialsCallback(-1)
+
+
+def test_study_stop_outside_optimize_raises_runtime_error() -> None:
+    with pytest.raises(RuntimeError, match="inside an objective function or a callback"):
+        new_study().stop()
+
+
+def test_study_stop_from_the_objective_ends_optimize() -> None:
+    study = new_study()
+
+    def objective(trial: Trial) -> float:
+        if trial.number == 1:
+            study.stop()
+        return 0.0
+
+    study.optimize(objective, n_trials=10)
+    assert len(study.trials) == 2
