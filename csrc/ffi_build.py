@@ -56,7 +56,12 @@ def build_in_place() -> pathlib.Path:
     with tempfile.TemporaryDirectory(prefix="pyhpo-cjournal-") as tmp:
         # cffi compiles from inside tmpdir, so this builder gets absolute paths.
         built = pathlib.Path(make_builder(str(ROOT)).compile(tmpdir=tmp, verbose=False))
-        target = ROOT / "pyhpo" / built.name
+        # The name `pip install` gives it (cffi compiles against the stable ABI), so an editable install and an
+        # in-place build overwrite one file instead of one shadowing the other.
+        target = ROOT / "pyhpo" / "_cjournal.abi3.so"
+        for stale in (ROOT / "pyhpo").glob("_cjournal.*.so"):
+            if stale != target:
+                stale.unlink()
         # Copy then rename: a process that has the old module mapped keeps a consistent file.
         staging = target.with_suffix(".tmp")
         shutil.copyfile(built, staging)
