@@ -153,3 +153,27 @@ def test_storage_without_a_file_path_needs_an_explicit_snapshot_path(tmp_path: P
     with pytest.raises(ValueError, match="explicit path"):
         storage.write_snapshot()
     assert storage.write_snapshot(str(tmp_path / "x.snapshot")) == str(tmp_path / "x.snapshot")
+
+
+def test_snapshot_beside_a_real_journal_file_with_a_deleted_study_and_a_waiting_trial(tmp_path: Path) -> None:
+    from pyhpo.storages.journal import JournalFileBackend
+    from pyhpo.trial import create_trial
+
+    path = str(tmp_path / "journal.log")
+    writer = JournalStorage(JournalFileBackend(path))
+    gone = writer.create_new_study([StudyDirection.MINIMIZE], "gone")
+    writer.create_new_trial(gone)
+    writer.delete_study(gone)
+    study_id = _fill(writer, "kept", 5)
+    waiting = writer.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
+    assert writer.write_snapshot() == path + ".snapshot"
+    reader = JournalStorage(JournalFileBackend(path))
+    assert _state(reader) == _state(writer)
+    assert reader.get_best_trial(study_id).number == writer.get_best_trial(study_id).number
+    assert [t._trial_id for t in reader.get_all_trials(study_id, states=(TrialState.WAITING,))] == [waiting]
+    assert reader.set_trial_state_values(waiting, TrialState.RUNNING)
+    assert writer.get_trial(waiting).state == TrialState.RUNNING
+    # Optuna knows nothing of the snapshot and still reads the journal itself.
+    optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop checks")
+    theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path))
+    assert [t.number for t in theirs.get_all_trials(study_id)] == [t.number for t in reader.get_all_trials(study_id)]

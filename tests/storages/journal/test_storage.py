@@ -317,3 +317,22 @@ def test_bad_arguments_are_refused_with_their_name(memory_backend: MemoryJournal
 def test_backend_of_the_wrong_type_is_refused() -> None:
     with pytest.raises(TypeError, match="BaseJournalBackend"):
         JournalStorage("journal.log")  # type: ignore[arg-type]
+
+
+def test_corrupt_line_in_a_journal_file_names_the_file_offset_and_line(tmp_path: Any) -> None:
+    from pyhpo.storages.journal import JournalFileBackend
+
+    path = str(tmp_path / "journal.log")
+    storage = JournalStorage(JournalFileBackend(path))
+    study_id = storage.create_new_study(MIN, "s")
+    storage.create_new_trial(study_id)
+    bad_offset = len(open(path, "rb").read())
+    backend = JournalFileBackend(path)
+    backend.append_chunk(b'{"op_code":6,"worker_id":"x","trial_id":0,"state":1,"val\n')
+    backend.append_chunk(b'{"op_code":10,"worker_id":"x"}\n')
+    for reader in (storage, None):
+        with pytest.raises(JournalCorruptionError) as info:
+            (reader or JournalStorage(JournalFileBackend(path))).get_all_trials(study_id)
+        assert info.value.path == path
+        assert (info.value.offset, info.value.line_number) == (bad_offset, 3)
+        assert path in str(info.value) and str(bad_offset) in str(info.value)
