@@ -242,3 +242,42 @@ def test_one_sampler_reused_across_fresh_studies_never_mixes_their_histories() -
         assert len(history) == 25
         assert abs(study.best_params["x"] - offset) < 1.0
         del study
+
+
+def test_edge_distributions_are_handled() -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        only = trial.suggest_categorical("only", ["x"])  # one choice: never sampled by TPE
+        fixed = trial.suggest_float("fixed", 2.0, 2.0)
+        huge = trial.suggest_int("huge", 1, 10**9, log=True)
+        odd = trial.suggest_float("odd", 0.0, 1.0, step=0.3)  # high moves down to 0.9
+        flag = trial.suggest_categorical("flag", [True, False])
+        assert only == "x" and fixed == 2.0
+        return abs(np.log10(huge) - 4) + abs(odd - 0.6) + flag
+
+    for multivariate in (True, False):
+        study = _run(TPESampler(seed=0, n_startup_trials=5, multivariate=multivariate), objective, 40)
+        for t in study.trials:
+            assert 1 <= t.params["huge"] <= 10**9
+            assert min(abs(t.params["odd"] - v) for v in (0.0, 0.3, 0.6, 0.9)) < 1e-9
+        assert study.best_value < 1.0
+
+
+def test_dynamic_ranges_in_history_are_tolerated() -> None:
+    def objective(trial: pyhpo.Trial) -> float:
+        high = 1.0 if trial.number < 15 else 10.0  # the range grows half-way
+        return trial.suggest_float("x", 0.0, high) + trial.suggest_float("y", -1.0, 1.0) ** 2
+
+    for multivariate in (True, False):
+        study = _run(TPESampler(seed=0, n_startup_trials=5, multivariate=multivariate), objective, 30)
+        assert all(0.0 <= t.params["x"] <= 10.0 for t in study.trials)
+
+
+def test_values_outside_a_distribution_are_left_out_of_its_column() -> None:
+    history = _History()
+    study = pyhpo.create_study(sampler=RandomSampler(seed=0))
+    old = pyhpo.distributions.CategoricalDistribution(["a", "b"])
+    study.add_trial(pyhpo.trial.create_trial(params={"c": "a"}, distributions={"c": old}, value=1.0))
+    study.add_trial(pyhpo.trial.create_trial(params={"c": "b"}, distributions={"c": old}, value=2.0))
+    history.sync(study.get_trials(), [StudyDirection.MINIMIZE])
+    col = history.column("c", pyhpo.distributions.CategoricalDistribution(["b", "z"]))
+    assert np.isnan(col[0]) and col[1] == 0.0
