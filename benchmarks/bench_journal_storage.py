@@ -45,7 +45,9 @@ def _worker(lib: str, path: str, n_trials: int, seed: int, barrier: Any, out: An
     module = __import__(lib)
     module.logging.set_verbosity(module.logging.WARNING)
     storage = _open_storage(lib, path)
-    study = module.load_study(study_name="bench", storage=storage, sampler=module.samplers.RandomSampler(seed))
+    study = module.load_study(
+        study_name="bench", storage=storage, sampler=module.samplers.RandomSampler(seed)
+    )
 
     def objective(trial: Any) -> float:
         x = trial.suggest_float("x", -10, 10)
@@ -64,7 +66,9 @@ def throughput(lib: str, workers: int, total_trials: int) -> float:
     module.logging.set_verbosity(module.logging.WARNING)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "journal.log")
-        module.create_study(study_name="bench", storage=_open_storage(lib, path), sampler=module.samplers.RandomSampler())
+        module.create_study(
+            study_name="bench", storage=_open_storage(lib, path), sampler=module.samplers.RandomSampler()
+        )
         context = multiprocessing.get_context("fork")
         barrier = context.Barrier(workers)
         out = context.Queue()
@@ -81,7 +85,9 @@ def throughput(lib: str, workers: int, total_trials: int) -> float:
             if proc.exitcode != 0:
                 raise RuntimeError(f"{lib} worker exited with {proc.exitcode}")
         elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
-        study = module.load_study(study_name="bench", storage=_open_storage(lib, path), sampler=module.samplers.RandomSampler())
+        study = module.load_study(
+            study_name="bench", storage=_open_storage(lib, path), sampler=module.samplers.RandomSampler()
+        )
         trials = study.trials
         numbers = sorted(t.number for t in trials)
         if numbers != list(range(per_worker * workers)):
@@ -92,22 +98,50 @@ def throughput(lib: str, workers: int, total_trials: int) -> float:
 def write_big_journal(path: str, n_trials: int) -> None:
     """A journal of ``n_trials`` finished trials as four workers would write it (Optuna's bytes)."""
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from pyhpo.distributions import distribution_to_json
-    from pyhpo.distributions import FloatDistribution
+    from pyhpo.distributions import FloatDistribution, distribution_to_json
     from pyhpo.storages.journal._format import encode_records
 
     workers = [f"00000000-0000-4000-8000-00000000000{i}-1234{i}" for i in range(4)]
     dist_x = distribution_to_json(FloatDistribution(-10, 10))
     dist_y = distribution_to_json(FloatDistribution(-10, 10))
     stamp = "2025-01-01T00:00:00.000000+00:00"
-    records: list[dict[str, Any]] = [{"op_code": 0, "worker_id": workers[0], "study_name": "bench", "directions": [1]}]
+    records: list[dict[str, Any]] = [
+        {"op_code": 0, "worker_id": workers[0], "study_name": "bench", "directions": [1]}
+    ]
     for trial_id in range(n_trials):
         w = workers[trial_id % 4]
         x, y = (trial_id % 2000) / 100 - 10, (trial_id % 777) / 40 - 9
         records.append({"op_code": 4, "worker_id": w, "study_id": 0, "datetime_start": stamp})
-        records.append({"op_code": 5, "worker_id": w, "trial_id": trial_id, "param_name": "x", "param_value_internal": x, "distribution": dist_x})
-        records.append({"op_code": 5, "worker_id": w, "trial_id": trial_id, "param_name": "y", "param_value_internal": y, "distribution": dist_y})
-        records.append({"op_code": 6, "worker_id": w, "trial_id": trial_id, "state": 1, "values": [x * x + y], "datetime_complete": stamp})
+        records.append(
+            {
+                "op_code": 5,
+                "worker_id": w,
+                "trial_id": trial_id,
+                "param_name": "x",
+                "param_value_internal": x,
+                "distribution": dist_x,
+            }
+        )
+        records.append(
+            {
+                "op_code": 5,
+                "worker_id": w,
+                "trial_id": trial_id,
+                "param_name": "y",
+                "param_value_internal": y,
+                "distribution": dist_y,
+            }
+        )
+        records.append(
+            {
+                "op_code": 6,
+                "worker_id": w,
+                "trial_id": trial_id,
+                "state": 1,
+                "values": [x * x + y],
+                "datetime_complete": stamp,
+            }
+        )
     with open(path, "wb") as f:
         f.write(encode_records(records))
 
@@ -142,7 +176,9 @@ def cold_load(lib: str, path: str) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--trials", type=int, default=480, help="trials per throughput run (all workers)")
     parser.add_argument("--repeats", type=int, default=3)
@@ -158,8 +194,12 @@ def main() -> None:
             runs = [throughput(lib, workers, args.trials) for _ in range(args.repeats)]
             row[lib] = statistics.median(runs)
         results[f"throughput_P{workers}"] = row
-        print(f"P={workers:>2}  " + "  ".join(f"{lib}: {row[lib]:8.1f} trials/s" for lib in libs)
-              + (f"  ratio {row['pyhpo'] / row['optuna']:.1f}x" if len(libs) == 2 else ""), flush=True)
+        print(
+            f"P={workers:>2}  "
+            + "  ".join(f"{lib}: {row[lib]:8.1f} trials/s" for lib in libs)
+            + (f"  ratio {row['pyhpo'] / row['optuna']:.1f}x" if len(libs) == 2 else ""),
+            flush=True,
+        )
     if not args.skip_cold:
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "big.log")
@@ -169,10 +209,16 @@ def main() -> None:
             cpu = {lib: statistics.median(c for _, c in runs[lib]) for lib in libs}
             results["cold_load_s"] = row
             results["cold_load_cpu_s"] = cpu
-            print(f"cold load of {args.cold_trials} trials ({os.path.getsize(path) / 1e6:.1f} MB)  "
-                  + "  ".join(f"{lib}: {row[lib]:.2f} s wall, {cpu[lib]:.2f} s CPU" for lib in libs)
-                  + (f"  ratio {row['optuna'] / row['pyhpo']:.1f}x wall, {cpu['optuna'] / cpu['pyhpo']:.1f}x CPU"
-                     if len(libs) == 2 else ""), flush=True)
+            print(
+                f"cold load of {args.cold_trials} trials ({os.path.getsize(path) / 1e6:.1f} MB)  "
+                + "  ".join(f"{lib}: {row[lib]:.2f} s wall, {cpu[lib]:.2f} s CPU" for lib in libs)
+                + (
+                    f"  ratio {row['optuna'] / row['pyhpo']:.1f}x wall, {cpu['optuna'] / cpu['pyhpo']:.1f}x CPU"
+                    if len(libs) == 2
+                    else ""
+                ),
+                flush=True,
+            )
     print(json.dumps(results))
 
 

@@ -7,16 +7,14 @@ pre-4.0 names, kept as aliases.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._redis import JournalRedisBackend
 
 if TYPE_CHECKING:
     from pyhpo.storages.journal._file import JournalFileBackend
-    from pyhpo.storages.journal._locks import JournalFileOpenLock
-    from pyhpo.storages.journal._locks import JournalFileSymlinkLock
+    from pyhpo.storages.journal._locks import JournalFileOpenLock, JournalFileSymlinkLock
 
 __all__ = [
     "BaseJournalBackend",

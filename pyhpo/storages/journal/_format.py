@@ -8,13 +8,11 @@ object per line, compact separators, ASCII-only escapes, keys in the order Optun
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 import enum
 import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
-from typing import Callable
 
 from pyhpo.exceptions import JournalCorruptionError
 
@@ -127,7 +125,7 @@ def decode_chunk(
             if type(record) is not dict:
                 break
         else:
-            return records
+            return records  # type: ignore[no-any-return]
     return _decode_lines(body, locate, location)
 
 

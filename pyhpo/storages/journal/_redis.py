@@ -102,7 +102,7 @@ class JournalRedisBackend(BaseJournalBackend):
             return b"", cursor
         return b"\n".join(lines) + b"\n", cursor + len(lines)
 
-    def _read_plain(self, cursor: int) -> list[bytes | None]:
+    def _read_plain(self, cursor: int) -> list[Any]:
         last = self._redis.get(f"{self._prefix}:log_number")
         if last is None:
             return []

@@ -17,20 +17,16 @@ for and cached until the trial changes, so finished trials are built once.
 from __future__ import annotations
 
 import copy
+import math
 from datetime import datetime
 from typing import Any
 
-from pyhpo.distributions import BaseDistribution
-from pyhpo.distributions import check_distribution_compatibility
-from pyhpo.distributions import json_to_distribution
-from pyhpo.exceptions import DuplicatedStudyError
-from pyhpo.exceptions import UpdateFinishedTrialError
-from pyhpo.storages.journal._format import HEARTBEAT_KEY
-from pyhpo.storages.journal._format import parse_datetime
+from pyhpo.distributions import BaseDistribution, check_distribution_compatibility, json_to_distribution
+from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
+from pyhpo.storages.journal._format import HEARTBEAT_KEY, parse_datetime
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial
-from pyhpo.trial import TrialState
+from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["JournalReplay"]
 
@@ -46,8 +42,19 @@ _FINISHED = frozenset(int(s) for s in TrialState if s.is_finished())
 
 class _Study:
     __slots__ = (
-        "study_id", "name", "directions", "user_attrs", "system_attrs", "trial_ids", "param_refs",
-        "waiting", "best", "best_exact", "frozen_list", "stale", "deleted",
+        "best",
+        "best_exact",
+        "deleted",
+        "directions",
+        "frozen_list",
+        "name",
+        "param_refs",
+        "stale",
+        "study_id",
+        "system_attrs",
+        "trial_ids",
+        "user_attrs",
+        "waiting",
     )  # fmt: skip
 
     def __init__(self, study_id: int, name: str, directions: list[StudyDirection]) -> None:
@@ -71,8 +78,20 @@ class _Study:
 
 class _Trial:
     __slots__ = (
-        "trial_id", "study", "study_id", "number", "state", "values", "start", "complete",
-        "params", "dists", "user_attrs", "system_attrs", "inter", "frozen",
+        "complete",
+        "dists",
+        "frozen",
+        "inter",
+        "number",
+        "params",
+        "start",
+        "state",
+        "study",
+        "study_id",
+        "system_attrs",
+        "trial_id",
+        "user_attrs",
+        "values",
     )  # fmt: skip
 
     def __init__(self, trial_id: int, study: _Study, number: int) -> None:
@@ -109,19 +128,23 @@ class JournalReplay:
         self.created_trial_id = -1
         self.created_study_id = -1
         self.popped_trial_id = -1
-        self._handlers = dict(enumerate((
-            self._create_study,
-            self._delete_study,
-            self._set_study_user_attr,
-            self._set_study_system_attr,
-            self._create_trial,
-            self._set_trial_param,
-            self._set_trial_state_values,
-            self._set_trial_intermediate_value,
-            self._set_trial_user_attr,
-            self._set_trial_system_attr,
-            self._discard_trials,
-        )))
+        self._handlers = dict(
+            enumerate(
+                (
+                    self._create_study,
+                    self._delete_study,
+                    self._set_study_user_attr,
+                    self._set_study_system_attr,
+                    self._create_trial,
+                    self._set_trial_param,
+                    self._set_trial_state_values,
+                    self._set_trial_intermediate_value,
+                    self._set_trial_user_attr,
+                    self._set_trial_system_attr,
+                    self._discard_trials,
+                )
+            )
+        )
 
     # ----------------------------------------------------------------------------------------- replay
     def apply(self, records: list[dict[str, Any]]) -> int:
@@ -140,7 +163,7 @@ class JournalReplay:
         return len(records)
 
     def _own(self, record: dict[str, Any]) -> bool:
-        return record["worker_id"] == self.worker_id
+        return bool(record["worker_id"] == self.worker_id)
 
     def _fail(self, record: dict[str, Any], error: Exception) -> None:
         if self.error is None and record["worker_id"] == self.worker_id:
@@ -214,7 +237,9 @@ class JournalReplay:
             system_attrs = dict(record.get("system_attrs") or {})
             system_attrs.pop(HEARTBEAT_KEY, None)
             trial.system_attrs = system_attrs
-            trial.inter = {int(step): value for step, value in (record.get("intermediate_values") or {}).items()}
+            trial.inter = {
+                int(step): value for step, value in (record.get("intermediate_values") or {}).items()
+            }
             refs = study.param_refs
             for name in params:
                 if name not in refs:
@@ -248,6 +273,7 @@ class JournalReplay:
         # The hottest handler: the common case (a live trial of a live study) is checked inline.
         trial_id = record["trial_id"]
         trials = self.trials
+        trial: _Trial | None
         if type(trial_id) is int and 0 <= trial_id < len(trials):
             trial = trials[trial_id]
             if trial.state in _FINISHED or trial.study.deleted:
@@ -277,6 +303,7 @@ class JournalReplay:
     def _set_trial_state_values(self, record: dict[str, Any]) -> None:
         trial_id = record["trial_id"]
         trials = self.trials
+        trial: _Trial | None
         if type(trial_id) is int and 0 <= trial_id < len(trials):
             trial = trials[trial_id]
             if trial.state in _FINISHED or trial.study.deleted:
@@ -325,9 +352,13 @@ class JournalReplay:
         if HEARTBEAT_KEY in attr:
             # Heartbeats never conflict: a late one for a finished trial is simply moot.
             trial_id = record["trial_id"]
-            if type(trial_id) is int and 0 <= trial_id < len(self.trials):
-                if self.trials[trial_id].state == _RUNNING:
-                    self.heartbeats[trial_id] = datetime.fromisoformat(attr[HEARTBEAT_KEY]).timestamp()
+            beat = datetime.fromisoformat(attr[HEARTBEAT_KEY]).timestamp()
+            if (
+                type(trial_id) is int
+                and 0 <= trial_id < len(self.trials)
+                and self.trials[trial_id].state == _RUNNING
+            ):
+                self.heartbeats[trial_id] = beat
             return
         trial = self._updatable(record)
         if trial is not None:
@@ -345,7 +376,7 @@ class JournalReplay:
         if len(study.directions) != 1 or values is None or len(values) != 1:
             return
         value = values[0]
-        if value != value:
+        if math.isnan(value):
             study.best_exact = False  # NaN: leave it to a full scan
             return
         if study.best < 0:

@@ -20,9 +20,7 @@ from typing import Any
 
 from pyhpo import logging
 from pyhpo.storages.journal._base import BaseJournalBackend
-from pyhpo.storages.journal._replay import _Study
-from pyhpo.storages.journal._replay import _Trial
-from pyhpo.storages.journal._replay import JournalReplay
+from pyhpo.storages.journal._replay import JournalReplay, _Study, _Trial
 from pyhpo.study._study_direction import StudyDirection
 
 __all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "load_snapshot", "write_snapshot"]
@@ -131,7 +129,11 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
     if document.get("version") != SNAPSHOT_VERSION:
         raise _Mismatch(f"unknown snapshot version {document.get('version')!r}, expected {SNAPSHOT_VERSION}")
     journal = document["journal"]
-    cursor, lines, last_cursor = int(journal["cursor"]), int(journal["lines"]), int(journal["last_line_cursor"])
+    cursor, lines, last_cursor = (
+        int(journal["cursor"]),
+        int(journal["lines"]),
+        int(journal["last_line_cursor"]),
+    )
     last_line = b""
     if lines > 0:
         data, _ = backend.read_chunk(last_cursor)
@@ -142,7 +144,9 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
     replay = JournalReplay()
     replay.next_study_id = int(document["next_study_id"])
     for item in document["studies"]:
-        study = _Study(int(item["study_id"]), item["study_name"], [StudyDirection(d) for d in item["directions"]])
+        study = _Study(
+            int(item["study_id"]), item["study_name"], [StudyDirection(d) for d in item["directions"]]
+        )
         study.user_attrs = dict(item["user_attrs"])
         study.system_attrs = dict(item["system_attrs"])
         study.param_refs = {name: (int(ref[0]), str(ref[1])) for name, ref in item["param_refs"].items()}
@@ -151,13 +155,13 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
     deleted: dict[int, _Study] = {}  # stand-ins for the deleted studies some trials belonged to
     for trial_id, row in enumerate(document["trials"]):
         study_id, number, state, values, start, complete, params, dists, user_attrs, system_attrs, inter = row
-        owner = replay.studies.get(int(study_id))
+        owner: _Study | None = replay.studies.get(int(study_id))
         if owner is None:
             owner = deleted.get(int(study_id))
             if owner is None:
                 owner = deleted[int(study_id)] = _Study(int(study_id), "", [])
                 owner.deleted = True
-        trial = _Trial(trial_id, owner, int(number))
+        trial = _Trial(trial_id, owner, int(number))  # owner is set on every path above
         trial.state = int(state)
         trial.values = values
         trial.start = start
@@ -168,9 +172,8 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
         trial.system_attrs = system_attrs
         trial.inter = {int(step): value for step, value in inter}
         replay.trials.append(trial)
-        study = replay.studies.get(trial.study_id)
-        if study is not None:
-            study.trial_ids.append(trial_id)
+        if not owner.deleted:
+            owner.trial_ids.append(trial_id)
     for study in replay.studies.values():
         if [replay.trials[t].number for t in study.trial_ids] != list(range(len(study.trial_ids))):
             raise ValueError(f"trial numbers of study {study.study_id} are not dense")

@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Container
-from collections.abc import Sequence
 import os
 import threading
 import time
-from typing import Any
-from typing import TYPE_CHECKING
 import uuid
+from collections.abc import Callable, Container, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
-from pyhpo.exceptions import JournalCorruptionError
-from pyhpo.exceptions import UpdateFinishedTrialError
-from pyhpo.storages._base import BaseStorage
-from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX
+from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
+from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages.journal._base import BaseJournalBackend
-from pyhpo.storages.journal._format import encode_records
-from pyhpo.storages.journal._format import decode_chunk
-from pyhpo.storages.journal._format import format_datetime
-from pyhpo.storages.journal._format import HEARTBEAT_KEY
+from pyhpo.storages.journal._format import (
+    HEARTBEAT_KEY,
+    decode_chunk,
+    encode_records,
+    format_datetime,
+    now_string,
+)
 from pyhpo.storages.journal._format import JournalOperation as Op
-from pyhpo.storages.journal._format import now_string
 from pyhpo.storages.journal._replay import JournalReplay
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial
-from pyhpo.trial import TrialState
+from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -101,14 +97,18 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             ("grace_period", grace_period),
             ("snapshot_interval", snapshot_interval),
         ):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+            ):
                 raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
         if grace_period is not None and heartbeat_interval is None:
             raise ValueError("grace_period needs heartbeat_interval to be set.")
         self._backend = backend
         self._heartbeat_interval = heartbeat_interval
-        self._grace_period = grace_period if grace_period is not None else (
-            None if heartbeat_interval is None else 2 * heartbeat_interval
+        self._grace_period = (
+            grace_period
+            if grace_period is not None
+            else (None if heartbeat_interval is None else 2 * heartbeat_interval)
         )
         self._failed_trial_callback = failed_trial_callback
         self._snapshot_interval = snapshot_interval
@@ -130,7 +130,13 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         self._broken: JournalCorruptionError | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        keep = ("_backend", "_heartbeat_interval", "_grace_period", "_failed_trial_callback", "_snapshot_interval")
+        keep = (
+            "_backend",
+            "_heartbeat_interval",
+            "_grace_period",
+            "_failed_trial_callback",
+            "_snapshot_interval",
+        )
         return {key: self.__dict__[key] for key in keep}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -192,7 +198,10 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         offset, line_number = self._locator(data)(start, index)
         line = data[start : data.index(b"\n", start)]
         error = JournalCorruptionError(
-            self._backend._journal_location(), offset, line_number, f"not a valid journal record: {line[:200]!r}"
+            self._backend._journal_location(),
+            offset,
+            line_number,
+            f"not a valid journal record: {line[:200]!r}",
         )
         # The records before the bad one are applied; nothing after it can be trusted.
         self._broken = error
@@ -226,7 +235,14 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         directions = [StudyDirection(d) for d in directions]
         with self._lock:
             self._call(
-                [{"op_code": _CREATE_STUDY, "worker_id": "", "study_name": study_name, "directions": [int(d) for d in directions]}],
+                [
+                    {
+                        "op_code": _CREATE_STUDY,
+                        "worker_id": "",
+                        "study_name": study_name,
+                        "directions": [int(d) for d in directions],
+                    }
+                ],
                 durable=True,
             )
             study_id = self._replay.created_study_id
@@ -239,11 +255,29 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         with self._lock:
-            self._call([{"op_code": _SET_STUDY_USER_ATTR, "worker_id": "", "study_id": study_id, "user_attr": {key: value}}])
+            self._call(
+                [
+                    {
+                        "op_code": _SET_STUDY_USER_ATTR,
+                        "worker_id": "",
+                        "study_id": study_id,
+                        "user_attr": {key: value},
+                    }
+                ]
+            )
 
     def set_study_system_attr(self, study_id: int, key: str, value: Any) -> None:
         with self._lock:
-            self._call([{"op_code": _SET_STUDY_SYSTEM_ATTR, "worker_id": "", "study_id": study_id, "system_attr": {key: value}}])
+            self._call(
+                [
+                    {
+                        "op_code": _SET_STUDY_SYSTEM_ATTR,
+                        "worker_id": "",
+                        "study_id": study_id,
+                        "system_attr": {key: value},
+                    }
+                ]
+            )
 
     def get_study_id_from_name(self, study_name: str) -> int:
         with self._lock:
@@ -275,7 +309,12 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     # ------------------------------------------------------------------------------------------ trials
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
-        record: dict[str, Any] = {"op_code": _CREATE_TRIAL, "worker_id": "", "study_id": study_id, "datetime_start": now_string()}
+        record: dict[str, Any] = {
+            "op_code": _CREATE_TRIAL,
+            "worker_id": "",
+            "study_id": study_id,
+            "datetime_start": now_string(),
+        }
         durable = False
         if template_trial is not None:
             record.update(_template_fields(template_trial))
@@ -321,7 +360,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         with self._lock:
             trial_ids = self._read().study(study_id).trial_ids
             if not 0 <= trial_number < len(trial_ids):
-                raise KeyError(f"No trial with trial_number={trial_number} exists in study with study_id={study_id}.")
+                raise KeyError(
+                    f"No trial with trial_number={trial_number} exists in study with study_id={study_id}."
+                )
             return trial_ids[trial_number]
 
     def set_trial_state_values(
@@ -344,7 +385,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             # reject the record and raise the same error), or someone else popped this WAITING trial.
             trial = self._read().trial(trial_id)
             if trial.state in _FINISHED_CODES:
-                raise UpdateFinishedTrialError(f"Trial#{trial.number} has already finished and can not be updated.")
+                raise UpdateFinishedTrialError(
+                    f"Trial#{trial.number} has already finished and can not be updated."
+                )
             if state == _RUNNING and trial.state != TrialState.WAITING:
                 return False
             self._call([record], durable=state.is_finished())
@@ -363,13 +406,31 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         with self._lock:
-            self._call([{"op_code": _SET_TRIAL_USER_ATTR, "worker_id": "", "trial_id": trial_id, "user_attr": {key: value}}])
+            self._call(
+                [
+                    {
+                        "op_code": _SET_TRIAL_USER_ATTR,
+                        "worker_id": "",
+                        "trial_id": trial_id,
+                        "user_attr": {key: value},
+                    }
+                ]
+            )
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         if key == HEARTBEAT_KEY:
             raise ValueError(f"The system attribute key {HEARTBEAT_KEY!r} is reserved for heartbeats.")
         with self._lock:
-            self._call([{"op_code": _SET_TRIAL_SYSTEM_ATTR, "worker_id": "", "trial_id": trial_id, "system_attr": {key: value}}])
+            self._call(
+                [
+                    {
+                        "op_code": _SET_TRIAL_SYSTEM_ATTR,
+                        "worker_id": "",
+                        "trial_id": trial_id,
+                        "system_attr": {key: value},
+                    }
+                ]
+            )
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
@@ -414,7 +475,14 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             if self._read().trial(trial_id).state != _RUNNING:
                 return
             self._call(
-                [{"op_code": _SET_TRIAL_SYSTEM_ATTR, "worker_id": "", "trial_id": trial_id, "system_attr": {HEARTBEAT_KEY: now_string()}}]
+                [
+                    {
+                        "op_code": _SET_TRIAL_SYSTEM_ATTR,
+                        "worker_id": "",
+                        "trial_id": trial_id,
+                        "system_attr": {HEARTBEAT_KEY: now_string()},
+                    }
+                ]
             )
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
@@ -431,7 +499,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             ]
 
     def get_heartbeat_interval(self) -> int | None:
-        return self._heartbeat_interval  # type: ignore[return-value]
+        return self._heartbeat_interval
 
     def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         return self._failed_trial_callback
@@ -451,7 +519,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         with self._lock:
             self._sync_without_auto_snapshot()
             target = path if path is not None else self._default_snapshot_path()
-            write_snapshot(target, self._replay, self._cursor, self._lines, self._last_line_cursor, self._last_line)
+            write_snapshot(
+                target, self._replay, self._cursor, self._lines, self._last_line_cursor, self._last_line
+            )
             return target
 
     def _sync_without_auto_snapshot(self) -> None:
@@ -462,9 +532,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             self._snapshot_interval = interval
 
     def _default_snapshot_path(self) -> str:
-        file_path = getattr(self._backend, "_file_path", None) or getattr(self._backend, "file_path", None)
+        file_path = getattr(self._backend, "file_path", None)
         if not isinstance(file_path, str):
-            raise ValueError(
+            raise ValueError(  # noqa: TRY004 - a missing capability of the backend, not a bad argument type
                 f"Snapshots need a file backend or an explicit path; {type(self._backend).__name__} has no file path."
             )
         return file_path + ".snapshot"

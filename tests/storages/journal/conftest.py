@@ -9,11 +9,10 @@ import pytest
 
 from pyhpo.storages.journal import BaseJournalBackend
 
+_REGISTRY: dict[int, MemoryJournalBackend] = {}
 
-_REGISTRY: dict[int, "MemoryJournalBackend"] = {}
 
-
-def _lookup(key: int) -> "MemoryJournalBackend":
+def _lookup(key: int) -> MemoryJournalBackend:
     return _REGISTRY[key]
 
 

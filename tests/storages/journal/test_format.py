@@ -3,19 +3,19 @@ strict about corruption."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from pyhpo.exceptions import JournalCorruptionError
-from pyhpo.storages.journal._format import decode_chunk
-from pyhpo.storages.journal._format import encode_records
-from pyhpo.storages.journal._format import format_datetime
-from pyhpo.storages.journal._format import JournalOperation
-from pyhpo.storages.journal._format import parse_datetime
+from pyhpo.storages.journal._format import (
+    JournalOperation,
+    decode_chunk,
+    encode_records,
+    format_datetime,
+    parse_datetime,
+)
 
 
 def _locate(byte_in_chunk: int, line_in_chunk: int) -> tuple[int, int]:

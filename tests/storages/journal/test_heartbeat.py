@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timedelta
-from datetime import timezone
 import json
 import os
-from pathlib import Path
 import signal
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
-from conftest import MemoryJournalBackend
 import pytest
+from conftest import MemoryJournalBackend
 
 import pyhpo
 from pyhpo.storages import fail_stale_trials
@@ -30,7 +28,12 @@ MIN = [StudyDirection.MINIMIZE]
 def _old_heartbeat(backend: MemoryJournalBackend, trial_id: int, seconds_ago: float) -> None:
     """Append a heartbeat as a dead worker would have left it, ``seconds_ago`` in the past."""
     when = (datetime.now(timezone.utc) - timedelta(seconds=seconds_ago)).isoformat(timespec="microseconds")
-    record = {"op_code": 9, "worker_id": "dead-worker", "trial_id": trial_id, "system_attr": {HEARTBEAT_KEY: when}}
+    record = {
+        "op_code": 9,
+        "worker_id": "dead-worker",
+        "trial_id": trial_id,
+        "system_attr": {HEARTBEAT_KEY: when},
+    }
     backend.append_chunk(json.dumps(record, separators=(",", ":")).encode() + b"\n")
 
 
@@ -47,7 +50,9 @@ def test_heartbeat_is_a_system_attr_record_that_pyhpo_keeps_out_of_system_attrs(
     assert storage._get_stale_trial_ids(0) == []
 
 
-def test_a_trial_whose_heartbeat_is_older_than_the_grace_period_is_stale(memory_backend: MemoryJournalBackend) -> None:
+def test_a_trial_whose_heartbeat_is_older_than_the_grace_period_is_stale(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     storage = JournalStorage(memory_backend, heartbeat_interval=1, grace_period=5)
     study_id = storage.create_new_study(MIN)
     fresh = storage.create_new_trial(study_id)
@@ -67,7 +72,9 @@ def test_a_trial_whose_heartbeat_is_older_than_the_grace_period_is_stale(memory_
     assert storage.get_trial(silent).state == TrialState.RUNNING
 
 
-def test_late_heartbeat_for_a_finished_trial_is_ignored_without_error(memory_backend: MemoryJournalBackend) -> None:
+def test_late_heartbeat_for_a_finished_trial_is_ignored_without_error(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     storage = JournalStorage(memory_backend, heartbeat_interval=1)
     trial_id = storage.create_new_trial(storage.create_new_study(MIN))
     storage.set_trial_state_values(trial_id, TrialState.FAIL)
@@ -83,13 +90,20 @@ def test_fail_stale_trials_fails_each_stale_trial_once_and_runs_the_callback(
 ) -> None:
     seen: list[Any] = []
     storages = [
-        JournalStorage(memory_backend, heartbeat_interval=1, grace_period=2, failed_trial_callback=lambda s, t: seen.append(t))
+        JournalStorage(
+            memory_backend,
+            heartbeat_interval=1,
+            grace_period=2,
+            failed_trial_callback=lambda s, t: seen.append(t),
+        )
         for _ in range(2)
     ]
     study = pyhpo.create_study(storage=storages[0], sampler=pyhpo.samplers.RandomSampler(0))
     trial = study.ask()
     _old_heartbeat(memory_backend, trial._trial_id, 30)
-    other = pyhpo.load_study(study_name=study.study_name, storage=storages[1], sampler=pyhpo.samplers.RandomSampler(0))
+    other = pyhpo.load_study(
+        study_name=study.study_name, storage=storages[1], sampler=pyhpo.samplers.RandomSampler(0)
+    )
     fail_stale_trials(other)
     fail_stale_trials(study)
     assert [t.number for t in seen] == [0]
@@ -97,7 +111,9 @@ def test_fail_stale_trials_fails_each_stale_trial_once_and_runs_the_callback(
     assert study.trials[0].state == TrialState.FAIL
 
 
-def test_heartbeat_journal_still_loads_in_optuna(memory_backend: MemoryJournalBackend, tmp_path: Path) -> None:
+def test_heartbeat_journal_still_loads_in_optuna(
+    memory_backend: MemoryJournalBackend, tmp_path: Path
+) -> None:
     optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")
     storage = JournalStorage(memory_backend, heartbeat_interval=1)
     trial_id = storage.create_new_trial(storage.create_new_study(MIN))
@@ -133,8 +149,12 @@ def test_trial_of_a_sigkilled_worker_is_failed_by_the_next_worker(tmp_path: Path
     path = str(tmp_path / "journal.log")
     storage = JournalStorage(JournalFileBackend(path), heartbeat_interval=1, grace_period=2)
     pyhpo.create_study(study_name="hb", storage=storage, sampler=pyhpo.samplers.RandomSampler(0))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])))
-    worker = subprocess.Popen([sys.executable, "-c", _WORKER, path], stdout=subprocess.PIPE, env=env, text=True)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")]))
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", _WORKER, path], stdout=subprocess.PIPE, env=env, text=True
+    )
     try:
         assert worker.stdout is not None and worker.stdout.readline().strip() == "started"
         time.sleep(1.5)  # let it beat at least once more

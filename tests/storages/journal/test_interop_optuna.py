@@ -7,17 +7,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import MemoryJournalBackend
 import pytest
+from conftest import MemoryJournalBackend
 
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import distribution_to_json
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
+from pyhpo.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    distribution_to_json,
+)
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import create_trial
-from pyhpo.trial import TrialState
+from pyhpo.trial import TrialState, create_trial
 
 optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")
 
@@ -81,11 +82,18 @@ def write_with_pyhpo(storage: JournalStorage) -> None:
         storage.set_trial_user_attr(trial_id, "u", [i, "é"])
         storage.set_trial_system_attr(trial_id, "s", {"k": i})
         if state != TrialState.RUNNING:
-            storage.set_trial_state_values(trial_id, state, [float(i)] if state == TrialState.COMPLETE else None)
-    storage.create_new_trial(s0, create_trial(state=TrialState.WAITING, params={"x": 0.5}, distributions={"x": dist_x}))
+            storage.set_trial_state_values(
+                trial_id, state, [float(i)] if state == TrialState.COMPLETE else None
+            )
+    storage.create_new_trial(
+        s0, create_trial(state=TrialState.WAITING, params={"x": 0.5}, distributions={"x": dist_x})
+    )
     s1 = storage.create_new_study([StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE], "multi")
     storage.create_new_trial(
-        s1, create_trial(state=TrialState.COMPLETE, values=[1.0, 2.0], params={"c": None}, distributions={"c": dist_c})
+        s1,
+        create_trial(
+            state=TrialState.COMPLETE, values=[1.0, 2.0], params={"c": None}, distributions={"c": dist_c}
+        ),
     )
     gone = storage.create_new_study([StudyDirection.MAXIMIZE], "deleted")
     storage.create_new_trial(gone)
@@ -109,7 +117,9 @@ def test_a_journal_written_by_optuna_loads_in_pyhpo_with_the_same_content(tmp_pa
     path = tmp_path / "journal.log"
     theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(storage=theirs, study_name="optuna-made", sampler=optuna.samplers.RandomSampler(0))
+    study = optuna.create_study(
+        storage=theirs, study_name="optuna-made", sampler=optuna.samplers.RandomSampler(0)
+    )
     study.enqueue_trial({"x": 0.25, "c": "b"})
     study.set_user_attr("attr", [1, {"a": None}])
 
@@ -159,7 +169,9 @@ def regenerate_golden_files() -> None:  # pragma: no cover - run by hand: python
     if path.exists():
         path.unlink()
     storage = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(str(path)))
-    study = optuna.create_study(study_name="golden", storage=storage, sampler=optuna.samplers.RandomSampler(1))
+    study = optuna.create_study(
+        study_name="golden", storage=storage, sampler=optuna.samplers.RandomSampler(1)
+    )
     study.enqueue_trial({"x": 0.0})
 
     def objective(trial: Any) -> float:
@@ -171,8 +183,16 @@ def regenerate_golden_files() -> None:  # pragma: no cover - run by hand: python
         return x * x
 
     study.optimize(objective, n_trials=6)
-    multi = optuna.create_study(study_name="golden-multi", storage=storage, directions=["minimize", "maximize"])
-    multi.add_trial(optuna.trial.create_trial(values=[1.0, 2.0], params={"a": 1}, distributions={"a": optuna.distributions.IntDistribution(0, 3)}))
+    multi = optuna.create_study(
+        study_name="golden-multi", storage=storage, directions=["minimize", "maximize"]
+    )
+    multi.add_trial(
+        optuna.trial.create_trial(
+            values=[1.0, 2.0],
+            params={"a": 1},
+            distributions={"a": optuna.distributions.IntDistribution(0, 3)},
+        )
+    )
     # The old spelling: json.dumps with default ", " / ": " separators, as Optuna's Redis backend writes.
     old = ASSETS / "optuna_spaced_separators.log"
     old.write_text("".join(json.dumps(json.loads(line)) + "\n" for line in path.read_text().splitlines()))

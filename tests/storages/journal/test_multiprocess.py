@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +38,9 @@ study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2 + t.suggest_int("k", 0
 
 
 def _spawn(code: str, *args: object) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")]))
+    )
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], env=env, stderr=subprocess.PIPE)
 
 
@@ -79,7 +81,9 @@ def test_an_optuna_process_and_a_pyhpo_process_write_one_file_both_read(tmp_path
     # pyhpo takes Optuna's default lock (the <path>.lock symlink), so the two libraries exclude each other.
     _wait_all([_spawn(_OPTUNA_WORKER, path, 25, 1), _spawn(_PYHPO_WORKER, path, 25, 2, "symlink")])
     ours = JournalStorage(JournalFileBackend(path)).get_all_trials(0)
-    theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path)).get_all_trials(0)
+    theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path)).get_all_trials(
+        0
+    )
     assert [t.number for t in ours] == list(range(50))
     assert [(t.number, int(t.state), t.params, t.values) for t in theirs] == [
         (t.number, int(t.state), t.params, t.values) for t in ours

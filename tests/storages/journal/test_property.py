@@ -6,18 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from conftest import MemoryJournalBackend
-from hypothesis import given
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
+from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.storages import InMemoryStorage
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import create_trial
-from pyhpo.trial import TrialState
+from pyhpo.trial import TrialState, create_trial
 
 DISTS = [
     FloatDistribution(0.0, 1.0),
@@ -27,9 +23,13 @@ DISTS = [
     CategoricalDistribution(["a", "c"]),
 ]
 STATES = [TrialState.RUNNING, TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL, TrialState.WAITING]
-values = st.one_of(st.integers(-3, 3), st.text(max_size=3), st.lists(st.integers(0, 2), max_size=2), st.none())
+values = st.one_of(
+    st.integers(-3, 3), st.text(max_size=3), st.lists(st.integers(0, 2), max_size=2), st.none()
+)
 
-create_trial_op = st.tuples(st.just("create_trial"), st.integers(0, 4), st.sampled_from([None, None, *STATES]))
+create_trial_op = st.tuples(
+    st.just("create_trial"), st.integers(0, 4), st.sampled_from([None, None, *STATES])
+)
 param_op = st.tuples(
     st.just("param"), st.integers(0, 9), st.sampled_from(["x", "y"]), st.integers(0, 4), st.integers(0, 1)
 )
@@ -42,7 +42,10 @@ ops = st.one_of(
     param_op,
     param_op,
     st.tuples(
-        st.just("state"), st.integers(0, 9), st.sampled_from(STATES), st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 2.0]))
+        st.just("state"),
+        st.integers(0, 9),
+        st.sampled_from(STATES),
+        st.one_of(st.none(), st.sampled_from([-1.0, 0.0, 2.0])),
     ),
     st.tuples(st.just("report"), st.integers(0, 9), st.integers(0, 3), st.floats(-5, 5)),
     st.tuples(st.just("trial_attr"), st.integers(0, 9), st.sampled_from(["k", "l"]), values, st.booleans()),
@@ -53,8 +56,8 @@ PROLOGUE = [("create_study", "s", 1), ("create_trial", 0, None), ("create_trial"
 
 def _apply(storage: Any, op: tuple[Any, ...], study_ids: list[int], trial_ids: list[int]) -> Any:
     kind = op[0]
-    pick_study = (lambda i: study_ids[-1 - i % len(study_ids)] if study_ids else 99 + i)
-    pick_trial = (lambda i: trial_ids[-1 - i % len(trial_ids)] if trial_ids else 99 + i)
+    pick_study = lambda i: study_ids[-1 - i % len(study_ids)] if study_ids else 99 + i
+    pick_trial = lambda i: trial_ids[-1 - i % len(trial_ids)] if trial_ids else 99 + i
     if kind == "create_study":
         directions = [StudyDirection.MINIMIZE] * op[2]
         return storage.create_new_study(directions, op[1])
@@ -105,8 +108,17 @@ def _state(storage: Any, renumber: dict[int, int]) -> Any:
     for study in studies:
         trials = [
             (
-                renumber[t._trial_id], t.number, t.state, t.values, t.params, t.distributions, t.user_attrs, t.system_attrs,
-                t.intermediate_values, t.datetime_start is None, t.datetime_complete is None,
+                renumber[t._trial_id],
+                t.number,
+                t.state,
+                t.values,
+                t.params,
+                t.distributions,
+                t.user_attrs,
+                t.system_attrs,
+                t.intermediate_values,
+                t.datetime_start is None,
+                t.datetime_complete is None,
             )
             for t in storage.get_all_trials(study._study_id)
         ]
@@ -116,15 +128,25 @@ def _state(storage: Any, renumber: dict[int, int]) -> Any:
             best = type(err).__name__
         waiting = [t.number for t in storage.get_all_trials(study._study_id, states=(TrialState.WAITING,))]
         out.append(
-            (study._study_id, study.study_name, study.directions, study.user_attrs, study.system_attrs, trials,
-             best, waiting)
+            (
+                study._study_id,
+                study.study_name,
+                study.directions,
+                study.user_attrs,
+                study.system_attrs,
+                trials,
+                best,
+                waiting,
+            )
         )
     return out
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(ops, max_size=30))
-def test_any_operation_sequence_leaves_the_journal_equal_to_in_memory(sequence: list[tuple[Any, ...]]) -> None:
+def test_any_operation_sequence_leaves_the_journal_equal_to_in_memory(
+    sequence: list[tuple[Any, ...]],
+) -> None:
     backend = MemoryJournalBackend()
     journal = JournalStorage(backend)
     memory = InMemoryStorage()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
@@ -67,7 +67,9 @@ def test_storage_over_redis_replays_like_any_backend(redis_url: str, prefix: str
 @pytest.mark.filterwarnings("ignore:JournalRedisBackend is experimental")
 def test_journal_in_redis_is_shared_with_optuna_both_ways(redis_url: str, prefix: str) -> None:
     optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")
-    theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalRedisBackend(redis_url, prefix=prefix))
+    theirs = optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalRedisBackend(redis_url, prefix=prefix)
+    )
     ours = JournalStorage(JournalRedisBackend(redis_url, prefix=prefix))
     study_id = theirs.create_new_study([optuna.study.StudyDirection.MAXIMIZE], "mixed")
     t0 = theirs.create_new_trial(study_id)

@@ -7,11 +7,10 @@ import logging
 import os
 from pathlib import Path
 
-from conftest import MemoryJournalBackend
 import pytest
+from conftest import MemoryJournalBackend
 
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
+from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.storages.journal._snapshot import SNAPSHOT_VERSION
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
@@ -23,7 +22,7 @@ class FileLikeBackend(MemoryJournalBackend):
 
     def __init__(self, path: Path) -> None:
         super().__init__()
-        self._file_path = str(path)
+        self.file_path = str(path)
         self.bytes_read = 0
 
     def read_chunk(self, cursor: int) -> tuple[bytes, int]:
@@ -52,16 +51,14 @@ def _fill(storage: JournalStorage, study_name: str, n: int) -> int:
 
 
 def _state(storage: JournalStorage) -> list:
-    return [
-        (study, storage.get_all_trials(study._study_id)) for study in storage.get_all_studies()
-    ]
+    return [(study, storage.get_all_trials(study._study_id)) for study in storage.get_all_studies()]
 
 
 def test_new_storage_loads_the_snapshot_and_reads_only_the_tail(backend: FileLikeBackend) -> None:
     writer = JournalStorage(backend)
     study_id = _fill(writer, "s", 12)
     path = writer.write_snapshot()
-    assert path == backend._file_path + ".snapshot"
+    assert path == backend.file_path + ".snapshot"
     snapshot_end = len(backend.buffer)
     trial_id = writer.create_new_trial(study_id)
     writer.set_trial_param(trial_id, "x", 0.5, FloatDistribution(0, 1))
@@ -106,7 +103,9 @@ def test_snapshot_of_another_journal_is_ignored_with_a_warning(
     assert len(reloaded.get_all_trials(0)) == 6
 
 
-def test_snapshot_of_a_truncated_journal_is_ignored(backend: FileLikeBackend, caplog: pytest.LogCaptureFixture) -> None:
+def test_snapshot_of_a_truncated_journal_is_ignored(
+    backend: FileLikeBackend, caplog: pytest.LogCaptureFixture
+) -> None:
     storage = JournalStorage(backend)
     _fill(storage, "s", 4)
     storage.write_snapshot()
@@ -131,7 +130,7 @@ def test_unreadable_snapshot_is_ignored_with_a_warning(
 ) -> None:
     storage = JournalStorage(backend)
     _fill(storage, "s", 2)
-    Path(backend._file_path + ".snapshot").write_bytes(content)
+    Path(backend.file_path + ".snapshot").write_bytes(content)
     with caplog.at_level(logging.WARNING):
         reloaded = JournalStorage(backend)
     assert message in caplog.text
@@ -141,7 +140,7 @@ def test_unreadable_snapshot_is_ignored_with_a_warning(
 def test_snapshots_are_written_automatically_every_n_records(backend: FileLikeBackend) -> None:
     storage = JournalStorage(backend, snapshot_interval=20)
     _fill(storage, "s", 10)
-    path = Path(backend._file_path + ".snapshot")
+    path = Path(backend.file_path + ".snapshot")
     assert path.exists()
     cursor = json.loads(path.read_text())["journal"]["cursor"]
     assert 0 < cursor <= len(backend.buffer)
@@ -176,4 +175,6 @@ def test_snapshot_beside_a_real_journal_file_with_a_deleted_study_and_a_waiting_
     # Optuna knows nothing of the snapshot and still reads the journal itself.
     optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop checks")
     theirs = optuna.storages.JournalStorage(optuna.storages.journal.JournalFileBackend(path))
-    assert [t.number for t in theirs.get_all_trials(study_id)] == [t.number for t in reader.get_all_trials(study_id)]
+    assert [t.number for t in theirs.get_all_trials(study_id)] == [
+        t.number for t in reader.get_all_trials(study_id)
+    ]

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import threading
 from typing import Any
 
-from conftest import MemoryJournalBackend
 import pytest
+from conftest import MemoryJournalBackend
 
-from pyhpo.distributions import CategoricalDistribution
-from pyhpo.distributions import FloatDistribution
-from pyhpo.distributions import IntDistribution
-from pyhpo.exceptions import DuplicatedStudyError
-from pyhpo.exceptions import JournalCorruptionError
-from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from pyhpo.exceptions import DuplicatedStudyError, JournalCorruptionError, UpdateFinishedTrialError
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import create_trial
-from pyhpo.trial import TrialState
+from pyhpo.trial import TrialState, create_trial
 
 MIN = [StudyDirection.MINIMIZE]
 
@@ -45,7 +41,9 @@ class CountingBackend(MemoryJournalBackend):
         super().append_chunk(data, durable=durable)
 
 
-def test_two_storages_on_one_journal_derive_the_same_ids_and_numbers(memory_backend: MemoryJournalBackend) -> None:
+def test_two_storages_on_one_journal_derive_the_same_ids_and_numbers(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     a = JournalStorage(memory_backend)
     b = JournalStorage(memory_backend)
     s1 = a.create_new_study(MIN, "one")
@@ -108,7 +106,9 @@ def test_duplicate_study_name_raises_to_the_second_creator_only(memory_backend: 
     assert [s.study_name for s in a.get_all_studies()] == ["same"]
 
 
-def test_operations_on_missing_studies_and_trials_raise_key_error(memory_backend: MemoryJournalBackend) -> None:
+def test_operations_on_missing_studies_and_trials_raise_key_error(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     storage = JournalStorage(memory_backend)
     with pytest.raises(KeyError):
         storage.create_new_trial(5)
@@ -165,7 +165,9 @@ def test_each_call_appends_one_batch_and_only_creation_and_finishing_are_durable
     assert all(data.count(b"\n") == 1 for data, _ in memory_backend.appends)
 
 
-def test_template_trial_is_written_as_one_record_and_reads_back_whole(memory_backend: MemoryJournalBackend) -> None:
+def test_template_trial_is_written_as_one_record_and_reads_back_whole(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     storage = JournalStorage(memory_backend)
     study_id = storage.create_new_study([StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE])
     template = create_trial(
@@ -223,7 +225,9 @@ def test_replay_across_small_chunks_equals_replay_in_one() -> None:
     assert JournalStorage(small).get_all_trials(study_id) == storage.get_all_trials(study_id)
 
 
-def test_deepcopy_false_shares_cached_trials_and_deepcopy_true_copies(memory_backend: MemoryJournalBackend) -> None:
+def test_deepcopy_false_shares_cached_trials_and_deepcopy_true_copies(
+    memory_backend: MemoryJournalBackend,
+) -> None:
     storage = JournalStorage(memory_backend)
     study_id = storage.create_new_study(MIN)
     trial_id = storage.create_new_trial(study_id)
@@ -309,7 +313,9 @@ def test_heartbeat_key_is_reserved(memory_backend: MemoryJournalBackend) -> None
     "kwargs",
     [{"heartbeat_interval": 0}, {"heartbeat_interval": -1}, {"grace_period": 5}, {"snapshot_interval": "3"}],
 )
-def test_bad_arguments_are_refused_with_their_name(memory_backend: MemoryJournalBackend, kwargs: dict) -> None:
+def test_bad_arguments_are_refused_with_their_name(
+    memory_backend: MemoryJournalBackend, kwargs: dict
+) -> None:
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         JournalStorage(memory_backend, **kwargs)
 
@@ -326,7 +332,7 @@ def test_corrupt_line_in_a_journal_file_names_the_file_offset_and_line(tmp_path:
     storage = JournalStorage(JournalFileBackend(path))
     study_id = storage.create_new_study(MIN, "s")
     storage.create_new_trial(study_id)
-    bad_offset = len(open(path, "rb").read())
+    bad_offset = os.path.getsize(path)
     backend = JournalFileBackend(path)
     backend.append_chunk(b'{"op_code":6,"worker_id":"x","trial_id":0,"state":1,"val\n')
     backend.append_chunk(b'{"op_code":10,"worker_id":"x"}\n')
