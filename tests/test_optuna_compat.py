@@ -109,6 +109,7 @@ def _entry_points(mod: Any) -> list[tuple[str, Callable[..., Any]]]:
         ("check_distribution_compatibility", mod.distributions.check_distribution_compatibility),
         ("InMemoryStorage.__init__", mod.storages.InMemoryStorage.__init__),
         ("RetryFailedTrialCallback.__init__", mod.storages.RetryFailedTrialCallback.__init__),
+        ("RetryHeartbeatStaleTrialCallback.__init__", mod.storages.RetryHeartbeatStaleTrialCallback.__init__),
         ("fail_stale_trials", mod.storages.fail_stale_trials),
         ("logging.set_verbosity", mod.logging.set_verbosity),
         ("logging.get_logger", mod.logging.get_logger),
@@ -183,3 +184,28 @@ def test_objects_cross_the_boundary_through_json(optuna_module: Any) -> None:
     dist = pyhpo.distributions.IntDistribution(1, 64, log=True)
     theirs = optuna_module.distributions.json_to_distribution(pyhpo.distributions.distribution_to_json(dist))
     assert pyhpo.distributions.json_to_distribution(optuna_module.distributions.distribution_to_json(theirs)) == dist
+
+
+# Names Optuna exports that pyhpo does not offer (yet). The test below fails when a name outside this list goes
+# missing, and also when a listed name appears (then take it off the list): the list stays the truth.
+KNOWN_GAPS = {
+    "samplers": {"BaseGASampler", "BruteForceSampler", "GPSampler", "NSGAIIISampler", "PartialFixedSampler"},
+    "pruners": set(),
+    # Optuna's deprecated pre-4.0 journal names at the storages level, and its private cache class.
+    "storages": {"BaseJournalLogStorage", "JournalFileOpenLock", "JournalFileStorage", "JournalFileSymlinkLock",
+                 "JournalRedisStorage", "_CachedStorage"},
+    "storages.journal": {"JournalStorage"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(KNOWN_GAPS))
+def test_plugin_modules_offer_optunas_names_except_the_known_gaps(module: str, optuna_module: Any) -> None:
+    import importlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = importlib.import_module(f"optuna.{module}")
+    ours = importlib.import_module(f"pyhpo.{module}")
+    missing = {n for n in theirs.__all__ if not hasattr(ours, n)}
+    assert sorted(missing - KNOWN_GAPS[module]) == [], "newly missing"
+    assert sorted(KNOWN_GAPS[module] - missing) == [], "no longer missing: take these off KNOWN_GAPS"

@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from pyhpo.storages._base import BaseStorage
-from pyhpo.storages._callbacks import RetryFailedTrialCallback
+from pyhpo.storages._callbacks import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
 from pyhpo.storages._heartbeat import BaseHeartbeat, fail_stale_trials
 from pyhpo.storages._in_memory import InMemoryStorage
 
@@ -28,6 +28,7 @@ __all__ = [
     "JournalStorage",
     "RDBStorage",
     "RetryFailedTrialCallback",
+    "RetryHeartbeatStaleTrialCallback",
     "fail_stale_trials",
     "get_storage",
     "run_grpc_proxy_server",

@@ -9,10 +9,10 @@ from pyhpo.trial import FrozenTrial, TrialState, create_trial
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
-__all__ = ["RetryFailedTrialCallback"]
+__all__ = ["RetryFailedTrialCallback", "RetryHeartbeatStaleTrialCallback"]
 
 
-class RetryFailedTrialCallback:
+class RetryHeartbeatStaleTrialCallback:
     """Re-enqueue a trial failed by a stale heartbeat, with the same parameters (Optuna's callback).
 
     The new trial carries ``failed_trial`` (the number of the first failed attempt) and ``retry_history`` (the
@@ -59,3 +59,7 @@ class RetryFailedTrialCallback:
     def retry_history(trial: FrozenTrial) -> list[int]:
         """The numbers of the earlier attempts of this trial, oldest first."""
         return list(trial.system_attrs.get("retry_history", []))
+
+
+class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
+    """The name Optuna used before 4.9 for :class:`RetryHeartbeatStaleTrialCallback`; behaves the same."""

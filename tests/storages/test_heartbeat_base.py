@@ -219,3 +219,15 @@ def test_retry_callback_can_inherit_intermediate_values() -> None:
         storage.now += 500
         fail_stale_trials(study)
         assert study.trials[-1].intermediate_values == expected
+
+
+def test_optunas_new_and_old_names_of_the_retry_callback_both_work() -> None:
+    from pyhpo.storages import RetryHeartbeatStaleTrialCallback
+
+    assert issubclass(RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback)
+    storage = FakeHeartbeatStorage(callback=RetryHeartbeatStaleTrialCallback(max_retry=2))
+    study = pyhpo.create_study(storage=storage)
+    _running_trial_of_a_dead_worker(study, storage, x=0.5)
+    storage.now += 500
+    fail_stale_trials(study)
+    assert study.trials[-1].state == TrialState.WAITING
