@@ -178,7 +178,7 @@ class Trial(BaseTrial):
         intermediate = self._cached_frozen_trial.intermediate_values
         if step in intermediate:
             warnings.warn(
-                f"The reported value is ignored because this `step` {step} is already reported.", stacklevel=2
+                f"The reported value is ignored because this `step={step}` is already reported.", stacklevel=2
             )
             return
         self.storage.set_trial_intermediate_value(self._trial_id, step, value)

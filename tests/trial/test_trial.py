@@ -132,7 +132,7 @@ def test_report_at_a_step_already_reported_warns_and_keeps_the_first_value() -> 
     study = new_study()
     trial = study.ask()
     trial.report(1.0, 2)
-    with pytest.warns(UserWarning, match="already reported"):
+    with pytest.warns(UserWarning, match=r"this `step=2` is already reported"):  # Optuna's wording
         trial.report(5.0, 2)
     assert study.trials[0].intermediate_values == {2: 1.0}
 
