@@ -372,3 +372,25 @@ def test_study_stop_from_the_objective_ends_optimize() -> None:
 
     study.optimize(objective, n_trials=10)
     assert len(study.trials) == 2
+
+
+def test_enqueued_trials_are_each_run_exactly_once_by_parallel_workers() -> None:
+    study = new_study()
+    for i in range(12):
+        study.enqueue_trial({"i": i})
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def objective(trial: Trial) -> float:
+        i = trial.suggest_int("i", 0, 100)
+        with lock:
+            seen.append(i)
+        time.sleep(0.002)
+        return float(i)
+
+    study.optimize(objective, n_trials=16, n_jobs=4)
+    # The 12 queued trials (numbers 0-11) each ran once with their own params; 4 more were sampled.
+    assert [t.params["i"] for t in study.trials[:12]] == list(range(12))
+    assert len(seen) == 16 and sorted(seen).count(0) >= 1
+    assert [seen.count(i) >= 1 for i in range(12)] == [True] * 12
+    assert all(t.state == TrialState.COMPLETE for t in study.trials) and len(study.trials) == 16
