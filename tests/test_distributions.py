@@ -238,7 +238,7 @@ def test_json_is_valid_json_with_optunas_shape() -> None:
     assert obj == {"name": "FloatDistribution", "attributes": {"step": 0.5, "low": 0.0, "high": 1.0, "log": False}}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(distributions)
 def test_any_distribution_survives_a_json_round_trip(dist: BaseDistribution) -> None:
     assert json_to_distribution(distribution_to_json(dist)) == dist
@@ -257,7 +257,7 @@ def test_any_distribution_has_the_same_json_as_in_optuna(spec: tuple[str, dict[s
     assert ours.single() == theirs.single()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(distribution_and_value())
 def test_any_value_in_a_distribution_round_trips_through_its_internal_repr(pair: tuple[BaseDistribution, object]) -> None:
     dist, value = pair
