@@ -104,9 +104,16 @@ class _History:
         keys: list[tuple[float, float, float, float]] = []
         losses: list[Sequence[float]] = []
         nan_row = [math.nan] * len(signs)
-        for trial in trials:
-            if trial._trial_id in self._row_of:
-                continue
+        missing = len(trials) - len(self.numbers)
+        # New trials are usually the last ones (trials are ordered by number): scan backwards and stop
+        # once all of them are found, so an update costs what is new, not the whole history.
+        new: list[FrozenTrial] = []
+        for trial in reversed(trials):
+            if trial._trial_id not in self._row_of:
+                new.append(trial)
+                if len(new) == missing:
+                    break
+        for trial in reversed(new):
             self._row_of[trial._trial_id] = len(self.numbers)
             self.numbers.append(trial.number)
             self.params.append(trial.params)
