@@ -6,6 +6,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Container, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,17 @@ if TYPE_CHECKING:
 __all__ = ["JournalStorage"]
 
 _logger = logging.get_logger(__name__)
+
+# Every storage of this process, so a forked child can give each a fresh identity and lock.
+_live_storages: weakref.WeakSet[JournalStorage] = weakref.WeakSet()
+
+
+def _reset_storages_after_fork() -> None:
+    for storage in list(_live_storages):
+        storage._after_fork_in_child()
+
+
+os.register_at_fork(after_in_child=_reset_storages_after_fork)
 
 _RUNNING = TrialState.RUNNING
 _WAITING_ONLY = {int(TrialState.WAITING)}
@@ -120,6 +132,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def _init_runtime(self) -> None:
         self._lock = threading.RLock()
         self._pid = os.getpid()
+        _live_storages.add(self)
         self._worker_prefix = f"{uuid.uuid4()}-"
         self._replay = JournalReplay()
         self._cursor = 0  # Backend cursor just past the last replayed line.
@@ -145,11 +158,14 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     # ------------------------------------------------------------------------------------ machinery
     def _worker_id(self) -> str:
-        if self._pid != os.getpid():
-            # A forked child must not pass for its parent: its records would be taken as the parent's own.
-            self._pid = os.getpid()
-            self._worker_prefix = f"{uuid.uuid4()}-"
         return self._worker_prefix + str(threading.get_ident())
+
+    def _after_fork_in_child(self) -> None:
+        # A forked child must not pass for its parent (its records would be taken as the parent's own), and
+        # must not inherit a lock some other thread of the parent held at the moment of the fork.
+        self._pid = os.getpid()
+        self._worker_prefix = f"{uuid.uuid4()}-"
+        self._lock = threading.RLock()
 
     def _sync(self, until: bytes | None = None) -> None:
         """Read and replay everything appended since the last read. Caller holds the lock.

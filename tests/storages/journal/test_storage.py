@@ -342,3 +342,22 @@ def test_corrupt_line_in_a_journal_file_names_the_file_offset_and_line(tmp_path:
         assert info.value.path == path
         assert (info.value.offset, info.value.line_number) == (bad_offset, 3)
         assert path in str(info.value) and str(bad_offset) in str(info.value)
+
+
+def test_forked_child_writes_as_a_new_worker_even_if_a_thread_held_the_lock(
+    memory_backend: MemoryJournalBackend, tmp_path: Any
+) -> None:
+    storage = JournalStorage(memory_backend)
+    study_id = storage.create_new_study(MIN)
+    out = tmp_path / "child.txt"
+    with storage._lock:  # as if another thread were inside a storage call at the moment of fork
+        pid = os.fork()
+        if pid == 0:  # child: must not deadlock, and must not pass for the parent
+            try:
+                out.write_text(f"{storage._worker_prefix} {storage.create_new_trial(study_id)}")
+            finally:
+                os._exit(0)
+    os.waitpid(pid, 0)
+    prefix, trial_id = out.read_text().split()
+    assert prefix != storage._worker_prefix
+    assert trial_id == "0"
