@@ -2,21 +2,23 @@
 
 On a local disk :class:`~pyhpo.storages.journal.JournalFileBackend` needs none of this: the kernel lock is
 exact and vanishes with its holder. Across NFS clients it may silently not exclude, so Optuna's two lock-file
-protocols are offered under Optuna's names and signatures:
+protocols are offered under Optuna's names and signatures, on the same ``<journal>.lock`` path, so that pyhpo and
+Optuna processes writing one journal exclude each other:
 
 * :class:`JournalFileSymlinkLock`: ``symlink()`` is atomic on every NFS version.
 * :class:`JournalFileOpenLock`: ``open(O_CREAT | O_EXCL)`` is atomic from NFSv3 on.
 
 Both improve on Optuna's in three ways:
 
-* The lock file holds an owner token (host, pid, random), so a holder can tell its lock from a successor's.
+* A holder can tell its lock from a successor's: the open lock file holds an owner token (host, pid, random);
+  a symbolic link must point at the journal (Optuna's waiters ``stat()`` through it), so its identity is its
+  inode number and modification time.
 * While held, a background thread refreshes the lock file's mtime every ``grace_period / 4`` seconds. Waiters
-  break a lock only when its mtime has not moved for ``grace_period`` seconds *as measured on their own
-  monotonic clock* (no comparison of clocks across machines), so a slow holder is never robbed; only a dead
-  one is.
+  break a lock only when it has not changed for ``grace_period`` seconds *as measured on their own monotonic
+  clock* (no comparison of clocks across machines), so a slow holder is never robbed; only a dead one is.
 * Breaking is atomic: the breaker ``rename()``s the lock file to a unique name, so of several waiters that
   see the same stale lock exactly one breaks it, and it checks that what it moved is the stale lock it
-  observed (a fresh lock taken in between is put back).
+  observed (a fresh lock taken in between is put back with ``link()``, which never overwrites).
 
 Waiting is a poll with short sleeps: a lock file offers nothing to block on.
 """
@@ -24,7 +26,6 @@ Waiting is a poll with short sleeps: a lock file offers nothing to block on.
 from __future__ import annotations
 
 import abc
-import errno
 import os
 import socket
 import threading
@@ -59,8 +60,8 @@ class BaseJournalFileLock(abc.ABC):
         raise NotImplementedError
 
 
-class _TokenLockFile(BaseJournalFileLock):
-    """The protocol shared by both lock kinds; subclasses say how a lock file is created and read."""
+class _RefreshedLockFile(BaseJournalFileLock):
+    """The protocol shared by both lock kinds; subclasses say how a lock file is created and identified."""
 
     def __init__(self, filepath: str, grace_period: float | None = 30) -> None:
         if not isinstance(filepath, (str, os.PathLike)):
@@ -86,18 +87,20 @@ class _TokenLockFile(BaseJournalFileLock):
         self._lock_file = self._lock_target_file + LOCK_FILE_SUFFIX
         self._token_pid = -1
         self._token_value = ""
+        self._held: str | None = None  # identity of the lock file we created, while we hold it
+        self._held_guard = threading.Lock()  # the refresher and release() both update _held
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
 
     # --- what differs between the two kinds -----------------------------------------------------------
 
     @abc.abstractmethod
-    def _create(self, path: str, token: str) -> None:
-        """Atomically create ``path`` holding ``token``; raise ``FileExistsError`` if it exists."""
+    def _create(self, path: str) -> None:
+        """Atomically create the lock file ``path``; raise ``FileExistsError`` if it exists."""
 
     @abc.abstractmethod
-    def _read_token(self, path: str) -> str:
-        """Return the token in the lock file at ``path`` (``""`` if not written yet)."""
+    def _identity(self, path: str) -> str:
+        """What tells this lock file apart from any other created at ``path``; ``FileNotFoundError`` if none."""
 
     # --- the protocol -----------------------------------------------------------------------------------
 
@@ -118,14 +121,15 @@ class _TokenLockFile(BaseJournalFileLock):
         """
         sleep = _FIRST_SLEEP
         started = last_warning = time.monotonic()
-        seen: tuple[float, str] | None = None  # (mtime, token) of the lock we are waiting on
+        seen: tuple[int, str] | None = None  # (mtime_ns, identity) of the lock we are waiting on
         seen_since = started
         while True:
             try:
-                self._create(self._lock_file, self._token)
+                self._create(self._lock_file)
             except FileExistsError:
                 pass
             else:
+                self._held = self._identity(self._lock_file)
                 self._start_refreshing()
                 return True
             now = time.monotonic()
@@ -156,10 +160,12 @@ class _TokenLockFile(BaseJournalFileLock):
             RuntimeError: This object does not hold the lock (never acquired, or broken by a waiter).
         """
         self._stop_refreshing()
-        moved = self._move_aside()
-        if moved is None:
+        with self._held_guard:
+            held, self._held = self._held, None
+        moved = None if held is None else self._move_aside()  # never touch a lock we did not take
+        if held is None or moved is None:
             raise RuntimeError(f"Error: did not possess lock {self._lock_file}")
-        if self._read_token_or_empty(moved) != self._token:
+        if self._identity_or_empty(moved) != held:
             # Someone broke ours and took the lock since: give it back and report.
             self._put_back(moved)
             raise RuntimeError(
@@ -169,16 +175,16 @@ class _TokenLockFile(BaseJournalFileLock):
 
     # --- helpers ------------------------------------------------------------------------------------------
 
-    def _observe(self) -> tuple[float, str] | None:
+    def _observe(self) -> tuple[int, str] | None:
         try:
-            mtime = os.stat(self._lock_file, follow_symlinks=False).st_mtime
+            mtime = os.stat(self._lock_file, follow_symlinks=False).st_mtime_ns
+            return mtime, self._identity(self._lock_file)
         except FileNotFoundError:
             return None
-        return mtime, self._read_token_or_empty(self._lock_file)
 
-    def _read_token_or_empty(self, path: str) -> str:
+    def _identity_or_empty(self, path: str) -> str:
         try:
-            return self._read_token(path)
+            return self._identity(path)
         except FileNotFoundError:
             return ""
 
@@ -199,18 +205,18 @@ class _TokenLockFile(BaseJournalFileLock):
             pass
         os.unlink(moved)
 
-    def _break(self, stale_token: str) -> bool:
-        """Break the lock we watched go stale; return whether we did."""
+    def _break(self, stale: str) -> bool:
+        """Break the lock whose identity ``stale`` we watched go stale; return whether we did."""
         moved = self._move_aside()
         if moved is None:
             return False
-        if self._read_token_or_empty(moved) != stale_token:
+        if self._identity_or_empty(moved) != stale:
             self._put_back(moved)  # a new holder took it between our look and our rename
             return False
         os.unlink(moved)
         _logger.warning(
             f"The lock file {self._lock_file} has not been refreshed for {self.grace_period} seconds; its holder "
-            f"({stale_token or 'unknown'}) is presumed dead. Forcibly releasing the lock file."
+            f"({stale or 'unknown'}) is presumed dead. Forcibly releasing the lock file."
         )
         return True
 
@@ -220,7 +226,7 @@ class _TokenLockFile(BaseJournalFileLock):
         self._stop = threading.Event()
         self._refresher = threading.Thread(
             target=self._refresh_loop,
-            args=(self._stop, self._token, self.grace_period / 4),
+            args=(self._stop, self.grace_period / 4),
             name=f"pyhpo-lock-refresh:{self._lock_file}",
             daemon=True,
         )
@@ -233,24 +239,27 @@ class _TokenLockFile(BaseJournalFileLock):
             if refresher is not threading.current_thread():
                 refresher.join()
 
-    def _refresh_loop(self, stop: threading.Event, token: str, interval: float) -> None:
+    def _refresh_loop(self, stop: threading.Event, interval: float) -> None:
         while not stop.wait(interval):
-            if self._read_token_or_empty(self._lock_file) != token:
-                _logger.error(
-                    f"The lock file {self._lock_file} was taken from this process while it held it."
-                )
-                return
-            try:
-                os.utime(self._lock_file, follow_symlinks=False)
-            except FileNotFoundError:
-                return
+            with self._held_guard:
+                if self._held is None or self._identity_or_empty(self._lock_file) != self._held:
+                    _logger.error(
+                        f"The lock file {self._lock_file} was taken from this process while it held it."
+                    )
+                    return
+                try:
+                    os.utime(self._lock_file, follow_symlinks=False)
+                    self._held = self._identity(self._lock_file)  # a link's identity includes its mtime
+                except FileNotFoundError:
+                    return
 
 
-class JournalFileSymlinkLock(_TokenLockFile):
+class JournalFileSymlinkLock(_RefreshedLockFile):
     """Lock a journal with a symbolic link, atomic on every NFS version.
 
-    The link ``<filepath>.lock`` is created with ``symlink()``; its target text is the owner token (the link
-    dangles on purpose: only the link itself matters).
+    The link ``<filepath>.lock`` points at the journal, as Optuna's does, so Optuna processes waiting on it can
+    follow it. Its identity (inode number and modification time, which the holder refreshes) tells the holder
+    its own lock from a successor's.
 
     Args:
         filepath:
@@ -260,24 +269,20 @@ class JournalFileSymlinkLock(_TokenLockFile):
             holder refreshes every ``grace_period / 4`` seconds, so only a dead or frozen holder loses it.
     """
 
-    def _create(self, path: str, token: str) -> None:
-        os.symlink(token, path)
+    def _create(self, path: str) -> None:
+        os.symlink(self._lock_target_file, path)
 
-    def _read_token(self, path: str) -> str:
-        try:
-            return os.readlink(path)
-        except OSError as err:
-            if err.errno == errno.EINVAL:  # not a symlink: not one of ours
-                return ""
-            raise
+    def _identity(self, path: str) -> str:
+        st = os.stat(path, follow_symlinks=False)
+        return f"inode {st.st_ino}, mtime {st.st_mtime_ns}"
 
 
-class JournalFileOpenLock(_TokenLockFile):
+class JournalFileOpenLock(_RefreshedLockFile):
     """Lock a journal with a file created by ``open(O_CREAT | O_EXCL)``, atomic from NFSv3 on.
 
-    The file ``<filepath>.lock`` holds the owner token, written right after creation. A waiter that reads it
-    empty in between sees a lock that is being taken, which is fine: it only breaks a lock whose mtime and
-    token stayed unchanged for ``grace_period`` seconds.
+    The file ``<filepath>.lock`` holds the owner token (host, pid, random), written right after creation. A
+    waiter that reads it empty in between sees a lock that is being taken, which is fine: it only breaks a lock
+    that stayed unchanged for ``grace_period`` seconds.
 
     Args:
         filepath:
@@ -287,13 +292,13 @@ class JournalFileOpenLock(_TokenLockFile):
             holder refreshes every ``grace_period / 4`` seconds, so only a dead or frozen holder loses it.
     """
 
-    def _create(self, path: str, token: str) -> None:
+    def _create(self, path: str) -> None:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o644)
         try:
-            os.write(fd, token.encode())
+            os.write(fd, self._token.encode())
         finally:
             os.close(fd)
 
-    def _read_token(self, path: str) -> str:
+    def _identity(self, path: str) -> str:
         with open(path, "rb") as f:
             return f.read(4096).decode(errors="replace")

@@ -128,8 +128,10 @@ def test_lock_file_names_its_owner_and_is_gone_after_release(kind: str, target: 
     lock = KINDS[kind](str(target))
     assert lock.acquire() is True
     lock_file = str(target) + ".lock"
-    token = os.readlink(lock_file) if kind == "symlink" else pathlib.Path(lock_file).read_text()
-    assert token.split(":")[1] == str(os.getpid())
+    if kind == "symlink":  # points at the journal, as Optuna's link does
+        assert os.readlink(lock_file) == str(target)
+    else:
+        assert pathlib.Path(lock_file).read_text().split(":")[1] == str(os.getpid())
     lock.release()
     assert not os.path.lexists(lock_file)
     assert [p.name for p in target.parent.iterdir()] == [target.name]  # nothing left behind
@@ -192,10 +194,10 @@ def test_robbed_holder_learns_it_on_release_and_leaves_the_new_lock_alone(
     lock_file = str(target) + ".lock"
     first._stop_refreshing()
     os.rename(lock_file, lock_file + ".gone")  # someone broke it...
-    second._create(lock_file, "host:1:someone-else")  # ...and another process took it
+    assert second.acquire()  # ...and another holder took it
     with pytest.raises(RuntimeError, match="broken by another process"):
         first.release()
-    assert second._read_token(lock_file) == "host:1:someone-else"
+    second.release()  # the successor's lock was left in place: it still releases its own
 
 
 def test_release_without_holding_is_an_error(kind: str, target: pathlib.Path) -> None:
@@ -219,3 +221,29 @@ def test_journal_backend_with_a_lock_file_keeps_every_record(target: pathlib.Pat
         assert child.returncode == 0, err
     records = [json.loads(line) for line in target.read_text().splitlines()]
     assert sorted((r["w"], r["seq"]) for r in records) == [(w, i) for w in ("a", "b") for i in range(100)]
+
+
+def test_pyhpo_and_optuna_symlink_locks_exclude_each_other(target: pathlib.Path) -> None:
+    optuna_journal = pytest.importorskip("optuna.storages.journal")
+    ours = JournalFileSymlinkLock(str(target))
+    theirs = optuna_journal.JournalFileSymlinkLock(str(target))
+    ours.acquire()
+    waiter = run_script(
+        "import sys, optuna\n"
+        "lock = optuna.storages.journal.JournalFileSymlinkLock(sys.argv[1]); lock.acquire(); print('got', flush=True)"
+        "; lock.release()",
+        target,
+    )
+    time.sleep(1.0)
+    assert waiter.poll() is None  # Optuna waits on our link
+    ours.release()
+    out, err = waiter.communicate(timeout=30)
+    assert out == "got\n", err
+    theirs.acquire()
+    assert os.readlink(str(target) + ".lock") == str(target)  # the same link, Optuna's way
+    holder = run_script(HOLDER, "symlink", target, 5, 0)
+    time.sleep(1.0)
+    assert holder.poll() is None  # and we wait on Optuna's
+    theirs.release()
+    out, err = holder.communicate(timeout=30)
+    assert out == "held\nreleased\n", err
