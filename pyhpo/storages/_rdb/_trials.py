@@ -20,7 +20,15 @@ from pyhpo.distributions import BaseDistribution
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
 
-__all__ = ["StudyCache", "build_trials", "from_db_time", "to_db_time", "utcnow", "value_from_db", "value_to_db"]
+__all__ = [
+    "StudyCache",
+    "build_trials",
+    "from_db_time",
+    "to_db_time",
+    "utcnow",
+    "value_from_db",
+    "value_to_db",
+]
 
 
 def utcnow() -> datetime.datetime:
@@ -75,11 +83,27 @@ class StudyCache:
         self.last_id = -1
         self.id_by_number: dict[int, int] = {}
         self.best: FrozenTrial | None = None
+        self.counts: dict[TrialState, int] = {}
+
+    def select(self, states: Any) -> list[FrozenTrial]:
+        """The trials in ``states`` (None: all), by number, without scanning finished trials for
+        the usual question "which are RUNNING/WAITING"."""
+        if states is None:
+            return list(self.trials.values())
+        listed = isinstance(states, (tuple, list, set, frozenset))
+        if listed and all(isinstance(s, TrialState) and not s.is_finished() for s in states):
+            picked = (self.trials[i] for i in sorted(self.unfinished))
+        else:
+            picked = iter(self.trials.values())
+        return [t for t in picked if t.state in states]
 
     def absorb(self, trial: FrozenTrial) -> None:
         old = self.trials.get(trial._trial_id)
-        if old is not None and old.state.is_finished():
-            return  # a concurrent poll with an older snapshot must not undo what we know
+        if old is not None:
+            if old.state.is_finished():
+                return  # a concurrent poll with an older snapshot must not undo what we know
+            self.counts[old.state] -= 1
+        self.counts[trial.state] = self.counts.get(trial.state, 0) + 1
         self.trials[trial._trial_id] = trial
         self.id_by_number[trial.number] = trial._trial_id
         self.last_id = max(self.last_id, trial._trial_id)

@@ -615,15 +615,16 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     ) -> list[FrozenTrial]:
         cache = self._refresh(study_id)
         with self._cache_lock:
-            trials = list(cache.trials.values())
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
+            trials = cache.select(states)
         return copy.deepcopy(trials) if deepcopy else trials
 
     def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:
-        if isinstance(state, TrialState):
-            state = (state,)
-        return len(self.get_all_trials(study_id, deepcopy=False, states=state))
+        cache = self._refresh(study_id)
+        with self._cache_lock:
+            if state is None:
+                return len(cache.trials)
+            states = (state,) if isinstance(state, TrialState) else tuple(state)
+            return sum(cache.counts.get(s, 0) for s in set(states))
 
     def get_best_trial(self, study_id: int) -> FrozenTrial:
         cache = self._refresh(study_id)
