@@ -102,8 +102,12 @@ class GridSampler(BaseSampler):
         self._lock = threading.Lock()
         # Grid ids of finished trials, by trial id: finished trials never change, so they are
         # read once. Keyed by (storage object, study id) to stay correct across studies.
-        self._finished_key: tuple[int, int] | None = None
-        self._finished: dict[int, int | None] = {}
+        # Incremental scan state: trials before ``_scan_from`` (in the storage's number order) are
+        # finished, so their grid points are folded into ``_visited`` once and never re-read.
+        self._scan_key: tuple[int, int] | None = None
+        self._scan_from = 0
+        self._scan_last_number = -1
+        self._visited = np.zeros(self._n_min_trials, dtype=bool)
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -136,13 +140,13 @@ class GridSampler(BaseSampler):
             grid_id = trial.number
         else:
             candidates = self._get_unvisited_grid_ids(study)
-            if not candidates:
+            if len(candidates) == 0:
                 _logger.warning(
                     "`GridSampler` is re-evaluating a configuration because the grid has been "
                     "exhausted. This may happen due to a timing issue during distributed "
                     "optimization or when re-running optimizations on already finished studies."
                 )
-                candidates = list(range(self._n_min_trials))
+                candidates = np.arange(self._n_min_trials)
             # Random, so that concurrent workers rarely pick the same point.
             grid_id = int(self._rng.rng.choice(candidates))
         study._storage.set_trial_system_attr(trial._trial_id, "search_space", self._search_space)
@@ -184,7 +188,7 @@ class GridSampler(BaseSampler):
         self, study: Study, trial: FrozenTrial, state: TrialState, values: Sequence[float] | None
     ) -> None:
         remaining = self._get_unvisited_grid_ids(study)
-        if not remaining:
+        if len(remaining) == 0:
             study.stop()
             return
         if len(remaining) == 1:
@@ -192,7 +196,7 @@ class GridSampler(BaseSampler):
             if grid_id is None:
                 grid_id = study._storage.get_trial_system_attrs(trial._trial_id).get("grid_id")
             # This trial is the last unfinished point; it is about to finish.
-            if grid_id == remaining[0]:
+            if grid_id == int(remaining[0]):
                 study.stop()
 
     def is_exhausted(self, study: Study) -> bool:
@@ -210,42 +214,53 @@ class GridSampler(BaseSampler):
                 return False
         return True
 
-    def _get_unvisited_grid_ids(self, study: Study) -> list[int]:
-        """Grid points no trial has started; if none, those not finished yet."""
+    def _get_unvisited_grid_ids(self, study: Study) -> np.ndarray:
+        """Grid points no trial has started; if none, those not finished yet.
+
+        Costs time proportional to the trials after the oldest unfinished one, not to all trials.
+        """
         from pyhpo.trial._state import TrialState
 
         # Read the storage directly: a study filtered by HyperbandPruner would hide trials.
         trials = study._storage.get_all_trials(study._study_id, deepcopy=False)
         key = (id(study._storage), study._study_id)
-        visited = np.zeros(self._n_min_trials, dtype=bool)
         started = np.zeros(self._n_min_trials, dtype=bool)
         with self._lock:
-            if key != self._finished_key:
-                self._finished_key = key
-                self._finished = {}
-            finished = self._finished
-            for t in trials:
-                if t._trial_id in finished:
-                    gid = finished[t._trial_id]
-                elif "grid_id" not in t.system_attrs:
-                    if t.state.is_finished():
-                        finished[t._trial_id] = None
-                    continue
+            prefix_changed = self._scan_from > 0 and (
+                len(trials) < self._scan_from or trials[self._scan_from - 1].number != self._scan_last_number
+            )
+            if key != self._scan_key or prefix_changed:
+                self._scan_key = key
+                self._scan_from = 0
+                self._scan_last_number = -1
+                self._visited = np.zeros(self._n_min_trials, dtype=bool)
+            in_prefix = True
+            for t in trials[self._scan_from :]:
+                finished = t.state.is_finished()
+                grid_id = self._own_grid_id(t)
+                if grid_id is not None:
+                    if finished:
+                        self._visited[grid_id] = True
+                    elif t.state == TrialState.RUNNING:
+                        started[grid_id] = True
+                if finished and in_prefix:
+                    self._scan_from += 1
+                    self._scan_last_number = t.number
                 else:
-                    same = self._same_search_space(t.system_attrs.get("search_space"))
-                    gid = int(t.system_attrs["grid_id"]) if same else None
-                    if t.state.is_finished():
-                        finished[t._trial_id] = gid
-                if gid is None or not 0 <= gid < self._n_min_trials:
-                    continue
-                if t.state.is_finished():
-                    visited[gid] = True
-                elif t.state == TrialState.RUNNING:
-                    started[gid] = True
+                    in_prefix = False
+            visited = self._visited.copy()
         unvisited = np.flatnonzero(~visited & ~started)
         if unvisited.size == 0:
             unvisited = np.flatnonzero(~visited)
-        return [int(i) for i in unvisited]
+        return unvisited
+
+    def _own_grid_id(self, trial: FrozenTrial) -> int | None:
+        """The trial's grid point if it was drawn from this grid (same search space), else None."""
+        attrs = trial.system_attrs
+        if "grid_id" not in attrs or not self._same_search_space(attrs.get("search_space")):
+            return None
+        grid_id = int(attrs["grid_id"])
+        return grid_id if 0 <= grid_id < self._n_min_trials else None
 
 
 def _check_value(name: str, value: Any) -> None:

@@ -241,3 +241,22 @@ def test_a_grid_started_by_optuna_is_finished_by_pyhpo(tmp_path: Path) -> None:
     points = _points(ours)
     assert len(points) == 30
     assert set(points) == set(itertools.product(*_SPACE.values()))
+
+
+def test_one_sampler_object_serves_two_studies_in_turn() -> None:
+    sampler = GridSampler({"x": [1, 2, 3]})
+    first = pyhpo.create_study(sampler=sampler)
+    first.optimize(lambda t: t.suggest_int("x", 1, 3))
+    second = pyhpo.create_study(sampler=sampler)
+    second.optimize(lambda t: t.suggest_int("x", 1, 3))
+    assert sorted(t.params["x"] for t in second.trials) == [1, 2, 3]
+    assert sampler.is_exhausted(first) and sampler.is_exhausted(second)
+
+
+def test_a_long_grid_scans_only_new_trials() -> None:
+    sampler = GridSampler({"x": list(range(300))})
+    study = pyhpo.create_study(sampler=sampler)
+    study.optimize(lambda t: t.suggest_int("x", 0, 299))
+    assert len(study.trials) == 300
+    # Every finished trial is folded into the cached prefix.
+    assert sampler._scan_from == 300
