@@ -258,5 +258,7 @@ def test_a_long_grid_scans_only_new_trials() -> None:
     study = pyhpo.create_study(sampler=sampler)
     study.optimize(lambda t: t.suggest_int("x", 0, 299))
     assert len(study.trials) == 300
-    # Every finished trial is folded into the cached prefix.
+    # The last scan ran in the last trial's after_trial, while it was still running.
+    assert sampler._scan_from == 299
+    assert sampler.is_exhausted(study)
     assert sampler._scan_from == 300
