@@ -7,8 +7,8 @@ exactly as in production; only the sync differs. Targets on the development mach
 
 Run (after building the extension in place with ``python csrc/ffi_build.py``)::
 
-    PYTHONPATH=. python -m pytest benchmarks/bench_journal_engine.py -p no:cacheprovider \\
-        --benchmark-columns=median,ops,rounds --benchmark-sort=name
+    python -m pytest benchmarks -k bench_journal_engine -p no:cacheprovider \\
+        --benchmark-columns=min,median,rounds --benchmark-sort=name
 """
 
 from __future__ import annotations
