@@ -35,6 +35,30 @@ def write_snapshot(
     path: str, replay: JournalReplay, cursor: int, lines: int, last_line_cursor: int, last_line: bytes
 ) -> None:
     """Write ``replay`` (the state after ``lines`` lines, ending at ``cursor``) to ``path`` atomically."""
+    shape_index: dict[tuple[tuple[str, str], ...], int] = {}
+    shapes: list[list[list[str]]] = []
+    rows = []
+    for trial in replay.trials:
+        key = tuple(trial.dists.items())
+        index = shape_index.get(key)
+        if index is None:
+            index = shape_index[key] = len(shapes)
+            shapes.append([list(pair) for pair in key])
+        rows.append(
+            [
+                trial.study_id,
+                trial.number,
+                trial.state,
+                trial.values,
+                trial.start,
+                trial.complete,
+                index,
+                [trial.params[name] for name, _ in key],
+                trial.user_attrs,
+                trial.system_attrs,
+                [[step, value] for step, value in trial.inter.items()],
+            ]
+        )
     document = {
         "format": SNAPSHOT_FORMAT,
         "version": SNAPSHOT_VERSION,
@@ -56,23 +80,10 @@ def write_snapshot(
             }
             for study in replay.studies.values()
         ],
+        # Parameter names and distributions repeat from trial to trial: each distinct set is stored once.
+        "shapes": shapes,
         # One array per trial, by trial ID (see the field list in docs/journal-format.md).
-        "trials": [
-            [
-                trial.study_id,
-                trial.number,
-                trial.state,
-                trial.values,
-                trial.start,
-                trial.complete,
-                trial.params,
-                trial.dists,
-                trial.user_attrs,
-                trial.system_attrs,
-                [[step, value] for step, value in trial.inter.items()],
-            ]
-            for trial in replay.trials
-        ],
+        "trials": rows,
         "heartbeats": [[trial_id, beat] for trial_id, beat in replay.heartbeats.items()],
     }
     directory = os.path.dirname(os.path.abspath(path))
@@ -153,8 +164,29 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
         replay.studies[study.study_id] = study
         replay.study_names[study.name] = study.study_id
     deleted: dict[int, _Study] = {}  # stand-ins for the deleted studies some trials belonged to
+    shapes = [
+        ([str(name) for name, _ in shape], {str(name): str(text) for name, text in shape})
+        for shape in document["shapes"]
+    ]
     for trial_id, row in enumerate(document["trials"]):
-        study_id, number, state, values, start, complete, params, dists, user_attrs, system_attrs, inter = row
+        (
+            study_id,
+            number,
+            state,
+            values,
+            start,
+            complete,
+            shape,
+            param_values,
+            user_attrs,
+            system_attrs,
+            inter,
+        ) = row
+        names, dists = shapes[shape]
+        if len(param_values) != len(names):
+            raise ValueError(
+                f"trial {trial_id} has {len(param_values)} parameter values for {len(names)} names"
+            )
         owner: _Study | None = replay.studies.get(int(study_id))
         if owner is None:
             owner = deleted.get(int(study_id))
@@ -166,8 +198,8 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
         trial.values = values
         trial.start = start
         trial.complete = complete
-        trial.params = params
-        trial.dists = dists
+        trial.params = dict(zip(names, param_values))
+        trial.dists = dict(dists)
         trial.user_attrs = user_attrs
         trial.system_attrs = system_attrs
         trial.inter = {int(step): value for step, value in inter}
