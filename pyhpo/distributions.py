@@ -12,6 +12,8 @@ import abc
 import decimal
 import json
 import math
+import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any, Union
 
@@ -193,10 +195,23 @@ class IntDistribution(BaseDistribution):
         return self.low <= value <= self.high and (value - self.low) % self.step == 0
 
 
+def _is_nan(value: object) -> bool:
+    # numbers.Real covers numpy scalars (np.float32("nan")) as well as float.
+    return isinstance(value, numbers.Real) and math.isnan(float(value))
+
+
 def _choice_equal(a: CategoricalChoiceType, b: CategoricalChoiceType) -> bool:
-    if a == b:
-        return True
-    return isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b)
+    """Optuna's rule: equal values are equal whatever their types (1 == 1.0 == np.int64(1)); NaN equals NaN."""
+    return bool(a == b) or (_is_nan(a) and _is_nan(b))
+
+
+def _choice_hash(choice: object) -> int:
+    if _is_nan(choice):
+        return hash("nan")  # every NaN is equal to every other here, so they must hash alike
+    try:
+        return hash(choice)
+    except TypeError:  # an unhashable choice (allowed in memory, with a warning)
+        return hash(repr(choice))
 
 
 class CategoricalDistribution(BaseDistribution):
@@ -209,9 +224,12 @@ class CategoricalDistribution(BaseDistribution):
             raise ValueError("The `choices` must contain one or more elements.")
         for choice in choices:
             if choice is not None and not isinstance(choice, (bool, int, float, str)):
-                raise TypeError(
+                # Optuna allows any object (it works in memory) but warns: only these types can be stored.
+                warnings.warn(
                     f"Choices for a categorical distribution should be a tuple of None, bool, int, float and "
-                    f"str, but got {choice!r} of type {type(choice).__name__}."
+                    f"str for persistent storage but contains {choice!r} which is of type "
+                    f"{type(choice).__name__}.",
+                    stacklevel=2,
                 )
         self.choices = tuple(choices)
 
@@ -240,12 +258,10 @@ class CategoricalDistribution(BaseDistribution):
             return NotImplemented
         if len(self.choices) != len(other.choices):
             return False
-        return all(
-            type(a) is type(b) and _choice_equal(a, b) for a, b in zip(self.choices, other.choices)
-        )
+        return all(_choice_equal(a, b) for a, b in zip(self.choices, other.choices))
 
     def __hash__(self) -> int:
-        return hash((CategoricalDistribution, tuple(str(c) for c in self.choices)))
+        return hash((CategoricalDistribution, tuple(_choice_hash(c) for c in self.choices)))
 
     def _asdict(self) -> dict[str, Any]:
         return {"choices": list(self.choices)}
@@ -311,8 +327,15 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
 
 
 def distribution_to_json(dist: BaseDistribution) -> str:
-    """Serialise a distribution in Optuna's JSON form (``{"name": ..., "attributes": {...}}``)."""
-    return json.dumps({"name": type(dist).__name__, "attributes": dist._asdict()})
+    """Serialise a distribution in Optuna's JSON form (``{"name": ..., "attributes": {...}}``).
+
+    Raises:
+        TypeError: A categorical choice is not None, bool, int, float or str, so it cannot be stored.
+    """
+    try:
+        return json.dumps({"name": type(dist).__name__, "attributes": dist._asdict()})
+    except TypeError as e:
+        raise TypeError(f"{dist!r} cannot be stored: {e}. Use choices of None, bool, int, float or str.") from None
 
 
 def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseDistribution) -> None:

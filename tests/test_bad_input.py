@@ -84,8 +84,8 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("suggest_int step 0", lambda: _study().ask().suggest_int("n", 0, 10, step=0), ValueError, "step=0"),
     ("suggest_int float bound", lambda: _study().ask().suggest_int("n", 0, 2.5), TypeError, "2.5"),  # type: ignore[arg-type]
     ("suggest_categorical empty", lambda: _study().ask().suggest_categorical("c", []), ValueError, "one or more"),
-    ("suggest_categorical a list choice", lambda: _study().ask().suggest_categorical("c", [[1]]), TypeError,  # type: ignore[list-item]
-     r"\[1\]"),
+    ("suggest_categorical a str as choices", lambda: _study().ask().suggest_categorical("c", "abc"), TypeError,  # type: ignore[arg-type]
+     "'abc'"),
     ("suggest name not a str", lambda: _study().ask().suggest_int(7, 0, 1), TypeError, "7"),  # type: ignore[arg-type]
     ("report a string value", lambda: _study().ask().report("x", 0), TypeError, "str"),  # type: ignore[arg-type]
     ("report a negative step", lambda: _study().ask().report(1.0, -3), ValueError, "-3"),
