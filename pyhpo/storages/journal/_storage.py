@@ -8,7 +8,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable, Container, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyhpo import logging
 from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
@@ -124,6 +124,11 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         )
         self._failed_trial_callback = failed_trial_callback
         self._snapshot_interval = snapshot_interval
+        if snapshot_interval is not None and not isinstance(getattr(backend, "file_path", None), str):
+            raise ValueError(
+                f"snapshot_interval needs a backend with a file_path to write snapshots beside; "
+                f"{type(backend).__name__} has none (call write_snapshot(path) instead)."
+            )
         self._init_runtime()
         with self._lock:
             self._load_snapshot()
@@ -182,7 +187,10 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             data, next_cursor = backend.read_chunk(self._cursor)
             if not data:
                 break
-            records = decode_chunk(data, self._locator(data), backend._journal_location())
+            try:
+                records = decode_chunk(data, self._locator(data), backend._journal_location())
+            except JournalCorruptionError as error:
+                self._apply_prefix_and_fail(data, error)
             applied = replay.apply(records)
             if applied < len(records):
                 self._report_bad_record(data, applied)
@@ -207,7 +215,23 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
         return locate
 
-    def _report_bad_record(self, data: bytes, index: int) -> None:
+    def _apply_prefix_and_fail(self, data: bytes, error: JournalCorruptionError) -> NoReturn:
+        """Replay the complete records before an undecodable line, then fail for good."""
+        good = error.line_number - self._lines - 1
+        if good > 0:
+            end = 0
+            for _ in range(good):
+                end = data.index(b"\n", end) + 1
+            prefix = decode_chunk(data[:end], self._locator(data), self._backend._journal_location())
+            applied = self._replay.apply(prefix)
+            if applied < len(prefix):
+                self._report_bad_record(data, applied)
+            self._cursor = error.offset
+            self._lines += good
+        self._broken = error
+        raise error
+
+    def _report_bad_record(self, data: bytes, index: int) -> NoReturn:
         start = 0
         for _ in range(index):
             start = data.index(b"\n", start) + 1

@@ -178,3 +178,8 @@ def test_snapshot_beside_a_real_journal_file_with_a_deleted_study_and_a_waiting_
     assert [t.number for t in theirs.get_all_trials(study_id)] == [
         t.number for t in reader.get_all_trials(study_id)
     ]
+
+
+def test_automatic_snapshots_need_a_backend_with_a_file_path() -> None:
+    with pytest.raises(ValueError, match="snapshot_interval needs a backend with a file_path"):
+        JournalStorage(MemoryJournalBackend(), snapshot_interval=10)

@@ -361,3 +361,19 @@ def test_forked_child_writes_as_a_new_worker_even_if_a_thread_held_the_lock(
     prefix, trial_id = out.read_text().split()
     assert prefix != storage._worker_prefix
     assert trial_id == "0"
+
+
+def test_records_before_an_undecodable_line_in_the_same_chunk_are_replayed(
+    memory_backend: MemoryJournalBackend,
+) -> None:
+    writer = JournalStorage(memory_backend)
+    study_id = writer.create_new_study(MIN, "s")
+    reader = JournalStorage(memory_backend)
+    writer.create_new_trial(study_id)
+    memory_backend.append_chunk(b"garbage\n")
+    with pytest.raises(JournalCorruptionError) as info:
+        reader.get_all_trials(study_id)
+    assert info.value.line_number == 3
+    assert len(reader._replay.study(study_id).trial_ids) == 1  # the line before the bad one was applied
+    with pytest.raises(JournalCorruptionError):
+        reader.get_study_directions(study_id)
