@@ -263,6 +263,9 @@ class Study:
             trial_id = self._storage.create_new_trial(self._study_id)
         frozen = self._storage.get_trial(trial_id)
         self.sampler.before_trial(self, frozen)
+        if _sampler_has_before_trial(self.sampler):
+            # before_trial may have written system attributes (GridSampler's grid_id): the trial must see them.
+            frozen = self._storage.get_trial(trial_id)
         trial = Trial(self, trial_id, _frozen=frozen)
         for name, dist in (fixed_distributions or {}).items():
             trial._suggest(name, dist)
@@ -414,6 +417,13 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
         elif value != existing:
             return False
     return True
+
+
+def _sampler_has_before_trial(sampler: BaseSampler) -> bool:
+    """False for samplers that keep BaseSampler's no-op before_trial, which spares a storage read per trial."""
+    from pyhpo.samplers import BaseSampler
+
+    return type(sampler).before_trial is not BaseSampler.before_trial
 
 
 def _heartbeat_enabled(storage: BaseStorage) -> bool:

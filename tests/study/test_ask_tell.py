@@ -173,3 +173,24 @@ def test_tell_with_a_trial_of_the_wrong_type_raises_type_error() -> None:
     study = new_study()
     with pytest.raises(TypeError, match="'zero'"):
         study.tell("zero", 1.0)  # type: ignore[arg-type]
+
+
+def test_system_attrs_written_by_before_trial_are_visible_in_the_trial() -> None:
+    """As in Optuna (GridSampler's grid_id): the Trial is built after the sampler's before_trial."""
+    seen: list[dict[str, object]] = []
+
+    class Tagging(pyhpo.samplers.RandomSampler):
+        def before_trial(self, study: pyhpo.Study, trial: pyhpo.trial.FrozenTrial) -> None:
+            study._storage.set_trial_system_attr(trial._trial_id, "tag", trial.number * 10)
+
+        def sample_independent(self, study, trial, param_name, param_distribution):  # type: ignore[no-untyped-def]
+            seen.append(dict(trial.system_attrs))
+            return super().sample_independent(study, trial, param_name, param_distribution)
+
+    study = pyhpo.create_study(sampler=Tagging(seed=0))
+    trial = study.ask()
+    assert trial.system_attrs["tag"] == 0
+    trial.suggest_float("x", 0, 1)
+    assert seen == [{"tag": 0}]
+    grid = pyhpo.create_study(sampler=pyhpo.samplers.GridSampler({"x": [1, 2]}))
+    assert grid.ask().system_attrs["grid_id"] in (0, 1)
