@@ -14,6 +14,7 @@ The keys are Optuna's, so a study can be continued by either library.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,7 @@ class NSGAIISampler(BaseSampler):
         self._rng = LazyRandomState(seed)
         self._constraints_func = constraints_func
         self._search_space = IntersectionSearchSpace()
+        self._generations = _GenerationIndex()
         self._elite_population_selection_strategy = (
             elite_population_selection_strategy
             or NSGAIIElitePopulationSelectionStrategy(
@@ -128,6 +130,15 @@ class NSGAIISampler(BaseSampler):
             rng=self._rng,
         )
         self._after_trial_strategy = after_trial_strategy
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_generations"] = None  # holds a lock; rebuilt on demand
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._generations = _GenerationIndex()
 
     @property
     def population_size(self) -> int:
@@ -172,35 +183,24 @@ class NSGAIISampler(BaseSampler):
     # Generation bookkeeping -------------------------------------------------------------
 
     def get_trial_generation(self, study: Study, trial: FrozenTrial) -> int:
-        """The trial's generation, assigned (and stored) on first call."""
-        from pyhpo.trial._state import TrialState
+        """The trial's generation, assigned (and stored) on first call.
 
+        It is the newest generation with fewer than ``population_size`` COMPLETE trials, or the
+        next one if that generation is full.
+        """
         generation = trial.system_attrs.get(_GENERATION_KEY)
         if generation is None:
             generation = study._storage.get_trial_system_attrs(trial._trial_id).get(_GENERATION_KEY)
         if generation is not None:
             return int(generation)
-        complete = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
-        newest, count = 0, 0
-        for t in complete:
-            g = t.system_attrs.get(_GENERATION_KEY, -1)
-            if g > newest:
-                newest, count = g, 1
-            elif g == newest:
-                count += 1
+        newest, count = self._generations.newest(study)
         generation = newest if count < self._population_size else newest + 1
         study._storage.set_trial_system_attr(trial._trial_id, _GENERATION_KEY, generation)
         return generation
 
     def get_population(self, study: Study, generation: int) -> list[FrozenTrial]:
-        """COMPLETE trials of ``generation``."""
-        from pyhpo.trial._state import TrialState
-
-        return [
-            t
-            for t in study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
-            if t.system_attrs.get(_GENERATION_KEY) == generation
-        ]
+        """COMPLETE trials of ``generation``, in trial-number order."""
+        return self._generations.population(study, generation)
 
     def select_parent(self, study: Study, generation: int) -> list[FrozenTrial]:
         """Survivors of ``generation - 1`` together with its own parents."""
@@ -216,8 +216,75 @@ class NSGAIISampler(BaseSampler):
         key = _PARENT_CACHE_KEY_PREFIX + str(generation)
         cached = study._storage.get_study_system_attrs(study._study_id).get(key)
         if cached is not None:
-            ids = set(cached)
-            return [t for t in study._get_trials(deepcopy=False) if t._trial_id in ids]
+            return self._generations.trials_by_ids(study, cached)
         parents = self.select_parent(study, generation)
         study._storage.set_study_system_attr(study._study_id, key, [t._trial_id for t in parents])
         return parents
+
+
+class _GenerationIndex:
+    """COMPLETE trials of one study grouped by generation, updated incrementally.
+
+    Finished trials never change, so each is read once; the per-trial cost of generation
+    bookkeeping is then a set lookup per COMPLETE trial instead of reading its attributes.
+    Keyed by (storage object, study id): another study resets it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, int] | None = None
+        self._seen: set[int] = set()
+        self._by_generation: dict[int, list[FrozenTrial]] = {}
+        self._by_id: dict[int, FrozenTrial] = {}
+
+    def _update(self, study: Study) -> None:
+        from pyhpo.trial._state import TrialState
+
+        complete = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
+        key = (id(study._storage), study._study_id)
+        if key != self._key:
+            self._key = key
+            self._seen = set()
+            self._by_generation = {}
+            self._by_id = {}
+        if len(complete) == len(self._seen):
+            return
+        touched = set()
+        missing = len(complete) - len(self._seen)
+        # New completions are usually the newest trials: walk back from the end until all are found.
+        for t in reversed(complete):
+            if missing == 0:
+                break
+            if t._trial_id in self._seen:
+                continue
+            missing -= 1
+            self._seen.add(t._trial_id)
+            self._by_id[t._trial_id] = t
+            generation = t.system_attrs.get(_GENERATION_KEY, -1)
+            self._by_generation.setdefault(generation, []).append(t)
+            touched.add(generation)
+        for generation in touched:
+            self._by_generation[generation].sort(key=lambda t: t.number)
+
+    def newest(self, study: Study) -> tuple[int, int]:
+        """``(newest generation, its number of COMPLETE trials)``; ``(0, n)`` before any."""
+        with self._lock:
+            self._update(study)
+            newest = max((g for g in self._by_generation if g >= 0), default=0)
+            return newest, len(self._by_generation.get(newest, ()))
+
+    def population(self, study: Study, generation: int) -> list[FrozenTrial]:
+        with self._lock:
+            self._update(study)
+            return list(self._by_generation.get(generation, ()))
+
+    def trials_by_ids(self, study: Study, trial_ids: list[int]) -> list[FrozenTrial]:
+        """COMPLETE trials with the given ids, in trial-number order."""
+        with self._lock:
+            self._update(study)
+            found = [self._by_id[i] for i in set(trial_ids) if i in self._by_id]
+        if len(found) < len(set(trial_ids)):
+            # An id that is not a COMPLETE trial (unexpected): fall back to a full lookup.
+            ids = set(trial_ids)
+            return [t for t in study._get_trials(deepcopy=False) if t._trial_id in ids]
+        return sorted(found, key=lambda t: t.number)
