@@ -171,25 +171,28 @@ def test_keyboard_interrupt_marks_the_trial_fail_and_propagates() -> None:
 
 def test_keyboard_interrupt_with_two_threads_leaves_no_trial_running() -> None:
     study = new_study()
-    started = threading.Event()
+    straggler_started = threading.Event()
+    straggler_done = threading.Event()
 
     def objective(trial: Trial) -> float:
         trial.suggest_float("x", 0, 1)
-        if trial.number == 2:
-            # Let the other thread be inside its trial when the interrupt arrives.
-            started.wait(1.0)
-            raise KeyboardInterrupt
-        started.set()
-        time.sleep(0.1)
-        return 1.0
+        if trial.number == 0:
+            straggler_started.set()
+            time.sleep(0.4)  # still running when the interrupt arrives in the other thread
+            straggler_done.set()
+            return 1.0
+        straggler_started.wait(2.0)
+        raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         study.optimize(objective, n_trials=20, n_jobs=2)
-    time.sleep(0.3)  # a straggler thread finishing late must not resurrect anything
-    states = [t.state for t in study.trials]
-    assert TrialState.RUNNING not in states
-    assert study.trials[2].state == TrialState.FAIL
-    assert len(states) < 20
+    # Right away, before the straggler's objective has returned: nothing is left RUNNING.
+    assert not straggler_done.is_set()
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
+    # When the straggler finishes later, it does not bring its trial back to life.
+    assert straggler_done.wait(2.0)
+    time.sleep(0.05)
+    assert [t.state for t in study.trials] == [TrialState.FAIL, TrialState.FAIL]
 
 
 def test_nested_optimize_raises_runtime_error() -> None:
