@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._hyperband import HyperbandPruner, _BracketStudy
@@ -33,10 +33,12 @@ __all__ = [
 
 
 def _filter_study(study: Study, trial: FrozenTrial) -> Study:
-    """The study as ``trial``'s pruner and sampler should see it.
+    """The study as ``trial``'s pruner and sampler should see it (Optuna's hook of this name).
 
-    With a :class:`HyperbandPruner`, that is only the trials of ``trial``'s bracket; otherwise
-    the study itself. ``Trial`` calls this before sampling and pruning, as in Optuna.
+    With a :class:`HyperbandPruner`, a view whose ``get_trials`` lists only the trials of
+    ``trial``'s bracket; otherwise the study itself. Optuna's ``Trial`` passes this view to the
+    sampler and pruner; ``HyperbandPruner.prune`` builds it itself, so pruning is per bracket
+    either way.
     """
     pruner = study.pruner
     if isinstance(pruner, HyperbandPruner):
@@ -44,6 +46,5 @@ def _filter_study(study: Study, trial: FrozenTrial) -> Study:
         if not pruner._pruners:
             pruner._try_initialization(study)
         if pruner._pruners:
-            bracket = _BracketStudy(study, pruner, pruner._get_bracket_id(study, trial))
-            return bracket  # type: ignore[return-value]
+            return cast("Study", _BracketStudy(study, pruner, pruner._get_bracket_id(study, trial)))
     return study

@@ -27,8 +27,7 @@ class HyperbandPruner(BasePruner):
     ``floor(log_eta(max_resource / min_resource)) + 1`` brackets. Each trial belongs to one
     bracket, chosen by hashing ``"{study_name}_{trial.number}"`` (CRC32, as in Optuna, so a fixed
     study name gives reproducible assignments) with more trials sent to aggressive brackets, and
-    is compared only with trials of its bracket. ``Trial`` also shows the sampler only the
-    trials of the same bracket (see :func:`pyhpo.pruners._filter_study`).
+    is compared only with trials of its bracket (see :func:`pyhpo.pruners._filter_study`).
 
     Args:
         min_resource: Steps in the first rung of bracket 0. At least 1.
@@ -124,10 +123,12 @@ class HyperbandPruner(BasePruner):
 
 
 class _BracketStudy:
-    """A view of a study that shows only the trials of one Hyperband bracket.
+    """A view of a study whose public trial listing shows only one Hyperband bracket.
 
-    Everything except trial listing (and ``stop``, which must stop the real study) is delegated
-    to the wrapped study, so samplers and pruners can use it as a study.
+    ``get_trials`` and ``trials`` are filtered; the private ``_get_trials``, which samplers use
+    and whose results they may cache per study, is not -- exactly as in Optuna, so a sampler
+    sees the same trials with or without Hyperband. ``stop`` stops the real study; everything
+    else is delegated to it.
     """
 
     def __init__(self, study: Study, pruner: HyperbandPruner, bracket_id: int) -> None:
@@ -142,16 +143,6 @@ class _BracketStudy:
         self, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
         return self._in_bracket(self._study.get_trials(deepcopy=deepcopy, states=states))
-
-    def _get_trials(
-        self,
-        deepcopy: bool = True,
-        states: Container[TrialState] | None = None,
-        use_cache: bool = False,
-    ) -> list[FrozenTrial]:
-        return self._in_bracket(
-            self._study._get_trials(deepcopy=deepcopy, states=states, use_cache=use_cache)
-        )
 
     @property
     def trials(self) -> list[FrozenTrial]:
