@@ -171,6 +171,10 @@ def storage_factory(lib: Any, spec: dict[str, Any]) -> Callable[[], Any]:
     if kind == "memory":
         return need("storages.InMemoryStorage")  # type: ignore[no-any-return]
     if kind == "journal-file":
+        if getattr(lib.storages, "JournalStorage", None) is None and hasattr(lib.storages, "JournalFileStorage"):
+            # rustuna: a journal-file storage in one class, writing Optuna's format.
+            journal_file = need("storages.JournalFileStorage")
+            return lambda: journal_file(spec["path"])
         journal, file_backend = need("storages.JournalStorage"), need("storages.journal.JournalFileBackend")
         return lambda: journal(file_backend(spec["path"]))
     if kind == "journal-redis":

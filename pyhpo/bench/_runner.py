@@ -96,6 +96,8 @@ def _parse(line: str, index: int) -> dict[str, Any]:
         raise CellFailure(f"worker {index} printed {line[:200]!r}") from e
     if "error" in msg:
         raise CellFailure(f"worker {index}: {msg['error']}")
+    if "unsupported" in msg:
+        raise Unsupported(msg["unsupported"])
     return dict(msg)
 
 

@@ -34,12 +34,18 @@ def _say(obj: Any) -> None:
 
 
 def _work(job: dict[str, Any]) -> None:
+    from pyhpo.bench._backends import Unsupported
     from pyhpo.bench._workloads import load_workload
 
     lib = importlib.import_module(job["lib"])
     _quiet(lib)
     workload = load_workload(job["workload"])
-    state = workload.prepare(lib, job["spec"], job["study_name"], job["seed"], job["study_size"])
+    try:
+        state = workload.prepare(lib, job["spec"], job["study_name"], job["seed"], job["study_size"])
+        workload.check(state, job["n_jobs"])
+    except Unsupported as e:
+        _say({"unsupported": str(e)})
+        return
     _say("READY")
     if sys.stdin.readline().strip() != "GO":
         raise RuntimeError("the harness did not send GO")

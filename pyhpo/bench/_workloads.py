@@ -15,7 +15,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar
 
-from pyhpo.bench._backends import open_storage, storage_factory
+from pyhpo.bench._backends import Unsupported, open_storage, storage_factory
 
 __all__ = ["ColdLoad", "GrownStudy", "RandomOverhead", "TPECost", "WORKLOADS", "Workload", "load_workload",
            "seed_study", "summarize"]
@@ -54,6 +54,27 @@ def seed_study(lib: Any, study: Any, size: int, threads: int = 1) -> None:
             pass
 
 
+def optimize(study: Any, objective: Any, n_trials: int, n_jobs: int, **kwargs: Any) -> None:
+    """``study.optimize``, passing ``n_jobs`` only when it is not 1 (not every peer library takes it)."""
+    if n_jobs != 1:
+        kwargs["n_jobs"] = n_jobs
+    study.optimize(objective, n_trials=n_trials, **kwargs)
+
+
+def check_threads(study: Any, n_jobs: int) -> None:
+    """Raise :class:`Unsupported` when ``n_jobs`` > 1 but the library's ``optimize`` has no ``n_jobs``."""
+    import inspect
+
+    if n_jobs == 1:
+        return
+    try:
+        params = inspect.signature(study.optimize).parameters
+    except (TypeError, ValueError):  # a compiled method without a signature: try it and see
+        return
+    if "n_jobs" not in params and not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        raise Unsupported(f"{type(study).__module__.split('.')[0]}'s Study.optimize has no n_jobs")
+
+
 class Workload:
     """A benchmark workload. Subclasses set the class attributes and may override the two steps."""
 
@@ -86,9 +107,13 @@ class Workload:
                 seed_study(lib, study, study_size)
         return lib.load_study(study_name=study_name, storage=storage, sampler=self.sampler(lib, seed))
 
+    def check(self, state: Any, n_jobs: int) -> None:
+        """Untimed, before READY: raise :class:`Unsupported` if this library cannot run the configuration."""
+        check_threads(state, n_jobs)
+
     def run(self, state: Any, n_trials: int, n_jobs: int) -> int:
         """Timed: run ``n_trials`` trials; return how many trials the run produced or read."""
-        state.optimize(self.objective, n_trials=n_trials, n_jobs=n_jobs)
+        optimize(state, self.objective, n_trials, n_jobs)
         return n_trials
 
     def after(self, state: Any, spec: dict[str, Any]) -> dict[str, Any] | None:
@@ -134,6 +159,9 @@ class ColdLoad(Workload):
         factory = storage_factory(lib, spec)
         getattr(lib.samplers, "TPESampler", None)
         return {"lib": lib, "factory": factory, "study_name": study_name}
+
+    def check(self, state: Any, n_jobs: int) -> None:
+        pass
 
     def run(self, state: Any, n_trials: int, n_jobs: int) -> int:
         lib = state["lib"]
