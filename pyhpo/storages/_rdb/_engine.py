@@ -111,8 +111,10 @@ def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
             kwargs.setdefault("poolclass", StaticPool)
     else:
         # A pooled connection may have been closed by the server meanwhile (restart, idle
-        # timeout); test it on checkout instead of failing the next statement.
-        kwargs.setdefault("pool_pre_ping", True)
+        # timeout). Instead of testing every connection on checkout (pool_pre_ping: one more round
+        # trip per operation), the storage's retry loop reruns an operation whose connection turns
+        # out dead, on a fresh one; pass pool_pre_ping=True in engine_kwargs to test anyway.
+        kwargs.setdefault("pool_pre_ping", False)
         if "poolclass" not in kwargs:
             # Connections are held for one short transaction; this covers n_jobs threads plus a
             # heartbeat thread each without waiting on the pool.

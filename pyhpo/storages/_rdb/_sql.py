@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     String,
+    and_,
     bindparam,
     column,
     delete,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
     update,
 )
@@ -35,6 +37,8 @@ __all__ = [
     "INSERT_TRIAL",
     "INSERT_VALUES",
     "LAST_NUMBER",
+    "POLL_ALL",
+    "POLL_CHANGED",
     "STUDY_DIRECTIONS",
     "STUDY_NAME",
     "STUDY_NAME_FOR_UPDATE",
@@ -42,12 +46,11 @@ __all__ = [
     "TO_RUNNING",
     "TO_UNFINISHED",
     "TRIAL",
-    "TRIALS_CHANGED",
-    "TRIALS_OF_STUDY",
     "TRIAL_NUMBER_STATE",
     "TRIAL_STUDY_STATE",
     "UNFINISHED",
     "children_query",
+    "poll_query",
     "upsert_statements",
 ]
 
@@ -70,15 +73,29 @@ INSERT_TRIAL = insert(m.trials)
 TRIAL = select(m.trials).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_STUDY_STATE = select(_t.study_id, _t.state).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_NUMBER_STATE = select(_t.number, _t.state).where(_t.trial_id == bindparam("trial_id"))
-TRIALS_OF_STUDY = select(m.trials).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id)
-# A poll: trials created since the last one, plus the ones that were unfinished then.
-TRIALS_CHANGED = (
-    select(m.trials)
-    .where(
-        _t.study_id == bindparam("study_id"),
-        or_(_t.trial_id > bindparam("last_id"), _t.trial_id.in_(bindparam("ids", expanding=True))),
+
+
+def poll_query(trial_condition: Any) -> Any:
+    """The study's name joined with those of its trials that meet ``trial_condition``.
+
+    No row: the study does not exist. One row with a NULL trial_id: it exists, no trial matched.
+    Checking the study and reading its trials is thus one round trip.
+    """
+    studies = m.studies
+    joined = studies.outerjoin(m.trials, and_(_t.study_id == studies.c.study_id, trial_condition))
+    return (
+        select(studies.c.study_name, m.trials)
+        .select_from(joined)
+        .where(studies.c.study_id == bindparam("study_id"))
+        .order_by(_t.trial_id)
     )
-    .order_by(_t.trial_id)
+
+
+# First read of a study: all its trials. Later polls: trials created since the previous poll, plus
+# the ones that were unfinished then.
+POLL_ALL = poll_query(true())
+POLL_CHANGED = poll_query(
+    or_(_t.trial_id > bindparam("last_id"), _t.trial_id.in_(bindparam("ids", expanding=True)))
 )
 
 _p = m.trial_params.c

@@ -35,7 +35,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, delete, func, insert, or_, select, true
 from sqlalchemy import exc as sa_exc
 
 from pyhpo import logging as pyhpo_logging
@@ -218,6 +218,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 with self._locked(write), self.engine.connect() as conn:
                     if self._sqlite:
                         conn = conn.execution_options(pyhpo_write=write)
+                    elif not write and self._dialect == "postgresql":
+                        # Reads run in autocommit: no BEGIN/COMMIT round trips. Each statement sees
+                        # its own snapshot; readers take trials rows first and children second, and a
+                        # finished trial's children are complete before its state says so.
+                        return body(conn.execution_options(isolation_level="AUTOCOMMIT"))
                     with conn.begin():
                         return body(conn)
             except sa_exc.IntegrityError:
@@ -562,7 +567,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def _refresh(self, study_id: int) -> StudyCache:
         """Bring this process's view of a study up to date, reading only what may have changed.
 
-        Three queries when something changed (study, trials, children), two otherwise.
+        Two queries when something changed (the study joined with its changed trials, then their
+        children), one otherwise.
         """
         with self._cache_lock:
             cache = self._studies.get(study_id)
@@ -572,28 +578,38 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         t = m.trials.c
 
         def body(conn: Connection) -> tuple[str, list[StudyDirection] | None, list[FrozenTrial]]:
-            name = self._require_study(conn, study_id)
             directions = None
-            if name != known_name:  # first read in this process: everything
-                found = conn.execute(q.STUDY_DIRECTIONS, {"study_id": study_id})
-                directions = [StudyDirection[r[0]] for r in found]
-                changed = t.study_id == study_id
-                rows = conn.execute(q.TRIALS_OF_STUDY, {"study_id": study_id}).all()
+            if known_name is None:  # first read in this process: everything
+                changed = true()
+                found = conn.execute(q.POLL_ALL, {"study_id": study_id}).all()
             elif len(unfinished) <= _MAX_IN_LIST:
-                changed = and_(t.study_id == study_id, or_(t.trial_id > last_id, t.trial_id.in_(unfinished)))
+                changed = or_(t.trial_id > last_id, t.trial_id.in_(unfinished))
                 params = {"study_id": study_id, "last_id": last_id, "ids": unfinished}
-                rows = conn.execute(q.TRIALS_CHANGED, params).all()
+                found = conn.execute(q.POLL_CHANGED, params).all()
             else:  # very many unfinished (a large queue of WAITING trials): select them by state
-                changed = and_(t.study_id == study_id, or_(t.trial_id > last_id, t.state.in_(q.UNFINISHED)))
-                rows = conn.execute(select(m.trials).where(changed).order_by(t.trial_id)).all()
+                changed = or_(t.trial_id > last_id, t.state.in_(q.UNFINISHED))
+                found = conn.execute(q.poll_query(changed), {"study_id": study_id}).all()
+            if not found:
+                raise KeyError(f"No study with study_id {study_id} exists.")
+            name = found[0].study_name
+            if name != known_name and known_name is not None:
+                # The id now names another study (deleted, and the id reused): start over.
+                found = conn.execute(q.POLL_ALL, {"study_id": study_id}).all()
+                known = None
+            else:
+                known = known_name
+            if known is None:
+                rows_dirs = conn.execute(q.STUDY_DIRECTIONS, {"study_id": study_id})
+                directions = [StudyDirection[r[0]] for r in rows_dirs]
+            rows = [r for r in found if r.trial_id is not None]
             if not rows:
                 return name, directions, []
             if len(rows) <= _MAX_IN_LIST:
                 children, params = q.CHILDREN_OF_IDS, {"ids": [r.trial_id for r in rows]}
-            elif known_name is None or name != known_name:
+            elif known is None:
                 children, params = q.CHILDREN_OF_STUDY, {"study_id": study_id}
             else:  # too many ids to list: the same condition as a subquery (rare, built ad hoc)
-                subquery = select(t.trial_id).where(changed)
+                subquery = select(t.trial_id).where(t.study_id == study_id, changed)
                 children, params = q.children_query(lambda table: table.c.trial_id.in_(subquery)), {}
             return name, directions, build_trials(conn, self._distribution, rows, children, params)
 
