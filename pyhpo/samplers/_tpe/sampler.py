@@ -62,9 +62,15 @@ def default_weights(x: int) -> np.ndarray:
     """Weights of ``x`` observations ordered by trial number: the newest 25 weigh 1, older ones ramp down."""
     if x == 0:
         return np.asarray([])
-    if x < 25:
+    if x <= 25:
         return np.ones(x)
-    return np.concatenate([np.linspace(1.0 / x, 1.0, num=x - 25), np.ones(25)])
+    # A linear ramp from 1 / x up to 1 over the oldest x - 25, then flat.
+    ramp = np.ones(x)
+    if x > 26:
+        ramp[: x - 25] = 1.0 / x + (1.0 - 1.0 / x) / (x - 26) * np.arange(x - 25)
+    else:
+        ramp[0] = 1.0 / x
+    return ramp
 
 
 class TPESampler(BaseSampler):
@@ -261,9 +267,13 @@ class TPESampler(BaseSampler):
         with history.lock:
             below, order = history.split(study.directions, self._gamma_func(study))
             raw = np.column_stack([history.column(n, d) for n, d in search_space.items()])
+        in_order = below[order]
         present = ~np.isnan(raw).any(axis=1)
-        below_rows = order[below[order] & present[order]]
-        above_rows = order[~below[order] & present[order]]
+        if present.all():
+            below_rows, above_rows = order[in_order], order[~in_order]
+        else:
+            present = present[order]
+            below_rows, above_rows = order[in_order & present], order[~in_order & present]
         obs_below = raw[below_rows]
         obs_above = raw[above_rows]
         if self._constant_liar:

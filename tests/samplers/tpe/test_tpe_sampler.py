@@ -281,3 +281,10 @@ def test_values_outside_a_distribution_are_left_out_of_its_column() -> None:
     history.sync(study.get_trials(), [StudyDirection.MINIMIZE])
     col = history.column("c", pyhpo.distributions.CategoricalDistribution(["b", "z"]))
     assert np.isnan(col[0]) and col[1] == 0.0
+
+
+def test_default_weights_and_gamma_equal_optunas() -> None:
+    optuna_tpe = pytest.importorskip("optuna.samplers._tpe.sampler")
+    for n in range(0, 400):
+        assert default_weights(n) == pytest.approx(optuna_tpe.default_weights(n), rel=1e-12, abs=1e-15)
+        assert default_gamma(n) == optuna_tpe.default_gamma(n)
