@@ -24,7 +24,7 @@ __all__ = ["compute_hypervolume"]
 def _front_sorted(points: np.ndarray) -> np.ndarray:
     """The distinct non-dominated rows, sorted lexicographically."""
     unique = np.unique(points, axis=0)
-    return unique[_is_pareto_front(unique, assume_unique_lexsorted=True)]
+    return np.asarray(unique[_is_pareto_front(unique, assume_unique_lexsorted=True)])
 
 
 def _hv_2d(front: np.ndarray, reference: np.ndarray) -> float:
