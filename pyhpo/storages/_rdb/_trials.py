@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -92,9 +92,9 @@ class StudyCache:
             return list(self.trials.values())
         listed = isinstance(states, (tuple, list, set, frozenset))
         if listed and all(isinstance(s, TrialState) and not s.is_finished() for s in states):
-            picked = (self.trials[i] for i in sorted(self.unfinished))
+            picked: Iterable[FrozenTrial] = [self.trials[i] for i in sorted(self.unfinished)]
         else:
-            picked = iter(self.trials.values())
+            picked = self.trials.values()
         return [t for t in picked if t.state in states]
 
     def absorb(self, trial: FrozenTrial) -> None:
@@ -132,7 +132,7 @@ class StudyCache:
 def build_trials(
     conn: Connection,
     distribution: Callable[[str], BaseDistribution],
-    trial_rows: list[Any],
+    trial_rows: Sequence[Any],
     children: Any,
     params: dict[str, Any],
 ) -> list[FrozenTrial]:
@@ -145,16 +145,16 @@ def build_trials(
         children: A query from ``_sql.children_query`` selecting (at least) the children of those trials.
         params: Its parameters.
     """
-    parts: dict[int, tuple[dict[str, Any], ...]] = {r.trial_id: ({}, {}, {}, {}, {}, {}) for r in trial_rows}
+    parts: dict[int, tuple[dict[Any, Any], ...]] = {r.trial_id: ({}, {}, {}, {}, {}, {}) for r in trial_rows}
     if parts:
         for trial_id, kind, key, num, txt, _ in conn.execute(children, params):
             part = parts.get(trial_id)
             if part is None:
                 continue  # a trial created after the trials query: the next poll gets it
-            params, dists, values, inter, user, system = part
+            found, dists, values, inter, user, system = part
             if kind == "p":
                 dist = distribution(txt)
-                params[key] = dist.to_external_repr(num)
+                found[key] = dist.to_external_repr(num)
                 dists[key] = dist
             elif kind == "v":
                 values[int(key)] = value_from_db(num, txt)
@@ -166,7 +166,7 @@ def build_trials(
                 system[key] = json.loads(txt)
     trials = []
     for row in trial_rows:
-        params, dists, values, inter, user, system = parts[row.trial_id]
+        found, dists, values, inter, user, system = parts[row.trial_id]
         trials.append(
             FrozenTrial(
                 number=row.number,
@@ -175,7 +175,7 @@ def build_trials(
                 values=[values[k] for k in sorted(values)] or None,
                 datetime_start=from_db_time(row.datetime_start),
                 datetime_complete=from_db_time(row.datetime_complete),
-                params=params,
+                params=found,
                 distributions=dists,
                 user_attrs=user,
                 system_attrs=system,

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, true
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.sql.elements import ColumnElement
 
 from pyhpo import logging as pyhpo_logging
 from pyhpo.distributions import (
@@ -249,7 +250,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         name = study_name if study_name is not None else DEFAULT_STUDY_NAME_PREFIX + str(uuid.uuid4())
 
         def body(conn: Connection) -> int:
-            study_id = conn.execute(insert(m.studies).values(study_name=name)).inserted_primary_key[0]
+            key = conn.execute(insert(m.studies).values(study_name=name)).inserted_primary_key
+            assert key is not None
+            study_id = key[0]
             conn.execute(
                 insert(m.study_directions),
                 [{"study_id": study_id, "objective": i, "direction": d.name} for i, d in enumerate(directions)],
@@ -398,7 +401,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 "datetime_complete": to_db_time(template.datetime_complete),
             }
         result = conn.execute(q.INSERT_TRIAL, {"number": number, "study_id": study_id, **row})
-        trial_id = int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        trial_id = int(key[0])
         if template is not None:
             self._insert_template_children(conn, trial_id, template)
         return trial_id
@@ -579,6 +584,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
         def body(conn: Connection) -> tuple[str, list[StudyDirection] | None, list[FrozenTrial]]:
             directions = None
+            changed: ColumnElement[bool]
             if known_name is None:  # first read in this process: everything
                 changed = true()
                 found = conn.execute(q.POLL_ALL, {"study_id": study_id}).all()

@@ -6,12 +6,12 @@ alembic command line, a connection is made from ``sqlalchemy.url`` instead.
 """
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from pyhpo.storages._rdb.models import metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     # render_as_batch: SQLite cannot ALTER most things, alembic rebuilds tables instead.
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
     with context.begin_transaction():
