@@ -55,8 +55,9 @@ def test_ndtri_lower_inverts_the_cdf() -> None:
     p = np.concatenate([10.0 ** -np.linspace(0.302, 300, 400), np.linspace(0.01, 0.5, 50)])
     x = tn.ndtri_lower(p)
     back = np.array([_ndtr(v) for v in x])
-    assert np.max(np.abs(back / p - 1.0)) < 1e-5
-    assert tn.ndtri_lower(np.array([0.0, 0.5])).tolist() == [-np.inf, 0.0]
+    assert np.max(np.abs(back / p - 1.0)) < 2e-6
+    low, half = tn.ndtri_lower(np.array([0.0, 0.5]))
+    assert low <= -38.0 and half == 0.0
 
 
 def test_truncated_samples_stay_inside_and_have_the_right_mean() -> None:
