@@ -219,20 +219,15 @@ def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:
             _logger.info(f"Trial {trial.number} pruned. {err}")
     if frozen.state == TrialState.COMPLETE:
         study._log_completed_trial(frozen)
-    elif frozen.state == TrialState.FAIL:
-        params = frozen.params
-        if err is not None:
-            _logger.warning(
-                f"Trial {frozen.number} failed with parameters: {params} because of the following error: "
-                f"{err!r}.",
-                exc_info=exc_info,
-            )
-        elif reason is not None:
-            _logger.warning(
-                f"Trial {frozen.number} failed with parameters: {params} because of the following error: "
-                f"{reason}."
-            )
-            _logger.warning(f"Trial {frozen.number} failed with value {result!r}.")
+    elif frozen.state == TrialState.FAIL and (err is not None or reason is not None):
+        # Two lines, as Optuna writes them: why, then what the objective returned (None after an exception).
+        why = repr(err) if err is not None else reason
+        _logger.warning(
+            f"Trial {frozen.number} failed with parameters: {frozen.params} because of the following error: "
+            f"{why}.",
+            exc_info=exc_info,
+        )
+        _logger.warning(f"Trial {frozen.number} failed with value {result!r}.")
     if state == TrialState.FAIL and err is not None and not isinstance(err, run.catch):
         raise err
     return frozen

@@ -297,12 +297,8 @@ class Study:
 
         frozen, reason = tell(self, trial, values, state, skip_if_finished)
         if reason is not None:
-            # Optuna warns (UserWarning) rather than logs when told values cannot be recorded.
-            warnings.warn(
-                f"Trial {frozen.number} failed with parameters: {frozen.params} because of the following error: "
-                f"{reason}.",
-                stacklevel=2,
-            )
+            # Optuna warns (UserWarning, with just the reason) rather than logs when told values cannot be recorded.
+            warnings.warn(reason, stacklevel=2)
         return frozen
 
     def stop(self) -> None:

@@ -17,27 +17,32 @@ _logger = get_logger(__name__)
 
 
 def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | None]:
-    """Turn what an objective returned into a list of floats, or say why it cannot be (as Optuna words it)."""
-    n_objectives = len(study.directions)
-    if isinstance(values, Sequence) and not isinstance(values, str):
-        raw = list(values)
-    else:
-        raw = [values]
-    if len(raw) == 1 and raw[0] is None:
-        return None, "The value None could not be cast to float"
-    if len(raw) != n_objectives:
-        return None, (
-            f"The number of the values {len(raw)} did not match the number of the objectives {n_objectives}"
-        )
+    """Turn what an objective returned into a list of floats, or say why it cannot be, in Optuna's words.
+
+    As in Optuna, every value is checked and all the problems are reported (joined by "; ") before the count is
+    compared with the number of objectives; any Sequence (a str too) is a sequence of values.
+    """
+    if values is None:
+        # Optuna's text for this case ends with a period of its own (so its log line ends in ".."); kept
+        # character for character so that log lines match Optuna's.
+        return None, "The value None could not be cast to float."
+    raw = list(values) if isinstance(values, Sequence) else [values]
+    errors: list[str] = []
     out: list[float] = []
     for v in raw:
         try:
             f = float(v)
         except (ValueError, TypeError):
-            return None, f"The value {v!r} could not be cast to float"
+            errors.append(f"The value {v!r} could not be cast to float")
+            continue
         if math.isnan(f):
-            return None, f"The value {f} is not acceptable"
+            errors.append(f"The value {v} is not acceptable")
         out.append(f)
+    if errors:
+        return None, "; ".join(errors)
+    n_objectives = len(study.directions)
+    if len(out) != n_objectives:
+        return None, f"The number of the values {len(out)} did not match the number of the objectives {n_objectives}"
     return out, None
 
 

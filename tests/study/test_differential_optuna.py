@@ -80,7 +80,8 @@ def play(lib: Any, direction: str, steps: list[tuple[Any, ...]]) -> dict[str, An
                     study.enqueue_trial({"x": s[1]}, skip_if_exists=s[2])
                 elif s[0] == "tell_number":
                     study.tell(s[1], 0.5)
-            events.append("ok" + ("+warn" if any(issubclass(w.category, UserWarning) for w in caught) else ""))
+            warned = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+            events.append("ok" + "".join(f" +warn: {m}" for m in warned))
         except Exception as e:  # noqa: BLE001 - the kind of error is part of what is compared
             events.append(type(e).__name__)
     try:
@@ -104,4 +105,69 @@ def test_pyhpo_and_optuna_end_in_the_same_study(direction: str, steps: list[tupl
         warnings.simplefilter("ignore")
         theirs = play(optuna, direction, steps)
     ours = play(pyhpo, direction, steps)
+    assert ours == theirs
+
+
+class _Boom(Exception):
+    pass
+
+
+def run_optimize(lib: Any, direction: str, outcomes: list[str], n_jobs: int) -> dict[str, Any]:
+    import logging
+
+    records: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda r: records.append(f"{r.levelname} {r.getMessage()}")  # type: ignore[method-assign]
+    logger = logging.getLogger(lib.__name__)
+    logger.addHandler(handler)
+    lib.logging.set_verbosity(lib.logging.INFO)
+    lib.logging.disable_default_handler()
+    try:
+        study = lib.create_study(direction=direction, sampler=lib.samplers.RandomSampler(seed=0),
+                                 study_name="diff")
+        for i in range(len(outcomes)):
+            study.enqueue_trial({"x": float(i)})
+        seen: list[int] = []
+
+        def objective(trial: Any) -> Any:
+            x = trial.suggest_float("x", 0, 100)
+            outcome = outcomes[trial.number]
+            trial.report(x / 2, 0)
+            if outcome == "value":
+                return x * 3 - 5
+            if outcome == "pruned":
+                raise lib.TrialPruned(f"pruned at {x}")
+            if outcome == "caught":
+                raise _Boom(f"boom {x}")
+            if outcome == "nan":
+                return math.nan
+            if outcome == "none":
+                return None
+            return [x, x]
+
+        study.optimize(objective, n_trials=len(outcomes), catch=(_Boom,), n_jobs=n_jobs,
+                       callbacks=[lambda s, t: seen.append(t.number)])
+    finally:
+        logger.removeHandler(handler)
+        lib.logging.enable_default_handler()
+        lib.logging.set_verbosity(lib.logging.WARNING)
+    key = sorted if n_jobs > 1 else list  # with threads only the set of lines is deterministic
+    return {
+        "trials": [(t.number, int(t.state), t.values, t.params, t.intermediate_values) for t in study.trials],
+        "callbacks": key(seen),
+        "log": key(r for r in records if "Best is" not in r or n_jobs == 1),
+    }
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(["minimize", "maximize"]),
+    st.lists(st.sampled_from(["value", "pruned", "caught", "nan", "none", "list"]), min_size=1, max_size=6),
+    st.sampled_from([1, 2]),
+)
+def test_optimize_gives_the_same_trials_and_log_lines_as_optuna(direction: str, outcomes: list[str], n_jobs: int) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = run_optimize(optuna, direction, outcomes, n_jobs)
+    ours = run_optimize(pyhpo, direction, outcomes, n_jobs)
     assert ours == theirs

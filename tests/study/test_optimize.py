@@ -291,9 +291,10 @@ def test_pruned_and_failed_log_lines_have_optunas_wording() -> None:
     with pyhpo_records() as log:
         study.optimize(objective, n_trials=2)
     assert "Trial 0 pruned. too slow" in log.messages
+    # Optuna's reason for None ends with its own period, hence "..": matched character for character.
     assert (
         "Trial 1 failed with parameters: {} because of the following error: The value None could not be cast "
-        "to float." in log.messages
+        "to float.." in log.messages
     )
     assert "Trial 1 failed with value None." in log.messages
     assert [r.levelname for r in log.records if "Trial 1" in r.getMessage()] == ["WARNING", "WARNING"]
