@@ -142,9 +142,13 @@ def test_tell_with_nan_fails_the_trial_with_a_warning() -> None:
 
 def test_tell_with_a_value_that_is_not_a_number_fails_the_trial_with_a_warning() -> None:
     study = new_study()
-    with pytest.warns(UserWarning, match="'abc' could not be cast to float"):
-        frozen = study.tell(study.ask(), "abc")  # type: ignore[arg-type]
+    with pytest.warns(UserWarning, match="'x' could not be cast to float"):
+        frozen = study.tell(study.ask(), "x")  # type: ignore[arg-type]
     assert frozen.state == TrialState.FAIL
+    # Every bad value is named, as Optuna does.
+    two = pyhpo.create_study(directions=["minimize", "minimize"])
+    with pytest.warns(UserWarning, match=r"The value nan is not acceptable; The value 'y' could not be cast"):
+        two.tell(two.ask(), [math.nan, "y"])  # type: ignore[list-item]
 
 
 def test_tell_with_none_and_no_state_fails_the_trial_with_a_warning() -> None:
