@@ -112,6 +112,18 @@ def config_from_args(ns: argparse.Namespace) -> Any:
     )
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so that servers, temp files and studies are cleaned up on the way out."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: list[str] | None = None, prog: str = "python -m pyhpo.bench") -> int:
     """Run the benchmark; 0 when every measurement passed, 1 when one FAILED, 2 on bad usage."""
     from pyhpo.bench._report import format_table, jsonable, write_json
@@ -127,6 +139,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m pyhpo.bench") -> 
         except ImportError:
             parser.error("--plot needs matplotlib: pip install 'pyhpo[bench]'")
     cfg = config_from_args(ns)
+    _exit_cleanly_on_sigterm()
     command = " ".join([prog] + (sys.argv[1:] if argv is None else list(argv)))
     result = run_matrix(cfg)
     result["command"] = command

@@ -62,7 +62,23 @@ def _serve(job: dict[str, Any]) -> None:
     lib.storages.run_grpc_proxy_server(storage, host="127.0.0.1", port=job["port"])
 
 
+def _die_with_parent() -> None:
+    """Linux: get SIGTERM when the harness dies, so that no worker or proxy outlives an interrupted run."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the stdin EOF check still ends a worker
+        pass
+
+
 def main(argv: list[str]) -> int:
+    _die_with_parent()
     try:
         job = json.loads(argv[1])
         if job["role"] == "serve":
