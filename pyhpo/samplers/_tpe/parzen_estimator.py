@@ -212,31 +212,37 @@ class _ParzenEstimator:
         with_prior_flags, sizes, n_comps = [], [], []
         self._bounds: list[tuple[int, int]] = []
         start = 0
+        prior = np.array([params.prior_weight])
+        all_numeric = not len(space.cat)
         for obs, w_obs in zip(groups, group_weights):
             n = len(obs)
             with_prior = params.consider_prior or n == 0
-            w = np.append(w_obs, params.prior_weight) if with_prior else np.asarray(w_obs, dtype=float)
-            if n == 0 or w.sum() <= 0.0:
-                w = np.ones(len(w))
-            w = w / w.sum()
+            w = np.concatenate((w_obs, prior)) if with_prior else np.asarray(w_obs, dtype=float)
+            total = w.sum()
+            if n == 0 or total <= 0.0:
+                w, total = np.ones(len(w)), float(len(w))
+            w = w / total
             n_comp = len(w)
             mus = np.empty((n_comp, len(num)))
             if n:
-                mus[:n] = np.clip(obs[:, num], 0.0, 1.0)
+                # Observations arrive encoded, hence already inside [0, 1].
+                mus[:n] = obs if all_numeric else obs[:, num]
             if with_prior:
                 mus[-1] = 0.5
             mus_parts.append(mus)
             sizes.append(n)
             n_comps.append(n_comp)
-            with np.errstate(divide="ignore"):
-                logw_parts.append(np.log(w))
+            logw_parts.append(w)
             cum_parts.append(np.cumsum(w))
             obs_parts.append(obs)
             with_prior_flags.append(with_prior)
             self._bounds.append((start, start + n_comp))
             start += n_comp
         self._cum_weights = cum_parts
-        self._log_weights = np.concatenate(logw_parts)
+        self._starts = np.array([a for a, _ in self._bounds])
+        self._sizes = np.array([b - a for a, b in self._bounds])
+        with np.errstate(divide="ignore"):
+            self._log_weights = np.log(np.concatenate(logw_parts))
         mus = np.concatenate(mus_parts)
         sigmas = np.ones_like(mus)  # prior components keep width 1
         observed = np.concatenate([np.arange(a, a + k) for (a, _), k in zip(self._bounds, sizes)]).astype(int)
@@ -338,13 +344,14 @@ class _ParzenEstimator:
             lp += self._grid_log_mass(left, right, j)
         for col, table in enumerate(self._cat_log):
             lp += table[:, cats[:, col].astype(int)].T
-        out = np.empty((m, len(self._bounds)))
+        # Log-sum-exp over each mixture's block of components, all blocks at once.
+        starts = self._starts
+        top = np.maximum.reduceat(lp, starts, axis=1)
+        top[~np.isfinite(top)] = 0.0
         with np.errstate(divide="ignore", under="ignore"):
-            for g, (a, b) in enumerate(self._bounds):
-                part = lp[:, a:b]
-                top = part.max(axis=1)
-                top[~np.isfinite(top)] = 0.0
-                out[:, g] = np.log(np.exp(part - top[:, None]).sum(axis=1)) + top
+            lp -= np.repeat(top, self._sizes, axis=1)
+            np.exp(lp, out=lp)
+            out: np.ndarray = np.log(np.add.reduceat(lp, starts, axis=1)) + top
         return out
 
     def _grid_log_mass(self, left: np.ndarray, right: np.ndarray, j: int) -> np.ndarray:
