@@ -155,3 +155,15 @@ def test_get_logger_returns_loggers_under_the_pyhpo_hierarchy() -> None:
 
 def test_the_root_logger_is_left_alone() -> None:
     assert not any(getattr(h, "formatter", None).__class__.__name__ == "_Formatter" for h in logging.getLogger().handlers)
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL])
+def test_a_record_formats_exactly_as_optunas_default_formatter_does(level: int) -> None:
+    optuna_logging = pytest.importorskip("optuna.logging")
+    theirs = optuna_logging.create_default_formatter()
+    if hasattr(theirs, "no_color"):
+        theirs.no_color = True  # colorlog: compare the text, not terminal colours
+    record = logging.LogRecord("pyhpo.study", level, "x.py", 1, "Trial %d finished with value: %s", (3, 0.5), None)
+    ours = pyhpo.logging._default_handler
+    assert ours is not None and ours.formatter is not None
+    assert ours.formatter.format(record) == theirs.format(record)
