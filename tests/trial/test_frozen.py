@@ -202,3 +202,39 @@ def test_trial_state_and_direction_print_like_optunas() -> None:
 
     assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
     assert repr(StudyDirection.MAXIMIZE) == "<StudyDirection.MAXIMIZE: 2>"
+
+
+def _create_on(lib: object, state: int, value: object, values: object, x: object, dist_kind: str) -> str:
+    """create_trial on pyhpo or Optuna with the same arguments; 'ok' or the exception class name."""
+    import warnings
+
+    trial_mod = lib.trial  # type: ignore[attr-defined]
+    dists = lib.distributions  # type: ignore[attr-defined]
+    params, distributions = {}, {}
+    if dist_kind != "none":
+        params = {"x": x}
+        distributions = {"x": {"float": dists.FloatDistribution(0, 1), "int": dists.IntDistribution(0, 3),
+                               "cat": dists.CategoricalDistribution(["a", "b"])}[dist_kind]}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            trial_mod.create_trial(state=trial_mod.TrialState(state), value=value, values=values, params=params,
+                                   distributions=distributions)
+        return "ok"
+    except (ValueError, TypeError) as e:
+        return type(e).__name__
+
+
+@pytest.mark.parametrize("state", [0, 1, 2, 3, 4])
+@pytest.mark.parametrize(("value", "values"), [(None, None), (0.5, None), (None, [0.5, 1.0]), (math.nan, None),
+                                               (0.5, [0.5])])
+@pytest.mark.parametrize(("x", "dist_kind"), [(None, "none"), (0.5, "float"), (2.0, "float"), (2, "int"),
+                                              (5, "int"), ("a", "cat"), ("z", "cat")])
+def test_create_trial_accepts_and_rejects_what_optuna_does(
+    state: int, value: object, values: object, x: object, dist_kind: str
+) -> None:
+    optuna = pytest.importorskip("optuna")
+    import pyhpo
+
+    assert _create_on(pyhpo, state, value, values, x, dist_kind) == _create_on(optuna, state, value, values, x,
+                                                                                 dist_kind)
