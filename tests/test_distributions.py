@@ -297,3 +297,33 @@ def test_choices_of_other_types_work_in_memory_with_a_warning_but_cannot_be_stor
     assert hash(dist) == hash(dist)
     with pytest.raises(TypeError, match="cannot be stored"):
         distribution_to_json(dist)
+
+
+def _outcome(build: Any) -> str:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dist = build()
+        return f"ok high={dist.high!r} single={dist.single()}"
+    except (ValueError, TypeError):
+        return "error"
+
+
+@pytest.mark.parametrize("low", [-1.0, 0.0, 1e-3, 1.0])
+@pytest.mark.parametrize("high", [-0.5, 0.0, 1.0, 2.5])
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize("step", [None, -0.5, 0.0, 0.3, 1.0])
+def test_float_distribution_accepts_and_rejects_what_optuna_does(low: float, high: float, log: bool, step: Any) -> None:
+    od = pytest.importorskip("optuna.distributions")
+    ours = _outcome(lambda: FloatDistribution(low, high, log=log, step=step))
+    assert ours == _outcome(lambda: od.FloatDistribution(low, high, log=log, step=step))
+
+
+@pytest.mark.parametrize("low", [-2, 0, 1, 3])
+@pytest.mark.parametrize("high", [-1, 0, 3, 10])
+@pytest.mark.parametrize("log", [False, True])
+@pytest.mark.parametrize("step", [-1, 0, 1, 3])
+def test_int_distribution_accepts_and_rejects_what_optuna_does(low: int, high: int, log: bool, step: int) -> None:
+    od = pytest.importorskip("optuna.distributions")
+    ours = _outcome(lambda: IntDistribution(low, high, log=log, step=step))
+    assert ours == _outcome(lambda: od.IntDistribution(low, high, log=log, step=step))
