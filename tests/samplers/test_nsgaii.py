@@ -365,3 +365,18 @@ def test_a_study_started_by_optuna_continues_with_pyhpo_generations(tmp_path) ->
         "NSGAIISampler:parent:2",
         "NSGAIISampler:parent:3",
     }
+
+
+def test_sampler_survives_pickling_after_use() -> None:
+    import copy
+    import pickle
+
+    sampler = NSGAIISampler(population_size=4, seed=0)
+    study = pyhpo.create_study(directions=["minimize", "minimize"], sampler=sampler)
+    study.optimize(_zdt1, n_trials=10)
+    for clone in (pickle.loads(pickle.dumps(sampler)), copy.deepcopy(sampler)):
+        other = pyhpo.create_study(directions=["minimize", "minimize"], sampler=clone)
+        other.optimize(_zdt1, n_trials=10)
+        assert [t.system_attrs["NSGAIISampler:generation"] for t in other.trials] == [0] * 4 + [1] * 4 + [
+            2
+        ] * 2
