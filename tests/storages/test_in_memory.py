@@ -222,3 +222,77 @@ def test_create_new_study_logs_optunas_line(capsys: pytest.CaptureFixture[str]) 
     pyhpo.logging.set_verbosity(pyhpo.logging.INFO)
     InMemoryStorage().create_new_study(MIN, "logged")
     assert "A new study created in memory with name: logged" in capsys.readouterr().err
+
+
+# Differential: the same storage operations on Optuna's InMemoryStorage and ours give the same answers ------------
+
+from typing import Any  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_op = st.one_of(
+    st.tuples(st.just("new")),
+    st.tuples(st.just("waiting")),
+    st.tuples(st.just("param"), st.integers(0, 5), st.sampled_from(["x", "c"]), st.floats(0, 1)),
+    st.tuples(st.just("state"), st.integers(0, 5), st.sampled_from([0, 1, 2, 3]), st.floats(-5, 5)),
+    st.tuples(st.just("report"), st.integers(0, 5), st.integers(0, 3), st.floats(-5, 5)),
+    st.tuples(st.just("attr"), st.integers(0, 5), st.text(max_size=3)),
+)
+
+
+def _replay(lib: Any, direction: int, ops: list[tuple[Any, ...]]) -> list[Any]:
+    storages, trial_mod, dists, study_mod = lib.storages, lib.trial, lib.distributions, lib.study
+    storage = storages.InMemoryStorage()
+    sid = storage.create_new_study([study_mod.StudyDirection(direction)], "s")
+    ids: list[int] = []
+    out: list[Any] = []
+    for op in ops:
+        try:
+            if op[0] == "new":
+                ids.append(storage.create_new_trial(sid))
+            elif op[0] == "waiting":
+                ids.append(storage.create_new_trial(sid, template_trial=trial_mod.create_trial(
+                    state=trial_mod.TrialState.WAITING)))
+            elif not ids:
+                continue
+            elif op[0] == "param":
+                dist = dists.FloatDistribution(0, 1) if op[2] == "x" else dists.CategoricalDistribution(["a", "b"])
+                value = op[3] if op[2] == "x" else float(op[3] > 0.5)
+                storage.set_trial_param(ids[op[1] % len(ids)], op[2], value, dist)
+            elif op[0] == "state":
+                state = trial_mod.TrialState(op[2])
+                values = [op[3]] if state == trial_mod.TrialState.COMPLETE else None
+                out.append(storage.set_trial_state_values(ids[op[1] % len(ids)], state, values))
+            elif op[0] == "report":
+                storage.set_trial_intermediate_value(ids[op[1] % len(ids)], op[2], op[3])
+            elif op[0] == "attr":
+                storage.set_trial_user_attr(ids[op[1] % len(ids)], "k", op[2])
+            out.append("ok")
+        except Exception as e:  # noqa: BLE001 - which error is part of the comparison
+            out.append(type(e).__name__.replace("Optuna", "Pyhpo"))
+    out.append([(t.number, int(t.state), t.values, t.params, t.intermediate_values, t.user_attrs)
+                for t in storage.get_all_trials(sid)])
+    for states in ((1,), (0, 4), (2, 3)):
+        out.append(storage.get_n_trials(sid, state=tuple(trial_mod.TrialState(s) for s in states)))
+    try:
+        out.append(storage.get_best_trial(sid).number)
+    except ValueError:
+        out.append("no best")
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([1, 2]), st.lists(_op, max_size=20))
+def test_in_memory_storage_answers_as_optunas_does(direction: int, ops: list[tuple[Any, ...]]) -> None:
+    import warnings
+
+    optuna = pytest.importorskip("optuna")
+    import pyhpo
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        theirs = _replay(optuna, direction, ops)
+    pyhpo.logging.set_verbosity(pyhpo.logging.WARNING)
+    assert _replay(pyhpo, direction, ops) == theirs
