@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, KeyError, RuntimeError) as e:
         print(f"pyhpo: error: {e}", file=sys.stderr)
         return 1
-    except Exception as e:  # storage errors (StorageInternalError, SQLAlchemy's) end the command, not a traceback
+    except Exception as e:  # noqa: BLE001  storage errors (StorageInternalError, SQLAlchemy's) end the command, not a traceback
         print(f"pyhpo: error: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
 

@@ -13,4 +13,4 @@ from pyhpo.bench._cli import main
 from pyhpo.bench._runner import BenchConfig, CellFailure, run_matrix
 from pyhpo.bench._workloads import WORKLOADS, Workload
 
-__all__ = ["BACKENDS", "Backend", "BenchConfig", "CellFailure", "WORKLOADS", "Workload", "main", "run_matrix"]
+__all__ = ["BACKENDS", "WORKLOADS", "Backend", "BenchConfig", "CellFailure", "Workload", "main", "run_matrix"]

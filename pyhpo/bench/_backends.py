@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BACKENDS", "Backend", "DEFAULT_URLS", "Unsupported", "open_storage"]
+__all__ = ["BACKENDS", "DEFAULT_URLS", "Backend", "Unsupported", "open_storage"]
 
 #: Where the servers are looked for unless ``--postgres-url`` etc. or the ``PYHPO_TEST_*`` variables say otherwise.
 DEFAULT_URLS = {
@@ -113,7 +113,7 @@ def _check_server(server: str, url: str) -> str | None:
         finally:
             engine.dispose()
         return None
-    except Exception as e:  # any failure means "not reachable"; the reason goes into the table
+    except Exception as e:  # noqa: BLE001  any failure means "not reachable"; the reason goes into the table
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return f"{server} at {_redact(url)} is not reachable ({first[:120]})"
 

@@ -11,9 +11,9 @@ from pyhpo.bench._workloads import WORKLOADS
 
 __all__ = ["build_parser", "main"]
 
-_FULL = {"procs": [1, 2, 4, 8, 16, 32], "threads": [1, 2, 4, 8, 16, 32], "trials": 320, "repeat": 3,
+_FULL: dict[str, Any] = {"procs": [1, 2, 4, 8, 16, 32], "threads": [1, 2, 4, 8, 16, 32], "trials": 320, "repeat": 3,
          "study_size": 10_000}
-_QUICK = {"procs": [1, 2], "threads": [2], "trials": 30, "repeat": 1, "study_size": 200,
+_QUICK: dict[str, Any] = {"procs": [1, 2], "threads": [2], "trials": 30, "repeat": 1, "study_size": 200,
           "storages": ["memory", "journal-file"]}
 
 

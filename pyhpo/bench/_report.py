@@ -29,7 +29,7 @@ def _cpu_model() -> str:
 def _fs_type(path: str) -> str:
     """The file system type of ``path`` (``stat -f``, falling back to the longest match in /proc/mounts)."""
     try:
-        out = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True, timeout=5)
+        out = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True, timeout=5, check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -74,7 +74,7 @@ def _rate(row: dict[str, Any] | None) -> str:
     if row is None:
         return "-"
     if row["status"] != "ok":
-        return row["status"]
+        return str(row["status"])
     if not row["runs"] or math.isnan(row["median"]):
         return "-"
     if len(row["runs"]) == 1:

@@ -23,9 +23,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyhpo.bench._backends import BACKENDS, Backend, Target, Unsupported, open_storage, prepared, skip_reason
-from pyhpo.bench._backends import _dispose
-from pyhpo.bench._workloads import WORKLOADS, Workload, seed_study, split, spread, summarize, workload_ref
+from pyhpo.bench._backends import (
+    BACKENDS,
+    Backend,
+    Target,
+    Unsupported,
+    _dispose,
+    open_storage,
+    prepared,
+    skip_reason,
+)
+from pyhpo.bench._workloads import Workload, seed_study, split, spread, summarize, workload_ref
 
 __all__ = ["BenchConfig", "CellFailure", "run_matrix"]
 
@@ -348,7 +356,7 @@ def _run(cfg: BenchConfig, libs: list[str], peers_skipped: dict[str, str]) -> di
                                             row.update(status="n/a", reason=str(e))
                                         except CellFailure as e:
                                             row.update(status="FAILED", reason=str(e))
-                                        except Exception as e:  # setup errors: the row fails, the run goes on
+                                        except Exception as e:  # noqa: BLE001  setup errors: the row fails, the run goes on
                                             row.update(status="FAILED", reason=f"{type(e).__name__}: {e}"[:300])
                                     bar.update(1)
                                 med, lo, hi = spread([r["trials_per_s"] for r in row["runs"]])

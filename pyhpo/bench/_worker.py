@@ -86,7 +86,7 @@ def main(argv: list[str]) -> int:
         else:
             _work(job)
         return 0
-    except BaseException as e:  # report everything, Ctrl-C included, in the one format the harness reads
+    except BaseException as e:  # noqa: BLE001  report everything, Ctrl-C included, in the one format the harness reads
         traceback.print_exc()
         message = f"{type(e).__name__}: {e}".strip().splitlines()[0][:300]
         _say({"error": message})

@@ -17,8 +17,17 @@ from typing import Any, ClassVar
 
 from pyhpo.bench._backends import Unsupported, open_storage, storage_factory
 
-__all__ = ["ColdLoad", "GrownStudy", "RandomOverhead", "TPECost", "WORKLOADS", "Workload", "load_workload",
-           "seed_study", "summarize"]
+__all__ = [
+    "WORKLOADS",
+    "ColdLoad",
+    "GrownStudy",
+    "RandomOverhead",
+    "TPECost",
+    "Workload",
+    "load_workload",
+    "seed_study",
+    "summarize",
+]
 
 
 def summarize(trials: list[Any]) -> dict[str, Any]:
@@ -96,7 +105,7 @@ class Workload:
     def objective(trial: Any) -> float:
         x = trial.suggest_float("x", -10.0, 10.0)
         y = trial.suggest_float("y", -10.0, 10.0)
-        return x * x + y
+        return float(x * x + y)
 
     def prepare(self, lib: Any, spec: dict[str, Any], study_name: str, seed: int, study_size: int) -> Any:
         """Untimed: open the storage and load the study (an in-memory study is created here)."""

@@ -18,19 +18,19 @@ CLOSED = {"postgres": "postgresql+psycopg2://postgres@127.0.0.1:1/test", "mysql"
 
 
 def _config(**kw: Any) -> BenchConfig:
-    base: dict[str, Any] = dict(
-        storages=["memory", "journal-file"],
-        workloads=[WORKLOADS["random"]],
-        procs=[1, 2],
-        threads=[2],
-        trials=6,
-        repeat=1,
-        study_size=12,
-        compare=[],
-        urls=server_urls({}),
-        timeout=120.0,
-        progress=False,
-    )
+    base: dict[str, Any] = {
+        "storages": ["memory", "journal-file"],
+        "workloads": [WORKLOADS["random"]],
+        "procs": [1, 2],
+        "threads": [2],
+        "trials": 6,
+        "repeat": 1,
+        "study_size": 12,
+        "compare": [],
+        "urls": server_urls({}),
+        "timeout": 120.0,
+        "progress": False,
+    }
     base.update(kw)
     return BenchConfig(**base)
 
