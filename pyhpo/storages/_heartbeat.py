@@ -42,6 +42,10 @@ class BaseHeartbeat(abc.ABC):
     def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         """The callback run on each trial failed for a stale heartbeat, or None."""
 
+    def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        """Optuna 5's name for :meth:`get_failed_trial_callback` (the one backends implement)."""
+        return self.get_failed_trial_callback()
+
 
 def is_heartbeat_enabled(storage: BaseStorage) -> bool:
     """True when ``storage`` holds heartbeats and has an interval set."""
@@ -65,7 +69,7 @@ def fail_stale_trials(study: Study) -> None:
                 failed.append(trial_id)
         except UpdateFinishedTrialError:
             pass  # another worker failed it first
-    callback = storage.get_failed_trial_callback()
+    callback = storage.get_heartbeat_stale_trial_callback()
     if callback is None:
         return
     for trial_id in failed:

@@ -231,3 +231,20 @@ def test_optunas_new_and_old_names_of_the_retry_callback_both_work() -> None:
     storage.now += 500
     fail_stale_trials(study)
     assert study.trials[-1].state == TrialState.WAITING
+
+
+def test_optunas_new_callback_getter_name_is_the_one_fail_stale_trials_uses() -> None:
+    """Optuna 5 renamed get_failed_trial_callback; a storage overriding the new name is honoured."""
+    calls: list[int] = []
+
+    class NewStyle(FakeHeartbeatStorage):
+        def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+            return lambda s, t: calls.append(t.number)
+
+    storage = NewStyle()
+    assert FakeHeartbeatStorage(callback=print).get_heartbeat_stale_trial_callback() is print
+    study = pyhpo.create_study(storage=storage)
+    dead = _running_trial_of_a_dead_worker(study, storage)
+    storage.now += 500
+    fail_stale_trials(study)
+    assert calls == [dead.number]
