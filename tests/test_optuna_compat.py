@@ -209,3 +209,33 @@ def test_plugin_modules_offer_optunas_names_except_the_known_gaps(module: str, o
     missing = {n for n in theirs.__all__ if not hasattr(ours, n)}
     assert sorted(missing - KNOWN_GAPS[module]) == [], "newly missing"
     assert sorted(KNOWN_GAPS[module] - missing) == [], "no longer missing: take these off KNOWN_GAPS"
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [("storages.BaseStorage", "storages.BaseStorage"), ("storages.BaseHeartbeat", "storages._heartbeat.BaseHeartbeat"),
+     ("samplers.BaseSampler", "samplers.BaseSampler"), ("pruners.BasePruner", "pruners.BasePruner")],
+)
+def test_extension_base_classes_have_optunas_methods_and_signatures(ours: str, theirs: str, optuna_module: Any) -> None:
+    """Plug-in authors subclass these: every method Optuna's base has exists here with the same parameters."""
+    import importlib
+
+    def resolve(root: str, path: str) -> Any:
+        module_path, _, cls = path.rpartition(".")
+        return getattr(importlib.import_module(f"{root}.{module_path}"), cls)
+
+    our_cls, their_cls = resolve("pyhpo", ours), resolve("optuna", theirs)
+    problems = []
+    for name in dir(their_cls):
+        if name.startswith("__"):
+            continue
+        if not hasattr(our_cls, name):
+            problems.append(f"missing {name}")
+            continue
+        a, b = getattr(their_cls, name), getattr(our_cls, name)
+        if callable(a) and callable(b):
+            want = [(p.name, p.kind) for p in inspect.signature(a).parameters.values()]
+            got = [(p.name, p.kind) for p in inspect.signature(b).parameters.values()]
+            if want != got:
+                problems.append(f"{name}: {got} != {want}")
+    assert problems == []
