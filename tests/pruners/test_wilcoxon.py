@@ -105,3 +105,13 @@ def test_no_best_trial_or_no_reports_means_no_pruning() -> None:
     study.add_trial(pyhpo.trial.create_trial(value=0.0))
     with pytest.warns(UserWarning, match="best trial has no intermediate values"):
         assert not WilcoxonPruner().prune(study, trial)
+
+
+def test_a_best_trial_with_nan_values_disables_pruning() -> None:
+    study = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study.add_trial(pyhpo.trial.create_trial(value=0.0, intermediate_values={0: math.nan, 1: 0.0, 2: 0.0}))
+    trial = pyhpo.trial.create_trial(
+        state=pyhpo.trial.TrialState.RUNNING, intermediate_values={0: 5.0, 1: 5.0, 2: 5.0}
+    )
+    with pytest.warns(UserWarning, match="best trial \\(trial 0\\) contain infinity/NaNs"):
+        assert not WilcoxonPruner().prune(study, trial)

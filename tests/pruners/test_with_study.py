@@ -133,3 +133,23 @@ def test_median_pruner_with_threads_does_not_corrupt_its_cache() -> None:
     states = [t.state for t in study.trials]
     assert states.count(pyhpo.trial.TrialState.PRUNED) > 0
     assert states.count(pyhpo.trial.TrialState.COMPLETE) >= 3
+
+
+def test_hyperband_with_max_below_min_resource_never_prunes() -> None:
+    pruner = pruners.HyperbandPruner(min_resource=10, max_resource=5)
+    study = _pyhpo_study("tiny", pruner)
+    trial = pyhpo.trial.create_trial(state=pyhpo.trial.TrialState.RUNNING, intermediate_values={20: 1.0})
+    assert not pruner.prune(study, trial)
+    assert pruner._n_brackets == 0
+
+
+def test_bracket_view_lists_its_trials_and_stops_the_real_study() -> None:
+    pruner = pruners.HyperbandPruner(max_resource=27)
+    study = _pyhpo_study("view", pruner)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=12)
+    view = pruners._filter_study(study, study.trials[0])
+    assert [t.number for t in view.trials] == [t.number for t in view.get_trials()]
+    stopped = []
+    study.stop = lambda: stopped.append(True)  # type: ignore[method-assign]
+    view.stop()
+    assert stopped == [True]

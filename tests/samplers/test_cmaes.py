@@ -234,3 +234,19 @@ def test_threads_share_one_optimizer() -> None:
     rand = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0))
     rand.optimize(_sphere, n_trials=120)
     assert study.best_value < rand.best_value
+
+
+def test_a_changed_search_space_falls_back_to_independent_sampling(caplog: pytest.LogCaptureFixture) -> None:
+    def objective(trial) -> float:  # type: ignore[no-untyped-def]
+        x = trial.suggest_float("x", 0, 1)
+        if trial.number < 6:
+            x += trial.suggest_float("y", 0, 1)
+        return x
+
+    study = pyhpo.create_study(sampler=CmaEsSampler(seed=0, popsize=4))
+    with caplog.at_level(logging.WARNING):
+        study.optimize(objective, n_trials=10)
+    # Once trial 6 (without "y") has completed, the intersection space is {x} while the stored
+    # optimizer is two-dimensional.
+    assert "`CmaEsSampler` does not support dynamic search space" in caplog.text
+    assert all(t.state == TrialState.COMPLETE for t in study.trials)
