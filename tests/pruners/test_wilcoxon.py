@@ -15,7 +15,7 @@ from pyhpo.pruners._wilcoxon import _exact_rank_sum_distribution, _wilcoxon_pval
 
 # 300 p-values from scipy.stats.wilcoxon(zero_method="zsplit"), the call Optuna makes; they cover
 # the exact, permutation (ties/zeros, n <= 13) and normal (n > 13 with ties, n > 50) branches.
-_REFERENCE = json.loads((Path(__file__).parent / "wilcoxon_scipy_reference.json").read_text())
+_REFERENCE = json.loads((Path(__file__).parent / "assets" / "wilcoxon_scipy_reference.json").read_text())
 
 
 def test_pvalues_equal_scipy() -> None:
