@@ -146,12 +146,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._init_process_state()
         self._versions = VersionManager(self.engine, self._masked_url)
         _live_storages.add(self)
-        try:
-            self._transaction(self._initialize_schema, write=True, budget=10.0)
-        except StorageInternalError:
-            raise
-        except sa_exc.SQLAlchemyError as e:
-            raise self._storage_error("Cannot set up the database", e) from e
+        self._transaction(self._initialize_schema, write=True, budget=10.0, what="Cannot open the database")
         if not self.skip_compatibility_check:
             self._versions.check()
 
@@ -206,7 +201,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             yield
 
     def _transaction(
-        self, body: Callable[[Connection], _T], *, write: bool, budget: float = 120.0
+        self, body: Callable[[Connection], _T], *, write: bool, budget: float = 120.0,
+        what: str = "Database operation failed",
     ) -> _T:
         """Run ``body`` in one transaction, again from the start after a transient error.
 
@@ -229,11 +225,13 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             except sa_exc.IntegrityError:
                 raise
             except sa_exc.DBAPIError as e:
-                if is_transient(e, self._dialect) and backoff.wait():
-                    continue
-                raise self._storage_error("Database operation failed", e) from e
+                if is_transient(e, self._dialect):
+                    if backoff.wait():
+                        continue
+                    what += f" (still failing after {backoff.attempt} attempts in {budget:g} s)"
+                raise self._storage_error(what, e) from e
             except sa_exc.SQLAlchemyError as e:
-                raise self._storage_error("Database operation failed", e) from e
+                raise self._storage_error(what, e) from e
 
     def _distribution(self, text: str) -> BaseDistribution:
         dist = self._dist_by_json.get(text)
