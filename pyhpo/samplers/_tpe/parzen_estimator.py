@@ -436,7 +436,14 @@ def _tails(x_low: np.ndarray, x_high: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
     Only absolute precision matters here (the tails are subtracted from 1 or added to a uniform draw).
     """
-    tail = _truncnorm.normal_tail(np.concatenate([x_low, x_high]))
+    x = np.concatenate([x_low, x_high])
+    if x.size > 4096:
+        # Many components: most are narrow and far from both bounds, with tails that are exactly 0 here.
+        tail = np.zeros_like(x)
+        near = x < 8.5
+        tail[near] = _truncnorm.normal_tail(x[near])
+    else:
+        tail = _truncnorm.normal_tail(x)
     return tail[: len(x_low)], tail[len(x_low) :]
 
 

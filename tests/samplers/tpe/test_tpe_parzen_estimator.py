@@ -233,3 +233,15 @@ def test_scalar_encoding_matches_array_encoding() -> None:
     for row in raw:
         scalar = [dim.encode_scalar(v) for dim, v in zip(space.dims, row)]
         np.testing.assert_allclose(scalar, space.encode(row[None, :])[0], rtol=1e-12, atol=0)
+
+
+def test_kernel_tails_are_the_same_for_small_and_large_mixtures() -> None:
+    from pyhpo.samplers._tpe.parzen_estimator import _tails
+
+    rng = np.random.RandomState(0)
+    x = rng.exponential(5.0, size=(3000, 2))  # 6,000 values per side: the large-mixture path
+    low_big, high_big = _tails(x, x[::-1])
+    low_small, high_small = _tails(x[:100], x[::-1][:100])
+    assert low_big[:100] == pytest.approx(low_small, rel=1e-15, abs=0)
+    assert high_big[:100] == pytest.approx(high_small, rel=1e-15, abs=0)
+    assert np.all(low_big[x >= 8.5] == 0.0)
