@@ -19,6 +19,7 @@ __all__ = [
     "BaseSampler",
     "CmaEsSampler",
     "GridSampler",
+    "NSGAIIISampler",
     "NSGAIISampler",
     "QMCSampler",
     "RandomSampler",
@@ -31,6 +32,7 @@ _LAZY = {
     "CmaEsSampler": "pyhpo.samplers._cmaes",
     "GridSampler": "pyhpo.samplers._grid",
     "NSGAIISampler": "pyhpo.samplers._nsgaii",
+    "NSGAIIISampler": "pyhpo.samplers._nsgaiii",
     "QMCSampler": "pyhpo.samplers._qmc",
     "TPESampler": "pyhpo.samplers._tpe.sampler",
 }

@@ -9,7 +9,8 @@ Bookkeeping lives in the storage so that any number of workers can share one run
   and its own parents) and cached as trial ids in the study system attribute
   ``NSGAIISampler:parent:<g>``, so all workers breed from the same parents.
 
-The keys are Optuna's, so a study can be continued by either library.
+The keys are Optuna's (they carry the class name, so ``NSGAIIISampler`` uses
+``NSGAIIISampler:generation``), and a study can be continued by either library.
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ if TYPE_CHECKING:
 
 __all__ = ["NSGAIISampler"]
 
-_GENERATION_KEY = "NSGAIISampler:generation"
-_PARENT_CACHE_KEY_PREFIX = "NSGAIISampler:parent:"
+
+def _generation_key(sampler_class: type) -> str:
+    """``<ClassName>:generation``, as Optuna's genetic samplers name it."""
+    return f"{sampler_class.__name__}:generation"
+
+
+def _parent_cache_key_prefix(sampler_class: type) -> str:
+    return f"{sampler_class.__name__}:parent:"
 
 
 class NSGAIISampler(BaseSampler):
@@ -113,7 +120,7 @@ class NSGAIISampler(BaseSampler):
         self._rng = LazyRandomState(seed)
         self._constraints_func = constraints_func
         self._search_space = IntersectionSearchSpace()
-        self._generations = _GenerationIndex()
+        self._generations = _GenerationIndex(_generation_key(type(self)))
         self._elite_population_selection_strategy = (
             elite_population_selection_strategy
             or NSGAIIElitePopulationSelectionStrategy(
@@ -138,7 +145,7 @@ class NSGAIISampler(BaseSampler):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._generations = _GenerationIndex()
+        self._generations = _GenerationIndex(_generation_key(type(self)))
 
     @property
     def population_size(self) -> int:
@@ -188,14 +195,15 @@ class NSGAIISampler(BaseSampler):
         It is the newest generation with fewer than ``population_size`` COMPLETE trials, or the
         next one if that generation is full.
         """
-        generation = trial.system_attrs.get(_GENERATION_KEY)
+        key = _generation_key(type(self))
+        generation = trial.system_attrs.get(key)
         if generation is None:
-            generation = study._storage.get_trial_system_attrs(trial._trial_id).get(_GENERATION_KEY)
+            generation = study._storage.get_trial_system_attrs(trial._trial_id).get(key)
         if generation is not None:
             return int(generation)
         newest, count = self._generations.newest(study)
         generation = newest if count < self._population_size else newest + 1
-        study._storage.set_trial_system_attr(trial._trial_id, _GENERATION_KEY, generation)
+        study._storage.set_trial_system_attr(trial._trial_id, key, generation)
         return generation
 
     def get_population(self, study: Study, generation: int) -> list[FrozenTrial]:
@@ -213,7 +221,7 @@ class NSGAIISampler(BaseSampler):
         """Parents of ``generation`` (none for generation 0), selected once and cached in the study."""
         if generation == 0:
             return []
-        key = _PARENT_CACHE_KEY_PREFIX + str(generation)
+        key = _parent_cache_key_prefix(type(self)) + str(generation)
         cached = study._storage.get_study_system_attrs(study._study_id).get(key)
         if cached is not None:
             return self._generations.trials_by_ids(study, cached)
@@ -230,7 +238,8 @@ class _GenerationIndex:
     Keyed by (storage object, study id): another study resets it.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, generation_key: str) -> None:
+        self._generation_key = generation_key
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
         self._seen: set[int] = set()
@@ -260,7 +269,7 @@ class _GenerationIndex:
             missing -= 1
             self._seen.add(t._trial_id)
             self._by_id[t._trial_id] = t
-            generation = t.system_attrs.get(_GENERATION_KEY, -1)
+            generation = t.system_attrs.get(self._generation_key, -1)
             self._by_generation.setdefault(generation, []).append(t)
             touched.add(generation)
         for generation in touched:
