@@ -90,7 +90,9 @@ def _load(name: str) -> ModuleType | None:
     return module
 
 
-def best_values(pkg: ModuleType, problem: str, n_seeds: int = N_SEEDS, n_trials: int = N_TRIALS) -> list[float]:
+def best_values(
+    pkg: ModuleType, problem: str, n_seeds: int = N_SEEDS, n_trials: int = N_TRIALS
+) -> list[float]:
     """Best value after ``n_trials`` TPE trials, for seeds ``0 .. n_seeds - 1``."""
     out = []
     for seed in range(n_seeds):

@@ -125,7 +125,9 @@ def _process_constraints_after_trial(
         if any(math.isnan(float(c)) for c in con):
             raise ValueError(f"Constraint values cannot be NaN, but constraints_func returned {list(con)!r}.")
         if not isinstance(con, (tuple, list)):
-            warnings.warn(f"Constraints should be a sequence of floats but got {type(con).__name__}.", stacklevel=2)
+            warnings.warn(
+                f"Constraints should be a sequence of floats but got {type(con).__name__}.", stacklevel=2
+            )
         constraints = tuple(float(c) for c in con)
     finally:
         study._storage.set_trial_system_attr(trial._trial_id, _CONSTRAINTS_KEY, constraints)

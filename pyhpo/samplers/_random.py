@@ -61,7 +61,7 @@ class _UniformStream:
     blocks makes random sampling nearly free. The sequence is still fully determined by the seed.
     """
 
-    __slots__ = ("_rng", "_block", "_pos")
+    __slots__ = ("_block", "_pos", "_rng")
     _SIZE = 256
 
     def __init__(self, rng: LazyRandomState) -> None:
@@ -93,7 +93,7 @@ def _sample_uniform(u: float, dist: BaseDistribution) -> Any:
             value = math.exp(log_low + u * (math.log(high) - log_low))
         elif dist.step is not None:
             # Each grid point owns a cell of one step; pick a cell uniformly.
-            n_points = int(round((high - low) / dist.step)) + 1
+            n_points = round((high - low) / dist.step) + 1
             return float(min(low + math.floor(u * n_points) * dist.step, high))
         else:
             value = low + u * (high - low)
@@ -103,7 +103,7 @@ def _sample_uniform(u: float, dist: BaseDistribution) -> Any:
         low_i, high_i = dist.low, dist.high
         if dist.log:
             log_low = math.log(low_i - 0.5)
-            value_i = int(round(math.exp(log_low + u * (math.log(high_i + 0.5) - log_low))))
+            value_i = round(math.exp(log_low + u * (math.log(high_i + 0.5) - log_low)))
         else:
             value_i = low_i + math.floor(u * ((high_i - low_i) // dist.step + 1)) * dist.step
         return int(min(max(value_i, low_i), high_i))

@@ -24,7 +24,9 @@ class _FixedSampler(BaseSampler):
         self.calls.append("infer")
         return {"x": FloatDistribution(0, 5)}
 
-    def sample_relative(self, study: Any, trial: Any, search_space: dict[str, BaseDistribution]) -> dict[str, Any]:
+    def sample_relative(
+        self, study: Any, trial: Any, search_space: dict[str, BaseDistribution]
+    ) -> dict[str, Any]:
         self.calls.append("relative")
         return {"x": 1.5}
 
@@ -94,4 +96,4 @@ def test_namespace_exports_every_sampler_in_sorted_all() -> None:
         assert name in pyhpo.samplers.__all__
         assert isinstance(getattr(pyhpo.samplers, name), type)
     with pytest.raises(AttributeError, match="NoSuchSampler"):
-        getattr(pyhpo.samplers, "NoSuchSampler")
+        _ = pyhpo.samplers.NoSuchSampler

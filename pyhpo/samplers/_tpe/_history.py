@@ -35,7 +35,7 @@ class _Column:
     Encoded as the Parzen estimator wants them: unit coordinates for numbers, choice indices for categories.
     """
 
-    __slots__ = ("dist", "space", "values", "n")
+    __slots__ = ("dist", "n", "space", "values")
 
     def __init__(self, name: str, dist: BaseDistribution) -> None:
         self.dist = dist
@@ -158,7 +158,8 @@ class _History:
                 grown[: col.n] = col.values[: col.n]
                 col.values = grown
             new = [
-                _encode(dist, params[name]) if name in params else math.nan for params in self.params[col.n : n]
+                _encode(dist, params[name]) if name in params else math.nan
+                for params in self.params[col.n : n]
             ]
             if len(new) <= 8:
                 # The usual case (one new trial): plain floats beat a round trip through numpy.

@@ -42,7 +42,6 @@ _SQRT1_2 = math.sqrt(0.5)
 _LOG_SQRT_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
-
 def erfcx_nonneg(z: np.ndarray) -> np.ndarray:
     """``exp(z**2) * erfc(z)`` for ``z >= 0`` (a new array; ``inf`` gives 0)."""
     t = 2.0 / (2.0 + np.asarray(z, dtype=float))

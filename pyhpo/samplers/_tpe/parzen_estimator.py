@@ -46,7 +46,7 @@ _CATEGORICAL = 2
 class _Dim:
     """One parameter of a search space and the maps between its values and unit coordinates."""
 
-    __slots__ = ("name", "dist", "kind", "log", "lo", "span", "low", "high", "step", "n_grid", "choices")
+    __slots__ = ("choices", "dist", "high", "kind", "lo", "log", "low", "n_grid", "name", "span", "step")
 
     def __init__(self, name: str, dist: BaseDistribution) -> None:
         self.name = name
@@ -70,7 +70,7 @@ class _Dim:
         if step is not None:
             self.kind = _GRID
             self.step = float(step)
-            self.n_grid = int(round((self.high - self.low) / self.step)) + 1
+            self.n_grid = round((self.high - self.low) / self.step) + 1
             lo, hi = lo - 0.5 * self.step, hi + 0.5 * self.step
         else:
             self.kind = _CONTINUOUS
@@ -91,7 +91,7 @@ class _Dim:
         if self.kind == _CATEGORICAL:
             return self.choices[int(value)]
         if isinstance(self.dist, IntDistribution):
-            return int(round(value))
+            return round(value)
         return float(value)
 
 
@@ -161,7 +161,13 @@ class _Space:
 class _Params:
     """Estimator settings shared by the ``l(x)`` and ``g(x)`` estimators of a TPE sampler."""
 
-    __slots__ = ("prior_weight", "consider_prior", "consider_magic_clip", "consider_endpoints", "distance_funcs")
+    __slots__ = (
+        "consider_endpoints",
+        "consider_magic_clip",
+        "consider_prior",
+        "distance_funcs",
+        "prior_weight",
+    )
 
     def __init__(
         self,
@@ -296,7 +302,9 @@ class _ParzenEstimator:
         out = np.empty((size, len(space.dims)), dtype=float)
         draws = rng.random_sample(size)
         first, end = self._bounds[group]
-        active = first + np.minimum(np.searchsorted(self._cum_weights[group], draws, side="right"), end - first - 1)
+        active = first + np.minimum(
+            np.searchsorted(self._cum_weights[group], draws, side="right"), end - first - 1
+        )
         if len(space.numeric):
             lt, ht = self._low_tail[active], self._high_tail[active]
             v = rng.random_sample(lt.shape)
@@ -393,7 +401,9 @@ def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     return out
 
 
-def _grouped_bandwidths(mus: np.ndarray, sizes: Sequence[int], n_comps: Sequence[int], params: _Params) -> np.ndarray:
+def _grouped_bandwidths(
+    mus: np.ndarray, sizes: Sequence[int], n_comps: Sequence[int], params: _Params
+) -> np.ndarray:
     """:func:`_bandwidths` for consecutive groups of rows of ``mus`` at once (one sort for all groups).
 
     Group ``g`` is shifted by ``2 g`` so one column sort keeps the groups apart and in order; each group
@@ -463,7 +473,9 @@ def _categorical_table(
         used, inverse = np.unique(observed, return_inverse=True)
         dist = np.array([[float(func(dim.choices[i], c)) for c in dim.choices] for i in used])
         if np.any(dist < 0) or not np.all(np.isfinite(dist)):
-            raise ValueError(f"categorical_distance_func for {dim.name!r} must return finite non-negative values.")
+            raise ValueError(
+                f"categorical_distance_func for {dim.name!r} must return finite non-negative values."
+            )
         d_max = dist.max(axis=1, keepdims=True)
         scaled = dist / np.where(d_max > 0, d_max, 1.0)
         sharpness = math.log(max(n_comp, 2)) * math.log(max(n_choices, 2)) / math.log(6.0) + 1.0

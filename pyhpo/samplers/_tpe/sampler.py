@@ -23,8 +23,7 @@ from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.samplers._tpe._history import _encode, _History
 from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Space
-from pyhpo.search_space import IntersectionSearchSpace
-from pyhpo.search_space import _GroupDecomposedSearchSpace
+from pyhpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
 from pyhpo.trial import TrialState
 
 if TYPE_CHECKING:
@@ -189,7 +188,9 @@ class TPESampler(BaseSampler):
             for sub in self._groups:
                 space.update((n, d) for n, d in sorted(sub.items()) if not d.single())
             return space
-        return {n: d for n, d in self._search_space.calculate(study, use_cache=True).items() if not d.single()}
+        return {
+            n: d for n, d in self._search_space.calculate(study, use_cache=True).items() if not d.single()
+        }
 
     def sample_relative(
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
@@ -225,20 +226,23 @@ class TPESampler(BaseSampler):
         history = self._sync(study)
         if len(history) < self._n_startup_trials or param_distribution.single():
             return self._random_sampler.sample_independent(study, trial, param_name, param_distribution)
-        if self._warn_independent_sampling and self._is_multivariate(study):
-            if any(param_name in p for p in history.params):
-                _logger.warning(
-                    _INDEPENDENT_SAMPLING_WARNING_TEMPLATE.format(
-                        param_name=param_name,
-                        trial_number=trial.number,
-                        independent_sampler_name=self._random_sampler.__class__.__name__,
-                        sampler_name=self.__class__.__name__,
-                        fallback_reason=(
-                            "`multivariate=True,group=False` does not support dynamic search space"
-                            " (but `multivariate=True,group=True` works)"
-                        ),
-                    )
+        if (
+            self._warn_independent_sampling
+            and self._is_multivariate(study)
+            and any(param_name in p for p in history.params)
+        ):
+            _logger.warning(
+                _INDEPENDENT_SAMPLING_WARNING_TEMPLATE.format(
+                    param_name=param_name,
+                    trial_number=trial.number,
+                    independent_sampler_name=self._random_sampler.__class__.__name__,
+                    sampler_name=self.__class__.__name__,
+                    fallback_reason=(
+                        "`multivariate=True,group=False` does not support dynamic search space"
+                        " (but `multivariate=True,group=True` works)"
+                    ),
                 )
+            )
         return self._sample(study, trial, {param_name: param_distribution}, history)[param_name]
 
     # -- the TPE step ------------------------------------------------------------------------------------
@@ -251,7 +255,9 @@ class TPESampler(BaseSampler):
             if history is None or history.storage() is not storage:  # a new storage at a recycled address
                 history = self._histories[key] = _History(weakref.ref(storage))
         with history.lock:
-            history.sync(study._get_trials(deepcopy=False, states=_FINISHED, use_cache=True), study.directions)
+            history.sync(
+                study._get_trials(deepcopy=False, states=_FINISHED, use_cache=True), study.directions
+            )
         return history
 
     def _gamma_func(self, study: Study) -> Callable[[int], int]:
@@ -392,7 +398,9 @@ def _running_params(trial: FrozenTrial, multivariate: bool) -> dict[str, Any]:
 def _call_weights(func: Callable[[int], np.ndarray], n: int) -> np.ndarray:
     w = np.asarray(func(n), dtype=float)[:n]
     if len(w) != n:
-        raise ValueError(f"The `weights` function must return {n} values for {n} observations, but got {len(w)}.")
+        raise ValueError(
+            f"The `weights` function must return {n} values for {n} observations, but got {len(w)}."
+        )
     if np.any(w < 0):
         raise ValueError(f"The `weights` function returned negative values {w} for {n} observations.")
     if n and not np.all(np.isfinite(w)):

@@ -76,7 +76,9 @@ def test_log_pdf_matches_a_direct_loop_over_components() -> None:
             dens_x = math.exp(-0.5 * zx * zx) / (sigma[0] * math.sqrt(2 * math.pi)) / norm[0]
             # Cell of the grid point in unit coordinates: 7 points, each 1/7 wide.
             j = round(p[1] * 7 - 0.5)
-            cell = (phi((j + 1) / 7 / sigma[1] - mu[1] / sigma[1]) - phi(j / 7 / sigma[1] - mu[1] / sigma[1])) / norm[1]
+            cell = (
+                phi((j + 1) / 7 / sigma[1] - mu[1] / sigma[1]) - phi(j / 7 / sigma[1] - mu[1] / sigma[1])
+            ) / norm[1]
             cat = math.exp(est._cat_log[0][k, int(p[2])])
             total += w * dens_x * cell * cat
         expected.append(math.log(total))
@@ -229,7 +231,9 @@ def test_scalar_encoding_matches_array_encoding() -> None:
             "c": CategoricalDistribution(["a", "b"]),
         }
     )
-    raw = np.array([[-1.0, 1e-4, 0.0, 1.0, 1.0], [2.5, 0.3, 8.0, 999.0, 0.0], [9.0, 5.0, 12.0, 2000.0, np.nan]])
+    raw = np.array(
+        [[-1.0, 1e-4, 0.0, 1.0, 1.0], [2.5, 0.3, 8.0, 999.0, 0.0], [9.0, 5.0, 12.0, 2000.0, np.nan]]
+    )
     for row in raw:
         scalar = [dim.encode_scalar(v) for dim, v in zip(space.dims, row)]
         np.testing.assert_allclose(scalar, space.encode(row[None, :])[0], rtol=1e-12, atol=0)

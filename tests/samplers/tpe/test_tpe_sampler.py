@@ -30,7 +30,15 @@ def _mixed(trial: pyhpo.Trial) -> float:
     k = trial.suggest_int("k", 1, 512, log=True)
     c = trial.suggest_categorical("c", ["relu", None, 1.5])
     big = trial.suggest_int("big", 0, 10**6)  # a wide non-log range next to log ones
-    return big * 1e-9 + (x - 1) ** 2 + (np.log10(lr) + 2) ** 2 + q + abs(n - 2) + abs(np.log2(k) - 4) + (c is not None)
+    return (
+        big * 1e-9
+        + (x - 1) ** 2
+        + (np.log10(lr) + 2) ** 2
+        + q
+        + abs(n - 2)
+        + abs(np.log2(k) - 4)
+        + (c is not None)
+    )
 
 
 def _run(sampler: pyhpo.samplers.BaseSampler, objective=_mixed, n_trials: int = 40, **kw) -> pyhpo.Study:
@@ -119,7 +127,9 @@ def test_group_decomposition_handles_conditional_spaces() -> None:
     assert sorted(sorted(g) for g in groups) == [["ax"], ["bn"], ["kind"]]
 
 
-def test_dynamic_space_falls_back_to_independent_sampling_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+def test_dynamic_space_falls_back_to_independent_sampling_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def objective(trial: pyhpo.Trial) -> float:
         x = trial.suggest_float("x", -1, 1)
         if trial.number % 2:
@@ -181,7 +191,10 @@ def test_split_orders_complete_then_pruned_then_infeasible() -> None:
     )
     study.add_trial(
         pyhpo.trial.create_trial(
-            params={"x": 0.4}, distributions={"x": dist}, state=TrialState.PRUNED, intermediate_values={3: 7.0}
+            params={"x": 0.4},
+            distributions={"x": dist},
+            state=TrialState.PRUNED,
+            intermediate_values={3: 7.0},
         )
     )
     history = _History()
@@ -196,7 +209,9 @@ def test_default_weights_ramp_older_observations() -> None:
     assert default_weights(0).size == 0
     assert np.all(default_weights(10) == 1.0)
     w = default_weights(100)
-    assert len(w) == 100 and w[0] == pytest.approx(0.01) and np.all(w[-25:] == 1.0) and np.all(np.diff(w) >= 0)
+    assert (
+        len(w) == 100 and w[0] == pytest.approx(0.01) and np.all(w[-25:] == 1.0) and np.all(np.diff(w) >= 0)
+    )
     assert [default_gamma(n) for n in (1, 10, 11, 300)] == [1, 1, 2, 25]
 
 
@@ -285,6 +300,6 @@ def test_values_outside_a_distribution_are_left_out_of_its_column() -> None:
 
 def test_default_weights_and_gamma_equal_optunas() -> None:
     optuna_tpe = pytest.importorskip("optuna.samplers._tpe.sampler")
-    for n in range(0, 400):
+    for n in range(400):
         assert default_weights(n) == pytest.approx(optuna_tpe.default_weights(n), rel=1e-12, abs=1e-15)
         assert default_gamma(n) == optuna_tpe.default_gamma(n)
