@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._hypervolume import _solve_hssp
 from pyhpo._multi_objective import _fast_non_domination_rank
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution
 from pyhpo.samplers._base import _infeasibility
@@ -218,7 +219,12 @@ def _split(keys: np.ndarray, loss: np.ndarray, n_below: int) -> np.ndarray:
 
 
 def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:
-    """Mask of ``k`` rows of ``loss`` with the best non-domination ranks (ties cut by crowding distance)."""
+    """Mask of ``k`` rows of ``loss`` with the best non-domination ranks.
+
+    Whole fronts are taken while they fit; the front that does not fit is cut by greedy hypervolume subset
+    selection with Optuna's reference point (``max(1.1 w, 0.9 w)`` of the front's worst point ``w``), so
+    the good group of a multi-objective study is the one Optuna's MOTPE picks.
+    """
     n = len(loss)
     take = np.zeros(n, dtype=bool)
     if k <= 0:
@@ -235,24 +241,10 @@ def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:
             if len(members) == room:
                 break
             continue
-        crowd = _crowding_distance(loss[members])
-        take[members[np.argsort(-crowd, kind="stable")[:room]]] = True
+        front = loss[members]
+        worst = front.max(axis=0)
+        reference = np.maximum(1.1 * worst, 0.9 * worst)
+        reference[reference == 0] = 1e-12
+        take[_solve_hssp(front, members, room, reference)] = True
         break
     return take
-
-
-def _crowding_distance(loss: np.ndarray) -> np.ndarray:
-    """NSGA-II crowding distance of each row (boundary points get ``inf``)."""
-    n, m = loss.shape
-    dist = np.zeros(n)
-    if n <= 2:
-        dist[:] = np.inf
-        return dist
-    for j in range(m):
-        order = np.argsort(loss[:, j], kind="stable")
-        col = loss[order, j]
-        span = col[-1] - col[0]
-        dist[order[0]] = dist[order[-1]] = np.inf
-        if span > 0 and np.isfinite(span):
-            dist[order[1:-1]] += (col[2:] - col[:-2]) / span
-    return dist

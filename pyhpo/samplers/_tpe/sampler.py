@@ -81,9 +81,9 @@ class TPESampler(BaseSampler):
     ``n_startup_trials`` trials are random.
 
     Differences from Optuna's implementation (the algorithm and defaults are Optuna's): numeric
-    parameters are modelled in coordinates scaled to ``[0, 1]``, observations outside the current
-    bounds are clipped in, and the multi-objective good group is made of the best non-domination ranks
-    with the last rank cut by crowding distance (Optuna cuts it by hypervolume subset selection).
+    parameters are modelled in coordinates scaled to ``[0, 1]`` and observations outside the current
+    bounds are clipped in. For several objectives the good group is, as in Optuna's MOTPE, the best
+    non-domination ranks, the last one cut by greedy hypervolume subset selection.
 
     Args:
         consider_prior: Add a prior component (centre of the range, whole range as width) to each

@@ -303,3 +303,27 @@ def test_default_weights_and_gamma_equal_optunas() -> None:
     for n in range(400):
         assert default_weights(n) == pytest.approx(optuna_tpe.default_weights(n), rel=1e-12, abs=1e-15)
         assert default_gamma(n) == optuna_tpe.default_gamma(n)
+
+
+@pytest.mark.parametrize("n_objectives", [2, 3])
+def test_multi_objective_good_group_is_the_one_optuna_picks(n_objectives: int) -> None:
+    optuna = pytest.importorskip("optuna")
+    optuna_tpe = pytest.importorskip("optuna.samplers._tpe.sampler")
+    from pyhpo.samplers._tpe._history import _multi_objective_best
+
+    rng = np.random.RandomState(n_objectives)
+    directions = ["minimize", "maximize", "minimize"][:n_objectives]
+    for trial_count in (12, 40, 90):
+        values = np.round(rng.rand(trial_count, n_objectives), 2)  # rounding makes ties and duplicates
+        study = optuna.create_study(directions=directions)
+        dist = optuna.distributions.FloatDistribution(0, 1)
+        for row in values:
+            study.add_trial(
+                optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": dist}, values=list(row))
+            )
+        trials = study.get_trials()
+        loss = values * np.array([1.0 if d == "minimize" else -1.0 for d in directions])
+        for k in (1, 5, trial_count // 3):
+            theirs, _ = optuna_tpe._split_complete_trials_multi_objective(trials, study, k)
+            ours = np.flatnonzero(_multi_objective_best(loss, k))
+            assert sorted(t.number for t in theirs) == ours.tolist(), (trial_count, k)
