@@ -17,10 +17,12 @@ from pyhpo.samplers._random import RandomSampler
 
 __all__ = [
     "BaseSampler",
+    "BruteForceSampler",
     "CmaEsSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",
+    "PartialFixedSampler",
     "QMCSampler",
     "RandomSampler",
     "TPESampler",
@@ -29,10 +31,12 @@ __all__ = [
 # Loaded on first access so that ``import pyhpo.samplers`` stays light and never depends on an optional
 # sampler importing cleanly.
 _LAZY = {
+    "BruteForceSampler": "pyhpo.samplers._brute_force",
     "CmaEsSampler": "pyhpo.samplers._cmaes",
     "GridSampler": "pyhpo.samplers._grid",
     "NSGAIISampler": "pyhpo.samplers._nsgaii",
     "NSGAIIISampler": "pyhpo.samplers._nsgaiii",
+    "PartialFixedSampler": "pyhpo.samplers._partial_fixed",
     "QMCSampler": "pyhpo.samplers._qmc",
     "TPESampler": "pyhpo.samplers._tpe.sampler",
 }
