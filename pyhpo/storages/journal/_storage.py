@@ -621,7 +621,12 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             path = self._default_snapshot_path()
         except ValueError:
             return
-        loaded = load_snapshot(path, self._backend)
+        try:
+            bulk = os.path.getsize(path) >= _BULK_BYTES
+        except OSError:
+            return  # no snapshot
+        with _gc_paused(bulk):
+            loaded = load_snapshot(path, self._backend)
         if loaded is not None:
             self._replay, self._cursor, self._lines, self._last_line_cursor, self._last_line = loaded
 
