@@ -97,3 +97,18 @@ def test_pickled_backend_reconnects(redis_url: str, prefix: str) -> None:
     backend.append_chunk(b'{"a":1}\n')
     clone = pickle.loads(pickle.dumps(backend))
     assert clone.read_chunk(0) == (b'{"a":1}\n', 1)
+
+
+def test_cluster_mode_writes_with_plain_commands_and_reads_the_same(redis_url: str, prefix: str) -> None:
+    # A standalone server accepts the per-key commands the cluster mode uses, so the path can be tested here.
+    clustered = JournalRedisBackend(redis_url, use_cluster=True, prefix=prefix)
+    clustered.append_chunk(b'{"a":1}\n{"a":2}\n')
+    plain = JournalRedisBackend(redis_url, prefix=prefix)
+    plain.append_chunk(b'{"a":3}\n')
+    assert clustered.read_chunk(0) == plain.read_chunk(0) == (b'{"a":1}\n{"a":2}\n{"a":3}\n', 3)
+    assert clustered.read_chunk(3) == (b"", 3)
+
+
+def test_bad_url_is_refused_with_the_value() -> None:
+    with pytest.raises(ValueError, match="redis://"):
+        JournalRedisBackend("")
