@@ -16,6 +16,7 @@ from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._random import RandomSampler
 
 __all__ = [
+    "BaseGASampler",
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",
@@ -31,6 +32,7 @@ __all__ = [
 # Loaded on first access so that ``import pyhpo.samplers`` stays light and never depends on an optional
 # sampler importing cleanly.
 _LAZY = {
+    "BaseGASampler": "pyhpo.samplers._ga",
     "BruteForceSampler": "pyhpo.samplers._brute_force",
     "CmaEsSampler": "pyhpo.samplers._cmaes",
     "GridSampler": "pyhpo.samplers._grid",
