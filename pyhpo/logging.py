@@ -19,6 +19,7 @@ __all__ = [
     "INFO",
     "WARN",
     "WARNING",
+    "create_default_formatter",
     "disable_default_handler",
     "disable_propagation",
     "enable_default_handler",
@@ -69,6 +70,11 @@ class _StderrProxy:
 
     def flush(self) -> None:
         sys.stderr.flush()
+
+
+def create_default_formatter() -> logging.Formatter:
+    """A new formatter writing Optuna's line format, to give your own handlers pyhpo's look."""
+    return _Formatter()
 
 
 def get_logger(name: str) -> logging.Logger:

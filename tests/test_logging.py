@@ -167,3 +167,4 @@ def test_a_record_formats_exactly_as_optunas_default_formatter_does(level: int) 
     ours = pyhpo.logging._default_handler
     assert ours is not None and ours.formatter is not None
     assert ours.formatter.format(record) == theirs.format(record)
+    assert pyhpo.logging.create_default_formatter().format(record) == theirs.format(record)
