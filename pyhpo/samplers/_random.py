@@ -51,6 +51,11 @@ class RandomSampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
+        if isinstance(param_distribution, CategoricalDistribution):
+            # One uniform per choice and the largest wins: as likely as one draw, and the same sequence of
+            # draws as Optuna's RandomSampler (so seeded studies pick the same values).
+            draws = [self._stream.next() for _ in param_distribution.choices]
+            return param_distribution.choices[draws.index(max(draws))]
         return _sample_uniform(self._stream.next(), param_distribution)
 
 
@@ -83,7 +88,11 @@ class _UniformStream:
 
 
 def _sample_uniform(u: float, dist: BaseDistribution) -> Any:
-    """Map one uniform ``u`` in [0, 1) to a uniform draw from ``dist`` (external representation)."""
+    """Map one uniform ``u`` in [0, 1) to a uniform draw from a numeric ``dist`` (external representation).
+
+    The maps are Optuna's (a uniform draw on the log scale or on the step-widened range, then rounding),
+    so the same draws give the same values.
+    """
     if isinstance(dist, FloatDistribution):
         low, high = dist.low, dist.high
         if low == high:
@@ -107,9 +116,6 @@ def _sample_uniform(u: float, dist: BaseDistribution) -> Any:
         else:
             value_i = low_i + math.floor(u * ((high_i - low_i) // dist.step + 1)) * dist.step
         return int(min(max(value_i, low_i), high_i))
-    if isinstance(dist, CategoricalDistribution):
-        n = len(dist.choices)
-        return dist.choices[min(int(u * n), n - 1)]
     raise TypeError(
         f"RandomSampler cannot sample {dist!r}: expected a FloatDistribution, IntDistribution or "
         "CategoricalDistribution."

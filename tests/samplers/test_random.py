@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pytest
@@ -129,3 +130,31 @@ def test_optimize_with_a_seed_is_reproducible_end_to_end() -> None:
         runs.append([t.params for t in study.trials])
     assert runs[0] == runs[1]
     assert not math.isnan(study.best_value)
+
+
+def test_seeded_draws_equal_optunas_random_sampler() -> None:
+    optuna = pytest.importorskip("optuna")
+
+    def objective(trial: object) -> float:
+        t: Any = trial
+        t.suggest_float("f", -3.5, 7.25)
+        t.suggest_float("fl", 1e-5, 1e3, log=True)
+        t.suggest_float("fs", -1.0, 1.0, step=0.25)
+        t.suggest_int("i", -5, 5)
+        t.suggest_int("is", 0, 20, step=4)
+        t.suggest_int("il", 1, 1000, log=True)
+        t.suggest_categorical("c", ["a", 1, 2.5, None, True])
+        return 0.0
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    theirs = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=9))
+    theirs.optimize(objective, n_trials=60)
+    ours = pyhpo.create_study(sampler=RandomSampler(seed=9))
+    ours.optimize(objective, n_trials=60)
+    for a, b in zip(ours.trials, theirs.trials):
+        assert a.params.keys() == b.params.keys()
+        for name, value in a.params.items():
+            if isinstance(value, float):
+                assert value == pytest.approx(b.params[name], rel=1e-12), name
+            else:
+                assert value == b.params[name] and type(value) is type(b.params[name]), name

@@ -239,7 +239,8 @@ class _ParzenEstimator:
             sizes.append(n)
             n_comps.append(n_comp)
             logw_parts.append(w)
-            cum_parts.append(np.cumsum(w))
+            cum = np.cumsum(w)
+            cum_parts.append(cum / cum[-1])  # as RandomState.choice normalises it
             obs_parts.append(obs)
             with_prior_flags.append(with_prior)
             self._bounds.append((start, start + n_comp))
@@ -251,9 +252,10 @@ class _ParzenEstimator:
             self._log_weights = np.log(np.concatenate(logw_parts))
         mus = np.concatenate(mus_parts)
         sigmas = np.ones_like(mus)  # prior components keep width 1
-        observed = np.concatenate([np.arange(a, a + k) for (a, _), k in zip(self._bounds, sizes)]).astype(int)
-        if len(observed) and len(num):
-            sigmas[observed] = _grouped_bandwidths(mus[observed], sizes, n_comps, params)
+        if len(num):
+            for (a, _), k, n_comp in zip(self._bounds, sizes, n_comps):
+                if k:
+                    sigmas[a : a + k] = _bandwidths(mus[a : a + k], n_comp, params)
         self._mus, self._sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
         self._low_tail, self._high_tail = _tails(mus / sigmas, (1.0 - mus) / sigmas)
@@ -297,17 +299,25 @@ class _ParzenEstimator:
         return len(self._log_weights)
 
     def sample(self, rng: np.random.RandomState, size: int, group: int = 0) -> np.ndarray:
-        """Draw ``size`` points from mixture ``group``, encoded (numeric columns not yet snapped to grids)."""
+        """Draw ``size`` points from mixture ``group``, encoded (numeric columns not yet snapped to grids).
+
+        Random numbers are consumed in Optuna's order and layout (components as ``RandomState.choice``
+        picks them, then one uniform per categorical column, then one ``(n_numeric, size)`` block mapped
+        through the same inverse CDF), so a seeded sampler proposes what Optuna's would.
+        """
         space = self._space
         out = np.empty((size, len(space.dims)), dtype=float)
-        draws = rng.random_sample(size)
         first, end = self._bounds[group]
+        draws = rng.random_sample(size)
         active = first + np.minimum(
             np.searchsorted(self._cum_weights[group], draws, side="right"), end - first - 1
         )
+        for col, cum in zip(space.cat, self._cat_cum):
+            u = rng.random_sample(size)
+            out[:, col] = np.sum(cum[active] < u[:, None], axis=1)
         if len(space.numeric):
+            v = rng.random_sample((len(space.numeric), size)).T
             lt, ht = self._low_tail[active], self._high_tail[active]
-            v = rng.random_sample(lt.shape)
             mass = 1.0 - lt - ht
             p = lt + v * mass
             q = ht + (1.0 - v) * mass
@@ -316,9 +326,6 @@ class _ParzenEstimator:
             z = np.where(lower, z, -z)
             mu, sigma = self._mus[active], self._sigmas[active]
             out[:, space.numeric] = np.clip(mu + sigma * z, 0.0, 1.0)
-        for col, cum in zip(space.cat, self._cat_cum):
-            u = rng.random_sample(size)
-            out[:, col] = np.sum(cum[active] <= u[:, None], axis=1)
         return out
 
     def log_pdf(
@@ -382,7 +389,9 @@ class _ParzenEstimator:
 def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     """Kernel widths of the observation components (``(n, d)``), in unit coordinates."""
     n, d = mus.shape
-    order = np.argsort(mus, axis=0, kind="stable")
+    # The default sort, as Optuna's: equal values then get their widths in the same order, so seeded
+    # studies follow Optuna's.
+    order = np.argsort(mus, axis=0)
     cols = np.arange(d)
     padded = np.empty((n + 2, d))
     padded[0] = 0.0
@@ -398,46 +407,6 @@ def _bandwidths(mus: np.ndarray, n_comp: int, params: _Params) -> np.ndarray:
     sigmas[order, cols] = widths
     min_sigma = 1.0 / min(100.0, 1.0 + n_comp) if params.consider_magic_clip else 1e-12
     out: np.ndarray = np.clip(sigmas, min_sigma, 1.0)
-    return out
-
-
-def _grouped_bandwidths(
-    mus: np.ndarray, sizes: Sequence[int], n_comps: Sequence[int], params: _Params
-) -> np.ndarray:
-    """:func:`_bandwidths` for consecutive groups of rows of ``mus`` at once (one sort for all groups).
-
-    Group ``g`` is shifted by ``2 g`` so one column sort keeps the groups apart and in order; each group
-    then gets its own bounds (``2 g`` and ``2 g + 1``) in the padded column.
-    """
-    n, d = mus.shape
-    groups = np.repeat(np.arange(len(sizes)), sizes)
-    order = np.argsort(mus + 2.0 * groups[:, None], axis=0, kind="stable")
-    cols = np.arange(d)
-    starts = np.cumsum([0, *sizes[:-1]])
-    ends = starts + np.asarray(sizes)
-    g_count = len(sizes)
-    # Row k of the sorted data sits at k + 2 g + 1 in the padded column (two bounds per earlier group).
-    data_pos = np.arange(n) + 2 * groups + 1
-    padded = np.empty((n + 2 * g_count, d))
-    padded[data_pos] = mus[order, cols] + 2.0 * groups[:, None]
-    padded[starts + 2 * np.arange(g_count)] = 2.0 * np.arange(g_count)[:, None]
-    padded[ends + 2 * np.arange(g_count) + 1] = 2.0 * np.arange(g_count)[:, None] + 1.0
-    gaps = padded[1:] - padded[:-1]
-    left = gaps[data_pos - 1]
-    right = gaps[data_pos]
-    widths = np.maximum(left, right)
-    if not params.consider_endpoints:
-        # The outermost kernels of each group measure only towards their inner neighbour.
-        big = np.asarray(sizes) >= 2
-        widths[starts[big]] = right[starts[big]]
-        widths[ends[big] - 1] = left[ends[big] - 1]
-    sigmas = np.empty_like(widths)
-    sigmas[order, cols] = widths
-    if params.consider_magic_clip:
-        min_sigma = 1.0 / np.minimum(100.0, 1.0 + np.asarray(n_comps, dtype=float))
-    else:
-        min_sigma = np.full(g_count, 1e-12)
-    out: np.ndarray = np.clip(sigmas, np.repeat(min_sigma, sizes)[:, None], 1.0)
     return out
 
 

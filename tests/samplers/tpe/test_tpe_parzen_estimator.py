@@ -206,21 +206,6 @@ def test_acquisition_matches_optunas_estimator_up_to_a_constant() -> None:
     assert np.ptp(diff) < 1e-8
 
 
-@pytest.mark.parametrize("endpoints", [False, True])
-@pytest.mark.parametrize("magic", [False, True])
-def test_grouped_bandwidths_equal_per_group_bandwidths(endpoints: bool, magic: bool) -> None:
-    from pyhpo.samplers._tpe.parzen_estimator import _grouped_bandwidths
-
-    params = _Params(1.0, True, magic, endpoints, None)
-    rng = np.random.RandomState(0)
-    groups = [np.round(rng.rand(n, 3), 1) for n in (1, 7, 0, 30)]  # rounding makes ties
-    sizes = [len(g) for g in groups]
-    n_comps = [n + 1 for n in sizes]
-    joint = _grouped_bandwidths(np.vstack(groups), sizes, n_comps, params)
-    separate = np.vstack([_bandwidths(g, n + 1, params) for g, n in zip(groups, sizes) if n])
-    assert joint == pytest.approx(separate)
-
-
 def test_scalar_encoding_matches_array_encoding() -> None:
     space = _Space(
         {

@@ -327,3 +327,21 @@ def test_multi_objective_good_group_is_the_one_optuna_picks(n_objectives: int) -
             theirs, _ = optuna_tpe._split_complete_trials_multi_objective(trials, study, k)
             ours = np.flatnonzero(_multi_objective_best(loss, k))
             assert sorted(t.number for t in theirs) == ours.tolist(), (trial_count, k)
+
+
+@pytest.mark.parametrize("objective", [_sphere, _mixed], ids=["sphere", "mixed"])
+def test_seeded_tpe_follows_optunas_trial_by_trial(objective) -> None:
+    """Same seed, same defaults: the same random numbers go through the same model (Optuna 5)."""
+    optuna = pytest.importorskip("optuna")
+    if int(optuna.__version__.split(".")[0]) < 5:
+        pytest.skip("Optuna 5's TPE defaults (multivariate, constant liar) are the ones matched")
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    theirs = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=3))
+    theirs.optimize(objective, n_trials=40)
+    ours = _run(TPESampler(seed=3), objective, 40)
+    for a, b in zip(ours.trials, theirs.trials):
+        for name, value in a.params.items():
+            if isinstance(value, float):
+                assert value == pytest.approx(b.params[name], rel=1e-6, abs=1e-6), (a.number, name)
+            else:
+                assert value == b.params[name], (a.number, name)

@@ -57,7 +57,7 @@ def test_ndtri_lower_inverts_the_cdf() -> None:
     p = np.concatenate([10.0 ** -np.linspace(0.302, 300, 400), np.linspace(0.01, 0.5, 50)])
     x = tn.ndtri_lower(p)
     back = np.array([_ndtr(v) for v in x])
-    assert np.max(np.abs(back / p - 1.0)) < 2e-6
+    assert np.max(np.abs(back / p - 1.0)) < 5e-8
     low, half = tn.ndtri_lower(np.array([0.0, 0.5]))
     assert low <= -38.0 and half == 0.0
 
