@@ -100,7 +100,18 @@ class Trial(BaseTrial):
             raise TypeError(f"A parameter name must be a str, got {name!r} of type {type(name).__name__}")
         trial = self._cached_frozen_trial
         if name in trial.distributions:
-            _check_same_param(name, trial.distributions[name], distribution)
+            old = trial.distributions[name]
+            _check_same_param(name, old, distribution)
+            if old != distribution:
+                # Allowed, but the first definition wins: say so, with Optuna's words and warning class.
+                warnings.warn(
+                    f'Inconsistent parameter values for distribution with name "{name}"! This might be a '
+                    "configuration mistake. Optuna allows to call the same distribution with the same name more "
+                    "than once in a trial. When the parameter values are inconsistent optuna only uses the values "
+                    f"of the first call and ignores all following. Using these values: {old._asdict()}",
+                    RuntimeWarning,
+                    stacklevel=3,
+                )
             return trial.params[name]
         study = _sampling_study(self.study, trial)
         if name in self._fixed_params and self._fixed_fits(name, distribution):
