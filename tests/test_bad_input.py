@@ -14,12 +14,16 @@ from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntD
 from pyhpo.storages import InMemoryStorage, RetryFailedTrialCallback
 from pyhpo.study import MaxTrialsCallback, StudyDirection
 from pyhpo.trial import FixedTrial, TrialState, create_trial
-
 from tests.study.helpers import new_study
 
 
 def _study() -> pyhpo.Study:
     return new_study()
+
+
+def _tell_with_state(state: object) -> None:
+    study = _study()
+    study.tell(study.ask(), 1.0, state=state)  # type: ignore[arg-type]
 
 
 def _optimize(**kwargs: object) -> Callable[[], None]:
@@ -74,7 +78,7 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("metric names wrong length", lambda: _study().set_metric_names(["a", "b"]), ValueError, "'a', 'b'"),
     ("ask fixed_distributions a list", lambda: _study().ask(fixed_distributions=[1]), TypeError, r"\[1\]"),  # type: ignore[arg-type]
     ("tell a string", lambda: _study().tell("first", 1.0), TypeError, "'first'"),  # type: ignore[arg-type]
-    ("tell state an int", lambda: (lambda s: s.tell(s.ask(), 1.0, state=7))(_study()), TypeError, "7"),  # type: ignore[arg-type]
+    ("tell state an int", lambda: _tell_with_state(7), TypeError, "7"),
     ("add_trial a dict", lambda: _study().add_trial({"value": 1}), TypeError, "'value'"),  # type: ignore[arg-type]
     # trials and distributions
     ("suggest_float low > high", lambda: _study().ask().suggest_float("x", 1, 0), ValueError, "low=1"),

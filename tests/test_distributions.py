@@ -8,10 +8,9 @@ import warnings
 from typing import Any
 
 import pytest
-
-import pyhpo.distributions
 from hypothesis import given, settings
 
+import pyhpo.distributions
 from pyhpo.distributions import (
     BaseDistribution,
     CategoricalDistribution,
@@ -21,7 +20,6 @@ from pyhpo.distributions import (
     distribution_to_json,
     json_to_distribution,
 )
-
 from tests.strategies import distribution_and_value, distribution_specs, distributions
 
 EXAMPLES: list[BaseDistribution] = [

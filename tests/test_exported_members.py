@@ -1,8 +1,8 @@
 """Every public package keeps an honest ``__all__``: sorted, public, complete, and importable."""
 
 from __future__ import annotations
-
 import __future__
+
 import collections.abc
 import importlib
 import types

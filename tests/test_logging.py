@@ -10,7 +10,6 @@ import pytest
 
 import pyhpo
 from pyhpo.trial import Trial
-
 from tests.study.helpers import new_study
 
 LINE = re.compile(r"^\[(?P<level>[DIWEC]) (?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}),(?P<ms>\d{3})\] (?P<msg>.*)$")
@@ -59,8 +58,8 @@ def test_trial_lines_are_info_and_failures_are_warning(capsys: pytest.CaptureFix
     assert got == [
         ("I", "Trial 0 finished with value: 2.0 and parameters: {'x': 2}. Best is trial 0 with value: 2.0."),
         ("I", "Trial 1 pruned. "),
-        ("W", "Trial 2 failed with parameters: {'x': 2} because of the following error: The value nan is not "
-              "acceptable."),
+        ("W", ("Trial 2 failed with parameters: {'x': 2} because of the following error: The value nan is not "
+               "acceptable.")),
         ("W", "Trial 2 failed with value nan."),
     ]
 

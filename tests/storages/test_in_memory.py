@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pickle
 import threading
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
@@ -225,11 +228,6 @@ def test_create_new_study_logs_optunas_line(capsys: pytest.CaptureFixture[str]) 
 
 
 # Differential: the same storage operations on Optuna's InMemoryStorage and ours give the same answers ------------
-
-from typing import Any  # noqa: E402
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _op = st.one_of(
     st.tuples(st.just("new")),

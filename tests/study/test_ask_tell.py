@@ -9,7 +9,6 @@ import pytest
 import pyhpo
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.trial import TrialState
-
 from tests.study.helpers import new_study
 
 

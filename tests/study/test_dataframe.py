@@ -8,7 +8,6 @@ import pytest
 
 import pyhpo
 from pyhpo.trial import Trial, TrialState
-
 from tests.study.helpers import new_study
 
 pd = pytest.importorskip("pandas")

@@ -13,7 +13,6 @@ import pytest
 import pyhpo
 from pyhpo.study import Study
 from pyhpo.trial import FrozenTrial, Trial, TrialState
-
 from tests.study.helpers import new_study, pyhpo_records
 
 

@@ -13,7 +13,6 @@ from pyhpo.exceptions import DuplicatedStudyError
 from pyhpo.storages import InMemoryStorage
 from pyhpo.study import FrozenStudy, Study, StudyDirection, StudySummary
 from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
-
 from tests.study.helpers import new_study, pyhpo_records
 
 

@@ -15,12 +15,12 @@ NOW = datetime.datetime(2025, 6, 3, 14, 7, 45)
 
 
 def make(**overrides: object) -> FrozenTrial:
-    fields: dict[str, object] = dict(
-        number=0, state=TrialState.COMPLETE, value=1.0, datetime_start=NOW,
-        datetime_complete=NOW + datetime.timedelta(seconds=2), params={"x": 0.5},
-        distributions={"x": FloatDistribution(0, 1)}, user_attrs={}, system_attrs={}, intermediate_values={},
-        trial_id=7,
-    )
+    fields: dict[str, object] = {
+        "number": 0, "state": TrialState.COMPLETE, "value": 1.0, "datetime_start": NOW,
+        "datetime_complete": NOW + datetime.timedelta(seconds=2), "params": {"x": 0.5},
+        "distributions": {"x": FloatDistribution(0, 1)}, "user_attrs": {}, "system_attrs": {},
+        "intermediate_values": {}, "trial_id": 7,
+    }
     fields.update(overrides)
     return FrozenTrial(**fields)  # type: ignore[arg-type]
 
@@ -117,12 +117,12 @@ def test_create_trial_builds_a_valid_complete_trial() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        (dict(state=TrialState.COMPLETE), "value"),
-        (dict(value=math.nan), "NaN"),
-        (dict(state=TrialState.FAIL, value=1.0), "failed trial"),
-        (dict(value=1.0, params={"x": 2.0}, distributions={"x": FloatDistribution(0, 1)}), "2.0"),
-        (dict(value=1.0, params={"x": 0.5}), "'x'"),
-        (dict(value=1.0, params={"c": "z"}, distributions={"c": CategoricalDistribution(["a"])}), "'z'"),
+        ({"state": TrialState.COMPLETE}, "value"),
+        ({"value": math.nan}, "NaN"),
+        ({"state": TrialState.FAIL, "value": 1.0}, "failed trial"),
+        ({"value": 1.0, "params": {"x": 2.0}, "distributions": {"x": FloatDistribution(0, 1)}}, "2.0"),
+        ({"value": 1.0, "params": {"x": 0.5}}, "'x'"),
+        ({"value": 1.0, "params": {"c": "z"}, "distributions": {"c": CategoricalDistribution(["a"])}}, "'z'"),
     ],
 )
 def test_create_trial_rejects_contradictory_fields(kwargs: dict[str, object], fragment: str) -> None:

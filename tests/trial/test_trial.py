@@ -10,7 +10,6 @@ import pytest
 import pyhpo
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.trial import Trial, TrialState
-
 from tests.study.helpers import new_study
 
 
