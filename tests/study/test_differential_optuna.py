@@ -36,7 +36,8 @@ step = st.one_of(
 
 def play(lib: Any, direction: str, steps: list[tuple[Any, ...]]) -> dict[str, Any]:
     lib.logging.set_verbosity(lib.logging.ERROR)
-    study = lib.create_study(direction=direction, sampler=lib.samplers.RandomSampler(seed=0))
+    # "a,b" is a multi-objective study with those directions.
+    study = lib.create_study(directions=direction.split(","), sampler=lib.samplers.RandomSampler(seed=0))
     events: list[str] = []
     last = None
     for s in steps:
@@ -99,7 +100,7 @@ def play(lib: Any, direction: str, steps: list[tuple[Any, ...]]) -> dict[str, An
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(["minimize", "maximize"]), st.lists(step, max_size=8))
+@given(st.sampled_from(["minimize", "maximize", "minimize,maximize"]), st.lists(step, max_size=8))
 def test_pyhpo_and_optuna_end_in_the_same_study(direction: str, steps: list[tuple[Any, ...]]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
