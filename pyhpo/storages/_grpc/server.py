@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -232,6 +233,11 @@ def main_cli(argv: list[str] | None = None) -> int:
         help=f"environment variable holding the shared token (default: {TOKEN_ENV}); never pass it on the command line",
     )
     ns = parser.parse_args(argv)
+    try:
+        import grpc  # noqa: F401 -- fail early and clearly without the extra
+    except ImportError as e:
+        print(f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo[grpc]' ({e})", file=sys.stderr)
+        return 1
     from pyhpo.storages import get_storage
 
     run_grpc_proxy_server(
