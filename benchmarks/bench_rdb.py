@@ -6,7 +6,8 @@ Two measurements:
   trivial objective (two floats) and RandomSampler, each library opening the storage from its URL the
   default way (``storage="sqlite:///..."``). Workers import, open the study and wait at a barrier; the clock
   runs from the barrier to the last worker's end. Reported: aggregate finished trials per second, median of
-  the repeats. Every run starts from a fresh database.
+  the repeats. Every run starts from a fresh database. "failed" means a worker died in one of the
+  repeats (Optuna's RDBStorage raises "database is locked" on SQLite under many writers).
 * per-trial cost in a big study: one process runs ``--tail`` trials in a study that already holds
   ``--big`` (10,000) finished trials, and the same in an empty study. Reported: milliseconds per trial,
   median of the repeats; "flat" means the two are about equal. The big study is written once (in the
@@ -21,8 +22,10 @@ each run creates its own database ``pyhpo_bench_<random>`` there and drops it af
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import os
+import queue
 import shutil
 import statistics
 import sys
@@ -66,11 +69,11 @@ def _database(backend: str, workdir: str, template: str | None = None) -> Iterat
 
 
 def _template_name(url: str) -> str:
-    """The name by which ``_database`` can copy ``url``'s database."""
+    """The name by which ``_database`` can copy a PostgreSQL database (CREATE DATABASE ... TEMPLATE)."""
     import sqlalchemy
 
     parsed = sqlalchemy.make_url(url)
-    return str(parsed.database) if parsed.get_backend_name() == "postgresql" else str(parsed.database)
+    return str(parsed.database)
 
 
 # -- workers ------------------------------------------------------------------------------------------------
@@ -111,11 +114,20 @@ def throughput(lib: str, url: str, workers: int, total: int) -> float:
     procs = [ctx.Process(target=_worker, args=(lib, url, per, i, barrier, out)) for i in range(workers)]
     for p in procs:
         p.start()
-    spans = [out.get(timeout=1800) for _ in procs]
+    spans: list[tuple[float, float]] = []
+    deadline = time.monotonic() + 1800
+    while len(spans) < workers:
+        try:
+            spans.append(out.get(timeout=1.0))
+        except queue.Empty:
+            # A worker that died (e.g. Optuna's "database is locked" on SQLite) never reports.
+            if any(p.exitcode not in (None, 0) for p in procs) or time.monotonic() > deadline:
+                for p in procs:
+                    p.terminate()
+                    p.join()
+                return math.nan
     for p in procs:
         p.join()
-        if p.exitcode != 0:
-            raise RuntimeError(f"{lib} worker failed with exit code {p.exitcode}")
     elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
     return per * workers / elapsed
 
@@ -157,7 +169,13 @@ def per_trial_ms(lib: str, url: str, n: int) -> float:
 
 # -- driver -------------------------------------------------------------------------------------------------
 def _median(fn: Callable[[], float], repeats: int) -> float:
-    return statistics.median(fn() for _ in range(repeats))
+    """Median of the runs; NaN (shown as "failed") if any run had a worker die."""
+    runs = [fn() for _ in range(repeats)]
+    return math.nan if any(math.isnan(r) for r in runs) else statistics.median(runs)
+
+
+def _fmt(value: float, width: int, digits: int = 1) -> str:
+    return f"{'failed':>{width}}" if math.isnan(value) else f"{value:{width}.{digits}f}"
 
 
 def main() -> None:
@@ -180,13 +198,15 @@ def main() -> None:
             for workers in args.workers:
                 row = {}
                 for lib in libs:
-                    def run(lib: str = lib) -> float:
+                    def run(lib: str = lib, backend: str = backend, workers: int = workers) -> float:
                         with _database(backend, workdir) as url:
                             return throughput(lib, url, workers, args.trials)
 
                     row[lib] = _median(run, args.repeats)
-                ratio = f"{row['pyhpo'] / row['optuna']:9.1f}x" if len(libs) == 2 else ""
-                print(f"{workers:>4} " + " ".join(f"{row[lib]:10.1f}" for lib in libs) + " " + ratio, flush=True)
+                ratio = ""
+                if len(libs) == 2:
+                    ratio = "        -" if math.isnan(row["optuna"]) else f"{row['pyhpo'] / row['optuna']:9.1f}x"
+                print(f"{workers:>4} " + " ".join(_fmt(row[lib], 10) for lib in libs) + " " + ratio, flush=True)
 
             print(f"\n== {backend}: ms per trial, 1 process, {args.tail} trials (median of {args.repeats})")
             with _database(backend, workdir) as big_url:
@@ -201,16 +221,17 @@ def main() -> None:
                     sqlalchemy.create_engine(big_url).dispose()
                 print(f"{'lib':>8} {'empty':>9} {f'{args.big} done':>12}")
                 for lib in libs:
-                    def empty(lib: str = lib) -> float:
+                    def empty(lib: str = lib, backend: str = backend) -> float:
                         with _database(backend, workdir) as url:
                             _create(lib, url)
                             return per_trial_ms(lib, url, args.tail)
 
-                    def big(lib: str = lib) -> float:
+                    def big(lib: str = lib, backend: str = backend, template: str = template) -> float:
                         with _database(backend, workdir, template=template) as url:
                             return per_trial_ms(lib, url, args.tail)
 
-                    print(f"{lib:>8} {_median(empty, args.repeats):9.2f} {_median(big, args.repeats):12.2f}", flush=True)
+                    print(f"{lib:>8} {_fmt(_median(empty, args.repeats), 9, 2)} {_fmt(_median(big, args.repeats), 12, 2)}",
+                          flush=True)
 
 
 if __name__ == "__main__":
