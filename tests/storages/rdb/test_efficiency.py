@@ -1,0 +1,85 @@
+"""Cost per call does not grow with the study: statements are counted, not timed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import event
+
+from pyhpo.distributions import FloatDistribution
+from pyhpo.storages._rdb.storage import RDBStorage
+from pyhpo.study._study_direction import StudyDirection
+from pyhpo.trial import TrialState, create_trial
+
+DIST = FloatDistribution(0.0, 1.0)
+
+
+@contextmanager
+def _count(storage: RDBStorage) -> Iterator[list[str]]:
+    """Collect the SQL statements (not BEGIN/COMMIT) the storage runs inside the block."""
+    seen: list[str] = []
+
+    def listener(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA")):
+            seen.append(statement)
+
+    event.listen(storage.engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(storage.engine, "before_cursor_execute", listener)
+
+
+def _study(url: str, n_finished: int) -> tuple[RDBStorage, int]:
+    storage = RDBStorage(url)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "big")
+    for i in range(n_finished):
+        storage.create_new_trial(
+            study_id,
+            create_trial(params={"x": 0.5}, distributions={"x": DIST}, value=float(i), user_attrs={"i": i},
+                         intermediate_values={0: 1.0}),
+        )
+    return storage, study_id
+
+
+def _costs(url: str, n_finished: int) -> dict[str, int]:
+    writer, study_id = _study(url, n_finished)
+    reader = RDBStorage(url)
+    costs: dict[str, int] = {}
+    with _count(reader) as seen:
+        assert len(reader.get_all_trials(study_id)) == n_finished
+    costs["first read"] = len(seen)
+    with _count(reader) as seen:
+        reader.get_all_trials(study_id)
+    costs["poll, nothing new"] = len(seen)
+    with _count(writer) as seen:
+        trial_id = writer.create_new_trial(study_id)
+        writer.set_trial_param(trial_id, "x", 0.25, DIST)
+        writer.set_trial_state_values(trial_id, TrialState.COMPLETE, [0.0])
+    costs["create + param + finish"] = len(seen)
+    with _count(reader) as seen:
+        assert reader.get_all_trials(study_id)[-1].params == {"x": 0.25}
+    costs["poll, one new"] = len(seen)
+    with _count(reader) as seen:
+        reader.get_best_trial(study_id)
+        reader.get_n_trials(study_id, TrialState.COMPLETE)
+        reader.get_trial(trial_id)
+    costs["best + count + finished trial"] = len(seen)
+    return costs
+
+
+def test_statement_counts_do_not_depend_on_the_number_of_trials(tmp_path: Path) -> None:
+    small = _costs(f"sqlite:///{tmp_path}/small.db", 3)
+    large = _costs(f"sqlite:///{tmp_path}/large.db", 300)
+    assert small == large
+    assert large == {
+        "first read": 3,  # study joined with trials, directions, all children in one UNION ALL
+        "poll, nothing new": 1,
+        # lock + last number + insert; first-distribution lookup (once per process) + insert-select;
+        # conditional update + delete/insert of the values
+        "create + param + finish": 8,
+        "poll, one new": 2,
+        "best + count + finished trial": 2,  # two polls; the finished trial comes from the cache
+    }
