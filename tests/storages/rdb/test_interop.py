@@ -151,3 +151,38 @@ def test_server_databases_interoperate_both_ways(kind: str, request: pytest.Fixt
     expected = [_canonical(t) for t in optuna.load_study(study_name=name, storage=url).get_trials()]
     ours = RDBStorage(url)
     assert [_canonical(t) for t in ours.get_all_trials(ours.get_study_id_from_name(name))] == expected
+
+
+MIXED_WORKER = r"""
+import sys
+lib, url, name = sys.argv[1], sys.argv[2], sys.argv[3]
+module = __import__(lib)
+module.logging.set_verbosity(module.logging.WARNING)
+study = module.load_study(study_name=name, storage=url, sampler=module.samplers.RandomSampler())
+study.optimize(lambda t: t.suggest_float("x", -1.0, 1.0) ** 2, n_trials=8)
+"""
+
+
+@pytest.mark.timeout(300)
+def test_pyhpo_and_optuna_workers_share_one_study_at_once(postgres_url: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = str(Path(__file__).resolve().parents[3])
+    name = "mixed-workers"
+    RDBStorage(postgres_url).create_new_study([StudyDirection.MINIMIZE], name)
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", MIXED_WORKER, lib, postgres_url, name], env=env,
+                         stderr=subprocess.PIPE, text=True)
+        for lib in ("pyhpo", "optuna", "pyhpo", "optuna")
+    ]
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err[-3000:]
+    ours = RDBStorage(postgres_url)
+    trials = ours.get_all_trials(ours.get_study_id_from_name(name))
+    assert [t.number for t in trials] == list(range(32))
+    assert all(t.state == TrialState.COMPLETE for t in trials)
+    assert [t.number for t in optuna.load_study(study_name=name, storage=postgres_url).trials] == list(range(32))
