@@ -80,6 +80,12 @@ class _History:
         # The same distribution objects come back trial after trial: look them up by identity first.
         self._by_identity: dict[tuple[str, int], tuple[BaseDistribution, _Column]] = {}
         self._split_cache: tuple[Any, ...] | None = None
+        # Scan state: how many trials the last scan covered, the number of the last one, the (position,
+        # number) of trials that were RUNNING or WAITING then, and the RUNNING ones themselves.
+        self._scanned = 0
+        self._last_number = -1
+        self._unsettled: list[tuple[int, int]] = []
+        self.running: list[FrozenTrial] = []
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -95,16 +101,53 @@ class _History:
         self.__dict__.update(state)
         self.lock = threading.Lock()
 
+    def scan(self, trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> None:
+        """Catch up with ``trials``, all the study's trials ordered by number; set :attr:`running`.
+
+        Only positions not settled at the previous scan are looked at: trials that were RUNNING or WAITING
+        then, and trials added since. A trial list that does not line up with the previous one (a different
+        study, or numbers that are not positions) is scanned in full.
+        """
+        n = len(trials)
+        positions: Sequence[int]
+        if (
+            n < self._scanned
+            or (self._scanned and trials[self._scanned - 1].number != self._last_number)
+            or any(trials[pos].number != number for pos, number in self._unsettled)
+        ):
+            if n < len(self.numbers):
+                self.__init__(self.storage)  # type: ignore[misc]  # a different study behind the key
+            positions = range(n)
+        else:
+            positions = [pos for pos, _ in self._unsettled] + list(range(self._scanned, n))
+        new: list[FrozenTrial] = []
+        unsettled: list[tuple[int, int]] = []
+        running: list[FrozenTrial] = []
+        for pos in positions:
+            trial = trials[pos]
+            state = trial.state
+            if state == TrialState.COMPLETE or state == TrialState.PRUNED:
+                if trial._trial_id not in self._row_of:
+                    new.append(trial)
+            elif state == TrialState.RUNNING:
+                unsettled.append((pos, trial.number))
+                running.append(trial)
+            elif state == TrialState.WAITING:
+                unsettled.append((pos, trial.number))
+        self._unsettled = unsettled
+        self._scanned = n
+        self._last_number = trials[-1].number if n else -1
+        self.running = running
+        if new:
+            new.sort(key=lambda t: t.number)
+            self._add(new, directions)
+
     def sync(self, trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> None:
         """Add the trials not seen yet (``trials`` are the study's COMPLETE and PRUNED trials)."""
         if len(trials) == len(self.numbers):
             return  # finished trials never leave that set, so the same count means the same trials
         if len(trials) < len(self.numbers):
             self.__init__(self.storage)  # type: ignore[misc]  # a different study behind the key: start over
-        signs = [-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions]
-        keys: list[tuple[float, float, float, float]] = []
-        losses: list[Sequence[float]] = []
-        nan_row = [math.nan] * len(signs)
         missing = len(trials) - len(self.numbers)
         # New trials are usually the last ones (trials are ordered by number): scan backwards and stop
         # once all of them are found, so an update costs what is new, not the whole history.
@@ -114,7 +157,15 @@ class _History:
                 new.append(trial)
                 if len(new) == missing:
                     break
-        for trial in reversed(new):
+        self._add(new[::-1], directions)
+
+    def _add(self, new: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> None:
+        """Append rows for ``new`` finished trials."""
+        signs = [-1.0 if d == StudyDirection.MAXIMIZE else 1.0 for d in directions]
+        keys: list[tuple[float, float, float, float]] = []
+        losses: list[Sequence[float]] = []
+        nan_row = [math.nan] * len(signs)
+        for trial in new:
             self._row_of[trial._trial_id] = len(self.numbers)
             self.numbers.append(trial.number)
             self.params.append(trial.params)

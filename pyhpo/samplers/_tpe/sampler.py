@@ -38,8 +38,6 @@ _logger = get_logger(__name__)
 # that constant-liar workers of Optuna and pyhpo see each other's pending points).
 _RELATIVE_PARAMS_KEY = "tpe:relative_params"
 _SYSTEM_ATTR_MAX_LENGTH = 2045
-_FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
-_RUNNING = (TrialState.RUNNING,)
 
 
 def default_gamma(x: int) -> int:
@@ -257,9 +255,7 @@ class TPESampler(BaseSampler):
             if history is None or history.storage() is not storage:  # a new storage at a recycled address
                 history = self._histories[key] = _History(weakref.ref(storage))
         with history.lock:
-            history.sync(
-                study._get_trials(deepcopy=False, states=_FINISHED, use_cache=True), study.directions
-            )
+            history.scan(study._get_trials(deepcopy=False, use_cache=True), study.directions)
         return history
 
     def _gamma_func(self, study: Study) -> Callable[[int], int]:
@@ -285,7 +281,7 @@ class TPESampler(BaseSampler):
         obs_below = raw[below_rows]
         obs_above = raw[above_rows]
         if self._constant_liar:
-            pending = space.encode(self._pending_observations(study, trial, search_space))
+            pending = space.encode(self._pending_observations(study, trial, search_space, history.running))
             if len(pending):
                 # Pending trials have the newest numbers in practice; keep them last (highest weight).
                 obs_above = np.vstack([obs_above, pending])
@@ -322,14 +318,18 @@ class TPESampler(BaseSampler):
         return _cached_default_weights(n)
 
     def _pending_observations(
-        self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution]
+        self,
+        study: Study,
+        trial: FrozenTrial,
+        search_space: dict[str, BaseDistribution],
+        running: Sequence[FrozenTrial],
     ) -> np.ndarray:
         """Raw parameter rows of the other RUNNING trials that have every parameter of the space.
 
-        Read from the same per-trial snapshot of the study as the finished trials (Optuna rereads the
-        storage here): trials started after this one asked are missed, but the view stays consistent.
+        ``running`` comes from the same per-trial snapshot of the study as the finished trials (Optuna
+        rereads the storage here): trials started after this one asked are missed, but the view stays
+        consistent and costs no extra read.
         """
-        running = study._get_trials(deepcopy=False, states=_RUNNING, use_cache=True)
         rows = []
         for other in sorted(running, key=lambda t: t.number):
             if other.number == trial.number:

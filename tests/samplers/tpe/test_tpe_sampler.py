@@ -99,13 +99,17 @@ def test_constant_liar_shares_relative_samples_and_treats_running_trials_as_bad(
     assert all("tpe:relative_params:0" in t.system_attrs for t in stored)
     # Another worker's view: the other two RUNNING trials enter g(x) with all five parameters.
     space = sampler.infer_relative_search_space(study, stored[0])
-    rows = sampler._pending_observations(study, stored[0], space)
+    history = sampler._sync(study)
+    assert sorted(t.number for t in history.running) == [10, 11, 12]
+    rows = sampler._pending_observations(study, stored[0], space, history.running)
     assert rows.shape == (2, 5)
     # Finishing them works as usual.
     for trial in pending:
         study.tell(trial, 1.0)
     study.optimize(_sphere, n_trials=5)
     assert len(study.trials) == 18
+    history = sampler._sync(study)
+    assert len(history) == 18 and history.running == []
 
 
 def test_without_constant_liar_no_system_attrs_are_written() -> None:
@@ -345,3 +349,29 @@ def test_seeded_tpe_follows_optunas_trial_by_trial(objective) -> None:
                 assert value == pytest.approx(b.params[name], rel=1e-6, abs=1e-6), (a.number, name)
             else:
                 assert value == b.params[name], (a.number, name)
+
+
+def test_scanning_only_unsettled_trials_equals_a_full_sync() -> None:
+    """Trials finish out of order, fail, wait in the queue: the incremental scan sees what a full read sees."""
+    study = pyhpo.create_study(sampler=RandomSampler(seed=0))
+    history = _History()
+    rng = np.random.RandomState(0)
+    open_trials: list[pyhpo.Trial] = []
+    for step in range(60):
+        action = rng.randint(5)
+        if action <= 1 or not open_trials:
+            trial = study.ask()
+            trial.suggest_float("x", 0, 1)
+            open_trials.append(trial)
+        elif action == 2:
+            study.enqueue_trial({"x": 0.5})
+        else:
+            trial = open_trials.pop(rng.randint(len(open_trials)))
+            state = [TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL][rng.randint(3)]
+            study.tell(trial, 1.0 if state == TrialState.COMPLETE else None, state=state)
+        history.scan(study.get_trials(deepcopy=False), study.directions)
+        finished = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED))
+        assert sorted(history.numbers) == [t.number for t in finished], step
+        assert [t.number for t in history.running] == [
+            t.number for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+        ]
