@@ -154,3 +154,30 @@ def test_in_memory_sqlite_is_one_database_for_all_threads() -> None:
     for t in threads:
         t.join()
     assert storage.get_n_trials(study_id) == 4
+
+
+def _forked_child(storage: RDBStorage, study_id: int) -> None:
+    for _ in range(5):
+        trial_id = storage.create_new_trial(study_id)
+        storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [0.0])
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_storage_inherited_through_fork_opens_its_own_connections(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    import multiprocessing
+
+    url = _url(kind, tmp_path, request)
+    storage = RDBStorage(url)
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], f"fork-{time.time_ns()}")
+    storage.get_all_trials(study_id)  # the parent holds pooled connections now
+    ctx = multiprocessing.get_context("fork")
+    children = [ctx.Process(target=_forked_child, args=(storage, study_id)) for _ in range(3)]
+    for child in children:
+        child.start()
+    _forked_child(storage, study_id)
+    for child in children:
+        child.join(timeout=120)
+        assert child.exitcode == 0
+    assert [t.number for t in storage.get_all_trials(study_id)] == list(range(20))
