@@ -286,16 +286,19 @@ int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, ui
     }
     *end = size + len;
     j->clean_end = *end;
-    if (sync) {
+
+out:
+    if (lock) unlock_file(j);
+    /* Sync after unlocking: readers take no lock, so the batch is visible from write() on either way, and
+     * durability only needs our own call to return after the data is on disk. Other writers append while we
+     * wait for the disk, and one fdatasync then often covers several batches (group commit). */
+    if (rc == 0 && sync) {
         while (fdatasync(j->fd) < 0) {
             if (errno == EINTR) continue;
             rc = -errno; /* the batch stays: readers may have seen it; the caller learns it is not durable */
             break;
         }
     }
-
-out:
-    if (lock) unlock_file(j);
     return rc;
 }
 
