@@ -218,8 +218,10 @@ class CategoricalDistribution(BaseDistribution):
     """One of a fixed sequence of choices (None, bool, int, float or str); stored as the index of the choice."""
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
-        if isinstance(choices, (str, bytes)) or not isinstance(choices, Sequence):
+        # Any finite iterable but a string, as in Optuna: numpy arrays of choices are common.
+        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__iter__") or not hasattr(choices, "__len__"):
             raise TypeError(f"choices must be a sequence such as a list or tuple, got {choices!r}")
+        choices = list(choices)
         if len(choices) == 0:
             raise ValueError("The `choices` must contain one or more elements.")
         for choice in choices:

@@ -325,3 +325,12 @@ def test_int_distribution_accepts_and_rejects_what_optuna_does(low: int, high: i
     od = pytest.importorskip("optuna.distributions")
     ours = _outcome(lambda: IntDistribution(low, high, log=log, step=step))
     assert ours == _outcome(lambda: od.IntDistribution(low, high, log=log, step=step))
+
+
+def test_a_numpy_array_of_choices_is_accepted_as_in_optuna() -> None:
+    np = pytest.importorskip("numpy")
+    dist = CategoricalDistribution(np.array([0.5, 1.5]))
+    assert dist == CategoricalDistribution([0.5, 1.5])
+    assert json_to_distribution(distribution_to_json(dist)) == dist
+    with pytest.raises(TypeError, match="3"):
+        CategoricalDistribution(3)  # type: ignore[arg-type]
