@@ -8,12 +8,13 @@ A journal backend stores an append-only sequence of JSON records, one per line. 
   opaque integer cursor, so :class:`~pyhpo.storages.journal.JournalStorage` can replay only what is new without
   decoding and re-encoding through dicts one call at a time.
 
-A backend implements the two chunk methods; the base class derives Optuna's two methods from them.
+A backend implements one pair and the base class derives the other: pyhpo's backends implement the chunk
+methods; a backend written for Optuna implements ``read_logs`` / ``append_logs`` and gets chunk methods whose
+cursor is the record number.
 """
 
 from __future__ import annotations
 
-import abc
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -23,14 +24,13 @@ from pyhpo.exceptions import JournalCorruptionError
 __all__ = ["BaseJournalBackend"]
 
 
-class BaseJournalBackend(abc.ABC):
+class BaseJournalBackend:
     """Optuna-compatible journal backend, plus pyhpo's raw fast path.
 
     Implementations must be safe to use from several processes at once: concurrent ``append_chunk`` calls
     never interleave their bytes, and a reader never sees part of a batch as a complete line.
     """
 
-    @abc.abstractmethod
     def read_chunk(self, cursor: int) -> tuple[bytes, int]:
         """Read complete lines starting at ``cursor``.
 
@@ -44,9 +44,14 @@ class BaseJournalBackend(abc.ABC):
             partial last line; it is ``b""`` when nothing new has been written. A backend may return fewer
             lines than are available; call again with ``next_cursor`` until ``data`` is empty.
         """
-        raise NotImplementedError
+        if type(self).read_logs is BaseJournalBackend.read_logs:
+            raise NotImplementedError(f"{type(self).__name__} must implement read_chunk or read_logs.")
+        records = list(self.read_logs(cursor))
+        if not records:
+            return b"", cursor
+        data = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode("utf-8")
+        return data, cursor + len(records)
 
-    @abc.abstractmethod
     def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
         """Append one batch of lines atomically.
 
@@ -58,7 +63,9 @@ class BaseJournalBackend(abc.ABC):
                 ``True`` when the batch creates a study or finishes a trial. The backend's sync policy decides
                 whether that forces the data to stable storage before returning.
         """
-        raise NotImplementedError
+        if type(self).append_logs is BaseJournalBackend.append_logs:
+            raise NotImplementedError(f"{type(self).__name__} must implement append_chunk or append_logs.")
+        self.append_logs([json.loads(line) for line in data.split(b"\n") if line])
 
     def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
         """Yield the records numbered ``log_number_from`` and later (Optuna's API).
@@ -69,6 +76,8 @@ class BaseJournalBackend(abc.ABC):
         Raises:
             JournalCorruptionError: A complete line is not a valid JSON object.
         """
+        if type(self).read_chunk is BaseJournalBackend.read_chunk:
+            raise NotImplementedError(f"{type(self).__name__} must implement read_chunk or read_logs.")
         if log_number_from < 0:
             raise ValueError(f"log_number_from must be a non-negative integer, got {log_number_from!r}.")
         number, cursor = getattr(self, "_read_logs_position", (0, 0))
@@ -92,6 +101,8 @@ class BaseJournalBackend(abc.ABC):
 
     def append_logs(self, logs: list[dict[str, Any]]) -> None:
         """Append records as one atomic, durable batch (Optuna's API)."""
+        if type(self).append_chunk is BaseJournalBackend.append_chunk:
+            raise NotImplementedError(f"{type(self).__name__} must implement append_chunk or append_logs.")
         if not logs:
             return
         lines = [json.dumps(log, separators=(",", ":")) + "\n" for log in logs]

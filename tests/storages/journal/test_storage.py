@@ -377,3 +377,36 @@ def test_records_before_an_undecodable_line_in_the_same_chunk_are_replayed(
     assert len(reader._replay.study(study_id).trial_ids) == 1  # the line before the bad one was applied
     with pytest.raises(JournalCorruptionError):
         reader.get_study_directions(study_id)
+
+
+def test_a_backend_written_for_optunas_two_methods_drives_journal_storage() -> None:
+    import pyhpo
+    from pyhpo.samplers import RandomSampler
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import BaseJournalBackend
+
+    class ListBackend(BaseJournalBackend):
+        """Only Optuna's interface: records as dicts, numbered from 0."""
+
+        def __init__(self) -> None:
+            self.logs: list[dict] = []
+
+        def read_logs(self, log_number_from: int):  # type: ignore[override]
+            return iter(self.logs[log_number_from:])
+
+        def append_logs(self, logs: list[dict]) -> None:
+            self.logs.extend(logs)
+
+    backend = ListBackend()
+    study = pyhpo.create_study(storage=JournalStorage(backend), sampler=RandomSampler(seed=1))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=5)
+    assert [r["op_code"] for r in backend.logs][:2] == [0, 4]
+    again = pyhpo.load_study(study_name=study.study_name, storage=JournalStorage(backend))
+    assert [t.params for t in again.trials] == [t.params for t in study.trials]
+
+
+def test_a_backend_with_neither_interface_says_what_to_implement() -> None:
+    from pyhpo.storages.journal import BaseJournalBackend
+
+    with pytest.raises(NotImplementedError, match="read_chunk or read_logs"):
+        BaseJournalBackend().read_chunk(0)
