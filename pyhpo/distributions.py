@@ -72,7 +72,8 @@ def _hashable(v: Any) -> Any:
 
 
 def _check_number(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # numbers.Real admits numpy scalars (np.float32, np.int64), which objectives often pass.
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}")
     if math.isnan(value):
         raise ValueError(f"{name} must not be NaN")
@@ -154,8 +155,8 @@ class IntDistribution(BaseDistribution):
 
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
         for name, v in (("low", low), ("high", high), ("step", step)):
-            if isinstance(v, bool) or not isinstance(v, int):
-                if isinstance(v, float) and float(v).is_integer():
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                if isinstance(v, numbers.Real) and float(v).is_integer():
                     continue
                 raise TypeError(f"{name} must be an int, got {v!r} of type {type(v).__name__}")
         if not isinstance(log, bool):

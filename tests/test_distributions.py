@@ -334,3 +334,12 @@ def test_a_numpy_array_of_choices_is_accepted_as_in_optuna() -> None:
     assert json_to_distribution(distribution_to_json(dist)) == dist
     with pytest.raises(TypeError, match="3"):
         CategoricalDistribution(3)  # type: ignore[arg-type]
+
+
+def test_numpy_scalars_are_accepted_as_bounds_and_stored_as_python_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    dist = IntDistribution(np.int64(1), np.int64(9), step=np.int64(2))
+    assert (dist.low, dist.high, dist.step) == (1, 9, 2) and type(dist.low) is int
+    fdist = FloatDistribution(np.float32(0.5), np.int64(3))
+    assert type(fdist.low) is float and fdist.high == 3.0
+    assert distribution_to_json(dist) == distribution_to_json(IntDistribution(1, 9, step=2))
