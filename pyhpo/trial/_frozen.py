@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -274,7 +275,7 @@ class FrozenTrial(BaseTrial):
             if self._values is None:
                 raise ValueError("A COMPLETE trial needs a value (or values).")
             for v in self._values:
-                if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v):
+                if not isinstance(v, numbers.Real) or isinstance(v, bool) or math.isnan(v):
                     raise ValueError(f"Objective values must be numbers and not NaN, got {self._values!r}.")
         if self.state == TrialState.FAIL and self._values is not None:
             raise ValueError(f"values should be None for a failed trial, but got {self._values!r}.")
@@ -346,4 +347,8 @@ def create_trial(
     for key, constraint in (constraints or {}).items():
         trial.set_constraint(key, constraint)
     trial._validate()
+    if trial.values is not None:
+        # numpy scalars pass validation (as in Optuna) but are stored as Python floats, which every storage
+        # can serialise.
+        trial.values = [float(v) for v in trial.values]
     return trial

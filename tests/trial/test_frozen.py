@@ -238,3 +238,9 @@ def test_create_trial_accepts_and_rejects_what_optuna_does(
 
     assert _create_on(pyhpo, state, value, values, x, dist_kind) == _create_on(optuna, state, value, values, x,
                                                                                  dist_kind)
+
+
+def test_create_trial_takes_numpy_values_and_stores_python_floats() -> None:
+    np = pytest.importorskip("numpy")
+    t = create_trial(values=[np.float32(1.5), np.int64(2)])
+    assert t.values == [1.5, 2.0] and all(type(v) is float for v in t.values)
