@@ -194,7 +194,7 @@ KNOWN_GAPS = {
     # Optuna's deprecated pre-4.0 journal names at the storages level, and its private cache class.
     "storages": {"BaseJournalLogStorage", "JournalFileOpenLock", "JournalFileStorage", "JournalFileSymlinkLock",
                  "JournalRedisStorage", "_CachedStorage"},
-    "storages.journal": {"JournalStorage"},
+    "storages.journal": set(),
 }
 
 

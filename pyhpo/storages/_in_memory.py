@@ -141,6 +141,12 @@ class InMemoryStorage(BaseStorage):
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
         with self._lock:
             study = self._study(study_id)
+            if template_trial is not None:
+                # Check every distribution before changing anything, so a refused template leaves no trace.
+                for name, dist in template_trial.distributions.items():
+                    known = study.param_distribution.get(name)
+                    if known is not None:
+                        check_distribution_compatibility(known, dist)
             self._max_trial_id += 1
             trial_id = self._max_trial_id
             number = len(study.trials)
@@ -153,7 +159,7 @@ class InMemoryStorage(BaseStorage):
                 trial.number = number
                 trial._trial_id = trial_id
                 for name, dist in trial.distributions.items():
-                    self._check_and_register_distribution(study, name, dist)
+                    study.param_distribution.setdefault(name, dist)
             study.trials.append(trial)
             study.by_state[trial.state][trial_id] = trial
             self._trials[trial_id] = trial

@@ -15,6 +15,7 @@ from pyhpo.storages.journal._redis import JournalRedisBackend
 if TYPE_CHECKING:
     from pyhpo.storages.journal._file import JournalFileBackend
     from pyhpo.storages.journal._locks import JournalFileOpenLock, JournalFileSymlinkLock
+    from pyhpo.storages.journal._storage import JournalStorage
 
 __all__ = [
     "BaseJournalBackend",
@@ -24,6 +25,7 @@ __all__ = [
     "JournalFileSymlinkLock",
     "JournalRedisBackend",
     "JournalRedisStorage",
+    "JournalStorage",
 ]
 
 # The file backend loads the compiled C engine; import it on first use so that Redis users and
@@ -33,6 +35,7 @@ _LAZY = {
     "JournalFileStorage": ("pyhpo.storages.journal._file", "JournalFileBackend"),
     "JournalFileOpenLock": ("pyhpo.storages.journal._locks", "JournalFileOpenLock"),
     "JournalFileSymlinkLock": ("pyhpo.storages.journal._locks", "JournalFileSymlinkLock"),
+    "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
 }
 
 JournalRedisStorage = JournalRedisBackend
