@@ -6,6 +6,8 @@ pragmas, which errors the user sees for a bad URL) live on one page.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import sqlite3
 from typing import Any
@@ -16,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["is_sqlite_memory", "make_engine", "mask_url"]
+__all__ = ["SQLiteWriterLock", "is_sqlite_memory", "make_engine", "mask_url"]
 
 _SUPPORTED = "sqlite, postgresql (+psycopg2, +psycopg), mysql (+pymysql)"
 # SQLite waits this long (seconds) for another connection's write lock before it reports "busy".
@@ -137,3 +139,42 @@ def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
     if backend == "sqlite":
         _setup_sqlite(engine)
     return engine
+
+
+class SQLiteWriterLock:
+    """A kernel lock that queues the writers of one SQLite file across processes.
+
+    SQLite's own lock is polled: a writer that finds the database busy sleeps 1, 2, 5, ... up to
+    100 ms and tries again, so under many writing processes most of the time goes to sleeping
+    while the lock is free. Taking an exclusive ``flock`` first makes the next writer wake the
+    moment the previous one commits. The lock is on a companion file ``<database>-pyhpo.lock``
+    (``flock`` on the database file itself would meet SQLite's ``fcntl`` locks on file systems that
+    emulate one with the other); the kernel releases it if the holder dies. Where the companion file
+    cannot be created (read-only directory) writers fall back to SQLite's busy handler alone.
+    """
+
+    def __init__(self, database: str) -> None:
+        self.path = database + "-pyhpo.lock"
+        self._fd: int | None = None
+        self.reopen()
+
+    def reopen(self) -> None:
+        """Open our own descriptor (after fork the inherited one would share the parent's lock)."""
+        self.close()  # safe: no POSIX lock lives on this file, only our flock
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError:
+            self._fd = None
+
+    def acquire(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -51,7 +51,7 @@ from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._rdb import _sql as q
 from pyhpo.storages._rdb import models as m
-from pyhpo.storages._rdb._engine import is_sqlite_memory, make_engine, mask_url
+from pyhpo.storages._rdb._engine import SQLiteWriterLock, is_sqlite_memory, make_engine, mask_url
 from pyhpo.storages._rdb._retry import Backoff, is_transient
 from pyhpo.storages._rdb._trials import StudyCache, build_trials, to_db_time, utcnow, value_to_db
 from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
@@ -155,6 +155,13 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # instead of spinning in SQLite's busy handler. An in-memory database has a single shared
         # connection, so every transaction takes the lock.
         self._write_lock = threading.Lock() if self._sqlite else None
+        old_lock = getattr(self, "_file_lock", None)
+        if old_lock is not None:
+            old_lock.reopen()  # the descriptor inherited through fork shares the parent's lock
+        elif self._sqlite and not self._memory and os.environ.get("PYHPO_SQLITE_FLOCK", "1") == "1":
+            self._file_lock = SQLiteWriterLock(str(self.engine.url.database))
+        else:
+            self._file_lock = None
         self._cache_lock = threading.Lock()
         self._studies: dict[int, StudyCache] = {}
         self._finished: dict[int, FrozenTrial] = {}
@@ -198,7 +205,14 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             yield
             return
         with lock:
-            yield
+            if write and self._file_lock is not None:
+                self._file_lock.acquire()
+                try:
+                    yield
+                finally:
+                    self._file_lock.release()
+            else:
+                yield
 
     def _transaction(
         self, body: Callable[[Connection], _T], *, write: bool, budget: float = 120.0,
