@@ -118,3 +118,35 @@ def test_skip_table_creation_on_empty_database_fails_clearly(tmp_path: Path) -> 
 
     with pytest.raises(StorageInternalError, match="version_info"):
         RDBStorage(f"sqlite:///{tmp_path}/empty.db", skip_table_creation=True)
+
+
+def test_a_later_migration_is_required_then_applied_by_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulate pyhpo's next schema change: a revision on top of ours, applied by upgrade()."""
+    import shutil
+
+    import pyhpo.storages._rdb._versions as versions
+
+    here = tmp_path / "rdb"
+    shutil.copytree(Path(versions.__file__).parent / "alembic", here / "alembic",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(Path(versions.__file__).parent / "alembic.ini", here / "alembic.ini")
+    (here / "alembic" / "versions" / "pyhpo_next.py").write_text(
+        '"""A pretend next revision."""\n'
+        "import sqlalchemy as sa\nfrom alembic import op\n\n"
+        'revision = "pyhpo_next"\ndown_revision = "v3.2.0.a"\nbranch_labels = None\ndepends_on = None\n\n\n'
+        "def upgrade():\n"
+        '    op.create_table("pyhpo_probe", sa.Column("id", sa.Integer, primary_key=True))\n\n\n'
+        "def downgrade():\n"
+        '    op.drop_table("pyhpo_probe")\n'
+    )
+    url = f"sqlite:///{tmp_path}/old.db"
+    RDBStorage(url).engine.dispose()  # written at v3.2.0.a by "the previous pyhpo"
+    monkeypatch.setattr(versions, "_HERE", str(here))
+    with pytest.raises(RuntimeError, match=r"older pyhpo schema \(revision v3\.2\.0\.a.*pyhpo storage upgrade"):
+        RDBStorage(url)
+    storage = RDBStorage(url, skip_compatibility_check=True)
+    assert storage.get_all_versions() == ["pyhpo_next", "v3.2.0.a"]
+    storage.upgrade()
+    assert storage.get_current_version() == "pyhpo_next"
+    assert "pyhpo_probe" in sqlalchemy.inspect(storage.engine).get_table_names()
+    RDBStorage(url)  # accepted now
