@@ -244,3 +244,31 @@ def test_create_trial_takes_numpy_values_and_stores_python_floats() -> None:
     np = pytest.importorskip("numpy")
     t = create_trial(values=[np.float32(1.5), np.int64(2)])
     assert t.values == [1.5, 2.0] and all(type(v) is float for v in t.values)
+
+
+def _fixed_on(lib: object, params: dict[str, object], call: str) -> str:
+    """One suggest call on a FixedTrial of pyhpo or Optuna: the value and any warning, or the error class."""
+    import warnings
+
+    trial = lib.trial.FixedTrial(params)  # type: ignore[attr-defined]
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            value = eval(call, {"t": trial})  # noqa: S307 - fixed expressions written below
+        # Compared by value: Optuna's FixedTrial.suggest_float hands back an int param as it is; ours returns
+        # the float its signature promises (2.0 == 2). A deliberate difference.
+        return f"{float(value) if isinstance(value, (int, float)) else value!r} warned={bool(caught)}"
+    except (ValueError, TypeError) as e:
+        return type(e).__name__
+
+
+@pytest.mark.parametrize("params", [{"x": 0.5}, {"x": 2}, {"x": "a"}, {"x": 5.0}, {}])
+@pytest.mark.parametrize("call", [
+    't.suggest_float("x", 0, 1)', 't.suggest_float("x", 0, 10, step=0.5)', 't.suggest_int("x", 0, 3)',
+    't.suggest_categorical("x", ["a", "b"])', 't.suggest_float("x", 0.1, 10, log=True)',
+])
+def test_fixed_trial_answers_like_optunas(params: dict[str, object], call: str) -> None:
+    optuna = pytest.importorskip("optuna")
+    import pyhpo
+
+    assert _fixed_on(pyhpo, params, call) == _fixed_on(optuna, params, call)
