@@ -254,7 +254,7 @@ def _fixed_on(lib: object, params: dict[str, object], call: str) -> str:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            value = eval(call, {"t": trial})  # noqa: S307 - fixed expressions written below
+            value = eval(call, {"t": trial})
         # Compared by value: Optuna's FixedTrial.suggest_float hands back an int param as it is; ours returns
         # the float its signature promises (2.0 == 2). A deliberate difference.
         return f"{float(value) if isinstance(value, (int, float)) else value!r} warned={bool(caught)}"
