@@ -129,8 +129,8 @@ class VersionManager:
     def upgrade(self) -> None:
         """Apply every migration between the database's revision and our head."""
         current = self.get_current_version()
-        if current in OPTUNA_LEGACY_REVISIONS:
-            self.check()  # raises with the instructions for Optuna's migrations
+        if current not in self.get_all_versions():
+            self.check()  # raises with the instructions (Optuna's migrations, or a newer pyhpo)
         with self._engine.begin() as connection:
             alembic_command.upgrade(self._config(connection), "head")
             connection.execute(

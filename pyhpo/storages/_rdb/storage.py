@@ -62,7 +62,7 @@ from pyhpo.trial import FrozenTrial, TrialState
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
-__all__ = ["RDBStorage"]
+__all__ = ["RDBStorage", "upgrade_storage"]
 
 _T = TypeVar("_T")
 _logger = pyhpo_logging.get_logger(__name__)
@@ -759,3 +759,24 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         """Optuna 5's name for :meth:`get_failed_trial_callback`."""
         return self.failed_trial_callback
+
+
+def upgrade_storage(url: str) -> str:
+    """Bring the database at ``url`` to the schema this pyhpo uses (``pyhpo storage upgrade``).
+
+    Returns the line to show the user (Optuna's wording). Stop the workers first: migrations may
+    rebuild tables.
+
+    Raises:
+        RuntimeError: The revision is not one we can upgrade from (Optuna's older schemas, or a newer
+            pyhpo's); the message says what to run instead.
+    """
+    storage = RDBStorage(url, skip_table_creation=True, skip_compatibility_check=True)
+    try:
+        if storage.get_current_version() == storage.get_head_version():
+            return "This storage is up-to-date."
+        _logger.info("Upgrading the storage schema to the latest version.")
+        storage.upgrade()
+        return "Completed to upgrade the storage."
+    finally:
+        storage.engine.dispose()

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy
 
 from pyhpo.storages._rdb.models import HEAD_REVISION, SCHEMA_VERSION
-from pyhpo.storages._rdb.storage import RDBStorage
+from pyhpo.storages._rdb.storage import RDBStorage, upgrade_storage
 from tests.conftest import require_server_url
 from tests.storages.rdb.dbutil import create_private_database, drop_private_database
 
@@ -83,6 +83,8 @@ def test_older_optuna_schema_is_refused_with_the_command_to_run(tmp_path: Path) 
     _stamp(url, "v3.0.0.d")
     with pytest.raises(RuntimeError, match=r"v3\.0\.0\.d.*optuna storage upgrade --storage"):
         RDBStorage(url)
+    with pytest.raises(RuntimeError, match=r"optuna storage upgrade --storage"):
+        upgrade_storage(url)
     # Skipping the check still opens it (that is how the upgrade command gets in).
     assert RDBStorage(url, skip_compatibility_check=True).get_current_version() == "v3.0.0.d"
 
@@ -146,7 +148,8 @@ def test_a_later_migration_is_required_then_applied_by_upgrade(tmp_path: Path, m
         RDBStorage(url)
     storage = RDBStorage(url, skip_compatibility_check=True)
     assert storage.get_all_versions() == ["pyhpo_next", "v3.2.0.a"]
-    storage.upgrade()
+    assert upgrade_storage(url) == "Completed to upgrade the storage."
     assert storage.get_current_version() == "pyhpo_next"
+    assert upgrade_storage(url) == "This storage is up-to-date."
     assert "pyhpo_probe" in sqlalchemy.inspect(storage.engine).get_table_names()
     RDBStorage(url)  # accepted now
