@@ -155,13 +155,13 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # instead of spinning in SQLite's busy handler. An in-memory database has a single shared
         # connection, so every transaction takes the lock.
         self._write_lock = threading.Lock() if self._sqlite else None
-        old_lock = getattr(self, "_file_lock", None)
+        # ... and processes queue on a kernel lock (see SQLiteWriterLock).
+        old_lock: SQLiteWriterLock | None = getattr(self, "_file_lock", None)
         if old_lock is not None:
             old_lock.reopen()  # the descriptor inherited through fork shares the parent's lock
         elif self._sqlite and not self._memory and os.environ.get("PYHPO_SQLITE_FLOCK", "1") == "1":
-            self._file_lock = SQLiteWriterLock(str(self.engine.url.database))
-        else:
-            self._file_lock = None
+            old_lock = SQLiteWriterLock(str(self.engine.url.database))
+        self._file_lock = old_lock
         self._cache_lock = threading.Lock()
         self._studies: dict[int, StudyCache] = {}
         self._finished: dict[int, FrozenTrial] = {}
