@@ -5,7 +5,8 @@ library serves a fresh SQLite file (or a PostgreSQL database with ``--url``) thr
 ``get_storage``; P worker processes connect with the library's ``GrpcStorageProxy`` and run
 ``study.optimize`` with RandomSampler and a trivial two-parameter objective. Workers import, connect
 and load the study, then wait at a barrier; the clock runs from the barrier to the last worker's
-end. Each repeat uses a new study on the same server. Reported: aggregate finished trials per second,
+end. Each repeat uses a new study on the same server; with a server URL, each library and P get a fresh database on that server.
+Reported: aggregate finished trials per second,
 median of the repeats, and the pyhpo / optuna ratio.
 
 Run: ``PYTHONPATH=. python benchmarks/bench_grpc.py [--workers 4 16 32] [--trials 320] [--repeats 3]
@@ -134,6 +135,22 @@ def measure(lib: str, url: str, n_workers: int, total_trials: int, repeats: int)
     return results
 
 
+def _fresh_database(url: str) -> str:
+    """For a PostgreSQL/MySQL server URL: a new empty database next to it (each library and P gets its own)."""
+    if url == "memory" or url.startswith("sqlite"):
+        return url
+    from tests.storages.rdb.dbutil import create_private_database
+
+    return create_private_database(url)
+
+
+def _drop_database(url: str) -> None:
+    if url != "memory" and not url.startswith("sqlite"):
+        from tests.storages.rdb.dbutil import drop_private_database
+
+        drop_private_database(url)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[4, 16, 32])
@@ -152,8 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n in ns.workers:
             for lib in libs:
-                url = ns.url or f"sqlite:///{os.path.join(tmp, f'{lib}-{n}.sqlite3')}"
-                runs = measure(lib, url, n, ns.trials, ns.repeats)
+                url = (
+                    _fresh_database(ns.url)
+                    if ns.url
+                    else f"sqlite:///{os.path.join(tmp, f'{lib}-{n}.sqlite3')}"
+                )
+                try:
+                    runs = measure(lib, url, n, ns.trials, ns.repeats)
+                finally:
+                    _drop_database(url)
                 rows.setdefault(n, {})[lib] = statistics.median(runs)
                 raw[f"{lib}/{n}"] = runs
                 print(f"{lib:6s} P={n:<3d} trials/s: " + ", ".join(f"{r:.1f}" for r in runs), flush=True)
