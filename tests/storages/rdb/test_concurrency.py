@@ -181,3 +181,17 @@ def test_a_storage_inherited_through_fork_opens_its_own_connections(
         child.join(timeout=120)
         assert child.exitcode == 0
     assert [t.number for t in storage.get_all_trials(study_id)] == list(range(20))
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mysql"])
+def test_optimize_with_many_threads_and_heartbeats(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    import pyhpo
+
+    url = _url(kind, tmp_path, request)
+    storage = RDBStorage(url, heartbeat_interval=1)
+    study = pyhpo.create_study(study_name=f"threads-{kind}-{time.time_ns()}", storage=storage,
+                               sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=48, n_jobs=12)
+    trials = study.get_trials()
+    assert [t.number for t in trials] == list(range(48))
+    assert all(t.state == TrialState.COMPLETE for t in trials)
