@@ -195,3 +195,56 @@ def test_bad_arguments_are_rejected_with_clear_errors() -> None:
         make_server(InMemoryStorage(), "127.0.0.1", 70000)
     with pytest.raises(ValueError, match="both"):
         make_server(InMemoryStorage(), "127.0.0.1", 0, certificate_chain=b"x")
+
+
+def test_a_poll_carries_only_new_and_unfinished_trials_over_the_wire() -> None:
+    backend = InMemoryStorage()
+    with serving(backend) as server:
+        client = GrpcStorageProxy(host="127.0.0.1", port=server.port)
+        study_id = client.create_new_study(MIN, "wire")
+        for i in range(20):
+            tid = backend.create_new_trial(study_id)
+            backend.set_trial_state_values(tid, TrialState.COMPLETE, [float(i)])
+        running = backend.create_new_trial(study_id)
+        sizes: list[int] = []
+        real = client._stub.GetTrials
+
+        def recording(request: Any, **kwargs: Any) -> Any:
+            reply = real(request, **kwargs)
+            sizes.append(len(reply.trials))
+            return reply
+
+        client._stub.GetTrials = recording
+        client.get_all_trials(study_id)
+        client.get_all_trials(study_id)  # nothing new: only the running trial travels
+        backend.create_new_trial(study_id)
+        client.get_all_trials(study_id)  # the running one and the new one
+        assert sizes == [21, 1, 2]
+        backend.set_trial_state_values(running, TrialState.FAIL)
+        assert [t.state for t in client.get_all_trials(study_id)][20] == TrialState.FAIL
+        client.close()
+
+
+def test_one_slow_request_does_not_hold_up_other_clients() -> None:
+    import threading
+    import time
+
+    class SlowStorage(InMemoryStorage):
+        def get_study_user_attrs(self, study_id: int) -> dict[str, Any]:
+            time.sleep(2.0)
+            return super().get_study_user_attrs(study_id)
+
+    with serving(SlowStorage()) as server:
+        slow = GrpcStorageProxy(host="127.0.0.1", port=server.port)
+        fast = GrpcStorageProxy(host="127.0.0.1", port=server.port)
+        study_id = fast.create_new_study(MIN, "slow")
+        waiter = threading.Thread(target=slow.get_study_user_attrs, args=(study_id,))
+        waiter.start()
+        time.sleep(0.2)  # the slow call is now inside the storage
+        started = time.monotonic()
+        for _ in range(5):
+            fast.create_new_trial(study_id)
+        assert time.monotonic() - started < 1.0
+        waiter.join(timeout=10)
+        slow.close()
+        fast.close()
