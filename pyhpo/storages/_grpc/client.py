@@ -275,6 +275,8 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 f"gRPC storage proxy at {self._target} is unavailable ({details}); gave up {name} after "
                 f"{attempts} attempts in {elapsed:.1f} s"
             )
+        if code == codes.UNIMPLEMENTED:
+            return NotImplementedError(f"the server at {self._target} does not implement {name}: {details}")
         if code == codes.DEADLINE_EXCEEDED:
             return TimeoutError(
                 f"{name} on the gRPC storage proxy at {self._target} exceeded {self._timeout} s"
@@ -288,8 +290,8 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         if not self._info_known:
             try:
                 self._info = self._call(self._ext_stub, "GetServerInfo", api_pb2.GetServerInfoRequest())[0]
-            except StorageInternalError:
-                self._info = None  # UNIMPLEMENTED: an Optuna server
+            except NotImplementedError:
+                self._info = None  # an Optuna server: no pyhpo extensions
             self._info_known = True
         return self._info
 
