@@ -9,6 +9,7 @@ from typing import Any
 import grpc
 import pytest
 
+from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.storages import InMemoryStorage
 from pyhpo.storages._grpc import api_pb2
 from pyhpo.storages._grpc.client import GrpcStorageProxy
@@ -140,3 +141,48 @@ def test_a_call_made_while_the_server_is_down_completes_when_it_comes_back() -> 
         assert not worker.is_alive()
         assert backend.get_study_name_from_id(result["id"]) == "late"
     client.close()
+
+
+class _LoseFirstReply:
+    """Server interceptor: run the first call of one RPC, then answer UNAVAILABLE as if the reply were lost."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+        self.lost = 0
+
+    def build(self) -> Any:
+        outer = self
+
+        class Interceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+            def intercept_service(self, continuation: Any, details: Any) -> Any:
+                handler = continuation(details)
+                if not details.method.endswith("/" + outer.method) or outer.lost:
+                    return handler
+
+                def behavior(request: Any, context: Any) -> Any:
+                    handler.unary_unary(request, context)  # the write lands...
+                    outer.lost += 1
+                    context.abort(grpc.StatusCode.UNAVAILABLE, "connection reset")  # ...the reply does not
+
+                return grpc.unary_unary_rpc_method_handler(
+                    behavior,
+                    request_deserializer=handler.request_deserializer,
+                    response_serializer=handler.response_serializer,
+                )
+
+        return Interceptor()
+
+
+def test_finishing_a_trial_whose_reply_was_lost_is_still_a_success() -> None:
+    lose = _LoseFirstReply("SetTrialStateValues")
+    with serving(InMemoryStorage(), interceptors=[lose.build()]) as server:
+        client = GrpcStorageProxy(host="127.0.0.1", port=server.port, retry_timeout=5)
+        study_id = client.create_new_study(MIN, "lost")
+        trial_id = client.create_new_trial(study_id)
+        assert client.set_trial_state_values(trial_id, TrialState.COMPLETE, [3.0])
+        assert lose.lost == 1
+        assert client.get_trial(trial_id).values == [3.0]
+        # A genuine second finish is still refused.
+        with pytest.raises(UpdateFinishedTrialError):
+            client.set_trial_state_values(trial_id, TrialState.COMPLETE, [4.0])
+        client.close()
