@@ -402,6 +402,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # The lock that serializes trial creation per study: the study row on PostgreSQL/MySQL
         # (SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already holds the database write lock).
         self._require_study(conn, study_id, for_update=not self._sqlite)
+        # A separate statement on purpose: under READ COMMITTED a statement's snapshot is taken when it
+        # starts, so a subquery in the locking SELECT could predate the commit of the previous holder of
+        # the lock and hand out its number again. This statement starts after the lock is ours.
         last = conn.execute(q.LAST_NUMBER, {"study_id": study_id}).scalar()
         number = 0 if last is None else int(last) + 1
         if template is None:

@@ -89,7 +89,7 @@ def _url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mysql"])
 def test_sixteen_processes_create_dense_unique_trial_numbers(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
