@@ -14,7 +14,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     column,
-    delete,
     insert,
     literal,
     null,
@@ -31,11 +30,9 @@ __all__ = [
     "CHILDREN_OF_IDS",
     "CHILDREN_OF_STUDY",
     "CHILDREN_OF_TRIAL",
-    "DELETE_VALUES",
     "FIRST_DISTRIBUTION",
     "INSERT_PARAM_IF_UNFINISHED",
     "INSERT_TRIAL",
-    "INSERT_VALUES",
     "LAST_NUMBER",
     "POLL_ALL",
     "POLL_CHANGED",
@@ -52,6 +49,7 @@ __all__ = [
     "children_query",
     "poll_query",
     "upsert_statements",
+    "upsert_values",
 ]
 
 UNFINISHED = ("RUNNING", "WAITING")
@@ -133,8 +131,38 @@ TO_FINISHED = (
     .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
     .values(state=bindparam("new_state"), datetime_complete=bindparam("now"))
 )
-DELETE_VALUES = delete(m.trial_values).where(m.trial_values.c.trial_id == bindparam("trial_id"))
-INSERT_VALUES = insert(m.trial_values)
+_upsert_values: dict[str, Any] = {}
+
+
+def upsert_values(dialect: str) -> Any:
+    """INSERT into trial_values that overwrites an existing (trial_id, objective) row: one statement."""
+    stmt = _upsert_values.get(dialect)
+    if stmt is None:
+        if dialect in ("mysql", "mariadb"):
+            from sqlalchemy.dialects.mysql import insert as mysql_insert
+
+            mysql_ins = mysql_insert(m.trial_values)
+            stmt = mysql_ins.on_duplicate_key_update(
+                value=mysql_ins.inserted.value, value_type=mysql_ins.inserted.value_type
+            )
+        elif dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            pg_ins = pg_insert(m.trial_values)
+            stmt = pg_ins.on_conflict_do_update(
+                index_elements=["trial_id", "objective"],
+                set_={"value": pg_ins.excluded.value, "value_type": pg_ins.excluded.value_type},
+            )
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            lite_ins = sqlite_insert(m.trial_values)
+            stmt = lite_ins.on_conflict_do_update(
+                index_elements=["trial_id", "objective"],
+                set_={"value": lite_ins.excluded.value, "value_type": lite_ins.excluded.value_type},
+            )
+        _upsert_values[dialect] = stmt
+    return stmt
 
 
 def children_query(where_child: Any) -> Any:

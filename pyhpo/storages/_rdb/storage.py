@@ -526,8 +526,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                     return False  # RUNNING requested for a trial that is not WAITING any more
                 raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
             if stored is not None:
-                conn.execute(q.DELETE_VALUES, {"trial_id": trial_id})
-                conn.execute(q.INSERT_VALUES, [
+                conn.execute(q.upsert_values(self._dialect), [
                     {"trial_id": trial_id, "objective": i, "value": v, "value_type": k}
                     for i, (v, k) in enumerate(stored)
                 ])  # fmt: skip

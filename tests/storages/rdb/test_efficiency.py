@@ -78,8 +78,8 @@ def test_statement_counts_do_not_depend_on_the_number_of_trials(tmp_path: Path) 
         "first read": 3,  # study joined with trials, directions, all children in one UNION ALL
         "poll, nothing new": 1,
         # lock + last number + insert; first-distribution lookup (once per process) + insert-select;
-        # conditional update + delete/insert of the values
-        "create + param + finish": 8,
+        # conditional update + upsert of the values
+        "create + param + finish": 7,
         "poll, one new": 2,
         "best + count + finished trial": 2,  # two polls; the finished trial comes from the cache
     }
