@@ -17,7 +17,6 @@ from sqlalchemy import (
     insert,
     literal,
     null,
-    or_,
     select,
     true,
     union_all,
@@ -77,7 +76,8 @@ def poll_query(trial_condition: Any) -> Any:
     """The study's name joined with those of its trials that meet ``trial_condition``.
 
     No row: the study does not exist. One row with a NULL trial_id: it exists, no trial matched.
-    Checking the study and reading its trials is thus one round trip.
+    Checking the study and reading its trials is thus one round trip. Unordered (it may be a branch
+    of a UNION); order the outer query by trial_id.
     """
     studies = m.studies
     joined = studies.outerjoin(m.trials, and_(_t.study_id == studies.c.study_id, trial_condition))
@@ -85,16 +85,19 @@ def poll_query(trial_condition: Any) -> Any:
         select(studies.c.study_name, m.trials)
         .select_from(joined)
         .where(studies.c.study_id == bindparam("study_id"))
-        .order_by(_t.trial_id)
     )
 
 
-# First read of a study: all its trials. Later polls: trials created since the previous poll, plus
-# the ones that were unfinished then.
-POLL_ALL = poll_query(true())
-POLL_CHANGED = poll_query(
-    or_(_t.trial_id > bindparam("last_id"), _t.trial_id.in_(bindparam("ids", expanding=True)))
-)
+# First read of a study: all its trials.
+POLL_ALL = poll_query(true()).order_by(_t.trial_id)
+# Later polls: trials created since the previous poll (an index range: the study_id index ends with the
+# primary key), UNION ALL the ones that were unfinished then (primary-key lookups; their study_name column
+# is NULL). Written as one "id > x OR id IN (...)" condition, SQLite and PostgreSQL would scan every trial
+# of the study instead.
+POLL_CHANGED = union_all(
+    poll_query(_t.trial_id > bindparam("last_id")),
+    select(null().label("study_name"), m.trials).where(_t.trial_id.in_(bindparam("ids", expanding=True))),
+).order_by(column("trial_id"))
 
 _p = m.trial_params.c
 FIRST_DISTRIBUTION = (

@@ -608,10 +608,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 found = conn.execute(q.POLL_CHANGED, params).all()
             else:  # very many unfinished (a large queue of WAITING trials): select them by state
                 changed = or_(t.trial_id > last_id, t.state.in_(q.UNFINISHED))
-                found = conn.execute(q.poll_query(changed), {"study_id": study_id}).all()
-            if not found:
+                found = conn.execute(q.poll_query(changed).order_by(t.trial_id), {"study_id": study_id}).all()
+            names = [r.study_name for r in found if r.study_name is not None]
+            if not names:
                 raise KeyError(f"No study with study_id {study_id} exists.")
-            name = found[0].study_name
+            name = names[0]
             if name != known_name and known_name is not None:
                 # The id now names another study (deleted, and the id reused): start over.
                 found = conn.execute(q.POLL_ALL, {"study_id": study_id}).all()
