@@ -35,7 +35,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, true
+from sqlalchemy import Connection, delete, func, insert, or_, select, true, union_all
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -734,22 +734,27 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         assert self.heartbeat_interval is not None
         grace = self.grace_period if self.grace_period is not None else 2 * self.heartbeat_interval
-        # Trials this process has seen finished cannot be stale; start the scan at the oldest one
-        # that may still run, so the query does not grow with the study.
+        # Trials this process has seen finished cannot be stale: look only at the ones it saw
+        # unfinished (key lookups) and at those created since (an index range), so the query does not
+        # grow with the study, even when an old trial is stuck RUNNING.
         with self._cache_lock:
             cache = self._studies.get(study_id)
-            floor = min(cache.unfinished, default=cache.last_id + 1) if cache is not None else 0
+            unfinished = sorted(cache.unfinished) if cache is not None else None
+            last_id = cache.last_id if cache is not None else -1
         t, h = m.trials.c, m.trial_heartbeats.c
+        beats = select(t.trial_id, h.heartbeat).join(m.trial_heartbeats, h.trial_id == t.trial_id)
+        beats = beats.where(t.state == "RUNNING")
+        if unfinished is None or len(unfinished) > _MAX_IN_LIST:
+            query: Any = beats.where(t.study_id == study_id)
+        else:
+            query = union_all(
+                beats.where(t.study_id == study_id, t.trial_id > last_id), beats.where(t.trial_id.in_(unfinished))
+            )
 
         def body(conn: Connection) -> list[int]:
             now = self._db_now(conn)
-            rows = conn.execute(
-                select(t.trial_id, h.heartbeat)
-                .join(m.trial_heartbeats, h.trial_id == t.trial_id)
-                .where(t.study_id == study_id, t.state == "RUNNING", t.trial_id >= floor)
-            )
             limit = datetime.timedelta(seconds=grace)
-            return [trial_id for trial_id, beat in rows if now - beat > limit]
+            return sorted(trial_id for trial_id, beat in conn.execute(query) if now - beat > limit)
 
         return self._transaction(body, write=False)
 
