@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
+from pyhpo.pruners import _filter_study
 from pyhpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
@@ -118,8 +119,6 @@ def tell(
         frozen.user_attrs, frozen.system_attrs, frozen.intermediate_values, trial_id, values=out_values,
     )
     try:
-        from pyhpo.pruners import _filter_study
-
         # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
         study.sampler.after_trial(_filter_study(study, frozen), finished, state, out_values)
     finally:

@@ -67,6 +67,7 @@ class Trial(BaseTrial):
         self.storage = study._storage
         self._cached_frozen_trial = _frozen if _frozen is not None else self.storage.get_trial(trial_id)
         self._relative_params: dict[str, Any] | None = None
+        self._sampling_study_cache: Study | None = None
         self._relative_search_space: dict[str, BaseDistribution] = {}
         fixed = self._cached_frozen_trial.system_attrs.get("fixed_params")
         self._fixed_params: dict[str, Any] = fixed if isinstance(fixed, dict) else {}
@@ -113,7 +114,7 @@ class Trial(BaseTrial):
                     stacklevel=3,
                 )
             return trial.params[name]
-        study = _sampling_study(self.study, trial)
+        study = self._sampling_study()
         if name in self._fixed_params and self._fixed_fits(name, distribution):
             value = self._fixed_params[name]
         elif distribution.single():
@@ -148,10 +149,17 @@ class Trial(BaseTrial):
         """Parameters the sampler chose jointly for this trial (computed on first use)."""
         if self._relative_params is None:
             frozen = self._cached_frozen_trial
-            study = _sampling_study(self.study, frozen)
+            study = self._sampling_study()
             self._relative_search_space = study.sampler.infer_relative_search_space(study, frozen)
             self._relative_params = study.sampler.sample_relative(study, frozen, self._relative_search_space)
         return self._relative_params
+
+    def _sampling_study(self) -> Study:
+        """The study as the sampler sees it for this trial, worked out once per trial."""
+        study = self._sampling_study_cache
+        if study is None:
+            study = self._sampling_study_cache = _sampling_study(self.study, self._cached_frozen_trial)
+        return study
 
     def _is_relative_param(self, name: str, distribution: BaseDistribution) -> bool:
         params = self.relative_params
