@@ -75,7 +75,7 @@ def test_workers_ride_through_a_postgresql_restart(postgres_url: str) -> None:
     storage = RDBStorage(postgres_url)
     name = f"restart-{time.time_ns()}"
     study_id = storage.create_new_study([StudyDirection.MINIMIZE], name)
-    workers, per_worker = 4, 30
+    workers, per_worker = 4, 60
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     procs = [
         subprocess.Popen([sys.executable, "-c", STEADY_WORKER, postgres_url, name, str(per_worker)],
@@ -88,9 +88,10 @@ def test_workers_ride_through_a_postgresql_restart(postgres_url: str) -> None:
             assert time.monotonic() < deadline, "workers made no progress before the restart"
             time.sleep(0.1)
         booted = _postmaster_start(postgres_url)
+        # The restart must hit running workers, or the test proves nothing.
+        assert all(p.poll() is None for p in procs), "workers finished before the restart"
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "restart"],
                        check=True, capture_output=True, timeout=60)
-        assert all(p.poll() is None for p in procs), "workers finished before the restart: test proves nothing"
     finally:
         # Whatever happened, the server is left running for everyone else.
         subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "start"],
