@@ -128,6 +128,9 @@ def format_table(result: dict[str, Any]) -> str:
         out += ["", "FAILED:"] + failed
     if other:
         out += ["", "Not measured:"] + _dedupe_reasons(other)
+    if result.get("cleanup_errors"):
+        out += ["", "Clean-up failed (delete these studies by hand):"]
+        out += [f"  {name}: {reason}" for name, reason in result["cleanup_errors"].items()]
     skipped = result.get("skipped", {})
     peers_skipped = result.get("peers_skipped", {})
     if skipped or peers_skipped:

@@ -316,6 +316,7 @@ def _run(cfg: BenchConfig, libs: list[str], peers_skipped: dict[str, str]) -> di
     live = [b for b in backends if b.name not in skipped]
     total = len(live) * len(cfg.workloads) * len(pairs) * len(libs) * cfg.repeat
     rows: list[dict[str, Any]] = []
+    cleanup_errors: dict[str, str] = {}
     env = _child_env()
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="pyhpo-bench-") as tmp, tqdm(
@@ -364,13 +365,17 @@ def _run(cfg: BenchConfig, libs: list[str], peers_skipped: dict[str, str]) -> di
                 finally:
                     if brun.big_seconds:
                         rows.append({"backend": backend.name, "big_study_fill_seconds": brun.big_seconds})
-                    brun.drop_big_study()
+                    try:
+                        brun.drop_big_study()
+                    except Exception as e:  # noqa: BLE001  a failed clean-up must not lose the figures
+                        cleanup_errors[backend.name] = f"{type(e).__name__}: {e}".splitlines()[0][:300]
     return {
         "started": started,
         "seconds": time.time() - started,
         "libs": libs,
         "peers_skipped": peers_skipped,
         "skipped": skipped,
+        "cleanup_errors": cleanup_errors,
         "rows": [r for r in rows if "lib" in r],
         "fills": [r for r in rows if "lib" not in r],
     }
