@@ -9,6 +9,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyhpo.distributions import BaseDistribution
+from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages import BaseStorage
 from pyhpo.study._study_direction import StudyDirection
@@ -273,7 +274,11 @@ class Study:
 
     def _pop_waiting_trial_id(self) -> int | None:
         for trial in self._storage.get_all_trials(self._study_id, deepcopy=False, states=(TrialState.WAITING,)):
-            if self._storage.set_trial_state_values(trial._trial_id, state=TrialState.RUNNING):
+            try:
+                claimed = self._storage.set_trial_state_values(trial._trial_id, state=TrialState.RUNNING)
+            except UpdateFinishedTrialError:
+                continue  # another worker claimed and finished it since our read
+            if claimed:
                 _logger.debug(f"Trial {trial.number} popped from the trial queue.")
                 return trial._trial_id
         return None

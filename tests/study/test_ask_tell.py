@@ -197,3 +197,27 @@ def test_system_attrs_written_by_before_trial_are_visible_in_the_trial() -> None
     assert seen == [{"tag": 0}]
     grid = pyhpo.create_study(sampler=pyhpo.samplers.GridSampler({"x": [1, 2]}))
     assert grid.ask().system_attrs["grid_id"] in (0, 1)
+
+
+def test_ask_skips_a_waiting_trial_another_worker_already_finished() -> None:
+    """A stale read may list a trial as WAITING after another worker claimed and finished it."""
+    import pyhpo
+    from pyhpo.storages import InMemoryStorage
+    from pyhpo.trial import TrialState
+
+    class StaleStorage(InMemoryStorage):
+        stale: list = []
+
+        def get_all_trials(self, study_id, deepcopy=True, states=None):  # type: ignore[no-untyped-def]
+            if states == (TrialState.WAITING,) and self.stale:
+                return self.stale
+            return super().get_all_trials(study_id, deepcopy=deepcopy, states=states)
+
+    storage = StaleStorage()
+    study = pyhpo.create_study(storage=storage, sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study.enqueue_trial({"x": 1.0})
+    StaleStorage.stale = storage.get_all_trials(study._study_id, states=(TrialState.WAITING,))
+    finished = study.ask()
+    study.tell(finished, 1.0)
+    trial = study.ask()
+    assert trial.number == 1
