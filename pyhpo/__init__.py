@@ -8,9 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from pyhpo import distributions, exceptions, logging, trial
+from pyhpo import distributions, exceptions, logging, storages, trial, version
 from pyhpo import study as study
-from pyhpo import storages
 from pyhpo.exceptions import TrialPruned
 from pyhpo.study import (
     Study,
@@ -22,7 +21,6 @@ from pyhpo.study import (
     load_study,
 )
 from pyhpo.trial import Trial, create_trial
-from pyhpo import version
 from pyhpo.version import __version__
 
 __all__ = [

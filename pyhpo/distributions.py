@@ -15,7 +15,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "BaseDistribution",
@@ -28,7 +28,7 @@ __all__ = [
     "json_to_distribution",
 ]
 
-CategoricalChoiceType = Union[None, bool, int, float, str]
+CategoricalChoiceType = None | bool | int | float | str
 
 
 class BaseDistribution(abc.ABC):
@@ -275,7 +275,7 @@ def _adjust_float_high(low: float, high: float, step: float) -> float:
     d_low = decimal.Decimal(str(low))
     d_step = decimal.Decimal(str(step))
     d_r = d_high - d_low
-    if d_r % d_step != decimal.Decimal("0"):
+    if d_r % d_step != decimal.Decimal(0):
         high = float((d_r // d_step) * d_step + d_low)
     return high
 

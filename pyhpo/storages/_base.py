@@ -16,7 +16,7 @@ from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
 
-__all__ = ["BaseStorage", "DEFAULT_STUDY_NAME_PREFIX"]
+__all__ = ["DEFAULT_STUDY_NAME_PREFIX", "BaseStorage"]
 
 DEFAULT_STUDY_NAME_PREFIX = "no-name-"
 

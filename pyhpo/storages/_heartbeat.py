@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.logging import get_logger
 from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from pyhpo.study import Study
 
 __all__ = ["BaseHeartbeat", "fail_stale_trials", "is_heartbeat_enabled"]
+
+_logger = get_logger(__name__)
 
 
 class BaseHeartbeat(abc.ABC):
@@ -101,8 +104,8 @@ class HeartbeatThread:
         while not self._stop.wait(interval):
             try:
                 self._storage.record_heartbeat(self._trial_id)
-            except Exception:  # noqa: BLE001 - a missed beat is retried next interval
-                pass
+            except Exception as e:  # noqa: BLE001 - a missed beat is retried next interval
+                _logger.debug(f"Heartbeat of trial {self._trial_id} failed, retrying next interval: {e!r}")
 
     def stop(self) -> None:
         """Stop beating and wait for the thread to end."""

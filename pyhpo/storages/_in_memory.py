@@ -27,8 +27,14 @@ _COMPLETE = TrialState.COMPLETE
 
 class _Study:
     __slots__ = (
-        "name", "directions", "user_attrs", "system_attrs", "trials", "param_distribution", "best_trial_id",
+        "best_trial_id",
         "by_state",
+        "directions",
+        "name",
+        "param_distribution",
+        "system_attrs",
+        "trials",
+        "user_attrs",
     )
 
     def __init__(self, name: str, directions: list[StudyDirection]) -> None:

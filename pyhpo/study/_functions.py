@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
+from pyhpo import storages as _storages
 from pyhpo.exceptions import DuplicatedStudyError
 from pyhpo.logging import get_logger
-from pyhpo.storages import BaseStorage, get_storage
 from pyhpo.study._frozen import StudySummary
 from pyhpo.study._study import Study
 from pyhpo.study._study_direction import StudyDirection
@@ -15,6 +15,7 @@ from pyhpo.study._study_direction import StudyDirection
 if TYPE_CHECKING:
     from pyhpo.pruners import BasePruner
     from pyhpo.samplers import BaseSampler
+    from pyhpo.storages import BaseStorage
 
 __all__ = [
     "copy_study",
@@ -78,7 +79,7 @@ def create_study(
     if not isinstance(load_if_exists, (bool, int)):
         raise TypeError(f"load_if_exists must be a bool, got {load_if_exists!r}")
 
-    storage_obj = get_storage(storage)
+    storage_obj = _storages.get_storage(storage)
     try:
         study_id = storage_obj.create_new_study(direction_objects, study_name)
     except DuplicatedStudyError:
@@ -108,7 +109,7 @@ def load_study(
         KeyError: No study has that name.
         ValueError: ``study_name`` is None and the storage does not hold exactly one study.
     """
-    storage_obj = get_storage(storage)
+    storage_obj = _storages.get_storage(storage)
     if study_name is None:
         names = get_all_study_names(storage_obj)
         if len(names) != 1:
@@ -130,7 +131,7 @@ def load_study(
 
 def delete_study(*, study_name: str, storage: str | BaseStorage) -> None:
     """Delete a study and its trials. Raises KeyError when there is no such study."""
-    storage_obj = get_storage(storage)
+    storage_obj = _storages.get_storage(storage)
     storage_obj.delete_study(storage_obj.get_study_id_from_name(study_name))
 
 
@@ -147,7 +148,7 @@ def copy_study(
         DuplicatedStudyError: ``to_study_name`` (default: the same name) exists in ``to_storage``.
     """
     source = load_study(study_name=from_study_name, storage=from_storage)
-    target_storage = get_storage(to_storage)
+    target_storage = _storages.get_storage(to_storage)
     target = create_study(
         study_name=to_study_name or from_study_name, storage=target_storage, directions=source.directions
     )
@@ -160,7 +161,7 @@ def copy_study(
 
 def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool = True) -> list[StudySummary]:
     """Summaries (name, directions, best trial, trial count, start time) of every study of ``storage``."""
-    storage_obj = get_storage(storage)
+    storage_obj = _storages.get_storage(storage)
     summaries = []
     for s in storage_obj.get_all_studies():
         trials = storage_obj.get_all_trials(s._study_id, deepcopy=False)
@@ -188,6 +189,6 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
 
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
     """Names of every study of ``storage``."""
-    return [s.study_name for s in get_storage(storage).get_all_studies()]
+    return [s.study_name for s in _storages.get_storage(storage).get_all_studies()]
 
 

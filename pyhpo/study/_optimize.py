@@ -71,8 +71,9 @@ def optimize(
         raise TypeError(f"func must be callable (the objective), got {func!r}")
     if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0):
         raise ValueError(f"n_trials must be None or an int >= 0, got {n_trials!r}")
-    if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
+    if timeout is not None and (
+        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0
+    ):
             raise ValueError(f"timeout must be None or a number of seconds >= 0, got {timeout!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive int or -1 (one per CPU), got {n_jobs!r}")
@@ -204,7 +205,7 @@ def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:
         result = run.func(trial)
     except TrialPruned as e:
         state, err = TrialState.PRUNED, e
-    except (Exception, KeyboardInterrupt) as e:
+    except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - any failure of the objective fails the trial
         state, err, exc_info = TrialState.FAIL, e, sys.exc_info()
     finally:
         if heartbeat is not None:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.storages import BaseStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
 
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
     from pyhpo.pruners import BasePruner
     from pyhpo.samplers import BaseSampler
+    from pyhpo.storages import BaseStorage
 
 __all__ = ["Study"]
 

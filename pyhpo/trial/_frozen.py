@@ -264,7 +264,7 @@ class FrozenTrial(BaseTrial):
     def _validate(self) -> None:
         """Raise ValueError when the fields contradict each other (used by create_trial and add_trial)."""
         if not isinstance(self.state, TrialState):
-            raise ValueError(f"state must be a TrialState, got {self.state!r}")
+            raise ValueError(f"state must be a TrialState, got {self.state!r}")  # noqa: TRY004 - as Optuna
         if self._datetime_start is None and self.state != TrialState.WAITING:
             raise ValueError(f"datetime_start is needed for a trial in state {self.state.name}.")
         if self.state.is_finished() and self.datetime_complete is None:

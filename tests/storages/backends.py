@@ -11,7 +11,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
-from typing import ContextManager
+from contextlib import AbstractContextManager as ContextManager
 
 from pyhpo.storages import BaseStorage, InMemoryStorage
 
@@ -90,9 +90,8 @@ def _server_database(env_var: str) -> Iterator[BaseStorage]:
     from tests.conftest import require_server_url
 
     url = require_server_url(env_var)
-    from tests.storages.rdb.dbutil import temporary_database
-
     from pyhpo.storages import RDBStorage
+    from tests.storages.rdb.dbutil import temporary_database
 
     with temporary_database(url) as db_url:
         storage = RDBStorage(db_url)

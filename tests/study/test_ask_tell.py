@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import pytest
 
@@ -203,10 +204,10 @@ def test_ask_skips_a_waiting_trial_another_worker_already_finished() -> None:
     """A stale read may list a trial as WAITING after another worker claimed and finished it."""
     import pyhpo
     from pyhpo.storages import InMemoryStorage
-    from pyhpo.trial import TrialState
+    from pyhpo.trial import FrozenTrial, TrialState
 
     class StaleStorage(InMemoryStorage):
-        stale: list = []
+        stale: ClassVar[list[FrozenTrial]] = []
 
         def get_all_trials(self, study_id, deepcopy=True, states=None):  # type: ignore[no-untyped-def]
             if states == (TrialState.WAITING,) and self.stale:
