@@ -139,6 +139,8 @@ def _run_workers(jobs: list[dict[str, Any]], env: dict[str, str], timeout: float
         for p in procs:
             p.wait(max(1.0, deadline - time.monotonic()))
         return results
+    except CellFailure as e:
+        raise CellFailure(f"{e}{_last_error(logdir, len(procs))}") from e
     finally:
         for p in procs:
             if p.poll() is None:
@@ -147,6 +149,18 @@ def _run_workers(jobs: list[dict[str, Any]], env: dict[str, str], timeout: float
             for stream in (p.stdin, p.stdout):
                 if stream is not None:
                     stream.close()
+
+
+def _last_error(logdir: Path, n: int) -> str:
+    """The last line a failed worker wrote to stderr (its exception), to put in the FAILED reason."""
+    for i in range(n):
+        try:
+            lines = [ln for ln in (logdir / f"worker-{i}.err").read_text(errors="replace").splitlines() if ln.strip()]
+        except OSError:
+            continue
+        if lines and "Error" in lines[-1]:
+            return f" (worker {i} stderr: {lines[-1].strip()[:300]})"
+    return ""
 
 
 def _check(summary: dict[str, Any], expected: int, who: str) -> None:
