@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pyhpo.exceptions import JournalCorruptionError
+from pyhpo.storages.journal._format import decode_record
 
 __all__ = ["BaseJournalBackend"]
 
@@ -119,17 +120,12 @@ class BaseJournalBackend:
     def _decode_line(
         self, line: bytes, cursor: int, byte_in_chunk: int, line_in_chunk: int, number: int
     ) -> dict[str, Any]:
-        try:
-            record = json.loads(line)
-        except ValueError as err:
-            reason = f"not valid JSON ({err})"
-        else:
-            if isinstance(record, dict):
-                return record
-            reason = f"a JSON {type(record).__name__}, expected an object"
+        record = decode_record(line)
+        if isinstance(record, dict):
+            return record
         raise JournalCorruptionError(
             self._journal_location(),
             self._line_offset(cursor, byte_in_chunk, line_in_chunk),
             number + 1,
-            reason,
+            record,
         )

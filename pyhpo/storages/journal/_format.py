@@ -129,22 +129,27 @@ def decode_chunk(
     return _decode_lines(body, locate, location)
 
 
+def decode_record(line: bytes) -> dict[str, Any] | str:
+    """The record on one complete line, or (a str) why the line is not a record."""
+    try:
+        record = json.loads(line)
+    except ValueError as err:
+        return f"not valid JSON ({err})"
+    if isinstance(record, dict):
+        return record
+    return f"a JSON {type(record).__name__}, expected an object"
+
+
 def _decode_lines(
     body: bytes, locate: Callable[[int, int], tuple[int, int]], location: str
 ) -> list[dict[str, Any]]:
     records = []
     start = 0
     for index, line in enumerate(body.split(b"\n")):
-        try:
-            record = json.loads(line)
-        except ValueError as err:
-            reason = f"not valid JSON ({err})"
-        else:
-            if isinstance(record, dict):
-                records.append(record)
-                start += len(line) + 1
-                continue
-            reason = f"a JSON {type(record).__name__}, expected an object"
-        offset, line_number = locate(start, index)
-        raise JournalCorruptionError(location, offset, line_number, reason)
+        record = decode_record(line)
+        if isinstance(record, str):
+            offset, line_number = locate(start, index)
+            raise JournalCorruptionError(location, offset, line_number, record)
+        records.append(record)
+        start += len(line) + 1
     return records
