@@ -12,7 +12,29 @@ from pyhpo.trial import FrozenTrial
 __all__ = ["FrozenStudy", "StudySummary"]
 
 
-class FrozenStudy:
+class _WithDirections:
+    """The ``direction`` / ``directions`` pair that study snapshots share."""
+
+    _directions: list[StudyDirection]
+
+    @staticmethod
+    def _resolve(direction: StudyDirection | None, directions: Sequence[StudyDirection] | None) -> list[StudyDirection]:
+        if direction is None and directions is None:
+            raise ValueError("Specify one of `direction` and `directions`.")
+        return [direction] if direction is not None else list(directions or [])
+
+    @property
+    def direction(self) -> StudyDirection:
+        if len(self._directions) > 1:
+            raise RuntimeError("This attribute is not available for multi-objective studies; use `directions`.")
+        return self._directions[0]
+
+    @property
+    def directions(self) -> list[StudyDirection]:
+        return self._directions
+
+
+class FrozenStudy(_WithDirections):
     """Name, directions and attributes of a study, without its trials (Optuna's ``FrozenStudy``)."""
 
     def __init__(
@@ -26,24 +48,12 @@ class FrozenStudy:
         directions: Sequence[StudyDirection] | None = None,
     ) -> None:
         self.study_name = study_name
-        if direction is None and directions is None:
-            raise ValueError("Specify one of `direction` and `directions`.")
         if direction is not None and directions is not None:
             raise ValueError("Specify only one of `direction` and `directions`.")
-        self._directions = [direction] if direction is not None else list(directions or [])
+        self._directions = self._resolve(direction, directions)
         self.user_attrs = user_attrs
         self.system_attrs = system_attrs
         self._study_id = study_id
-
-    @property
-    def direction(self) -> StudyDirection:
-        if len(self._directions) > 1:
-            raise RuntimeError("This attribute is not available for multi-objective studies; use `directions`.")
-        return self._directions[0]
-
-    @property
-    def directions(self) -> list[StudyDirection]:
-        return self._directions
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, FrozenStudy):
@@ -62,7 +72,7 @@ class FrozenStudy:
         return f"FrozenStudy(study_name={self.study_name!r}, directions={self._directions!r}, study_id={self._study_id})"
 
 
-class StudySummary:
+class StudySummary(_WithDirections):
     """What :func:`pyhpo.get_all_study_summaries` lists for each study (Optuna's ``StudySummary``).
 
     Same constructor as Optuna 5's, which dropped the study's system attributes from summaries.
@@ -81,24 +91,12 @@ class StudySummary:
         directions: Sequence[StudyDirection] | None = None,
     ) -> None:
         self.study_name = study_name
-        if direction is None and directions is None:
-            raise ValueError("Specify one of `direction` and `directions`.")
-        self._directions = [direction] if direction is not None else list(directions or [])
+        self._directions = self._resolve(direction, directions)
         self.best_trial = best_trial
         self.user_attrs = user_attrs
         self.n_trials = n_trials
         self.datetime_start = datetime_start
         self._study_id = study_id
-
-    @property
-    def direction(self) -> StudyDirection:
-        if len(self._directions) > 1:
-            raise RuntimeError("This attribute is not available for multi-objective studies; use `directions`.")
-        return self._directions[0]
-
-    @property
-    def directions(self) -> list[StudyDirection]:
-        return self._directions
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StudySummary):
