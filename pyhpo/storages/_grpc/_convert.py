@@ -100,25 +100,33 @@ def _iso_text(moment: datetime.datetime | None) -> str:
 
 
 def datetime_from_wire(iso: str, legacy: str) -> datetime.datetime | None:
-    """Read a timestamp, preferring the zoned ISO text; return naive local time like every storage.
+    """Read a timestamp, preferring pyhpo's zoned field; return naive local time like every storage.
+
+    Optuna's own field carries a different text depending on the sender's release: Optuna up to 5.0 writes
+    naive local time (``%Y-%m-%d %H:%M:%S.%f``), Optuna 5.1 writes ISO 8601 in UTC with its offset
+    (``2026-12-03T23:46:22.230995+00:00``). Both are read here; a zoned text is turned into local time, a
+    naive one is taken as the sender's local time, as Optuna does.
 
     Raises:
-        ValueError: The text is not a timestamp in either format.
+        ValueError: The text is not a timestamp in any of these forms.
     """
-    if iso:
+    text = iso or legacy
+    if not text:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
         try:
-            moment = datetime.datetime.fromisoformat(iso)
+            # Python 3.10's fromisoformat is strict; strptime still reads Optuna 5.0's form there.
+            return datetime.datetime.strptime(text, LEGACY_DATETIME_FORMAT)
         except ValueError as e:
-            raise ValueError(f"bad ISO 8601 timestamp {iso!r}") from e
-        if moment.tzinfo is None:
-            return moment
-        return moment.astimezone().replace(tzinfo=None)
-    if legacy:
-        try:
-            return datetime.datetime.strptime(legacy, LEGACY_DATETIME_FORMAT)
-        except ValueError as e:
-            raise ValueError(f"bad timestamp {legacy!r}; expected {LEGACY_DATETIME_FORMAT!r}") from e
-    return None
+            raise ValueError(
+                f"bad timestamp {text!r} on the wire; expected ISO 8601 (Optuna 5.1, e.g. "
+                f"'2026-12-03T23:46:22.230995+00:00') or {LEGACY_DATETIME_FORMAT!r} (Optuna 5.0 and older)"
+            ) from e
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone().replace(tzinfo=None)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -122,3 +122,91 @@ def test_pyhpo_client_and_optuna_client_share_an_optuna_server() -> None:
         finally:
             theirs.close()
             ours.close()
+
+
+@pytest.fixture(params=["UTC", "Asia/Tokyo", "America/St_Johns"])
+def local_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test in a local time zone: a naive-vs-aware mix-up shifts times by the zone's offset."""
+    import os
+    import time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    try:
+        yield request.param
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def _assert_times_are_now(trials: list[Any], before: Any, after: Any) -> None:
+    for t in trials:
+        assert before <= t.datetime_start <= t.datetime_complete <= after, (
+            f"trial {t.number} ran at {t.datetime_start}..{t.datetime_complete}, "
+            f"outside the local clock's {before}..{after}"
+        )
+
+
+@pytest.mark.parametrize("server_lib", ["optuna", "pyhpo"])
+def test_timestamps_cross_the_wire_in_local_time_in_any_zone(local_zone: str, server_lib: str) -> None:
+    import datetime
+
+    serve = _optuna_server() if server_lib == "optuna" else _pyhpo_server()
+    with serve as port:
+        theirs = OptunaProxy(host="127.0.0.1", port=port)
+        ours = GrpcStorageProxy(host="127.0.0.1", port=port)
+        try:
+            before = datetime.datetime.now() - datetime.timedelta(seconds=1)
+            p_study = pyhpo.create_study(study_name="tz", storage=ours)
+            p_study.optimize(_objective, n_trials=2)
+            o_study = optuna.load_study(study_name="tz", storage=theirs)
+            o_study.optimize(_objective, n_trials=2)
+            after = datetime.datetime.now() + datetime.timedelta(seconds=1)
+            # Each client reads every trial, its own and the other's, at the time it ran on this clock.
+            _assert_times_are_now(p_study.trials, before, after)
+            _assert_times_are_now(o_study.trials, before, after)
+        finally:
+            theirs.close()
+            ours.close()
+
+
+@contextlib.contextmanager
+def _pyhpo_server() -> Iterator[int]:
+    with serving(InMemoryStorage()) as server:
+        yield server.port
+
+
+@pytest.mark.parametrize(
+    ("iso", "legacy", "expected_utc"),
+    [
+        ("", "2026-12-03 23:46:22.230995", None),  # Optuna 5.0: naive local time
+        ("", "2026-12-03T23:46:22.230995+00:00", "2026-12-03 23:46:22.230995"),  # Optuna 5.1: UTC offset
+        ("", "2026-12-04T08:46:22.230995+09:00", "2026-12-03 23:46:22.230995"),
+        ("2026-12-03T23:46:22.230995+00:00", "garbage", "2026-12-03 23:46:22.230995"),  # pyhpo's own field wins
+    ],
+)
+def test_every_timestamp_form_on_the_wire_is_read_as_local_time(
+    local_zone: str, iso: str, legacy: str, expected_utc: str | None
+) -> None:
+    import datetime
+
+    from pyhpo.storages._grpc._convert import datetime_from_wire
+
+    got = datetime_from_wire(iso, legacy)
+    assert got is not None and got.tzinfo is None
+    if expected_utc is None:
+        assert got == datetime.datetime(2026, 12, 3, 23, 46, 22, 230995)
+    else:
+        utc = datetime.datetime.fromisoformat(expected_utc).replace(tzinfo=datetime.timezone.utc)
+        assert got == utc.astimezone().replace(tzinfo=None)
+
+
+def test_a_timestamp_in_no_known_form_names_both_forms() -> None:
+    from pyhpo.storages._grpc._convert import datetime_from_wire
+
+    with pytest.raises(ValueError, match=r"bad timestamp '12/03/2026'.*ISO 8601.*%Y-%m-%d %H:%M:%S.%f"):
+        datetime_from_wire("", "12/03/2026")
