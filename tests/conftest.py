@@ -28,3 +28,37 @@ def _quiet_pyhpo_info() -> object:
     level = pyhpo.logging.get_verbosity()
     yield
     pyhpo.logging.set_verbosity(level)
+
+
+# Interop tests run the real ``optuna`` package against pyhpo's files, databases and wire. CI runs them once with
+# the newest Optuna and once with Optuna 5.0.0 (``pytest -m interop``): when a release changes a format, the
+# failure says which release and which format.
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "interop(format): the test checks pyhpo against the real optuna package on this format"
+    )
+
+
+def _optuna_release() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("optuna")
+    except Exception:  # noqa: BLE001 - any failure means "not installed" here
+        return "not installed"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"interop peer: optuna {_optuna_release()}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    outcome = yield
+    report = outcome.get_result()
+    marker = item.get_closest_marker("interop")
+    if marker is not None and report.failed:
+        fmt = marker.args[0] if marker.args else "unspecified format"
+        report.sections.append(
+            ("interop", f"pyhpo does not interoperate with optuna {_optuna_release()} on: {fmt}")
+        )

@@ -22,7 +22,10 @@ from pyhpo.trial import TrialState
 
 from .conftest import serving
 
-pytestmark = pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+pytestmark = [
+    pytest.mark.interop("gRPC proxy wire (api.proto messages, timestamps, error codes)"),
+    pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning"),
+]
 
 
 def _objective(trial: Any) -> float:

@@ -22,6 +22,8 @@ from pyhpo.trial import TrialState, create_trial
 
 optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")
 
+pytestmark = [pytest.mark.interop("journal file (JSON Lines records, op codes)")]
+
 ASSETS = Path(__file__).parent / "assets"
 
 

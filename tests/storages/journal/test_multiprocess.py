@@ -73,6 +73,7 @@ def test_processes_sharing_one_file_number_trials_densely(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.interop("journal file written by both libraries at once")
 @pytest.mark.timeout(180)
 def test_an_optuna_process_and_a_pyhpo_process_write_one_file_both_read(tmp_path: Path) -> None:
     optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")

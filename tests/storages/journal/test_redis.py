@@ -64,6 +64,7 @@ def test_storage_over_redis_replays_like_any_backend(redis_url: str, prefix: str
     assert [t.number for t in b.get_all_trials(study_id)] == [0, 1]
 
 
+@pytest.mark.interop("Redis journal (key layout, records)")
 @pytest.mark.filterwarnings("ignore:JournalRedisBackend is experimental")
 def test_journal_in_redis_is_shared_with_optuna_both_ways(redis_url: str, prefix: str) -> None:
     optuna = pytest.importorskip("optuna", reason="the optuna package is needed for interop tests")

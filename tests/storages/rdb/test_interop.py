@@ -20,6 +20,8 @@ from pyhpo.trial import TrialState
 
 optuna = pytest.importorskip("optuna")
 
+pytestmark = [pytest.mark.interop("RDB schema and rows (SQLite, PostgreSQL, MySQL)")]
+
 
 def _canonical(trial: Any) -> tuple[Any, ...]:
     """Library-independent description of a FrozenTrial (either library's)."""

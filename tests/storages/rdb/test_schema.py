@@ -15,6 +15,8 @@ from tests.storages.rdb.dbutil import create_private_database, drop_private_data
 
 optuna = pytest.importorskip("optuna")
 
+pytestmark = [pytest.mark.interop("RDB schema DDL and alembic revision")]
+
 
 def _describe(url: str) -> dict[str, object]:
     """Tables with columns (name, type, nullability), keys, unique constraints, indexes and FKs."""
