@@ -71,42 +71,61 @@ def _hashable(v: Any) -> Any:
     return tuple(v) if isinstance(v, (list, tuple)) else v
 
 
-def _check_number(name: str, value: Any) -> None:
-    # numbers.Real admits numpy scalars (np.float32, np.int64), which objectives often pass.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r} of type {type(value).__name__}")
-    if math.isnan(value):
-        raise ValueError(f"{name} must not be NaN")
+def _warn_high_moved(low: Any, old_high: Any, step: Any, new_high: Any) -> None:
+    """Optuna's warning (class, words and number formatting) for a ``high`` moved down onto the grid of ``step``."""
+    warnings.warn(
+        f"The distribution is specified by [{low}, {old_high}] and step={step!r}, but the range is not divisible "
+        f"by `step`. It will be replaced with [{low}, {new_high}].",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _check_castable(value: Any) -> float:
+    """``float(value)`` for ``to_internal_repr``, with Optuna's errors for what cannot be stored."""
+    try:
+        internal = float(value)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"'{value}' is not a valid type. float-castable value is expected.") from e
+    if math.isnan(internal):
+        raise ValueError(f"`{value}` is invalid value.")
+    return internal
 
 
 class FloatDistribution(BaseDistribution):
     """Floats in ``[low, high]``, optionally on a log scale or on a grid of ``step``.
 
+    The arguments are checked in Optuna's order and with its messages, and are not type-checked beyond what
+    the comparisons need, so that any code Optuna accepts builds the same distribution here.
+
     Args:
         low: Lower end, included. Must be > 0 when ``log`` is true.
-        high: Upper end, included. With ``step``, it is moved down to the last grid point ``<= high``.
+        high: Upper end, included. With ``step``, when ``high - low`` is not a whole number of steps, it is
+            moved down to the last grid point below it, with a ``UserWarning`` (as in Optuna).
         log: Sample on a log scale.
         step: Grid spacing; cannot be combined with ``log``.
+
+    Raises:
+        ValueError: ``step`` with ``log``, ``low > high``, ``low <= 0`` with ``log``, or ``step <= 0``.
     """
 
     def __init__(self, low: float, high: float, log: bool = False, step: float | None = None) -> None:
-        _check_number("low", low)
-        _check_number("high", high)
-        if not isinstance(log, bool):
-            raise TypeError(f"log must be a bool, got {log!r}")
         if log and step is not None:
             raise ValueError("The parameter `step` is not supported when `log` is true.")
         if low > high:
-            raise ValueError(f"`low <= high` must hold, but got low={low!r} and high={high!r}.")
+            raise ValueError(f"`low <= high` must hold, but got (low={low!r}, high={high!r}).")
         if log and low <= 0.0:
-            raise ValueError(f"`low > 0` must hold for a log distribution, but got low={low!r}.")
-        if step is not None:
-            _check_number("step", step)
-            if step <= 0:
-                raise ValueError(f"`step > 0` must hold, but got step={step!r}.")
-            high = _adjust_float_high(low, high, step)
+            raise ValueError(f"`low > 0` must hold for `log=True`, but got (low={low!r}, high={high!r}).")
+        if step is not None and step <= 0:
+            raise ValueError(f"`step > 0` must hold, but got step={step!r}.")
         # Attribute order is the key order of Optuna's JSON form.
-        self.step = None if step is None else float(step)
+        self.step: float | None = None
+        if step is not None:
+            grid_high = _float_grid_high(low, high, step)
+            if grid_high is not None:
+                _warn_high_moved(low, high, step, grid_high)
+                high = grid_high
+            self.step = float(step)
         self.low = float(low)
         self.high = float(high)
         self.log = log
@@ -132,59 +151,58 @@ class FloatDistribution(BaseDistribution):
         return float(param_value_in_internal_repr)
 
     def to_internal_repr(self, param_value_in_external_repr: float) -> float:
-        try:
-            value = float(param_value_in_external_repr)
-        except (TypeError, ValueError) as e:
-            raise ValueError(
-                f"{param_value_in_external_repr!r} is not a valid float for {self!r}."
-            ) from e
-        if math.isnan(value):
-            raise ValueError(f"NaN is not a valid value for {self!r}.")
-        return value
+        """The value as a float; ValueError (Optuna's words) if it is not castable, NaN, or <= 0 with ``log``."""
+        internal = _check_castable(param_value_in_external_repr)
+        if self.log and internal <= 0.0:
+            raise ValueError(f"`{param_value_in_external_repr}` is invalid value for the case log=True.")
+        return internal
 
 
 class IntDistribution(BaseDistribution):
     """Integers in ``[low, high]`` on a grid of ``step``, optionally on a log scale.
+
+    As in Optuna, ``low``, ``high`` and ``step`` are passed through ``int()`` after the checks (so ``0.5``
+    becomes ``0``), and a ``high`` that is not on the grid is moved down onto it with a ``UserWarning``.
 
     Args:
         low: Lower end, included. Must be >= 1 when ``log`` is true.
         high: Upper end, included; moved down to the last grid point ``<= high``.
         log: Sample on a log scale; only with ``step=1``.
         step: Grid spacing, a positive int.
+
+    Raises:
+        ValueError: ``step != 1`` with ``log``, ``low > high``, ``low < 1`` with ``log``, or ``step <= 0``.
     """
 
     def __init__(self, low: int, high: int, log: bool = False, step: int = 1) -> None:
-        for name, v in (("low", low), ("high", high), ("step", step)):
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-                if isinstance(v, numbers.Real) and float(v).is_integer():
-                    continue
-                raise TypeError(f"{name} must be an int, got {v!r} of type {type(v).__name__}")
-        if not isinstance(log, bool):
-            raise TypeError(f"log must be a bool, got {log!r}")
         if log and step != 1:
-            raise ValueError("Samplers and other components in pyhpo only accept step 1 when `log` is true.")
+            raise ValueError(
+                "Samplers and other components in Optuna only accept step is 1 when `log` argument is True."
+            )
         if low > high:
-            raise ValueError(f"`low <= high` must hold, but got low={low!r} and high={high!r}.")
+            raise ValueError(f"`low <= high` must hold, but got (low={low!r}, high={high!r}).")
         if log and low < 1:
-            raise ValueError(f"`low >= 1` must hold for a log distribution, but got low={low!r}.")
+            raise ValueError(f"`low >= 1` must hold for `log=True`, but got (low={low!r}, high={high!r}).")
         if step <= 0:
             raise ValueError(f"`step > 0` must hold, but got step={step!r}.")
         self.log = log
         self.step = int(step)
         self.low = int(low)
-        self.high = int(low) + (int(high) - int(low)) // int(step) * int(step)
+        int_high = int(high)
+        grid_high = self.low + (int_high - self.low) // self.step * self.step
+        if grid_high != int_high:
+            _warn_high_moved(self.low, int_high, self.step, grid_high)
+        self.high = grid_high
 
     def to_external_repr(self, param_value_in_internal_repr: float) -> int:
         return int(param_value_in_internal_repr)
 
     def to_internal_repr(self, param_value_in_external_repr: int) -> float:
-        try:
-            value = float(param_value_in_external_repr)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"{param_value_in_external_repr!r} is not a valid int for {self!r}.") from e
-        if math.isnan(value):
-            raise ValueError(f"NaN is not a valid value for {self!r}.")
-        return value
+        """The value as a float; ValueError (Optuna's words) if it is not castable, NaN, or <= 0 with ``log``."""
+        internal = _check_castable(param_value_in_external_repr)
+        if self.log and internal <= 0.0:
+            raise ValueError(f"`{param_value_in_external_repr}` is invalid value for the case log=True.")
+        return internal
 
     def single(self) -> bool:
         if self.log:
@@ -216,22 +234,26 @@ def _choice_hash(choice: object) -> int:
 
 
 class CategoricalDistribution(BaseDistribution):
-    """One of a fixed sequence of choices (None, bool, int, float or str); stored as the index of the choice."""
+    """One of a fixed sequence of choices (None, bool, int, float or str); stored as the index of the choice.
+
+    Any sized iterable is taken, as in Optuna (a string gives its characters). Choices of other types work in
+    memory but cannot be stored persistently; they are accepted with Optuna's ``UserWarning``.
+
+    Raises:
+        ValueError: ``choices`` is empty.
+        TypeError: ``choices`` has no length.
+    """
 
     def __init__(self, choices: Sequence[CategoricalChoiceType]) -> None:
-        # Any finite iterable but a string, as in Optuna: numpy arrays of choices are common.
-        if isinstance(choices, (str, bytes)) or not hasattr(choices, "__iter__") or not hasattr(choices, "__len__"):
-            raise TypeError(f"choices must be a sequence such as a list or tuple, got {choices!r}")
-        choices = list(choices)
         if len(choices) == 0:
             raise ValueError("The `choices` must contain one or more elements.")
         for choice in choices:
             if choice is not None and not isinstance(choice, (bool, int, float, str)):
-                # Optuna allows any object (it works in memory) but warns: only these types can be stored.
                 warnings.warn(
-                    f"Choices for a categorical distribution should be a tuple of None, bool, int, float and "
-                    f"str for persistent storage but contains {choice!r} which is of type "
+                    "Choices for a categorical distribution should be a tuple of None, bool, int, float and "
+                    f"str for persistent storage but contains {choice} which is of type "
                     f"{type(choice).__name__}.",
+                    UserWarning,
                     stacklevel=2,
                 )
         self.choices = tuple(choices)
@@ -247,7 +269,7 @@ class CategoricalDistribution(BaseDistribution):
         for index, choice in enumerate(self.choices):
             if _choice_equal(param_value_in_external_repr, choice):
                 return float(index)
-        raise ValueError(f"{param_value_in_external_repr!r} is not one of the choices {self.choices!r}.")
+        raise ValueError(f"'{param_value_in_external_repr}' not in {self.choices}.")
 
     def single(self) -> bool:
         return len(self.choices) == 1
@@ -270,99 +292,134 @@ class CategoricalDistribution(BaseDistribution):
         return {"choices": list(self.choices)}
 
 
-def _adjust_float_high(low: float, high: float, step: float) -> float:
-    d_high = decimal.Decimal(str(high))
-    d_low = decimal.Decimal(str(low))
-    d_step = decimal.Decimal(str(step))
-    d_r = d_high - d_low
-    if d_r % d_step != decimal.Decimal(0):
-        high = float((d_r // d_step) * d_step + d_low)
-    return high
+def _float_grid_high(low: Any, high: Any, step: Any) -> float | None:
+    """The last point of the grid ``low + k * step`` below ``high``, or None when ``high`` is on the grid.
 
-
-_LEGACY_FLOAT = {"UniformDistribution": False, "LogUniformDistribution": True}
-
-
-def _keep_stored_high(dist: FloatDistribution, stored_high: Any) -> FloatDistribution:
-    """Undo a second adjustment of ``high`` when reading back a distribution that was already adjusted.
-
-    ``high`` is moved down onto the grid when a distribution is built. The grid point is a float, so building
-    again from it can find ``high - low`` a hair short of a whole number of steps and move ``high`` down one more
-    step: a stored distribution would then read back different from what was written. A stored ``high`` that is
-    on the grid up to float rounding is kept as it is.
+    Decimal arithmetic on the shortest decimal form of each number, as Optuna does, so that ``[0, 1]`` with
+    ``step=0.1`` is whole and ``[0, 1]`` with ``step=0.3`` ends at ``0.9``, the same float as Optuna's.
     """
-    if dist.step is None or dist.high == stored_high:
-        return dist
-    steps = (float(stored_high) - dist.low) / dist.step
-    if float(stored_high) > dist.high and abs(steps - round(steps)) < 1e-8:
-        dist.high = float(stored_high)
-    return dist
+    d_low = decimal.Decimal(str(low))
+    d_range = decimal.Decimal(str(high)) - d_low
+    d_step = decimal.Decimal(str(step))
+    if d_range % d_step == 0:
+        return None
+    return float((d_range // d_step) * d_step + d_low)
+
+
+def _float_from_storage(low: Any, high: Any, log: Any, step: Any) -> FloatDistribution:
+    """A stored FloatDistribution as it was written.
+
+    A distribution's ``high`` was moved onto the grid when it was built; that grid point is a float, and
+    building again from it can find ``high - low`` a hair short of a whole number of steps and move it down one
+    more step (Optuna does, with a warning). A stored ``high`` that is on the grid up to float rounding is
+    kept as it is, without a warning; anything else is built as usual.
+    """
+    numbers_given = all(isinstance(v, (int, float)) for v in (low, high, step))
+    if numbers_given and not log and step > 0 and low <= high and math.isfinite(high - low):
+        steps = (high - low) / step
+        if abs(steps - round(steps)) < 1e-8:
+            dist = FloatDistribution(low, low, step=step)  # on the grid by construction: no adjustment
+            dist.high = float(high)
+            return dist
+    return FloatDistribution(low, high, log=log, step=step)
+
+
+# Optuna 2's class names, read from stored JSON as today's distributions (see json_to_distribution).
+_LEGACY: dict[str, tuple[type[BaseDistribution], dict[str, Any]]] = {
+    "UniformDistribution": (FloatDistribution, {"log": False}),
+    "LogUniformDistribution": (FloatDistribution, {"log": True}),
+    "IntUniformDistribution": (IntDistribution, {}),
+    "IntLogUniformDistribution": (IntDistribution, {"log": True}),
+}
+
+
+def _from_attributes(name: str, attrs: dict[str, Any]) -> BaseDistribution:
+    """Build the distribution a JSON ``name`` and ``attributes`` describe, with Optuna's errors."""
+    if name == "CategoricalDistribution":
+        return CategoricalDistribution(**attrs)
+    if name == "IntDistribution":
+        return IntDistribution(**attrs)
+    if name == "FloatDistribution":
+        _check_keywords(name, attrs, ("low", "high", "log", "step"))
+        return _float_from_storage(attrs["low"], attrs["high"], attrs.get("log", False), attrs.get("step"))
+    if name == "DiscreteUniformDistribution":
+        _check_keywords(name, attrs, ("low", "high", "q"), required=3)
+        return _float_from_storage(attrs["low"], attrs["high"], False, attrs["q"])
+    if name in _LEGACY:
+        kind, fixed = _LEGACY[name]
+        _check_keywords(name, attrs, ("low", "high") if kind is FloatDistribution else ("low", "high", "step"))
+        return kind(**attrs, **fixed)
+    raise ValueError(f"Unknown distribution class: {name}")
+
+
+def _check_keywords(name: str, attrs: dict[str, Any], allowed: tuple[str, ...], required: int = 2) -> None:
+    """Python's own TypeErrors for a call ``name(**attrs)`` to a signature with the parameters ``allowed``."""
+    for key in attrs:
+        if key not in allowed:
+            raise TypeError(f"{name}.__init__() got an unexpected keyword argument '{key}'")
+    missing = [k for k in allowed[:required] if k not in attrs]
+    if missing:
+        shown = " and ".join(repr(k) for k in missing)
+        plural = "s" if len(missing) > 1 else ""
+        raise TypeError(f"{name}.__init__() missing {len(missing)} required positional argument{plural}: {shown}")
 
 
 def json_to_distribution(json_str: str) -> BaseDistribution:
-    """Parse Optuna's JSON form of a distribution, including the legacy class names of Optuna 2.
+    """Parse a distribution from JSON: Optuna's stored form, its abbreviated form, or Optuna 2's class names.
+
+    The stored form is ``{"name": "FloatDistribution", "attributes": {...}}``; the abbreviated form (Optuna's
+    CLI) is ``{"type": "float", "low": 0, "high": 1, "step": ..., "log": ...}`` with type ``float``, ``int``
+    or ``categorical`` (``"choices": [...]``). Optuna 2's ``UniformDistribution``, ``LogUniformDistribution``,
+    ``DiscreteUniformDistribution``, ``IntUniformDistribution`` and ``IntLogUniformDistribution`` are read as
+    the equivalent :class:`FloatDistribution` or :class:`IntDistribution`.
 
     Raises:
-        ValueError: The text is not JSON of a known distribution; the message quotes it.
+        json.JSONDecodeError: The text is not JSON.
+        KeyError: A field the form needs is missing.
+        TypeError: An attribute the distribution does not take, or one it needs is missing.
+        ValueError: An unknown class name or type, or attributes the distribution rejects.
     """
-    try:
-        obj = json.loads(json_str)
-        name = obj["name"]
+    obj = json.loads(json_str)
+    if "name" in obj:
         attrs = obj["attributes"]
-    except (TypeError, ValueError, KeyError) as e:
-        raise ValueError(f"not the JSON of a distribution: {json_str!r}") from e
-    if name == "FloatDistribution":
-        dist = FloatDistribution(attrs["low"], attrs["high"], log=attrs.get("log", False), step=attrs.get("step"))
-        return _keep_stored_high(dist, attrs["high"])
-    if name == "IntDistribution":
-        return IntDistribution(attrs["low"], attrs["high"], log=attrs.get("log", False), step=attrs.get("step", 1))
-    if name == "CategoricalDistribution":
-        return CategoricalDistribution(choices=attrs["choices"])
-    if name in _LEGACY_FLOAT:
-        return FloatDistribution(attrs["low"], attrs["high"], log=_LEGACY_FLOAT[name])
-    if name == "DiscreteUniformDistribution":
-        return _keep_stored_high(FloatDistribution(attrs["low"], attrs["high"], step=attrs["q"]), attrs["high"])
-    if name == "IntUniformDistribution":
-        return IntDistribution(attrs["low"], attrs["high"], step=attrs.get("step", 1))
-    if name == "IntLogUniformDistribution":
-        return IntDistribution(attrs["low"], attrs["high"], log=True)
-    raise ValueError(f"unknown distribution {name!r} in {json_str!r}")
+        if obj["name"] == "CategoricalDistribution":
+            attrs["choices"] = tuple(attrs["choices"])
+        return _from_attributes(obj["name"], attrs)
+    kind = obj["type"]
+    if kind == "categorical":
+        return CategoricalDistribution(obj["choices"])
+    if kind in ("float", "int"):
+        low, high, step, log = obj["low"], obj["high"], obj.get("step"), obj.get("log", False)
+        if kind == "float":
+            return FloatDistribution(low, high, log=log, step=step)
+        return IntDistribution(low=low, high=high, log=log, step=1 if step is None else step)
+    raise ValueError(f"Unknown distribution type: {kind}")
 
 
 def distribution_to_json(dist: BaseDistribution) -> str:
     """Serialise a distribution in Optuna's JSON form (``{"name": ..., "attributes": {...}}``).
 
     Raises:
-        TypeError: A categorical choice is not None, bool, int, float or str, so it cannot be stored.
+        TypeError: A categorical choice cannot be written as JSON (``json``'s own message, as in Optuna).
     """
-    try:
-        return json.dumps({"name": type(dist).__name__, "attributes": dist._asdict()})
-    except TypeError as e:
-        raise TypeError(f"{dist!r} cannot be stored: {e}. Use choices of None, bool, int, float or str.") from None
+    return json.dumps({"name": type(dist).__name__, "attributes": dist._asdict()})
 
 
 def check_distribution_compatibility(dist_old: BaseDistribution, dist_new: BaseDistribution) -> None:
-    """Raise ValueError when one parameter name is used with two incompatible distributions.
+    """Raise ValueError (Optuna's messages) when one parameter name is used with incompatible distributions.
 
     Numeric ranges may change between trials (the search space can move); the kind of distribution, the log flag
     and categorical choices may not.
     """
     if type(dist_old) is not type(dist_new):
-        raise ValueError(
-            f"Cannot set different distribution kind to the same parameter name: {dist_old!r} then {dist_new!r}."
-        )
+        raise ValueError("Cannot set different distribution kind to the same parameter name.")
     if isinstance(dist_old, (FloatDistribution, IntDistribution)):
         assert isinstance(dist_new, (FloatDistribution, IntDistribution))
         if dist_old.log != dist_new.log:
-            raise ValueError(
-                f"Cannot set different log configuration to the same parameter name: {dist_old!r} then {dist_new!r}."
-            )
+            raise ValueError("Cannot set different log configuration to the same parameter name.")
         return
     if isinstance(dist_old, CategoricalDistribution) and dist_old != dist_new:
-        raise ValueError(
-            "CategoricalDistribution does not support dynamic value space: "
-            f"{dist_old!r} then {dist_new!r}."
-        )
+        raise ValueError("CategoricalDistribution does not support dynamic value space.")
 
 
 def _get_single_value(distribution: BaseDistribution) -> int | float | CategoricalChoiceType:

@@ -97,6 +97,14 @@ def _sample_uniform(u: float, dist: BaseDistribution) -> Any:
         low, high = dist.low, dist.high
         if low == high:
             return low
+        span = math.log(high) - math.log(low) if dist.log else high - low
+        if not math.isfinite(span):
+            # numpy's uniform (Optuna's draw) raises this for an infinite or NaN range; clamping would return
+            # the largest float on every draw.
+            raise OverflowError(
+                f"Range exceeds valid bounds: cannot draw a value from [{low}, {high}] of {dist}; give finite "
+                "`low` and `high` whose difference is finite."
+            )
         if dist.log:
             log_low = math.log(low)
             value = math.exp(log_low + u * (math.log(high) - log_low))

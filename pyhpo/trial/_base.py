@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, overload
 
-from pyhpo.distributions import BaseDistribution, CategoricalChoiceType, check_distribution_compatibility
+from pyhpo.distributions import BaseDistribution, CategoricalChoiceType
 
 __all__ = ["BaseTrial"]
 
@@ -60,15 +60,18 @@ class BaseTrial(abc.ABC):
         """Suggest one of ``choices``."""
 
     def suggest_uniform(self, name: str, low: float, high: float) -> float:
-        """Optuna 2's name for ``suggest_float(name, low, high)``."""
+        """Optuna 2's name for ``suggest_float(name, low, high)``; warns (FutureWarning) as Optuna does."""
+        _warn_deprecated_suggest("suggest_uniform", "")
         return self.suggest_float(name, low, high)
 
     def suggest_loguniform(self, name: str, low: float, high: float) -> float:
-        """Optuna 2's name for ``suggest_float(name, low, high, log=True)``."""
+        """Optuna 2's name for ``suggest_float(name, low, high, log=True)``; warns (FutureWarning) as Optuna does."""
+        _warn_deprecated_suggest("suggest_loguniform", "(..., log=True)")
         return self.suggest_float(name, low, high, log=True)
 
     def suggest_discrete_uniform(self, name: str, low: float, high: float, q: float) -> float:
-        """Optuna 2's name for ``suggest_float(name, low, high, step=q)``."""
+        """Optuna 2's name for ``suggest_float(name, low, high, step=q)``; warns (FutureWarning) as Optuna does."""
+        _warn_deprecated_suggest("suggest_discrete_uniform", "(..., step=...)")
         return self.suggest_float(name, low, high, step=q)
 
     @abc.abstractmethod
@@ -118,12 +121,14 @@ class BaseTrial(abc.ABC):
         """The trial's number, unique and dense within its study (0, 1, 2, ...)."""
 
 
-def _check_same_param(name: str, old: BaseDistribution, new: BaseDistribution) -> None:
-    """Raise ValueError, naming the parameter, when ``name`` is suggested again with an incompatible distribution."""
-    try:
-        check_distribution_compatibility(old, new)
-    except ValueError as e:
-        raise ValueError(f"Parameter {name!r}: {e}") from None
+def _warn_deprecated_suggest(method: str, args: str) -> None:
+    """Optuna's FutureWarning for its Optuna 2 suggest methods (deprecated in v3.0.0, removed in v6.0.0)."""
+    warnings.warn(
+        f"{method} has been deprecated in v3.0.0. This feature will be removed in v6.0.0. "
+        f"See https://github.com/optuna/optuna/releases/tag/v3.0.0. Use suggest_float{args} instead.",
+        FutureWarning,
+        stacklevel=3,
+    )
 
 
 _CONSTRAINTS_KEY = "constraints"
@@ -149,15 +154,13 @@ def _constraint_entry(system_attrs: dict[str, Any], key: str, value: Any) -> tup
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise TypeError(
-            f"The `value` argument is of type '{type(value).__name__}' but supposed to be a float, got {value!r}."
-        ) from None
+        raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to be a float.") from None
     if math.isnan(number):
         raise ValueError(f"Attempted to set a constraint for {key!r}, but NaN is not allowed.")
     attr = f"{_CONSTRAINTS_KEY}:{key}"
     if attr in system_attrs:
         warnings.warn(
-            f"The constraint value is ignored because this constraint key={key!r} is already set.", stacklevel=3
+            f"The constraint value is ignored because this constraint `key={key!r}` is already set.", stacklevel=3
         )
         return None
     return attr, number

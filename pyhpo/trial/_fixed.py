@@ -13,10 +13,10 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    check_distribution_compatibility,
 )
 from pyhpo.trial._base import (
     BaseTrial,
-    _check_same_param,
     _constraint_entry,
     _constraints_from_system_attrs,
 )
@@ -32,12 +32,12 @@ class FixedTrial(BaseTrial):
         number: The number the trial reports.
 
     Raises on suggest:
-        ValueError: A suggested name is missing from ``params``.
+        ValueError: A suggested name is missing from ``params``, or was suggested before with another kind of
+            distribution (Optuna's messages). A value outside the range is returned with a ``UserWarning``.
     """
 
     def __init__(self, params: dict[str, Any], number: int = 0) -> None:
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict, got {params!r}")
+        # Any mapping works, as in Optuna (e.g. a pandas Series of best params); nothing is checked here.
         self._params = params
         self._suggested_params: dict[str, Any] = {}
         self._distributions: dict[str, BaseDistribution] = {}
@@ -49,7 +49,9 @@ class FixedTrial(BaseTrial):
     def suggest_float(
         self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
     ) -> float:
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+        # The given value itself, as in Optuna (an int stays an int).
+        value: float = self._suggest(name, FloatDistribution(low, high, log=log, step=step))
+        return value
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
         return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
@@ -71,12 +73,13 @@ class FixedTrial(BaseTrial):
         if not distribution._contains(internal):
             # Optuna warns and goes on, so that best params re-run under a narrowed search space still work.
             warnings.warn(
-                f"The value {value!r} of the parameter '{name}' is out of the range of the distribution "
-                f"{distribution!r}.",
+                f"The value {value} of the parameter '{name}' is out of the range of the distribution "
+                f"{distribution}.",
+                UserWarning,
                 stacklevel=3,
             )
         if name in self._distributions:
-            _check_same_param(name, self._distributions[name], distribution)
+            check_distribution_compatibility(self._distributions[name], distribution)
         self._suggested_params[name] = value
         self._distributions[name] = distribution
         return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import numbers
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -15,10 +14,10 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    check_distribution_compatibility,
 )
 from pyhpo.trial._base import (
     BaseTrial,
-    _check_same_param,
     _constraint_entry,
     _constraints_from_system_attrs,
 )
@@ -130,21 +129,34 @@ class FrozenTrial(BaseTrial):
     # BaseTrial: a finished trial answers with the parameters it already has ----------------------------------
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
+        """The trial's value of ``name``, as Optuna's FrozenTrial gives it.
+
+        A value outside ``distribution`` is returned with a warning; the distribution then replaces the stored
+        one (Optuna does the same), unless it is of another kind, which raises ValueError.
+        """
         if name not in self._params:
-            raise ValueError(f"The value of the parameter {name!r} is not found. Give it in `params`.")
-        _check_same_param(name, self._distributions[name], distribution)
+            raise ValueError(
+                f"The value of the parameter '{name}' is not found. Please set it at the construction of the "
+                "FrozenTrial object."
+            )
         value = self._params[name]
         if not distribution._contains(distribution.to_internal_repr(value)):
             warnings.warn(
-                f"The value {value!r} of the parameter {name!r} is out of the range of {distribution!r}.",
+                f"The value {value} of the parameter '{name}' is out of the range of the distribution "
+                f"{distribution}.",
+                UserWarning,
                 stacklevel=3,
             )
+        if name in self._distributions:
+            check_distribution_compatibility(self._distributions[name], distribution)
+        self._distributions[name] = distribution
         return value
 
     def suggest_float(
         self, name: str, low: float, high: float, *, step: float | None = None, log: bool = False
     ) -> float:
-        return float(self._suggest(name, FloatDistribution(low, high, log=log, step=step)))
+        value: float = self._suggest(name, FloatDistribution(low, high, log=log, step=step))
+        return value
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
         return int(self._suggest(name, IntDistribution(low, high, log=log, step=step)))
@@ -262,33 +274,34 @@ class FrozenTrial(BaseTrial):
         return None
 
     def _validate(self) -> None:
-        """Raise ValueError when the fields contradict each other (used by create_trial and add_trial)."""
-        if not isinstance(self.state, TrialState):
-            raise ValueError(f"state must be a TrialState, got {self.state!r}")  # noqa: TRY004 - as Optuna
-        if self._datetime_start is None and self.state != TrialState.WAITING:
-            raise ValueError(f"datetime_start is needed for a trial in state {self.state.name}.")
-        if self.state.is_finished() and self.datetime_complete is None:
-            raise ValueError(f"datetime_complete is needed for a trial in state {self.state.name}.")
-        if not self.state.is_finished() and self.datetime_complete is not None:
-            raise ValueError(f"datetime_complete must be None for a trial in state {self.state.name}.")
+        """Raise ValueError, with Optuna's messages, when the fields contradict each other.
+
+        Used by :func:`create_trial` and :meth:`Study.add_trial`.
+        """
+        if self.state != TrialState.WAITING and self._datetime_start is None:
+            raise ValueError("`datetime_start` is supposed to be set when the trial state is not waiting.")
+        if self.state.is_finished():
+            if self.datetime_complete is None:
+                raise ValueError("`datetime_complete` is supposed to be set for a finished trial.")
+        elif self.datetime_complete is not None:
+            raise ValueError("`datetime_complete` is supposed to be None for an unfinished trial.")
+        if self.state == TrialState.FAIL and self._values is not None:
+            raise ValueError(f"values should be None for a failed trial, but got {self._values}.")
         if self.state == TrialState.COMPLETE:
             if self._values is None:
-                raise ValueError("A COMPLETE trial needs a value (or values).")
-            for v in self._values:
-                if not isinstance(v, numbers.Real) or isinstance(v, bool) or math.isnan(v):
-                    raise ValueError(f"Objective values must be numbers and not NaN, got {self._values!r}.")
-        if self.state == TrialState.FAIL and self._values is not None:
-            raise ValueError(f"values should be None for a failed trial, but got {self._values!r}.")
+                raise ValueError("values should be set for a complete trial.")
+            if any(math.isnan(v) for v in self._values):
+                raise ValueError("values should not contain NaN.")
         if set(self._params) != set(self._distributions):
             raise ValueError(
-                f"params and distributions name different parameters: {sorted(self._params)} vs "
-                f"{sorted(self._distributions)}."
+                f"Inconsistent parameters {set(self._params)} and distributions {set(self._distributions)}."
             )
         for name, value in self._params.items():
             dist = self._distributions[name]
-            internal = dist.to_internal_repr(value)
-            if not dist._contains(internal):
-                raise ValueError(f"The value {value!r} of the parameter {name!r} is not in {dist!r}.")
+            if not dist._contains(dist.to_internal_repr(value)):
+                raise ValueError(
+                    f"The value {value} of parameter '{name}' isn't contained in the distribution {dist}."
+                )
 
 
 def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -326,7 +339,8 @@ def create_trial(
             distribution, ...).
     """
     if not isinstance(state, TrialState):
-        raise TypeError(f"state must be a TrialState such as TrialState.COMPLETE, got {state!r}")
+        # Optuna fails here with AttributeError (``state.is_finished``): the same class, with a clearer message.
+        raise AttributeError(f"state must be a TrialState such as TrialState.COMPLETE, got {state!r}")  # noqa: TRY004
     now = datetime.datetime.now()
     start = None if state == TrialState.WAITING else now
     complete = now if state.is_finished() else None

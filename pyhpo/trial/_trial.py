@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -19,7 +18,6 @@ from pyhpo.distributions import (
 )
 from pyhpo.trial._base import (
     BaseTrial,
-    _check_same_param,
     _constraint_entry,
     _constraints_from_system_attrs,
 )
@@ -45,7 +43,9 @@ def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: A
     except TypeError:  # unhashable argument: let the constructor explain what is wrong with it
         return kind(low, high, log=log, step=step)  # type: ignore[call-arg]
     dist = kind(low, high, log=log, step=step)  # type: ignore[call-arg]
-    if len(_DIST_CACHE) < _DIST_CACHE_MAX:
+    # A distribution whose ``high`` was moved onto the grid warned when it was built; Optuna warns at every
+    # suggest, so such a distribution is built anew each time rather than taken from the cache.
+    if getattr(dist, "high", None) == high and len(_DIST_CACHE) < _DIST_CACHE_MAX:
         _DIST_CACHE[key] = dist
     return dist
 
@@ -79,70 +79,85 @@ class Trial(BaseTrial):
     ) -> float:
         """Suggest a float in ``[low, high]`` (on a log scale with ``log=True``, on a grid with ``step``).
 
+        A name suggested before returns its first value; a different range for it warns (RuntimeWarning).
+
         Raises:
-            ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, or ``name`` was used
-                with an incompatible distribution before.
+            ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, ``step <= 0``, or
+                ``name`` was used with another kind of distribution or log flag before (Optuna's messages).
         """
-        return float(self._suggest(name, _cached(FloatDistribution, low, high, log, step)))
+        distribution = _cached(FloatDistribution, low, high, log, step)
+        value: float = self._suggest(name, distribution)
+        self._warn_if_inconsistent(name, distribution)
+        return value
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
-        """Suggest an int in ``[low, high]`` on a grid of ``step`` (on a log scale with ``log=True``)."""
-        return int(self._suggest(name, _cached(IntDistribution, low, high, log, step)))
+        """Suggest an int in ``[low, high]`` on a grid of ``step`` (on a log scale with ``log=True``).
+
+        Raises:
+            ValueError: As :meth:`suggest_float`, with ``low >= 1`` for ``log`` and ``step == 1`` with ``log``.
+        """
+        distribution = _cached(IntDistribution, low, high, log, step)
+        value = int(self._suggest(name, distribution))
+        self._warn_if_inconsistent(name, distribution)
+        return value
 
     def suggest_categorical(  # type: ignore[override]
         self, name: str, choices: Sequence[CategoricalChoiceType]
     ) -> CategoricalChoiceType:
-        """Suggest one of ``choices`` (None, bool, int, float or str values)."""
+        """Suggest one of ``choices`` (None, bool, int, float or str values).
+
+        Raises:
+            ValueError: ``choices`` is empty, or ``name`` was suggested before with other choices.
+        """
         value: CategoricalChoiceType = self._suggest(name, CategoricalDistribution(choices))
         return value
 
     def _suggest(self, name: str, distribution: BaseDistribution) -> Any:
-        if not isinstance(name, str):
-            raise TypeError(f"A parameter name must be a str, got {name!r} of type {type(name).__name__}")
         trial = self._cached_frozen_trial
         if name in trial.distributions:
-            old = trial.distributions[name]
-            _check_same_param(name, old, distribution)
-            if old != distribution:
-                # Allowed, but the first definition wins: say so, with Optuna's words and warning class.
-                warnings.warn(
-                    f'Inconsistent parameter values for distribution with name "{name}"! This might be a '
-                    "configuration mistake. Optuna allows to call the same distribution with the same name more "
-                    "than once in a trial. When the parameter values are inconsistent optuna only uses the values "
-                    f"of the first call and ignores all following. Using these values: {old._asdict()}",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
+            check_distribution_compatibility(trial.distributions[name], distribution)
             return trial.params[name]
-        study = self._sampling_study()
-        if name in self._fixed_params and self._fixed_fits(name, distribution):
+        if self._is_fixed_param(name, distribution):
             value = self._fixed_params[name]
         elif distribution.single():
             value = _get_single_value(distribution)
         elif self._is_relative_param(name, distribution):
             value = self.relative_params[name]
         else:
+            study = self._sampling_study()
             value = study.sampler.sample_independent(study, trial, name, distribution)
+        # The value is checked here: a NaN or a value of the wrong type raises ValueError.
         internal = distribution.to_internal_repr(value)
         self.storage.set_trial_param(self._trial_id, name, internal, distribution)
-        value = distribution.to_external_repr(internal)
         trial.distributions[name] = distribution
         trial.params[name] = value
         return value
 
-    def _fixed_fits(self, name: str, distribution: BaseDistribution) -> bool:
+    def _is_fixed_param(self, name: str, distribution: BaseDistribution) -> bool:
+        """Whether ``name`` was fixed by ``enqueue_trial``; a fixed value outside the range is used, with a warning."""
+        if name not in self._fixed_params:
+            return False
         value = self._fixed_params[name]
-        try:
-            internal = distribution.to_internal_repr(value)
-        except ValueError:
-            internal = math.nan
-        if not distribution._contains(internal):
+        if not distribution._contains(distribution.to_internal_repr(value)):
             warnings.warn(
-                f"Fixed parameter '{name}' with value {value!r} is out of range for distribution "
-                f"{distribution!r}.",
+                f"Fixed parameter {name} with value {value} is out of range for distribution {distribution}.",
+                UserWarning,
                 stacklevel=4,
             )
         return True
+
+    def _warn_if_inconsistent(self, name: str, distribution: BaseDistribution) -> None:
+        """A second suggest of ``name`` with another range is allowed, but the first wins: say so, as Optuna."""
+        old = self._cached_frozen_trial.distributions.get(name, distribution)
+        if old != distribution:
+            warnings.warn(
+                f'Inconsistent parameter values for distribution with name "{name}"! This might be a '
+                "configuration mistake. Optuna allows to call the same distribution with the same name more "
+                "than once in a trial. When the parameter values are inconsistent optuna only uses the values "
+                f"of the first call and ignores all following. Using these values: {old._asdict()}",
+                RuntimeWarning,
+                stacklevel=3,
+            )
 
     @property
     def relative_params(self) -> dict[str, Any]:
@@ -163,8 +178,13 @@ class Trial(BaseTrial):
 
     def _is_relative_param(self, name: str, distribution: BaseDistribution) -> bool:
         params = self.relative_params
-        if name not in params or name not in self._relative_search_space:
+        if name not in params:
             return False
+        if name not in self._relative_search_space:
+            raise ValueError(
+                f"The parameter {name} was sampled by `sample_relative` method but it is not contained in the "
+                "relative search space."
+            )
         check_distribution_compatibility(self._relative_search_space[name], distribution)
         return distribution._contains(distribution.to_internal_repr(params[name]))
 
@@ -180,20 +200,13 @@ class Trial(BaseTrial):
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise TypeError(
-                f"The `value` argument is of type '{type(value).__name__}' but supposed to be a float."
-            ) from None
-        if isinstance(step, bool) or not isinstance(step, int):
-            try:
-                if not float(step).is_integer():
-                    raise ValueError
-                step = int(step)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"The `step` argument is of type '{type(step).__name__}' but supposed to be an int."
-                ) from None
+            raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to be a float.") from None
+        try:
+            step = int(step)  # as in Optuna: 2.0 and np.int64(2) are fine, 2.5 is truncated
+        except (TypeError, ValueError):
+            raise TypeError(f"The `step` argument is of type '{type(step)}' but supposed to be an int.") from None
         if step < 0:
-            raise ValueError(f"The `step` argument is {step} but cannot be negative.")
+            raise ValueError(f"`step={step}` must be non-negative.")
         intermediate = self._cached_frozen_trial.intermediate_values
         if step in intermediate:
             warnings.warn(

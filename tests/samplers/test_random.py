@@ -23,7 +23,7 @@ DISTRIBUTIONS: dict[str, BaseDistribution] = {
     "float": FloatDistribution(-3.5, 7.25),
     "float_log": FloatDistribution(1e-5, 1e3, log=True),
     "float_step": FloatDistribution(-1.0, 1.0, step=0.25),
-    "float_odd_step": FloatDistribution(0.0, 1.0, step=0.3),
+    "float_odd_step": FloatDistribution(0.0, 0.9, step=0.3),  # as (0.0, 1.0, step=0.3) is moved to, silently
     "int": IntDistribution(-5, 5),
     "int_step": IntDistribution(0, 20, step=4),
     "int_log": IntDistribution(1, 1000, log=True),

@@ -93,12 +93,14 @@ def test_suggest_on_a_frozen_trial_returns_its_params() -> None:
     assert t.suggest_float("x", 0, 1) == 0.5
     assert t.suggest_int("n", 0, 5) == 3
     assert t.suggest_categorical("c", ["a", "b"]) == "b"
-    with pytest.raises(ValueError, match="'y'"):
+    with pytest.raises(ValueError, match="'y' is not found"):
         t.suggest_float("y", 0, 1)
-    with pytest.raises(ValueError, match="'x'"):
-        t.suggest_int("x", 0, 1)
+    with pytest.warns(UserWarning, match="out of the range"), pytest.raises(ValueError, match="kind"):
+        t.suggest_int("x", 0, 1)  # 0.5 is not an int (warned), and an int is another kind (raised), as Optuna
     with pytest.warns(UserWarning, match="out of the range"):
         t.suggest_float("x", 0.6, 1.0)
+    # As in Optuna, the distribution of the last suggest replaces the stored one.
+    assert t.distributions["x"] == FloatDistribution(0.6, 1.0)
     assert t.should_prune() is False
 
 
@@ -161,10 +163,8 @@ def test_fixed_trial_errors_name_the_parameter() -> None:
         t.suggest_float("y", 0, 1)
     with pytest.warns(UserWarning, match="'x'"):
         assert t.suggest_float("x", 0, 1) == 5.0  # out of range: warned and used, as in Optuna
-    with pytest.raises(ValueError, match="'x'"):
+    with pytest.raises(ValueError, match="^Cannot set different distribution kind to the same parameter name.$"):
         t.suggest_int("x", 0, 10)  # but a different kind for the same name is an error
-    with pytest.raises(TypeError, match="dict"):
-        FixedTrial([("x", 1)])  # type: ignore[arg-type]
 
 
 def test_fixed_trial_runs_an_objective_outside_any_study() -> None:
@@ -185,7 +185,7 @@ def test_constraints_are_read_from_both_of_optunas_layouts() -> None:
     assert t.constraints["time"] == -3.0
     with pytest.raises(ValueError, match="'nan_key'"):
         t.set_constraint("nan_key", math.nan)
-    with pytest.raises(TypeError, match="'high'"):
+    with pytest.raises(TypeError, match="<class 'str'>"):
         t.set_constraint("bad", "high")  # type: ignore[arg-type]
 
 

@@ -88,10 +88,11 @@ def test_suggesting_the_same_name_twice_returns_the_same_value() -> None:
         lambda t: t.suggest_categorical("x", [0.5, 1.0]),
     ],
 )
-def test_an_incompatible_redefinition_raises_value_error_naming_the_parameter(second: object) -> None:
+def test_an_incompatible_redefinition_raises_optunas_value_error(second: object) -> None:
     trial = new_study().ask()
     trial.suggest_float("x", 0.1, 1)
-    with pytest.raises(ValueError, match="'x'"):
+    with pytest.raises(ValueError, match="^Cannot set different (distribution kind|log configuration) to the same "
+                       "parameter name.$"):
         second(trial)  # type: ignore[operator]
 
 
@@ -102,9 +103,8 @@ def test_an_incompatible_distribution_in_a_later_trial_raises_naming_the_paramet
         study.ask().suggest_categorical("opt", ["sgd", "rmsprop"])
 
 
-def test_suggest_with_a_name_that_is_not_a_string_raises_type_error() -> None:
-    with pytest.raises(TypeError, match="3"):
-        new_study().ask().suggest_float(3, 0, 1)  # type: ignore[arg-type]
+def test_suggest_with_a_name_that_is_not_a_string_works_as_in_optuna() -> None:
+    assert 0 <= new_study().ask().suggest_float(3, 0, 1) <= 1  # type: ignore[arg-type]
 
 
 def test_legacy_suggest_methods_map_to_suggest_float() -> None:
@@ -143,7 +143,6 @@ def test_report_at_a_step_already_reported_warns_and_keeps_the_first_value() -> 
         ("high", 0, TypeError, "value"),
         (None, 0, TypeError, "value"),
         (1.0, "one", TypeError, "step"),
-        (1.0, 1.5, TypeError, "step"),
         (1.0, -1, ValueError, "-1"),
     ],
 )
