@@ -35,7 +35,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, true, union_all
+from sqlalchemy import Connection, delete, event, func, insert, or_, select, true, union_all
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -143,6 +143,18 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._dialect = self.engine.dialect.name
         self._sqlite = self._dialect == "sqlite"
         self._memory = self._sqlite and is_sqlite_memory(self.engine.url)
+        # PostgreSQL reads run in autocommit (no BEGIN/COMMIT round trips) on an engine of their own:
+        # switching a pooled connection's isolation level per read makes SQLAlchemy 2.1 reset it at
+        # check-in, and on a connection the server dropped that reset raises past every handler.
+        self._read_engine = (
+            make_engine(self.url, {**self.engine_kwargs, "isolation_level": "AUTOCOMMIT"})
+            if self._dialect == "postgresql"
+            else self.engine
+        )
+        if self._read_engine is not self.engine:
+            # Code written for Optuna disposes ``storage.engine``; the read pool goes with it.
+            read_engine = self._read_engine
+            event.listen(self.engine, "engine_disposed", lambda _engine: read_engine.dispose())
         self._init_process_state()
         self._versions = VersionManager(self.engine, self._masked_url)
         _live_storages.add(self)
@@ -178,6 +190,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def _reset_after_fork(self) -> None:
         self.engine.dispose(close=False)
+        if self._read_engine is not self.engine:
+            self._read_engine.dispose(close=False)
         self._init_process_state()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -226,14 +240,15 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         backoff = Backoff(budget)
         while True:
             try:
-                with self._locked(write), self.engine.connect() as conn:
+                engine = self.engine if write else self._read_engine
+                with self._locked(write), engine.connect() as conn:
                     if self._sqlite:
                         conn = conn.execution_options(pyhpo_write=write)
-                    elif not write and self._dialect == "postgresql":
-                        # Reads run in autocommit: no BEGIN/COMMIT round trips. Each statement sees
-                        # its own snapshot; readers take trials rows first and children second, and a
-                        # finished trial's children are complete before its state says so.
-                        return body(conn.execution_options(isolation_level="AUTOCOMMIT"))
+                    elif engine is not self.engine:
+                        # An autocommit read: each statement sees its own snapshot; readers take trials
+                        # rows first and children second, and a finished trial's children are complete
+                        # before its state says so.
+                        return body(conn)
                     with conn.begin():
                         return body(conn)
             except sa_exc.IntegrityError:

@@ -25,11 +25,14 @@ def _count(storage: RDBStorage) -> Iterator[list[str]]:
         if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA")):
             seen.append(statement)
 
-    event.listen(storage.engine, "before_cursor_execute", listener)
+    engines = {storage.engine, storage._read_engine}  # PostgreSQL reads have an autocommit engine
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
     try:
         yield seen
     finally:
-        event.remove(storage.engine, "before_cursor_execute", listener)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)
 
 
 def _study(url: str, n_finished: int) -> tuple[RDBStorage, int]:
