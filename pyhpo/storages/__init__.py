@@ -18,13 +18,25 @@ if TYPE_CHECKING:
     from pyhpo.storages._grpc.client import GrpcStorageProxy
     from pyhpo.storages._grpc.server import run_grpc_proxy_server
     from pyhpo.storages._rdb.storage import RDBStorage
+    from pyhpo.storages.journal._deprecated import (
+        BaseJournalLogStorage,
+        JournalFileStorage,
+        JournalRedisStorage,
+    )
+    from pyhpo.storages.journal._deprecated import DeprecatedJournalFileOpenLock as JournalFileOpenLock
+    from pyhpo.storages.journal._deprecated import DeprecatedJournalFileSymlinkLock as JournalFileSymlinkLock
     from pyhpo.storages.journal._storage import JournalStorage
 
 __all__ = [
     "BaseHeartbeat",
+    "BaseJournalLogStorage",
     "BaseStorage",
     "GrpcStorageProxy",
     "InMemoryStorage",
+    "JournalFileOpenLock",
+    "JournalFileStorage",
+    "JournalFileSymlinkLock",
+    "JournalRedisStorage",
     "JournalStorage",
     "RDBStorage",
     "RetryFailedTrialCallback",
@@ -34,19 +46,27 @@ __all__ = [
     "run_grpc_proxy_server",
 ]
 
+# name -> (module, attribute). Optuna's pre-4.0 journal names (deprecated: creating one warns) live in
+# journal._deprecated; the lock classes exported here are warning subclasses, as in Optuna, because only this
+# import path of them is deprecated.
 _LAZY = {
-    "GrpcStorageProxy": "pyhpo.storages._grpc.client",
-    "JournalStorage": "pyhpo.storages.journal._storage",
-    "RDBStorage": "pyhpo.storages._rdb.storage",
-    "run_grpc_proxy_server": "pyhpo.storages._grpc.server",
+    "BaseJournalLogStorage": ("pyhpo.storages.journal._deprecated", "BaseJournalLogStorage"),
+    "GrpcStorageProxy": ("pyhpo.storages._grpc.client", "GrpcStorageProxy"),
+    "JournalFileOpenLock": ("pyhpo.storages.journal._deprecated", "DeprecatedJournalFileOpenLock"),
+    "JournalFileStorage": ("pyhpo.storages.journal._deprecated", "JournalFileStorage"),
+    "JournalFileSymlinkLock": ("pyhpo.storages.journal._deprecated", "DeprecatedJournalFileSymlinkLock"),
+    "JournalRedisStorage": ("pyhpo.storages.journal._deprecated", "JournalRedisStorage"),
+    "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
+    "RDBStorage": ("pyhpo.storages._rdb.storage", "RDBStorage"),
+    "run_grpc_proxy_server": ("pyhpo.storages._grpc.server", "run_grpc_proxy_server"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'pyhpo.storages' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(target[0]), target[1])
     globals()[name] = value
     return value
 

@@ -1,7 +1,8 @@
 """Journal backends: where :class:`~pyhpo.storages.JournalStorage` keeps its records.
 
-Mirrors ``optuna.storages.journal``. ``JournalFileStorage`` and ``JournalRedisStorage`` are Optuna's
-pre-4.0 names, kept as aliases.
+Mirrors ``optuna.storages.journal``. Optuna's pre-4.0 names (``JournalFileStorage``, ``JournalRedisStorage``,
+``BaseJournalLogStorage``) are offered where Optuna offers them, in :mod:`pyhpo.storages`, with its deprecation
+warnings; like Optuna, this module never had them.
 """
 
 from __future__ import annotations
@@ -21,10 +22,8 @@ __all__ = [
     "BaseJournalBackend",
     "JournalFileBackend",
     "JournalFileOpenLock",
-    "JournalFileStorage",
     "JournalFileSymlinkLock",
     "JournalRedisBackend",
-    "JournalRedisStorage",
     "JournalStorage",
 ]
 
@@ -32,13 +31,10 @@ __all__ = [
 # ``import pyhpo`` do not pay for (or depend on) the extension module.
 _LAZY = {
     "JournalFileBackend": ("pyhpo.storages.journal._file", "JournalFileBackend"),
-    "JournalFileStorage": ("pyhpo.storages.journal._file", "JournalFileBackend"),
     "JournalFileOpenLock": ("pyhpo.storages.journal._locks", "JournalFileOpenLock"),
     "JournalFileSymlinkLock": ("pyhpo.storages.journal._locks", "JournalFileSymlinkLock"),
     "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
 }
-
-JournalRedisStorage = JournalRedisBackend
 
 
 def __getattr__(name: str) -> Any:

@@ -32,6 +32,8 @@ import threading
 import time
 import uuid
 import warnings
+import weakref
+from typing import Any
 
 from pyhpo.logging import get_logger
 
@@ -44,6 +46,18 @@ _BROKEN_SUFFIX = ".broken"
 _FIRST_SLEEP = 0.001
 _MAX_SLEEP = 0.05
 _WAIT_WARNING_INTERVAL = 10.0
+
+# Every lock object of this process, so that a forked child starts with its own (unheld) state.
+_live_locks: weakref.WeakSet[_RefreshedLockFile] = weakref.WeakSet()
+
+
+def _reset_locks_after_fork() -> None:
+    for lock in list(_live_locks):
+        lock._init_process_state()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_locks_after_fork)
 
 
 class BaseJournalFileLock(abc.ABC):
@@ -85,12 +99,33 @@ class _RefreshedLockFile(BaseJournalFileLock):
         self.grace_period = grace_period
         self._lock_target_file = os.fspath(filepath)
         self._lock_file = self._lock_target_file + LOCK_FILE_SUFFIX
+        self._init_process_state()
+
+    def _init_process_state(self) -> None:
+        """Start unheld, with fresh thread primitives: at creation, after unpickling, in a forked child.
+
+        A lock held by the parent is not held by a child (a forked copy of it, or an unpickled one): the
+        child must never release, refresh or hand back a lock file it did not create.
+        """
         self._token_pid = -1
         self._token_value = ""
         self._held: str | None = None  # identity of the lock file we created, while we hold it
         self._held_guard = threading.Lock()  # the refresher and release() both update _held
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
+        _live_locks.add(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only what names the lock: thread primitives cannot be pickled, and holding does not transfer.
+        return {
+            "grace_period": self.grace_period,
+            "_lock_target_file": self._lock_target_file,
+            "_lock_file": self._lock_file,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._init_process_state()
 
     # --- what differs between the two kinds -----------------------------------------------------------
 
