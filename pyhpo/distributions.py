@@ -14,7 +14,7 @@ import json
 import math
 import numbers
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -62,8 +62,9 @@ class BaseDistribution(abc.ABC):
         return hash((type(self),) + tuple(sorted((k, _hashable(v)) for k, v in self.__dict__.items())))
 
     def __repr__(self) -> str:
-        # Attributes as stored (choices as a tuple), sorted by name: Optuna's repr, character for character.
-        kwargs = ", ".join(f"{k}={v!r}" for k, v in sorted(self.__dict__.items()))
+        # Attributes as stored (choices as a tuple), sorted by name, each as str(): Optuna's repr, character for
+        # character.
+        kwargs = ", ".join(f"{k}={v}" for k, v in sorted(self.__dict__.items()))
         return f"{type(self).__name__}({kwargs})"
 
 
@@ -189,8 +190,9 @@ class IntDistribution(BaseDistribution):
         self.step = int(step)
         self.low = int(low)
         int_high = int(high)
-        grid_high = self.low + (int_high - self.low) // self.step * self.step
-        if grid_high != int_high:
+        grid_high = int_high
+        if (int_high - self.low) % self.step != 0:  # a step int() made 0 raises ZeroDivisionError, as in Optuna
+            grid_high = self.low + (int_high - self.low) // self.step * self.step
             _warn_high_moved(self.low, int_high, self.step, grid_high)
         self.high = grid_high
 
@@ -335,6 +337,10 @@ _LEGACY: dict[str, tuple[type[BaseDistribution], dict[str, Any]]] = {
 
 def _from_attributes(name: str, attrs: dict[str, Any]) -> BaseDistribution:
     """Build the distribution a JSON ``name`` and ``attributes`` describe, with Optuna's errors."""
+    called_here = name in ("FloatDistribution", "DiscreteUniformDistribution") or name in _LEGACY
+    if called_here and not isinstance(attrs, Mapping):
+        # What ``FloatDistribution(**attrs)`` says; the other classes are called that way and say it themselves.
+        raise TypeError(f"{__name__}.{name}() argument after ** must be a mapping, not {type(attrs).__name__}")
     if name == "CategoricalDistribution":
         return CategoricalDistribution(**attrs)
     if name == "IntDistribution":

@@ -73,7 +73,8 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("gc_after_trial a string", _optimize(gc_after_trial="yes"), TypeError, "'yes'"),
     ("show_progress_bar a string", _optimize(show_progress_bar="yes"), TypeError, "'yes'"),
     # study methods
-    ("enqueue a list", lambda: _study().enqueue_trial([1]), TypeError, r"\[1\]"),  # type: ignore[arg-type]
+    ("enqueue a list", lambda: _study().enqueue_trial([1]), TypeError, "params must be a dictionary"),  # type: ignore[arg-type]
+    ("enqueue user_attrs an int", lambda: _study().enqueue_trial({}, user_attrs=5), AttributeError, "got 5"),  # type: ignore[arg-type]
     ("study user attr key", lambda: _study().set_user_attr(3, 1), TypeError, "3"),  # type: ignore[arg-type]
     ("metric names wrong length", lambda: _study().set_metric_names(["a", "b"]), ValueError, "'a', 'b'"),
     ("ask fixed_distributions a list", lambda: _study().ask(fixed_distributions=[1]), TypeError, r"\[1\]"),  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyhpo.distributions import BaseDistribution
@@ -330,7 +330,14 @@ class Study:
             skip_if_exists: Do nothing when a trial with the same params is already queued, running or done.
         """
         if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict of parameter values, got {params!r}")
+            raise TypeError("params must be a dictionary.")
+        if user_attrs is not None and not isinstance(user_attrs, Mapping):
+            # Optuna's persistent storages fail on this with AttributeError ('int' object has no attribute
+            # 'items'): the same class, said clearly, and for every storage.
+            raise AttributeError(  # noqa: TRY004
+                f"user_attrs must be a dict of attribute values, but got {user_attrs!r} of type "
+                f"{type(user_attrs).__name__}."
+            )
         if skip_if_exists:
             for t in self._storage.get_all_trials(self._study_id, deepcopy=False):
                 fixed = t.system_attrs.get("fixed_params")

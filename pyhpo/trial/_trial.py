@@ -153,7 +153,7 @@ class Trial(BaseTrial):
             warnings.warn(
                 f'Inconsistent parameter values for distribution with name "{name}"! This might be a '
                 "configuration mistake. Optuna allows to call the same distribution with the same name more "
-                "than once in a trial. When the parameter values are inconsistent optuna only uses the values "
+                "than once in a trial. When the parameter values are inconsistent pyhpo only uses the values "
                 f"of the first call and ignores all following. Using these values: {old._asdict()}",
                 RuntimeWarning,
                 stacklevel=3,
