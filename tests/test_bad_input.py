@@ -11,7 +11,7 @@ import pytest
 
 import pyhpo
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
-from pyhpo.storages import InMemoryStorage, RetryFailedTrialCallback
+from pyhpo.storages import InMemoryStorage, RetryHeartbeatStaleTrialCallback
 from pyhpo.study import MaxTrialsCallback, StudyDirection
 from pyhpo.trial import FixedTrial, TrialState, create_trial
 from tests.study.helpers import new_study
@@ -39,8 +39,9 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     # create_study / load_study / storage
     ("direction up", lambda: pyhpo.create_study(direction="up"), ValueError, "'up'"),  # type: ignore[arg-type]
     ("direction NOT_SET", lambda: pyhpo.create_study(direction=StudyDirection.NOT_SET), ValueError, "NOT_SET"),
-    ("directions empty", lambda: pyhpo.create_study(directions=[]), ValueError, "at least one"),
-    ("directions a string", lambda: pyhpo.create_study(directions="minimize"), ValueError, "'minimize'"),
+    # Optuna's words for the directions; a string given as `directions` is taken as its characters, as in Optuna.
+    ("directions empty", lambda: pyhpo.create_study(directions=[]), ValueError, "must be greater than 0"),
+    ("directions a string", lambda: pyhpo.create_study(directions="minimize"), ValueError, "'m', 'i', 'n'"),
     ("directions with a bad one", lambda: pyhpo.create_study(directions=["minimize", "down"]), ValueError, "'down'"),
     ("direction and directions", lambda: pyhpo.create_study(direction="minimize", directions=["minimize"]),
      ValueError, "only one"),
@@ -76,10 +77,13 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("enqueue a list", lambda: _study().enqueue_trial([1]), TypeError, "params must be a dictionary"),  # type: ignore[arg-type]
     ("enqueue user_attrs an int", lambda: _study().enqueue_trial({}, user_attrs=5), AttributeError, "got 5"),  # type: ignore[arg-type]
     ("study user attr key", lambda: _study().set_user_attr(3, 1), TypeError, "3"),  # type: ignore[arg-type]
-    ("metric names wrong length", lambda: _study().set_metric_names(["a", "b"]), ValueError, "'a', 'b'"),
+    # Optuna's message, word for word (it names no value).
+    ("metric names wrong length", lambda: _study().set_metric_names(["a", "b"]), ValueError,
+     "number of objectives must match the length of the metric names"),
     ("ask fixed_distributions a list", lambda: _study().ask(fixed_distributions=[1]), TypeError, r"\[1\]"),  # type: ignore[arg-type]
-    ("tell a string", lambda: _study().tell("first", 1.0), TypeError, "'first'"),  # type: ignore[arg-type]
-    ("tell state an int", lambda: _tell_with_state(7), TypeError, "7"),
+    # Optuna's words (which name no value) and classes for these two.
+    ("tell a string", lambda: _study().tell("first", 1.0), TypeError, "trial object or trial number"),  # type: ignore[arg-type]
+    ("tell state an int", lambda: _tell_with_state(7), ValueError, "Cannot tell with state 7."),
     ("add_trial a dict", lambda: _study().add_trial({"value": 1}), TypeError, "'value'"),  # type: ignore[arg-type]
     # trials and distributions
     ("suggest_float low > high", lambda: _study().ask().suggest_float("x", 1, 0), ValueError, "low=1"),
@@ -100,7 +104,8 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
     ("create_trial state an int", lambda: create_trial(state=1, value=1.0), AttributeError, "1"),  # type: ignore[arg-type]
     ("create_trial complete without value", lambda: create_trial(state=TrialState.COMPLETE), ValueError, "value"),
     # callbacks and logging
-    ("RetryFailedTrialCallback negative", lambda: RetryFailedTrialCallback(max_retry=-1), ValueError, "-1"),
+    ("RetryHeartbeatStaleTrialCallback negative", lambda: RetryHeartbeatStaleTrialCallback(max_retry=-1), ValueError,
+     "-1"),
     ("MaxTrialsCallback negative", lambda: MaxTrialsCallback(-5), ValueError, "-5"),
     ("set_verbosity a string", lambda: pyhpo.logging.set_verbosity("loud"), TypeError, "'loud'"),  # type: ignore[arg-type]
 ]

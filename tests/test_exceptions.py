@@ -21,7 +21,9 @@ def test_errors_are_also_the_builtin_they_mean() -> None:
     assert issubclass(ex.JournalCorruptionError, ex.StorageInternalError)
     assert issubclass(ex.JournalCorruptionError, ValueError)
     assert issubclass(ex.UpdateFinishedTrialError, RuntimeError)
-    assert issubclass(ex.ExperimentalWarning, UserWarning)
+    # Optuna's ExperimentalWarning is a plain Warning, not a UserWarning: so is ours.
+    assert issubclass(ex.ExperimentalWarning, Warning)
+    assert not issubclass(ex.ExperimentalWarning, UserWarning)
     assert not issubclass(ex.TrialPruned, ValueError)
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["PatientPruner"]
 
 
+@experimental_class("2.8.0")
 class PatientPruner(BasePruner):
     """Wrap a pruner so that it may prune only once a trial has stopped improving.
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least
 
@@ -99,6 +100,7 @@ def _wilcoxon_pvalue(d: np.ndarray, alternative: str) -> float:
     return _normal_sf(z) if alternative == "greater" else _normal_sf(-z)
 
 
+@experimental_class("3.6.0")
 class WilcoxonPruner(BasePruner):
     """Pruner based on the Wilcoxon signed-rank test against the current best trial.
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
@@ -120,6 +121,7 @@ def _add_path(root: _Node, path: list[tuple[str, tuple[Any, ...], Any]], finishe
         node.running = True
 
 
+@experimental_class("3.1.0")
 class BruteForceSampler(BaseSampler):
     """Sampler that tries every combination of parameter values exactly once (if possible).
 

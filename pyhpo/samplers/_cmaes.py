@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._experimental import warn_experimental_argument
 from pyhpo._transform import _SearchSpaceTransform
 from pyhpo.distributions import FloatDistribution, IntDistribution
 from pyhpo.logging import get_logger
@@ -288,6 +289,16 @@ class CmaEsSampler(BaseSampler):
                 "restart_strategy and inc_popsize are not supported (Optuna deprecated them and ignores "
                 f"them since 4.4); got restart_strategy={restart_strategy!r}, inc_popsize={inc_popsize}."
             )
+        # Optuna's ExperimentalWarning for each experimental argument given, in its order, before any error.
+        for arg_name, given in (
+            ("consider_pruned_trials", consider_pruned_trials),
+            ("use_separable_cma", use_separable_cma),
+            ("source_trials", source_trials is not None),
+            ("with_margin", with_margin),
+            ("lr_adapt", lr_adapt),
+        ):
+            if given:
+                warn_experimental_argument(arg_name)
         if with_margin or lr_adapt:
             raise ValueError(
                 "CmaEsSampler(with_margin=True) and CmaEsSampler(lr_adapt=True) are not supported by pyhpo; "

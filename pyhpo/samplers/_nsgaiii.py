@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
 from pyhpo._multi_objective import _loss_values
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
@@ -190,6 +191,7 @@ class NSGAIIIElitePopulationSelectionStrategy:
         return elite
 
 
+@experimental_class("3.2.0")
 class NSGAIIISampler(NSGAIISampler):
     """Multi-objective sampler using NSGA-III (reference-point based survivor selection).
 
@@ -203,6 +205,8 @@ class NSGAIIISampler(NSGAIISampler):
         dividing_parameter: Divisions of the default lattice.
         Others: As :class:`NSGAIISampler`.
     """
+
+    _warns_experimental_strategies = False
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._experimental import experimental_class
 from pyhpo.samplers._base import BaseSampler
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["PartialFixedSampler"]
 
 
+@experimental_class("2.4.0")
 class PartialFixedSampler(BaseSampler):
     """Sample with ``base_sampler`` except for the parameters in ``fixed_params``.
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
 from pyhpo._transform import _SearchSpaceTransform
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.logging import get_logger
@@ -191,6 +192,7 @@ class _HaltonEngine:
         return out
 
 
+@experimental_class("3.0.0")
 class QMCSampler(BaseSampler):
     """Sampler drawing points of a Sobol or Halton sequence (Optuna's ``QMCSampler``).
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._experimental import experimental_class, experimental_func
 from pyhpo.trial import FrozenTrial, TrialState, create_trial
 
 if TYPE_CHECKING:
@@ -12,6 +14,7 @@ if TYPE_CHECKING:
 __all__ = ["RetryFailedTrialCallback", "RetryHeartbeatStaleTrialCallback"]
 
 
+@experimental_class("2.8.0")
 class RetryHeartbeatStaleTrialCallback:
     """Re-enqueue a trial failed by a stale heartbeat, with the same parameters (Optuna's callback).
 
@@ -50,16 +53,32 @@ class RetryHeartbeatStaleTrialCallback:
         )
 
     @staticmethod
+    @experimental_func("2.8.0")
     def retried_trial_number(trial: FrozenTrial) -> int | None:
         """The number of the first failed attempt this trial retries, or None."""
         value = trial.system_attrs.get("failed_trial")
         return None if value is None else int(value)
 
     @staticmethod
+    @experimental_func("3.0.0")
     def retry_history(trial: FrozenTrial) -> list[int]:
         """The numbers of the earlier attempts of this trial, oldest first."""
         return list(trial.system_attrs.get("retry_history", []))
 
 
 class RetryFailedTrialCallback(RetryHeartbeatStaleTrialCallback):
-    """The name Optuna used before 4.9 for :class:`RetryHeartbeatStaleTrialCallback`; behaves the same."""
+    """The name Optuna used before 4.9 for :class:`RetryHeartbeatStaleTrialCallback`; behaves the same.
+
+    Deprecated in Optuna 4.9 (to be removed in 6.0): creating one warns with Optuna's FutureWarning, then with the
+    ExperimentalWarning of the class it renames.
+    """
+
+    def __init__(self, max_retry: int | None = None, inherit_intermediate_values: bool = False) -> None:
+        warnings.warn(
+            "RetryFailedTrialCallback has been deprecated in v4.9.0. This feature will be removed in v6.0.0. "
+            "See https://github.com/optuna/optuna/releases/tag/v4.9.0. Use `RetryHeartbeatStaleTrialCallback` "
+            "instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        super().__init__(max_retry, inherit_intermediate_values)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pyhpo._experimental import experimental_func
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.trial import FrozenTrial, TrialState
@@ -55,12 +56,19 @@ def is_heartbeat_enabled(storage: BaseStorage) -> bool:
     return isinstance(storage, BaseHeartbeat) and storage.get_heartbeat_interval() is not None
 
 
+@experimental_func("2.9.0")
 def fail_stale_trials(study: Study) -> None:
     """Mark FAIL the RUNNING trials of ``study`` whose workers stopped sending heartbeats.
 
     Safe to call from many workers at once: each stale trial is failed by exactly one of them, and only that
-    one runs the failed-trial callback.
+    one runs the failed-trial callback. Experimental in Optuna, so calling it warns (``ExperimentalWarning``);
+    :meth:`Study.optimize` and :meth:`Study.ask` use it without the warning.
     """
+    _fail_stale_trials(study)
+
+
+def _fail_stale_trials(study: Study) -> None:
+    """:func:`fail_stale_trials` without the experimental warning, for pyhpo's own callers."""
     storage = study._storage
     if not is_heartbeat_enabled(storage):
         return

@@ -12,6 +12,7 @@ from pyhpo.distributions import BaseDistribution, check_distribution_compatibili
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from pyhpo.storages._validation import check_param, check_state, check_template, check_values
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
@@ -54,6 +55,11 @@ class InMemoryStorage(BaseStorage):
 
     Trials are gone when the process ends; use a journal file or a database to keep them or to share them
     between processes. Thread-safe: every method holds one lock for the few microseconds it needs.
+
+    ``get_all_trials(deepcopy=False)`` hands out the stored objects themselves, without copying. Finished trials
+    never change, so sharing them is safe. An unfinished trial handed out that way is never changed in place
+    afterwards: its next update replaces the stored object with a fresh one (copy on write), so what a caller
+    read stays what it read, as with every other backend, and a trial that nobody read costs no copy.
     """
 
     def __init__(self) -> None:
@@ -63,6 +69,8 @@ class InMemoryStorage(BaseStorage):
         self._trials: dict[int, FrozenTrial] = {}
         self._max_study_id = -1
         self._max_trial_id = -1
+        # Ids of unfinished trials whose stored object was handed out by reference: copied before next update.
+        self._lent: set[int] = set()
         self._lock = threading.RLock()
 
     def __getstate__(self) -> dict[str, Any]:
@@ -148,6 +156,7 @@ class InMemoryStorage(BaseStorage):
         with self._lock:
             study = self._study(study_id)
             if template_trial is not None:
+                check_template(template_trial, len(study.directions))
                 # Check every distribution before changing anything, so a refused template leaves no trace.
                 for name, dist in template_trial.distributions.items():
                     known = study.param_distribution.get(name)
@@ -177,6 +186,7 @@ class InMemoryStorage(BaseStorage):
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
+        check_param(param_name, param_value_internal, distribution)
         with self._lock:
             trial = self._updatable_trial(trial_id)
             study = self._studies[self._trial_study[trial_id]]
@@ -211,11 +221,13 @@ class InMemoryStorage(BaseStorage):
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
+        check_state(state)
         with self._lock:
             trial = self._updatable_trial(trial_id)
+            study = self._studies[self._trial_study[trial_id]]
+            check_values(values, len(study.directions))
             if state == _RUNNING and trial.state != _WAITING:
                 return False
-            study = self._studies[self._trial_study[trial_id]]
             del study.by_state[trial.state][trial_id]
             trial.state = state
             study.by_state[state][trial_id] = trial
@@ -277,6 +289,9 @@ class InMemoryStorage(BaseStorage):
                     trials = [t for t in study.trials if t.state in wanted]
             if deepcopy:
                 return [t._copy() for t in trials]
+            # Over-marking costs at most one spare copy; the unfinished trials are few next to the finished ones.
+            self._lent.update(study.by_state[_RUNNING])
+            self._lent.update(study.by_state[_WAITING])
             return trials
 
     def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:
@@ -312,12 +327,29 @@ class InMemoryStorage(BaseStorage):
             raise KeyError(f"No trial with trial_id {trial_id} exists.") from None
 
     def _updatable_trial(self, trial_id: int) -> FrozenTrial:
+        """The stored trial, ready to be changed in place: a private copy if it was handed out by reference."""
         trial = self._trial(trial_id)
         if trial.state.is_finished():
             raise UpdateFinishedTrialError(
                 f"Trial#{trial.number} has already finished and can not be updated."
             )
+        if trial_id in self._lent:
+            self._lent.discard(trial_id)
+            trial = _detached(trial)
+            study = self._studies[self._trial_study[trial_id]]
+            study.trials[trial.number] = trial
+            study.by_state[trial.state][trial_id] = trial
+            self._trials[trial_id] = trial
         return trial
+
+
+def _detached(t: FrozenTrial) -> FrozenTrial:
+    """A copy with its own containers; the values in them are shared (updates replace values, never mutate)."""
+    return FrozenTrial(
+        t.number, t.state, None, t.datetime_start, t.datetime_complete, dict(t.params), dict(t.distributions),
+        dict(t.user_attrs), dict(t.system_attrs), dict(t.intermediate_values), t._trial_id,
+        values=t.values,
+    )
 
 
 def _number(t: FrozenTrial) -> int:

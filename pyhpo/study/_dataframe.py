@@ -28,7 +28,8 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
         ) from e
     bad = [a for a in attrs if a not in _ALLOWED]
     if bad:
-        raise ValueError(f"Unknown attrs {bad!r}; expected some of {sorted(_ALLOWED)}.")
+        # Optuna fails here with AttributeError (from getattr on the trial): the same class, said clearly.
+        raise AttributeError(f"Unknown attrs {bad!r}; expected some of {sorted(_ALLOWED)}.")
     trials = study.get_trials(deepcopy=False)
     if not trials:
         return pd.DataFrame()

@@ -26,7 +26,7 @@ class _WithDirections:
     @property
     def direction(self) -> StudyDirection:
         if len(self._directions) > 1:
-            raise RuntimeError("This attribute is not available for multi-objective studies; use `directions`.")
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
         return self._directions[0]
 
     @property

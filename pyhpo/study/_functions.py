@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pyhpo import storages as _storages
 from pyhpo.exceptions import DuplicatedStudyError
@@ -31,12 +31,38 @@ _logger = get_logger(__name__)
 DirectionLike = Literal["minimize", "maximize"] | StudyDirection
 
 
-def _to_direction(d: object, what: str) -> StudyDirection:
-    if isinstance(d, StudyDirection) and d != StudyDirection.NOT_SET:
-        return d
-    if isinstance(d, str) and d.lower() in ("minimize", "maximize"):
-        return StudyDirection[d.upper()]
-    raise ValueError(f"{what} must be 'minimize' or 'maximize' (or a StudyDirection), got {d!r}.")
+_VALID_DIRECTIONS: tuple[object, ...] = ("minimize", "maximize", StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE)
+
+
+def _direction_objects(
+    direction: DirectionLike | None, directions: Sequence[DirectionLike] | None
+) -> list[StudyDirection]:
+    """Check ``direction``/``directions`` as Optuna does (same rules, same messages) and return the enums.
+
+    Only lower-case names and MINIMIZE/MAXIMIZE are accepted; a plain string given as ``directions`` is taken
+    as the sequence of its characters (and so refused), as in Optuna.
+    """
+    chosen: list[Any]
+    if direction is None and directions is None:
+        chosen = ["minimize"]
+    elif direction is not None and directions is not None:
+        raise ValueError("Specify only one of `direction` and `directions`.")
+    elif direction is not None:
+        if isinstance(direction, Sequence) and not isinstance(direction, str):
+            raise ValueError("Use `directions` instead of `direction` for multi-objective optimization.")
+        chosen = [direction]
+    else:
+        assert directions is not None
+        chosen = list(directions)
+    if len(chosen) < 1:
+        raise ValueError("The number of objectives must be greater than 0.")
+    # ``in`` on the tuple compares with ==, so the IntEnum members' ints would pass too; check types as well.
+    if any(not isinstance(d, (str, StudyDirection)) or d not in _VALID_DIRECTIONS for d in chosen):
+        raise ValueError(
+            f"`directions` must be a list of `minimize` or `maximize`, but got {chosen}. "
+            "For single-objective optimization, please use `direction` instead of `directions`."
+        )
+    return [d if isinstance(d, StudyDirection) else StudyDirection[d.upper()] for d in chosen]
 
 
 def create_study(
@@ -54,7 +80,7 @@ def create_study(
     Args:
         storage: None (in memory), a database URL such as ``sqlite:///example.db``, or a storage object such as
             ``JournalStorage(JournalFileBackend("journal.log"))``.
-        sampler: None picks TPE for one objective, NSGA-II for several.
+        sampler: None picks :class:`~pyhpo.samplers.TPESampler` (for several objectives too, as Optuna 5).
         pruner: None picks the median pruner.
         study_name: A name unique in ``storage``; None makes one up.
         direction: ``"minimize"`` (default) or ``"maximize"``, for one objective.
@@ -65,15 +91,7 @@ def create_study(
         DuplicatedStudyError: ``study_name`` exists and ``load_if_exists`` is False.
         ValueError: Both or invalid directions.
     """
-    if direction is not None and directions is not None:
-        raise ValueError("Specify only one of `direction` and `directions`.")
-    if directions is None:
-        directions = [direction if direction is not None else "minimize"]
-    elif isinstance(directions, (str, StudyDirection)) or not isinstance(directions, Sequence):
-        raise ValueError(f"`directions` must be a list of 'minimize' or 'maximize', got {directions!r}.")
-    elif len(directions) == 0:
-        raise ValueError("`directions` must name at least one direction.")
-    direction_objects = [_to_direction(d, "direction") for d in directions]
+    direction_objects = _direction_objects(direction, directions)
     if study_name is not None and not isinstance(study_name, str):
         raise TypeError(f"study_name must be a str or None, got {study_name!r}")
     if not isinstance(load_if_exists, (bool, int)):
@@ -85,12 +103,12 @@ def create_study(
     except DuplicatedStudyError:
         if not load_if_exists:
             raise DuplicatedStudyError(
-                f"Another study with name '{study_name}' already exists. Please specify a name not in the storage, "
-                "or reuse the existing one by setting `load_if_exists=True`. Use "
-                "`pyhpo.get_all_study_names(storage)` to list the used names."
+                f"Another study with {study_name=} already exists. Please specify a name not in the storage, or "
+                "reuse the existing one by setting `load_if_exists` (for Python API) or `--skip-if-exists` flag "
+                "(for CLI).\nUse `pyhpo.study.get_all_study_names(storage)` to list all the used names."
             ) from None
         assert study_name is not None
-        _logger.info(f"Using an existing study with name '{study_name}' instead of creating a new one.")
+        _logger.info(f"Using an existing study with `{study_name=}` instead of creating a new one.")
         study_id = storage_obj.get_study_id_from_name(study_name)
     name = storage_obj.get_study_name_from_id(study_id)
     return Study(study_name=name, storage=storage_obj, sampler=sampler, pruner=pruner)
@@ -111,21 +129,19 @@ def load_study(
     """
     storage_obj = _storages.get_storage(storage)
     if study_name is None:
-        names = get_all_study_names(storage_obj)
-        if len(names) != 1:
+        study_names = get_all_study_names(storage_obj)
+        if len(study_names) != 1:
+            # Optuna's words; ``storage`` is shown as given (a URL or the storage object).
             raise ValueError(
-                f"Could not determine the study name since the storage does not contain exactly 1 study. "
-                f"Specify `study_name` from {names!r}."
+                f"Could not determine the study name since the {storage=} does not contain exactly 1 study. "
+                f"Specify `study_name` from {study_names=}."
             )
-        study_name = names[0]
+        study_name = study_names[0]
         _logger.info(
-            f"Study name was omitted but trying to load '{study_name}' because that was the only study found "
-            "in the storage."
+            f"Study name was omitted but trying to load `{study_name=}` because that was the only study found in "
+            "the storage."
         )
-    try:
-        storage_obj.get_study_id_from_name(study_name)
-    except KeyError:
-        raise KeyError(f"Record does not exist: no study named {study_name!r} in the storage.") from None
+    # A missing study raises the storage's KeyError (Optuna's "No such study <name>." for the in-memory one).
     return Study(study_name=study_name, storage=storage_obj, sampler=sampler, pruner=pruner)
 
 

@@ -7,13 +7,14 @@ import itertools
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import TrialPruned, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.storages._heartbeat import HeartbeatThread, fail_stale_trials, is_heartbeat_enabled
+from pyhpo.storages._heartbeat import HeartbeatThread, _fail_stale_trials, is_heartbeat_enabled
 from pyhpo.study._progress import ProgressBar
 from pyhpo.study._tell import tell
 from pyhpo.trial import FrozenTrial, Trial, TrialState
@@ -103,11 +104,18 @@ def optimize(
         if not isinstance(flag, (bool, int)):
             raise TypeError(f"{flag_name} must be a bool, got {flag!r}")
     if study._thread_local.in_optimize_loop:
-        raise RuntimeError("Nested optimization detected.")
+        raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
+    if show_progress_bar and n_trials is None and timeout is not None and n_jobs != 1:
+        # As Optuna: a bar of elapsed time cannot follow several threads' clocks, so none is drawn.
+        warnings.warn("The timeout-based progress bar is not supported with n_jobs != 1.", stacklevel=3)
+        show_progress_bar = False
+    if show_progress_bar and n_trials is None and timeout is None:
+        warnings.warn("Progress bar won't be displayed because n_trials and timeout are None.", stacklevel=3)
+    # Optuna's test, kept as is: n_trials=0 without a timeout draws no bar either (and does not warn).
+    progress = ProgressBar(n_trials, timeout) if show_progress_bar and (n_trials or timeout) is not None else None
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
 
-    progress = ProgressBar(n_trials, timeout) if show_progress_bar else None
     run = _Run(study, func, n_trials, timeout, catch_tuple, callback_list, gc_after_trial, progress)
     study._stop_flag = False
     try:
@@ -133,6 +141,14 @@ def _run_sequential(run: _Run, n_trials: int | None) -> None:
         study._thread_local.in_optimize_loop = False
 
 
+def _run_in_worker(run: _Run) -> None:
+    """One trial in a pool thread. The sampler is reseeded first, as Optuna does for each task it submits, so
+    threads that share a sampler never draw the same random numbers (with a fixed seed, ``n_jobs > 1`` is not
+    reproducible, in Optuna as here)."""
+    run.study.sampler.reseed_rng()
+    _run_sequential(run, 1)
+
+
 def _run_threads(run: _Run, n_jobs: int) -> None:
     study = run.study
     futures: set[Future[None]] = set()
@@ -147,7 +163,7 @@ def _run_threads(run: _Run, n_jobs: int) -> None:
                     f.result()
                 if study._stop_flag or run.out_of_time():
                     break
-            futures.add(executor.submit(_run_sequential, run, 1))
+            futures.add(executor.submit(_run_in_worker, run))
         for f in futures:
             f.result()
     except BaseException as e:
@@ -177,7 +193,7 @@ def _fail_running(run: _Run) -> None:
 def _run_one(run: _Run) -> None:
     study = run.study
     if run.heartbeat:
-        fail_stale_trials(study)
+        _fail_stale_trials(study)
     trial = study.ask()
     run.running.add(trial._trial_id)
     try:
@@ -186,10 +202,11 @@ def _run_one(run: _Run) -> None:
         run.running.discard(trial._trial_id)
         if run.gc_after_trial:
             gc.collect()
-    if run.progress is not None:
-        run.progress.update(time.monotonic() - run.start, study, frozen)
+    # Callbacks first, then the bar, as in Optuna; each callback gets its own copy of the trial.
     for callback in run.callbacks:
-        callback(study, frozen)
+        callback(study, frozen._copy())
+    if run.progress is not None:
+        run.progress.update(time.monotonic() - run.start, study)
 
 
 def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:

@@ -8,6 +8,7 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._experimental import experimental_func
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
@@ -41,7 +42,8 @@ class Study:
     Args:
         study_name: The study's name in ``storage``.
         storage: Where the trials live (a storage object or a database URL).
-        sampler: Chooses parameters; None picks TPE for one objective, NSGA-II for several.
+        sampler: Chooses parameters; None picks :class:`~pyhpo.samplers.TPESampler` (for any number of
+            objectives, as Optuna 5 does).
         pruner: Stops unpromising trials; None picks :class:`~pyhpo.pruners.MedianPruner`.
     """
 
@@ -59,7 +61,7 @@ class Study:
         self._study_id = self._storage.get_study_id_from_name(study_name)
         self._directions = self._storage.get_study_directions(self._study_id)
         _check_sampler_and_pruner(sampler, pruner)
-        self.sampler = sampler if sampler is not None else _default_sampler(len(self._directions) > 1)
+        self.sampler = sampler if sampler is not None else _default_sampler()
         self.pruner = pruner if pruner is not None else _default_pruner()
         self._thread_local = _ThreadLocal()
         self._stop_flag = False
@@ -105,13 +107,8 @@ class Study:
         return self._get_best_trial(deepcopy=True)
 
     def _get_best_trial(self, deepcopy: bool) -> FrozenTrial:
-        try:
-            best = self._storage.get_best_trial(self._study_id)
-        except ValueError:
-            raise ValueError(
-                f"No trials are completed yet for study {self.study_name!r}; best_trial needs at least one "
-                "COMPLETE trial."
-            ) from None
+        # No COMPLETE trial: the storage's ValueError, "No trials are completed yet." as in Optuna.
+        best = self._storage.get_best_trial(self._study_id)
         if all(c <= 0.0 for c in best.constraints.values()):
             return best
         # The best value is infeasible (a constraint > 0): the best trial is the best feasible one, as in Optuna.
@@ -120,7 +117,7 @@ class Study:
             if all(c <= 0.0 for c in t.constraints.values())
         ]
         if not feasible:
-            raise ValueError(f"No feasible trials are completed yet for study {self.study_name!r}.")
+            raise ValueError("No feasible trials are completed yet.")
         pick = max if self._directions[0] == StudyDirection.MAXIMIZE else min
         return pick(feasible, key=lambda t: t.values[0] if t.values else 0.0)._copy()
 
@@ -193,13 +190,13 @@ class Study:
         names = self._storage.get_study_system_attrs(self._study_id).get(_METRIC_NAMES_KEY)
         return None if names is None else list(names)
 
+    # Optuna names the method by its module path, ``optuna.study.study.Study.set_metric_names``; the warning
+    # says the same with pyhpo's name so that filters on the text port over.
+    @experimental_func("3.2.0", name="pyhpo.study.study.Study.set_metric_names")
     def set_metric_names(self, metric_names: list[str]) -> None:
-        """Name each objective (shown in log lines and data frames)."""
+        """Name each objective (shown in log lines and data frames); experimental, as in Optuna."""
         if len(metric_names) != len(self._directions):
-            raise ValueError(
-                f"The number of objectives must match the length of the metric names: {len(self._directions)} "
-                f"objectives, {metric_names!r}."
-            )
+            raise ValueError("The number of objectives must match the length of the metric names.")
         self._storage.set_study_system_attr(self._study_id, _METRIC_NAMES_KEY, list(metric_names))
         self._metric_names = list(metric_names)
 
@@ -255,9 +252,12 @@ class Study:
                 f"fixed_distributions must be a dict of parameter name to distribution, got {fixed_distributions!r}"
             )
         if not self._thread_local.in_optimize_loop and _heartbeat_enabled(self._storage):
-            from pyhpo.storages._heartbeat import fail_stale_trials
+            from pyhpo.storages._heartbeat import _fail_stale_trials
 
-            fail_stale_trials(self)
+            # Optuna's warning: the trial asked for here gets no heartbeat thread. pyhpo still fails the stale
+            # trials of dead workers first, as optimize does.
+            warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=2)
+            _fail_stale_trials(self)
         self._thread_local.cached_all_trials = None
         trial_id = self._pop_waiting_trial_id()
         if trial_id is None:
@@ -355,8 +355,8 @@ class Study:
         trial._validate()
         if trial.values is not None and len(trial.values) != len(self._directions):
             raise ValueError(
-                f"The added trial has {len(trial.values)} values but the study has {len(self._directions)} "
-                "objectives."
+                f"The added trial has {len(trial.values)} values, which is different from the number of "
+                f"objectives {len(self._directions)} in the study (determined by Study.directions)."
             )
         self._storage.create_new_trial(self._study_id, template_trial=trial)
         self._thread_local.cached_all_trials = None
@@ -456,11 +456,11 @@ def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
         )
 
 
-def _default_sampler(multi_objective: bool) -> BaseSampler:
-    from pyhpo import samplers
+def _default_sampler() -> BaseSampler:
+    """TPE, for one objective or several: what Optuna 5 picks when no sampler is given."""
+    from pyhpo.samplers._tpe.sampler import TPESampler
 
-    sampler: BaseSampler = samplers.NSGAIISampler() if multi_objective else samplers.TPESampler()
-    return sampler
+    return TPESampler()
 
 
 def _default_pruner() -> BasePruner:

@@ -14,6 +14,5 @@ class StudyDirection(enum.IntEnum):
     MINIMIZE = 1
     MAXIMIZE = 2
 
-    # repr stays the enum's own (``<StudyDirection.MAXIMIZE: 2>``), as in Optuna.
-    def __str__(self) -> str:
-        return f"StudyDirection.{self.name}"
+    # No __str__ of its own, as in Optuna: str() and format() are IntEnum's, so they follow the Python version
+    # exactly as Optuna's do ("1" from Python 3.11 on, "StudyDirection.MINIMIZE" on 3.10).

@@ -66,10 +66,10 @@ def tell(
         try:
             trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, trial)
         except KeyError as e:
-            raise ValueError(f"Cannot tell a trial with number {trial}: it does not exist.") from e
+            raise ValueError(f"Cannot tell for trial with number {trial} since it has not been created.") from e
         frozen = storage.get_trial(trial_id)
     else:
-        raise TypeError(f"trial must be a Trial or a trial number, got {trial!r}")
+        raise TypeError("Trial must be a trial object or trial number.")
 
     if frozen.state.is_finished() and skip_if_finished:
         # A Trial's cached snapshot only tracks its state; the storage has the values and completion time.
@@ -81,15 +81,15 @@ def tell(
         return frozen, None
     if frozen.state != TrialState.RUNNING:
         raise ValueError(f"Cannot tell a {frozen.state.name} trial.")
-    if state is not None and not isinstance(state, TrialState):
-        raise TypeError(f"state must be a TrialState, got {state!r}")
-    if state is not None and state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
-        raise ValueError(f"Cannot tell with state {state.name}; use COMPLETE, PRUNED or FAIL.")
+    if state is not None and (
+        not isinstance(state, TrialState) or state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+    ):
+        # Optuna's check and words; a state that is not a TrialState at all (e.g. "COMPLETE") is refused alike.
+        raise ValueError(f"Cannot tell with state {state}.")
 
     if state in (TrialState.PRUNED, TrialState.FAIL) and values is not None:
         raise ValueError(
-            f"Values were told ({values!r}). Values cannot be specified when state is TrialState.PRUNED or "
-            "TrialState.FAIL."
+            "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL."
         )
     if state == TrialState.COMPLETE and values is None:
         raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
@@ -107,7 +107,7 @@ def tell(
         # An explicit COMPLETE with values that cannot be recorded is the caller's mistake: raise.
         out_values, reason = check_values(study, values)
         if reason is not None:
-            raise ValueError(f"{reason}.")
+            raise ValueError(reason)
     elif state is None:
         # What an objective returned: values that cannot be recorded fail the trial (and the caller warns).
         out_values, reason = check_values(study, values)

@@ -20,9 +20,9 @@ class TrialState(enum.IntEnum):
     FAIL = 3
     WAITING = 4
 
-    # repr stays the enum's own (``<TrialState.COMPLETE: 1>``), as in Optuna; str shows the name.
-    def __str__(self) -> str:
-        return f"TrialState.{self.name}"
+    # As in Optuna: str() and format() show ``TrialState.COMPLETE`` (Enum's str, not IntEnum's number) on every
+    # Python version; repr stays the enum's own (``<TrialState.COMPLETE: 1>``).
+    __str__ = enum.Enum.__str__
 
     def is_finished(self) -> bool:
         """True for COMPLETE, PRUNED and FAIL."""

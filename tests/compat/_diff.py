@@ -35,8 +35,17 @@ _BUILTINS = (
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+_OPTUNA_REPO = "https://github.com/optuna/optuna"
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
 def _neutral(text: str, lib: ModuleType) -> str:
-    """The library's name -> ``<lib>``; generated study names' UUIDs -> ``<uuid>``."""
+    """The library's name -> ``<lib>``; generated study names' UUIDs -> ``<uuid>``; object addresses -> ``0x?``.
+
+    Links to Optuna's repository (its release notes, which deprecation warnings cite) stay links to Optuna's
+    repository in both libraries, so they are kept apart from the name replacement.
+    """
+    text = _ADDRESS.sub(" at 0x?", text.replace(_OPTUNA_REPO, "<upstream-repo>"))
     return _UUID.sub("<uuid>", re.sub(rf"\b{lib.__name__}\b", "<lib>", text))
 
 

@@ -175,7 +175,7 @@ def test_a_trial_of_another_study_cannot_be_told() -> None:
 
 def test_tell_with_a_trial_of_the_wrong_type_raises_type_error() -> None:
     study = new_study()
-    with pytest.raises(TypeError, match="'zero'"):
+    with pytest.raises(TypeError, match="^Trial must be a trial object or trial number.$"):
         study.tell("zero", 1.0)  # type: ignore[arg-type]
 
 

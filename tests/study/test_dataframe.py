@@ -53,7 +53,7 @@ def test_attrs_selects_columns_and_unknown_attrs_are_rejected() -> None:
     df = study.trials_dataframe(attrs=("number", "state", "params"))
     assert list(df.columns) == ["number", "state", "params_n", "params_x"]
     assert list(df["state"]) == ["COMPLETE", "COMPLETE", "RUNNING"]
-    with pytest.raises(ValueError, match="'colour'"):
+    with pytest.raises(AttributeError, match="'colour'"):  # AttributeError, as Optuna raises
         study.trials_dataframe(attrs=("number", "colour"))
 
 

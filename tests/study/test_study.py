@@ -45,7 +45,7 @@ def test_create_study_with_load_if_exists_loads_and_logs_optunas_line() -> None:
     first.optimize(lambda t: 1.0, n_trials=2)
     with pyhpo_records() as log:
         again = pyhpo.create_study(storage=storage, study_name="s", direction="maximize", load_if_exists=True)
-    assert log.messages == ["Using an existing study with name 's' instead of creating a new one."]
+    assert log.messages == ["Using an existing study with `study_name='s'` instead of creating a new one."]
     assert again._study_id == first._study_id
     assert len(again.trials) == 2
 
@@ -61,8 +61,11 @@ def test_directions_are_stored_and_reported() -> None:
         _ = multi.direction
 
 
-def test_direction_strings_are_case_insensitive() -> None:
-    assert pyhpo.create_study(direction="MAXIMIZE").direction == StudyDirection.MAXIMIZE  # type: ignore[arg-type]
+def test_direction_strings_are_lower_case_or_enums_as_in_optuna() -> None:
+    assert pyhpo.create_study(direction="maximize").direction == StudyDirection.MAXIMIZE
+    assert pyhpo.create_study(direction=StudyDirection.MAXIMIZE).direction == StudyDirection.MAXIMIZE
+    with pytest.raises(ValueError, match="but got \\['MAXIMIZE'\\]"):
+        pyhpo.create_study(direction="MAXIMIZE")  # type: ignore[arg-type]
 
 
 def test_load_study_finds_the_study_by_name_with_its_trials() -> None:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
+
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
@@ -81,6 +83,7 @@ class UniformCrossover(BaseCrossover):
         return np.asarray(np.where(take_second, parents_params[1], parents_params[0]))
 
 
+@experimental_class("3.0.0")
 class BLXAlphaCrossover(BaseCrossover):
     """Blend crossover: uniform in the parents' box widened by ``alpha`` times its width."""
 
@@ -128,6 +131,7 @@ def _mix_genes(
     return first if rng.rand() < 0.5 else second
 
 
+@experimental_class("3.0.0")
 class SBXCrossover(BaseCrossover):
     """Simulated binary crossover with bounds (Deb & Agrawal), as in Deb's NSGA-II code.
 
@@ -184,6 +188,7 @@ class SBXCrossover(BaseCrossover):
         )
 
 
+@experimental_class("3.0.0")
 class VSBXCrossover(BaseCrossover):
     """Modified SBX that can also produce children outside the parents' span (Pan et al.).
 
@@ -226,6 +231,7 @@ class VSBXCrossover(BaseCrossover):
         return _mix_genes(rng, (c1, c2), (x1, x2), self._use_child_gene_prob, self._uniform_crossover_prob)
 
 
+@experimental_class("3.0.0")
 class SPXCrossover(BaseCrossover):
     """Simplex crossover (Tsutsui et al.): uniform in the parents' simplex grown by ``epsilon``.
 
@@ -258,6 +264,7 @@ class SPXCrossover(BaseCrossover):
         return np.asarray(vertices[-1] + offset)
 
 
+@experimental_class("3.0.0")
 class UNDXCrossover(BaseCrossover):
     """Unimodal normal distribution crossover (Ono et al.).
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from pyhpo._experimental import experimental_class
+
 if TYPE_CHECKING:
     from pyhpo.study import Study
 
@@ -14,6 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["BaseMutation", "PolynomialMutation"]
 
 
+@experimental_class("5.0.0")
 class BaseMutation(abc.ABC):
     """Interface of mutation operators (Optuna's): :meth:`mutation` of one coordinate."""
 
@@ -28,6 +31,7 @@ class BaseMutation(abc.ABC):
         raise NotImplementedError
 
 
+@experimental_class("5.0.0")
 class PolynomialMutation(BaseMutation):
     """Polynomial mutation with bounds, as in Deb's NSGA-II code.
 

@@ -8,8 +8,9 @@ selection and breeding.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from pyhpo._experimental import warn_experimental_argument
 from pyhpo.samplers._base import _process_constraints_after_trial
 from pyhpo.samplers._ga import BaseGASampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
@@ -64,6 +65,8 @@ class NSGAIISampler(BaseGASampler):
             ``(study, trial, state, values) -> None``.
     """
 
+    _warns_experimental_strategies: ClassVar[bool] = True
+
     def __init__(
         self,
         *,
@@ -87,6 +90,15 @@ class NSGAIISampler(BaseGASampler):
             raise TypeError(f"population_size must be an int >= 2, got {population_size!r}.")
         if population_size < 2:
             raise ValueError(f"population_size must be >= 2, got {population_size}.")
+        if self._warns_experimental_strategies:
+            # Optuna's ExperimentalWarning per strategy argument given (NSGAIIISampler passes its own, silently).
+            for arg_name, arg in (
+                ("after_trial_strategy", after_trial_strategy),
+                ("child_generation_strategy", child_generation_strategy),
+                ("elite_population_selection_strategy", elite_population_selection_strategy),
+            ):
+                if arg is not None:
+                    warn_experimental_argument(arg_name)
         if crossover is None:
             crossover = UniformCrossover(swapping_prob)
         if not isinstance(crossover, BaseCrossover):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._experimental import warn_experimental_argument
 from pyhpo.distributions import BaseDistribution
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import (
@@ -135,6 +136,8 @@ class TPESampler(BaseSampler):
             raise ValueError(f"n_ei_candidates must be a positive int, but got {n_ei_candidates!r}.")
         if group and multivariate is False:
             raise ValueError("``group`` option can only be enabled when ``multivariate`` is enabled.")
+        if group:
+            warn_experimental_argument("group")
         self._params = _Params(
             prior_weight, consider_prior, consider_magic_clip, consider_endpoints, categorical_distance_func
         )

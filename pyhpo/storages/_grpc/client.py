@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo import logging
+from pyhpo._experimental import experimental_class
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
@@ -114,6 +115,7 @@ class _StudyCache:
         self.full_refresh = False
 
 
+@experimental_class("4.2.0")
 class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     """A storage that forwards every call to a gRPC proxy server, caching what cannot change.
 

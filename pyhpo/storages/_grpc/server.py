@@ -21,6 +21,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
+from pyhpo._experimental import experimental_func
 
 if TYPE_CHECKING:
     import grpc
@@ -173,6 +174,7 @@ def make_server(
     return GrpcProxyServer(server, host, bound, secure=cert is not None)
 
 
+@experimental_func("4.2.0")
 def run_grpc_proxy_server(
     storage: BaseStorage,
     *,
