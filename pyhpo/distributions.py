@@ -14,15 +14,21 @@ import json
 import math
 import numbers
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plain sorted() order, which tests/test_exported_members.py holds
     "BaseDistribution",
     "CategoricalChoiceType",
     "CategoricalDistribution",
+    "DISTRIBUTION_CLASSES",
+    "DiscreteUniformDistribution",
     "FloatDistribution",
     "IntDistribution",
+    "IntLogUniformDistribution",
+    "IntUniformDistribution",
+    "LogUniformDistribution",
+    "UniformDistribution",
     "check_distribution_compatibility",
     "distribution_to_json",
     "json_to_distribution",
@@ -62,9 +68,9 @@ class BaseDistribution(abc.ABC):
         return hash((type(self),) + tuple(sorted((k, _hashable(v)) for k, v in self.__dict__.items())))
 
     def __repr__(self) -> str:
-        # Attributes as stored (choices as a tuple), sorted by name, each as str(): Optuna's repr, character for
-        # character.
-        kwargs = ", ".join(f"{k}={v}" for k, v in sorted(self.__dict__.items()))
+        # The attributes of the JSON form (choices as a tuple), sorted by name, each as str(): Optuna's repr,
+        # character for character.
+        kwargs = ", ".join(f"{k}={v}" for k, v in sorted(self._asdict().items()))
         return f"{type(self).__name__}({kwargs})"
 
 
@@ -216,6 +222,114 @@ class IntDistribution(BaseDistribution):
         return self.low <= value <= self.high and (value - self.low) % self.step == 0
 
 
+# Optuna 2's classes -----------------------------------------------------------------------------------------------
+
+
+def _warn_deprecated_class(name: str, replacement: str) -> None:
+    """Optuna's FutureWarning for its Optuna 2 distribution classes (deprecated in v3.0.0, removed in v6.0.0)."""
+    warnings.warn(
+        f"{name} has been deprecated in v3.0.0. This feature will be removed in v6.0.0. See "
+        f"https://github.com/optuna/optuna/releases/tag/v3.0.0. Use :class:`~pyhpo.distributions.{replacement}` "
+        "instead.",
+        FutureWarning,
+        stacklevel=3,
+    )
+
+
+class UniformDistribution(FloatDistribution):
+    """Optuna 2's floats in ``[low, high]``; deprecated (FutureWarning): use ``FloatDistribution(low, high)``.
+
+    Kept so that Optuna 2 code that builds it (e.g. for :func:`~pyhpo.trial.create_trial`) runs unchanged;
+    trials convert it to the :class:`FloatDistribution` it stands for, as Optuna does.
+    """
+
+    def __init__(self, low: float, high: float) -> None:
+        _warn_deprecated_class("UniformDistribution", "FloatDistribution")
+        super().__init__(low=low, high=high, log=False, step=None)
+
+    def _asdict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("log", "step")}
+
+
+class LogUniformDistribution(FloatDistribution):
+    """Optuna 2's floats on a log scale; deprecated (FutureWarning): use ``FloatDistribution(low, high, log=True)``."""
+
+    def __init__(self, low: float, high: float) -> None:
+        _warn_deprecated_class("LogUniformDistribution", "FloatDistribution")
+        super().__init__(low=low, high=high, log=True, step=None)
+
+    def _asdict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("log", "step")}
+
+
+class DiscreteUniformDistribution(FloatDistribution):
+    """Optuna 2's floats on a grid of ``q``; deprecated (FutureWarning): use ``FloatDistribution(low, high, step=q)``.
+
+    Its JSON form names the step ``q``, as Optuna 2 wrote it.
+    """
+
+    def __init__(self, low: float, high: float, q: float) -> None:
+        _warn_deprecated_class("DiscreteUniformDistribution", "FloatDistribution")
+        super().__init__(low=low, high=high, step=q)
+
+    def _asdict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k not in ("log", "step")}
+        d["q"] = self.step
+        return d
+
+    @property
+    def q(self) -> float:
+        """The grid step (the ``step`` attribute under Optuna 2's name)."""
+        assert self.step is not None
+        return self.step
+
+    @q.setter
+    def q(self, v: float) -> None:
+        self.step = v
+
+
+class IntUniformDistribution(IntDistribution):
+    """Optuna 2's integers on a grid of ``step``; deprecated (FutureWarning): use ``IntDistribution``."""
+
+    def __init__(self, low: int, high: int, step: int = 1) -> None:
+        _warn_deprecated_class("IntUniformDistribution", "IntDistribution")
+        super().__init__(low=low, high=high, log=False, step=step)
+
+    def _asdict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "log"}
+
+
+class IntLogUniformDistribution(IntDistribution):
+    """Optuna 2's integers on a log scale; deprecated (FutureWarning): use ``IntDistribution(..., log=True)``."""
+
+    def __init__(self, low: int, high: int, step: int = 1) -> None:
+        _warn_deprecated_class("IntLogUniformDistribution", "IntDistribution")
+        super().__init__(low=low, high=high, log=True, step=step)
+
+    def _asdict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "log"}
+
+
+def _convert_old_distribution_to_new_distribution(
+    distribution: BaseDistribution, suppress_warning: bool = False
+) -> BaseDistribution:
+    """The FloatDistribution or IntDistribution an Optuna 2 distribution stands for (others are returned as
+    they are), with Optuna's FutureWarning unless ``suppress_warning``."""
+    new: BaseDistribution = distribution
+    if isinstance(distribution, (UniformDistribution, LogUniformDistribution, DiscreteUniformDistribution)):
+        new = FloatDistribution(distribution.low, distribution.high, log=distribution.log, step=distribution.step)
+    elif isinstance(distribution, (IntUniformDistribution, IntLogUniformDistribution)):
+        new = IntDistribution(distribution.low, distribution.high, log=distribution.log, step=distribution.step)
+    if new != distribution and not suppress_warning:
+        warnings.warn(
+            f"{distribution} is deprecated and internally converted to {new}. See "
+            "https://github.com/optuna/optuna/issues/2941.",
+            FutureWarning,
+            stacklevel=3,
+        )
+    return new
+
+
 def _is_nan(value: object) -> bool:
     # numbers.Real covers numpy scalars (np.float32("nan")) as well as float.
     return isinstance(value, numbers.Real) and math.isnan(float(value))
@@ -290,8 +404,18 @@ class CategoricalDistribution(BaseDistribution):
     def __hash__(self) -> int:
         return hash((CategoricalDistribution, tuple(_choice_hash(c) for c in self.choices)))
 
-    def _asdict(self) -> dict[str, Any]:
-        return {"choices": list(self.choices)}
+
+# Every distribution class, today's and Optuna 2's, in Optuna's order.
+DISTRIBUTION_CLASSES = (
+    IntDistribution,
+    IntLogUniformDistribution,
+    IntUniformDistribution,
+    FloatDistribution,
+    UniformDistribution,
+    LogUniformDistribution,
+    DiscreteUniformDistribution,
+    CategoricalDistribution,
+)
 
 
 def _float_grid_high(low: Any, high: Any, step: Any) -> float | None:
@@ -308,8 +432,10 @@ def _float_grid_high(low: Any, high: Any, step: Any) -> float | None:
     return float((d_range // d_step) * d_step + d_low)
 
 
-def _float_from_storage(low: Any, high: Any, log: Any, step: Any) -> FloatDistribution:
-    """A stored FloatDistribution as it was written.
+def _float_from_storage(
+    build: Callable[[Any], FloatDistribution], low: Any, high: Any, log: Any, step: Any
+) -> FloatDistribution:
+    """A stored stepped float distribution as it was written; ``build(high)`` makes one with that ``high``.
 
     A distribution's ``high`` was moved onto the grid when it was built; that grid point is a float, and
     building again from it can find ``high - low`` a hair short of a whole number of steps and move it down one
@@ -320,13 +446,13 @@ def _float_from_storage(low: Any, high: Any, log: Any, step: Any) -> FloatDistri
     if numbers_given and not log and step > 0 and low <= high and math.isfinite(high - low):
         steps = (high - low) / step
         if abs(steps - round(steps)) < 1e-8:
-            dist = FloatDistribution(low, low, step=step)  # on the grid by construction: no adjustment
+            dist = build(low)  # on the grid by construction: no adjustment
             dist.high = float(high)
             return dist
-    return FloatDistribution(low, high, log=log, step=step)
+    return build(high)
 
 
-# Optuna 2's class names, read from stored JSON as today's distributions (see json_to_distribution).
+# Optuna 2's class names, read from JSON as the distributions of today they stand for (see json_to_distribution).
 _LEGACY: dict[str, tuple[type[BaseDistribution], dict[str, Any]]] = {
     "UniformDistribution": (FloatDistribution, {"log": False}),
     "LogUniformDistribution": (FloatDistribution, {"log": True}),
@@ -347,10 +473,14 @@ def _from_attributes(name: str, attrs: dict[str, Any]) -> BaseDistribution:
         return IntDistribution(**attrs)
     if name == "FloatDistribution":
         _check_keywords(name, attrs, ("low", "high", "log", "step"))
-        return _float_from_storage(attrs["low"], attrs["high"], attrs.get("log", False), attrs.get("step"))
+        low, log, step = attrs["low"], attrs.get("log", False), attrs.get("step")
+        return _float_from_storage(
+            lambda high: FloatDistribution(low, high, log=log, step=step), low, attrs["high"], log, step
+        )
     if name == "DiscreteUniformDistribution":
         _check_keywords(name, attrs, ("low", "high", "q"), required=3)
-        return _float_from_storage(attrs["low"], attrs["high"], False, attrs["q"])
+        low, q = attrs["low"], attrs["q"]
+        return _float_from_storage(lambda high: FloatDistribution(low, high, step=q), low, attrs["high"], False, q)
     if name in _LEGACY:
         kind, fixed = _LEGACY[name]
         _check_keywords(name, attrs, ("low", "high") if kind is FloatDistribution else ("low", "high", "step"))
@@ -377,7 +507,9 @@ def json_to_distribution(json_str: str) -> BaseDistribution:
     CLI) is ``{"type": "float", "low": 0, "high": 1, "step": ..., "log": ...}`` with type ``float``, ``int``
     or ``categorical`` (``"choices": [...]``). Optuna 2's ``UniformDistribution``, ``LogUniformDistribution``,
     ``DiscreteUniformDistribution``, ``IntUniformDistribution`` and ``IntLogUniformDistribution`` are read as
-    the equivalent :class:`FloatDistribution` or :class:`IntDistribution`.
+    the :class:`FloatDistribution` or :class:`IntDistribution` they stand for, silently (Optuna returns an
+    instance of the deprecated class, with a FutureWarning, and converts it later; storages and the schema
+    migration here rely on getting today's classes).
 
     Raises:
         json.JSONDecodeError: The text is not JSON.

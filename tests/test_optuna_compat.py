@@ -169,12 +169,9 @@ def test_every_public_name_of_optunas_core_modules_exists_here(module: str, optu
         n for n, v in vars(theirs).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)
         and getattr(v, "__module__", "").startswith("optuna")
     ])
-    # Optuna's deprecated Optuna-2 distribution classes are read from JSON but not offered as classes here,
-    # and the plug-in packages are out of pyhpo's scope.
+    # Optuna's own helpers and the plug-in packages are out of pyhpo's scope.
     out_of_scope = {
-        "DiscreteUniformDistribution", "IntLogUniformDistribution", "IntUniformDistribution",
-        "LogUniformDistribution", "UniformDistribution", "DISTRIBUTION_CLASSES", "deprecated_class",
-        "optuna_warn", "artifacts", "importance", "integration", "visualization",
+        "deprecated_class", "optuna_warn", "artifacts", "importance", "integration", "visualization",
     }
     assert sorted(n for n in wanted - out_of_scope if not hasattr(ours, n)) == []
 

@@ -14,6 +14,7 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
+    _convert_old_distribution_to_new_distribution,
     check_distribution_compatibility,
 )
 from pyhpo.trial._base import (
@@ -352,7 +353,8 @@ def create_trial(
         datetime_start=start,
         datetime_complete=complete,
         params=dict(params or {}),
-        distributions=dict(distributions or {}),
+        # Optuna 2's distribution classes become today's, with Optuna's FutureWarning.
+        distributions={k: _convert_old_distribution_to_new_distribution(d) for k, d in (distributions or {}).items()},
         user_attrs=dict(user_attrs or {}),
         system_attrs=dict(system_attrs or {}),
         intermediate_values=dict(intermediate_values or {}),

@@ -18,6 +18,7 @@ import pytest
 
 import pyhpo
 from tests.compat._diff import assert_same, observe, optuna
+from tests.compat._same import same
 
 inf, nan = math.inf, math.nan
 
@@ -284,6 +285,57 @@ def test_single_value_of_a_distribution(spec: tuple[str, tuple[Any, ...], dict[s
         return (dist.single(), lib.distributions._get_single_value(dist)) if dist.single() else False
 
     assert_same(script)
+
+
+# Optuna 2's classes ---------------------------------------------------------------------------------------------
+
+LEGACY_SPECS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
+    ("UniformDistribution", (0, 1), {}),
+    ("UniformDistribution", (2, 1), {}),
+    ("LogUniformDistribution", (0.1, 1), {}),
+    ("LogUniformDistribution", (0, 1), {}),
+    ("DiscreteUniformDistribution", (0, 1, 0.3), {}),
+    ("DiscreteUniformDistribution", (0, 1), {"q": 0.1}),
+    ("DiscreteUniformDistribution", (0, 1, 0), {}),
+    ("IntUniformDistribution", (0, 10), {}),
+    ("IntUniformDistribution", (0, 10), {"step": 3}),
+    ("IntUniformDistribution", (10, 0), {}),
+    ("IntLogUniformDistribution", (1, 10), {}),
+    ("IntLogUniformDistribution", (1, 10), {"step": 2}),
+    ("IntLogUniformDistribution", (0, 10), {}),
+]
+
+
+@pytest.mark.parametrize("spec", LEGACY_SPECS, ids=_spec_id)
+def test_optuna_2_classes_build_with_a_future_warning(spec: tuple[str, tuple[Any, ...], dict[str, Any]]) -> None:
+    def script(lib: ModuleType) -> Any:
+        dist = _build(lib, spec)
+        new = lib.distributions._convert_old_distribution_to_new_distribution(dist)
+        out = [*_view(lib, dist), repr(new), dist == new, isinstance(dist, type(new))]
+        if hasattr(dist, "q"):
+            dist.q = 0.5
+            out += [dist.q, dist.step, repr(dist)]
+        try:
+            lib.distributions.check_distribution_compatibility(dist, new)
+        except ValueError as e:
+            out.append(str(e))
+        return out
+
+    same(script)
+
+
+@pytest.mark.parametrize("spec", LEGACY_SPECS[:1] + LEGACY_SPECS[4:5] + LEGACY_SPECS[8:9], ids=_spec_id)
+def test_create_trial_converts_optuna_2_classes(spec: tuple[str, tuple[Any, ...], dict[str, Any]]) -> None:
+    def script(lib: ModuleType) -> Any:
+        dist = _build(lib, spec)
+        trial = lib.trial.create_trial(value=1.0, params={"x": 0}, distributions={"x": dist})
+        return repr(trial.distributions)
+
+    same(script)
+
+
+def test_the_list_of_distribution_classes() -> None:
+    same(lambda lib: [c.__name__ for c in lib.distributions.DISTRIBUTION_CLASSES])
 
 
 # Kept differences ----------------------------------------------------------------------------------------------

@@ -18,29 +18,10 @@ import numpy as np
 import pytest
 
 import pyhpo
-from tests.compat._diff import Observed, observe, optuna
+from tests.compat._diff import observe, optuna
+from tests.compat._same import same
 
 inf, nan = math.inf, math.nan
-
-# Optuna's deprecation warnings point at Optuna's release notes; so do ours (the deprecation is Optuna's), and
-# the harness turns only Optuna's own name into <lib>.
-_OPTUNA_URL = "https://github.com/optuna/optuna/"
-_NEUTRAL_URL = "https://github.com/<lib>/<lib>/"
-
-
-def same(script: Callable[[ModuleType], Any], *, compare_messages: bool = True) -> Observed:
-    """``assert_same`` for suggest scripts: also equal when the only difference is the release-notes URL."""
-    theirs = observe(optuna, script)
-    ours = observe(pyhpo, script)
-    ours.warnings = [(k, m.replace(_OPTUNA_URL, _NEUTRAL_URL)) for k, m in ours.warnings]
-    if not compare_messages:
-        theirs.warnings = [(k, "") for k, _ in theirs.warnings]
-        ours.warnings = [(k, "") for k, _ in ours.warnings]
-        if theirs.error is not None and ours.error is not None:
-            theirs.error, ours.error = (theirs.error[0], ""), (ours.error[0], "")
-    assert ours == theirs, f"pyhpo and optuna differ:\n  optuna: {theirs}\n  pyhpo:  {ours}"
-    return ours
-
 
 # (method, args, kwargs, value given to FixedTrial/FrozenTrial). The name is always "x".
 CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any], Any]] = [
@@ -321,6 +302,40 @@ def test_the_off_grid_warning_comes_at_every_suggest_as_in_optuna() -> None:
 
     ours = same(script)
     assert len(ours.warnings) == 6
+
+
+SAMPLERS: list[tuple[str, Callable[[ModuleType], Any]]] = [
+    ("random", lambda lib: lib.samplers.RandomSampler(seed=0)),
+    ("tpe", lambda lib: lib.samplers.TPESampler(seed=0)),
+    ("cmaes", lambda lib: lib.samplers.CmaEsSampler(seed=0)),
+    ("nsgaii", lambda lib: lib.samplers.NSGAIISampler(seed=0)),
+    ("qmc", lambda lib: lib.samplers.QMCSampler(seed=0)),
+    ("grid", lambda lib: lib.samplers.GridSampler({"x": [1.0]})),
+    ("partial-fixed", lambda lib: lib.samplers.PartialFixedSampler({"x": 2.0}, lib.samplers.RandomSampler(0))),
+]
+
+
+@pytest.mark.parametrize("bounds", [(0, inf), (-inf, 0), (-inf, inf), (nan, 1), (-1e308, 1e308)], ids=repr)
+@pytest.mark.parametrize("sampler", [s for _, s in SAMPLERS], ids=[n for n, _ in SAMPLERS])
+def test_a_non_finite_range_is_an_overflow_error_when_a_sampler_must_draw_from_it(
+    sampler: Callable[[ModuleType], Any], bounds: tuple[float, float]
+) -> None:
+    """Optuna's class (numpy's OverflowError 'Range exceeds valid bounds'); our message also names the range.
+    Samplers that do not draw from the range (grid, fixed values) return their value in both."""
+
+    def script(lib: ModuleType) -> Any:
+        trial = lib.create_study(sampler=sampler(lib)).ask()
+        return trial.suggest_float("x", *bounds)
+
+    if bounds[0] == -1e308:
+        # numpy also warns 'overflow encountered in subtract' here: compare the outcome without warnings.
+        theirs, ours = observe(optuna, script), observe(pyhpo, script)
+        assert (ours.result, ours.error and ours.error[0]) == (theirs.result, theirs.error and theirs.error[0])
+    else:
+        same(script, compare_messages=False)
+    ours = observe(pyhpo, script)
+    if ours.error is not None:
+        assert ours.error[0][0] == "OverflowError" and "Range exceeds valid bounds" in ours.error[1]
 
 
 # report, set_constraint ---------------------------------------------------------------------------------------
