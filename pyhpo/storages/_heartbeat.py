@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import threading
+import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -43,12 +44,19 @@ class BaseHeartbeat(abc.ABC):
         """Seconds between heartbeats, or None when heartbeats are off."""
 
     @abc.abstractmethod
-    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
-        """The callback run on each trial failed for a stale heartbeat, or None."""
-
     def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
-        """Optuna 5's name for :meth:`get_failed_trial_callback` (the one backends implement)."""
-        return self.get_failed_trial_callback()
+        """The callback run on each trial failed for a stale heartbeat, or None (Optuna 4.9+'s name)."""
+
+    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+        """The name before Optuna 4.9 of :meth:`get_heartbeat_stale_trial_callback`; deprecated, as in Optuna."""
+        warnings.warn(
+            "get_failed_trial_callback has been deprecated in v4.9.0. This feature will be removed in v6.0.0. "
+            "See https://github.com/optuna/optuna/releases/tag/v4.9.0. Use `get_heartbeat_stale_trial_callback` "
+            "instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.get_heartbeat_stale_trial_callback()
 
 
 def is_heartbeat_enabled(storage: BaseStorage) -> bool:

@@ -43,7 +43,7 @@ class FakeHeartbeatStorage(InMemoryStorage, BaseHeartbeat):
     def get_heartbeat_interval(self) -> float | None:  # type: ignore[override]
         return self.interval
 
-    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+    def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         return self.callback
 
 
@@ -234,7 +234,7 @@ def test_optunas_new_and_old_names_of_the_retry_callback_both_work() -> None:
 
 
 def test_optunas_new_callback_getter_name_is_the_one_fail_stale_trials_uses() -> None:
-    """Optuna 5 renamed get_failed_trial_callback; a storage overriding the new name is honoured."""
+    """Optuna 4.9 renamed get_failed_trial_callback: the new name is the abstract one, the old one warns."""
     calls: list[int] = []
 
     class NewStyle(FakeHeartbeatStorage):
@@ -243,6 +243,9 @@ def test_optunas_new_callback_getter_name_is_the_one_fail_stale_trials_uses() ->
 
     storage = NewStyle()
     assert FakeHeartbeatStorage(callback=print).get_heartbeat_stale_trial_callback() is print
+    with pytest.warns(FutureWarning, match="get_failed_trial_callback has been deprecated in v4.9.0"):
+        assert FakeHeartbeatStorage(callback=print).get_failed_trial_callback() is print
+    assert "get_heartbeat_stale_trial_callback" in BaseHeartbeat.__abstractmethods__
     study = pyhpo.create_study(storage=storage)
     dead = _running_trial_of_a_dead_worker(study, storage)
     storage.now += 500

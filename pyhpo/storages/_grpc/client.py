@@ -585,5 +585,5 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         interval = info.heartbeat_interval
         return int(interval) if float(interval).is_integer() else interval
 
-    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
+    def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         return self._failed_trial_callback
