@@ -86,10 +86,6 @@ class BaseTrial(abc.ABC):
     def set_user_attr(self, key: str, value: Any) -> None:
         """Attach a JSON-serialisable value to the trial."""
 
-    @abc.abstractmethod
-    def set_system_attr(self, key: str, value: Any) -> None:
-        """Attach a value for samplers and pruners (not meant for users)."""
-
     @property
     @abc.abstractmethod
     def params(self) -> dict[str, Any]:
@@ -107,18 +103,26 @@ class BaseTrial(abc.ABC):
 
     @property
     @abc.abstractmethod
-    def system_attrs(self) -> dict[str, Any]:
-        """System attributes."""
-
-    @property
-    @abc.abstractmethod
     def datetime_start(self) -> datetime.datetime | None:
         """When the trial started."""
 
+    # As in Optuna: ``number`` and ``constraints`` have no abstract marker (a subclass may leave them out), while
+    # ``set_constraint`` must be given. ``set_system_attr`` and ``system_attrs``, which Optuna 5 no longer has on
+    # its trials, are offered by pyhpo's own trial classes only.
+
     @property
-    @abc.abstractmethod
     def number(self) -> int:
         """The trial's number, unique and dense within its study (0, 1, 2, ...)."""
+        raise NotImplementedError
+
+    @property
+    def constraints(self) -> dict[str, float]:
+        """Constraint values by name; the trial is feasible when all are ``<= 0``."""
+        raise NotImplementedError
+
+    @abc.abstractmethod
+    def set_constraint(self, key: str, value: float) -> None:
+        """Record a constraint value for constrained samplers."""
 
 
 def _warn_deprecated_suggest(method: str, args: str) -> None:
@@ -138,14 +142,19 @@ def _constraints_from_system_attrs(system_attrs: dict[str, Any]) -> dict[str, fl
     """Constraint values by name, read from both of Optuna's layouts.
 
     Older Optuna stored a list under ``"constraints"`` (named ``"0"``, ``"1"``, ...); newer Optuna stores one
-    value per ``"constraints:<name>"`` key. A trial is feasible when every value is ``<= 0``.
+    value per ``"constraints:<name>"`` key (it wins over the list, with Optuna's warning). Values are returned as
+    stored. A trial is feasible when every value is ``<= 0``.
     """
     out: dict[str, float] = {}
     legacy = system_attrs.get(_CONSTRAINTS_KEY)
     if legacy is not None:
-        out.update((str(i), float(c)) for i, c in enumerate(legacy))
+        out.update((str(i), c) for i, c in enumerate(legacy))
     prefix = _CONSTRAINTS_KEY + ":"
-    out.update((k[len(prefix):], float(v)) for k, v in system_attrs.items() if k.startswith(prefix))
+    for k, v in system_attrs.items():
+        if k.startswith(prefix):
+            if k[len(prefix):] in out:
+                warnings.warn("Overwrite an old format constraint.", UserWarning, stacklevel=3)
+            out[k[len(prefix):]] = v
     return out
 
 

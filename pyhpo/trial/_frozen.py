@@ -196,11 +196,13 @@ class FrozenTrial(BaseTrial):
         if self._values is None:
             return None
         if len(self._values) > 1:
-            raise RuntimeError("This attribute is not available for multi-objective trials; use `values`.")
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
         return self._values[0]
 
     @value.setter
     def value(self, v: float | None) -> None:
+        if self._values is not None and len(self._values) > 1:
+            raise RuntimeError("This attribute is not available during multi-objective optimization.")
         self._values = None if v is None else [v]
 
     @property

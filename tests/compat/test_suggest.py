@@ -488,3 +488,50 @@ def test_enqueue_trial_with_user_attrs_that_are_not_a_dict_is_a_clear_error_of_o
     assert repr(user_attrs) in ours.error[1] and "dict" in ours.error[1]
     in_memory = observe(pyhpo, lambda lib: lib.create_study().enqueue_trial({"x": 1}, user_attrs=user_attrs))
     assert in_memory.error == ours.error
+
+
+# FrozenTrial's values and a user's own BaseTrial ---------------------------------------------------------------
+
+FROZEN_VALUES: list[tuple[str, Callable[[Any], Any]]] = [
+    ("value of one", lambda t: t.value),
+    ("set value", lambda t: (setattr(t, "value", 3.0), t.values)),
+    ("set value None", lambda t: (setattr(t, "value", None), t.values)),
+    ("set values", lambda t: (setattr(t, "values", (1, 2)), t.values, t.value)),
+]
+
+
+@pytest.mark.parametrize("values", [[1.0], [1.0, 2.0], None], ids=repr)
+@pytest.mark.parametrize("use", [u for _, u in FROZEN_VALUES], ids=[n for n, _ in FROZEN_VALUES])
+def test_frozen_trial_value_and_values(use: Callable[[Any], Any], values: list[float] | None) -> None:
+    same(lambda lib: use(_frozen(lib, value=None, values=values)))
+
+
+@pytest.mark.parametrize(
+    "system_attrs",
+    [{"constraints": [1.0, -1]}, {"constraints:a": 2}, {"constraints": [1.0], "constraints:0": -2.0}, {}],
+    ids=repr,
+)
+def test_constraints_of_both_layouts(system_attrs: dict[str, Any]) -> None:
+    same(lambda lib: _frozen(lib, system_attrs=dict(system_attrs)).constraints)
+
+
+def test_a_users_own_trial_class_needs_what_optunas_base_trial_needs() -> None:
+    """BaseTrial's abstract methods are Optuna's: a subclass without set_constraint cannot be built, one with it
+    can (it need not define number, constraints, set_system_attr or system_attrs)."""
+
+    def script(lib: ModuleType) -> Any:
+        base = lib.trial.BaseTrial
+        names = sorted(base.__abstractmethods__ - {"set_constraint"})
+        body = {n: (lambda self, *a, **k: None) for n in names}
+        for n in ("params", "distributions", "user_attrs", "datetime_start"):
+            body[n] = property(lambda self: {})
+        incomplete = type("Mine", (base,), dict(body))
+        try:
+            incomplete()
+        except TypeError as e:
+            out = [str(e)]
+        body["set_constraint"] = lambda self, key, value: None
+        out.append(type(type("Mine", (base,), body)()).__name__)
+        return out
+
+    same(script)

@@ -58,8 +58,11 @@ def test_value_and_values_are_two_views_of_the_same_list() -> None:
     t.value = 3.0
     assert t.values == [3.0]
     t.values = [1.0, 2.0]
-    with pytest.raises(RuntimeError, match="values"):
+    with pytest.raises(RuntimeError, match="^This attribute is not available during multi-objective optimization.$"):
         _ = t.value
+    with pytest.raises(RuntimeError, match="multi-objective"):
+        t.value = 1.0  # nor settable, as in Optuna
+    assert t.values == [1.0, 2.0]
     t.values = None
     assert t.value is None
 
