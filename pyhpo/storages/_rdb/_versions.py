@@ -3,8 +3,10 @@
 A database carries two version markers, both shared with Optuna: the ``version_info`` row (a
 legacy integer, always 12 since alembic took over, plus the version of the library that created
 the database) and the ``alembic_version`` row (the alembic revision, today Optuna's head
-``v3.2.0.a``). pyhpo's alembic history starts at that revision; schema changes of our own will be
-new revisions on top of it, applied with ``pyhpo storage upgrade --storage URL``.
+``v3.2.0.a``). pyhpo's alembic history is Optuna's, revision for revision, from ``v0.9.0.a``
+(Optuna 0.9) to ``v3.2.0.a``, written anew in ``alembic/versions``: a database written by any
+Optuna release since 0.9 is brought up to date with ``pyhpo storage upgrade --storage URL``.
+Schema changes of our own will be new revisions on top.
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import inspect as sa_inspect
 
 from pyhpo.storages._rdb import models
 
-__all__ = ["OPTUNA_LEGACY_REVISIONS", "VersionManager"]
+__all__ = ["BASE_REVISION", "OPTUNA_LEGACY_REVISIONS", "VersionManager"]
 
-# Optuna's revisions before the current schema. A database stamped with one of these needs
-# Optuna's migrations, which we do not ship.
+# Optuna's revisions before the current schema (Optuna 0.9 to 3.1), oldest first. Our migrations
+# take a database at any of them to the head; only the wording of the messages tells them apart.
 OPTUNA_LEGACY_REVISIONS = (
     "v0.9.0.a", "v1.2.0.a", "v1.3.0.a", "v2.4.0.a", "v2.6.0.a",
     "v3.0.0.a", "v3.0.0.b", "v3.0.0.c", "v3.0.0.d",
 )  # fmt: skip
+# The revision a database from before alembic (Optuna < 0.9: no alembic_version table, an older
+# version_info.schema_version) is stamped with, as Optuna does: its tables are 0.9's.
+BASE_REVISION = OPTUNA_LEGACY_REVISIONS[0]
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -81,12 +87,21 @@ class VersionManager:
 
     # -- initialization ---------------------------------------------------------------------------
     def initialize(self, connection: Connection, create_tables: bool) -> None:
-        """Create missing tables and version markers, inside the caller's (serialized) transaction."""
-        if create_tables:
-            models.metadata.create_all(connection, checkfirst=True)
-        existing = connection.execute(select(models.version_info.c.schema_version)).first()
+        """Create missing tables and version markers, inside the caller's (serialized) transaction.
+
+        A database at an older revision gets no new tables: they would have today's shape, and the
+        migrations that create them from the old tables' rows would then find them in the way. The
+        upgrade adds them (and :meth:`check` sends the user there).
+        """
         context = MigrationContext.configure(connection)
         revision = context.get_current_revision()
+        existing = None
+        if sa_inspect(connection).has_table(models.version_info.name):
+            existing = connection.execute(select(models.version_info.c.schema_version)).first()
+        pre_alembic = revision is None and existing is not None and existing[0] != models.SCHEMA_VERSION
+        outdated = pre_alembic or (revision is not None and revision != self.get_head_version())
+        if create_tables and not outdated:
+            models.metadata.create_all(connection, checkfirst=True)
         if existing is None:
             connection.execute(
                 insert(models.version_info).values(
@@ -96,11 +111,9 @@ class VersionManager:
                 )
             )
         if revision is None:
-            # A new database gets our head; one from before alembic existed (Optuna < 1.2, a
-            # version_info row with an older number) gets Optuna's base, which check() reports.
-            fresh = existing is None or existing[0] == models.SCHEMA_VERSION
-            target = self.get_head_version() if fresh else OPTUNA_LEGACY_REVISIONS[0]
-            context.stamp(self._script(), target)
+            # A new database gets our head; one from before alembic existed gets Optuna's base,
+            # which check() reports and upgrade() migrates.
+            context.stamp(self._script(), BASE_REVISION if pre_alembic else self.get_head_version())
 
     def check(self) -> None:
         """Raise a RuntimeError saying what to run when the schema is not the one we use."""
@@ -109,16 +122,11 @@ class VersionManager:
         if current == head:
             return
         if current in self.get_all_versions():
+            writer = "Optuna" if current in OPTUNA_LEGACY_REVISIONS else "pyhpo"
             raise RuntimeError(
-                f"The database at {self._masked_url} uses an older pyhpo schema (revision {current}; "
+                f"The database at {self._masked_url} uses an older {writer} schema (revision {current}; "
                 f"this pyhpo uses {head}). Upgrade it once with "
-                "`pyhpo storage upgrade --storage <URL>` (stop the workers first)."
-            )
-        if current in OPTUNA_LEGACY_REVISIONS:
-            raise RuntimeError(
-                f"The database at {self._masked_url} uses an older Optuna schema (revision {current}; "
-                f"pyhpo needs {head}). Upgrade it once with Optuna's migrations: "
-                "`pip install 'optuna>=3.2' && optuna storage upgrade --storage <URL>`."
+                "`pyhpo storage upgrade --storage <URL>` (stop the workers first, and keep a backup)."
             )
         raise RuntimeError(
             f"The database at {self._masked_url} uses schema revision {current!r}, which this pyhpo "
@@ -127,12 +135,17 @@ class VersionManager:
         )
 
     def upgrade(self) -> None:
-        """Apply every migration between the database's revision and our head."""
+        """Apply every migration between the database's revision and our head, in one transaction.
+
+        Tables that no migration creates (``trial_heartbeats``, which Optuna also only ever made
+        with ``create_all``) are created afterwards, so the upgraded database is complete.
+        """
         current = self.get_current_version()
         if current not in self.get_all_versions():
-            self.check()  # raises with the instructions (Optuna's migrations, or a newer pyhpo)
+            self.check()  # raises: a revision of a newer pyhpo or Optuna
         with self._engine.begin() as connection:
             alembic_command.upgrade(self._config(connection), "head")
+            models.metadata.create_all(connection, checkfirst=True)
             connection.execute(
                 update(models.version_info).values(
                     schema_version=models.SCHEMA_VERSION, library_version=_library_version()

@@ -1,28 +1,33 @@
-"""Baseline: the schema of Optuna's revision v3.2.0.a, which pyhpo's models reproduce.
+"""Index trials by study (Optuna 3.2); the schema pyhpo's models describe.
 
-pyhpo's migration history starts here. A database at this revision is shared with Optuna (>= 3.2):
-both libraries accept it. Databases at older Optuna revisions must first be upgraded with
-Optuna's own migrations (`optuna storage upgrade --storage URL`), which pyhpo does not ship.
+A database created by pyhpo or by Optuna >= 3.2 starts at this revision (its tables come from the
+models, with the index ``ix_trials_study_id``); one upgraded from an older revision gets the index
+under the name Optuna's migration gives it, ``trials_study_id_key``. Tables that no migration
+creates (``trial_heartbeats``) are added by :meth:`VersionManager.upgrade` after the migrations.
 
 Revision ID: v3.2.0.a
-Revises:
+Revises: v3.0.0.d
 Create Date: 2026-11-27
 """
 
+import sqlalchemy as sa
 from alembic import op
 
-from pyhpo.storages._rdb.models import metadata
-
 revision = "v3.2.0.a"
-down_revision = None
+down_revision = "v3.0.0.d"
 branch_labels = None
 depends_on = None
 
+_NAMES = ("trials_study_id_key", "ix_trials_study_id")
+
 
 def upgrade() -> None:
-    # An empty database gets every table; existing tables are left as they are.
-    metadata.create_all(op.get_bind(), checkfirst=True)
+    existing = {index["name"] for index in sa.inspect(op.get_bind()).get_indexes("trials")}
+    if not existing.intersection(_NAMES):
+        op.create_index("trials_study_id_key", "trials", ["study_id"], unique=False)
 
 
 def downgrade() -> None:
-    raise NotImplementedError("The baseline revision cannot be downgraded.")
+    existing = {index["name"] for index in sa.inspect(op.get_bind()).get_indexes("trials")}
+    if "trials_study_id_key" in existing:
+        op.drop_index("trials_study_id_key", table_name="trials")

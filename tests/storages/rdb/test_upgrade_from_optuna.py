@@ -1,0 +1,300 @@
+"""Databases written by old Optuna releases (0.9 to 3.1) upgrade with pyhpo's migrations.
+
+The golden databases under ``assets/`` were written by the old releases themselves (see
+``assets/make_old_optuna_dbs.py``), one or more per alembic revision from ``v0.9.0.a`` to
+``v3.0.0.d``; each comes with a JSON sidecar of what that release read back. After
+``pyhpo storage upgrade`` both pyhpo and Optuna (the installed release) must read the same studies
+and trials, equal to the sidecar.
+
+Known, intended differences from the sidecar, each asserted below rather than skipped:
+
+* Before Optuna 2.4, SQLite stored a reported NaN as NULL and the old release read it back as
+  ``None``; after the upgrade it is NaN (Optuna's v3.0.0.c does the same; its v2.4.0.a refuses
+  such a database, ours does not).
+* The system attribute ``_number`` (Optuna < 1.3) becomes ``trials.number``; the sidecar already
+  leaves it out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy
+
+import pyhpo
+from pyhpo.cli import main as cli_main
+from pyhpo.distributions import distribution_to_json, json_to_distribution
+from pyhpo.storages._rdb.models import HEAD_REVISION
+from pyhpo.storages._rdb.storage import RDBStorage, upgrade_storage
+
+optuna = pytest.importorskip("optuna")
+
+pytestmark = [pytest.mark.interop("RDB databases of Optuna 1.0 to 3.1, upgraded by pyhpo")]
+
+ASSETS = Path(__file__).parent / "assets"
+GOLDEN = sorted(p.stem for p in ASSETS.glob("optuna-*.db"))
+OPTUNA_REVISIONS = ["v3.2.0.a", "v3.0.0.d", "v3.0.0.c", "v3.0.0.b", "v3.0.0.a", "v2.6.0.a", "v2.4.0.a",
+                    "v1.3.0.a", "v1.2.0.a", "v0.9.0.a"]
+
+
+def _expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((ASSETS / f"{name}.json").read_text())
+    return data
+
+
+def _copy(name: str, tmp_path: Path) -> str:
+    target = tmp_path / f"{name}.db"
+    shutil.copy(ASSETS / f"{name}.db", target)
+    return f"sqlite:///{target}"
+
+
+def _float(value: Any) -> Any:
+    return float(value) if isinstance(value, str) else value
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return bool(a == b)
+
+
+def _trial_view(trial: Any, library: Any) -> dict[str, Any]:
+    """What the test compares, in plain Python (distributions as their JSON object)."""
+    return {
+        "number": trial.number,
+        "state": trial.state.name,
+        "values": trial.values,
+        "params": trial.params,
+        "distributions": {k: json.loads(library.distributions.distribution_to_json(d))
+                          for k, d in trial.distributions.items()},
+        "intermediate_values": dict(trial.intermediate_values),
+        "user_attrs": trial.user_attrs,
+        "system_attrs": trial.system_attrs,
+        "datetime_start": trial.datetime_start,
+        "datetime_complete": trial.datetime_complete,
+    }
+
+
+def _assert_views_equal(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    assert ours.keys() == theirs.keys()
+    for key, mine in ours.items():
+        other = theirs[key]
+        if key == "intermediate_values":
+            assert mine.keys() == other.keys()
+            assert all(_same(mine[s], other[s]) for s in mine), (mine, other)
+        else:
+            assert mine == other, (key, mine, other)
+
+
+def _assert_matches_sidecar(view: dict[str, Any], expected: dict[str, Any]) -> None:
+    assert view["number"] == expected["number"]
+    assert view["state"] == expected["state"]
+    want_values = None if expected["values"] is None else [_float(v) for v in expected["values"]]
+    assert view["values"] == want_values
+    assert view["params"] == expected["params"]
+    want_dists = {k: json.loads(distribution_to_json(json_to_distribution(json.dumps(d))))
+                  for k, d in expected["distributions"].items()}
+    assert view["distributions"] == want_dists
+    want_iv = {int(k): (math.nan if v is None else _float(v)) for k, v in expected["intermediate_values"].items()}
+    assert view["intermediate_values"].keys() == want_iv.keys()
+    assert all(_same(view["intermediate_values"][s], want_iv[s]) for s in want_iv)
+    assert view["user_attrs"] == expected["user_attrs"]
+    assert view["system_attrs"] == expected["system_attrs"]
+    for key in ("datetime_start", "datetime_complete"):
+        got = view[key]
+        assert (None if got is None else got.isoformat()) == expected[key], key
+
+
+def _assert_reads_as_expected(url: str, name: str) -> None:
+    expected = _expected(name)
+    for want in expected["studies"]:
+        ours = pyhpo.load_study(study_name=want["study_name"], storage=url)
+        theirs = optuna.load_study(study_name=want["study_name"], storage=url)
+        assert [d.name for d in ours.directions] == [d.name for d in theirs.directions] == want["directions"]
+        assert ours.user_attrs == theirs.user_attrs == want["user_attrs"]
+        our_system = ours._storage.get_study_system_attrs(ours._study_id)
+        their_system = theirs._storage.get_study_system_attrs(theirs._study_id)
+        assert our_system == their_system == want["system_attrs"]
+        our_trials = ours.get_trials(deepcopy=False)
+        their_trials = theirs.get_trials(deepcopy=False)
+        assert len(our_trials) == len(their_trials) == len(want["trials"])
+        for mine, other, trial_expected in zip(our_trials, their_trials, want["trials"]):
+            view = _trial_view(mine, pyhpo)
+            _assert_views_equal(view, _trial_view(other, optuna))
+            _assert_matches_sidecar(view, trial_expected)
+        ours._storage.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _quiet_optuna() -> Iterator[None]:
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    yield
+
+
+def test_every_optuna_revision_before_ours_has_a_golden_database() -> None:
+    revisions = {_expected(name)["revision"] for name in GOLDEN}
+    assert revisions == set(OPTUNA_REVISIONS[1:])
+
+
+def test_pyhpo_knows_optunas_revision_history() -> None:
+    storage = RDBStorage("sqlite:///:memory:")
+    assert storage.get_all_versions() == OPTUNA_REVISIONS
+    assert storage.get_head_version() == HEAD_REVISION == OPTUNA_REVISIONS[0]
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_old_database_is_refused_with_the_pyhpo_upgrade_command(name: str, tmp_path: Path) -> None:
+    url = _copy(name, tmp_path)
+    revision = _expected(name)["revision"]
+    with pytest.raises(RuntimeError) as raised:
+        RDBStorage(url)
+    message = str(raised.value)
+    assert f"older Optuna schema (revision {revision}" in message
+    assert "`pyhpo storage upgrade --storage <URL>`" in message
+    assert "pip install" not in message and "optuna storage upgrade" not in message
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_opening_an_old_database_creates_no_tables_of_the_new_schema(name: str, tmp_path: Path) -> None:
+    url = _copy(name, tmp_path)
+    before = sorted(sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names())
+    with pytest.raises(RuntimeError):
+        RDBStorage(url)
+    RDBStorage(url, skip_compatibility_check=True).engine.dispose()
+    assert sorted(sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()) == before
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_cli_upgrade_then_pyhpo_and_optuna_read_what_the_old_release_wrote(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _copy(name, tmp_path)
+    assert cli_main(["storage", "upgrade", "--storage", url]) == 0
+    assert f"from {_expected(name)['revision']} to {HEAD_REVISION}" in capsys.readouterr().out
+    assert RDBStorage(url).get_current_version() == HEAD_REVISION
+    _assert_reads_as_expected(url, name)
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_api_upgrade_then_optuna_accepts_the_database(name: str, tmp_path: Path) -> None:
+    url = _copy(name, tmp_path)
+    storage = RDBStorage(url, skip_compatibility_check=True)
+    storage.upgrade()
+    assert storage.get_current_version() == HEAD_REVISION
+    assert upgrade_storage(url) == "This storage is up-to-date."
+    assert optuna.storages.RDBStorage(url).get_current_version() == HEAD_REVISION
+    _assert_reads_as_expected(url, name)
+
+
+def _ddl(path: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE "
+                                   "'sqlite_%'"))
+
+
+def _describe(url: str, index_names: bool = False, checks: bool = True) -> dict[str, Any]:
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    inspector = sqlalchemy.inspect(engine)
+    described = {
+        table: {
+            "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
+            "pk": inspector.get_pk_constraint(table)["constrained_columns"],
+            "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
+            # The index on trials.study_id is named by who made it: the models (ix_trials_study_id) or
+            # the v3.2.0.a migration (trials_study_id_key, Optuna's name); its columns must agree.
+            "indexes": sorted((i["name"] if index_names else "", tuple(i["column_names"]), bool(i["unique"]))
+                              for i in inspector.get_indexes(table)),
+            "checks": sorted(str(c["sqltext"]) for c in inspector.get_check_constraints(table)) if checks else [],
+            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                          for f in inspector.get_foreign_keys(table)),
+        }
+        for table in sorted(inspector.get_table_names())
+    }
+    engine.dispose()
+    return described
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_upgraded_schema_is_the_one_pyhpo_creates(name: str, tmp_path: Path) -> None:
+    url = _copy(name, tmp_path)
+    upgrade_storage(url)
+    fresh = f"sqlite:///{tmp_path}/fresh.db"
+    RDBStorage(fresh).engine.dispose()
+    assert _describe(url, checks=False) == _describe(fresh, checks=False)
+    # Tables that SQLAlchemy < 1.4 created (Optuna <= 2.5) carry a CHECK per enumeration column. The
+    # upgrade removes those of columns it rebuilds or drops; any left must admit every member.
+    members = {"state": ("RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"),
+               "direction": ("NOT_SET", "MINIMIZE", "MAXIMIZE")}
+    for table, described in _describe(url).items():
+        for check in described["checks"]:
+            if check == "version_info_id=1":
+                continue
+            column = check.split()[0]
+            assert all(f"'{m}'" in check for m in members[column]), (table, check)
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::RuntimeWarning")  # raised by Optuna's migrations
+@pytest.mark.parametrize("name", [n for n in GOLDEN if _expected(n)["revision"] >= "v2.4.0.a"])
+def test_upgraded_sqlite_schema_is_what_optunas_own_upgrade_makes(name: str, tmp_path: Path) -> None:
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir(), theirs.mkdir()
+    upgrade_storage(_copy(name, ours))
+    storage = optuna.storages.RDBStorage(_copy(name, theirs), skip_compatibility_check=True,
+                                         skip_table_creation=True)
+    storage.upgrade()
+    storage.engine.dispose()
+    optuna.storages.RDBStorage(f"sqlite:///{theirs}/{name}.db").engine.dispose()  # creates trial_heartbeats
+    # Structure, not DDL text: the two upgrades rebuild tables in different steps, so SQLite lists
+    # the same constraints in a different order.
+    assert _describe(f"sqlite:///{ours}/{name}.db", index_names=True) == _describe(
+        f"sqlite:///{theirs}/{name}.db", index_names=True)
+
+
+def test_upgraded_oldest_database_takes_new_trials_in_every_state(tmp_path: Path) -> None:
+    url = _copy("optuna-1.0.0", tmp_path)
+    upgrade_storage(url)
+    study = pyhpo.load_study(study_name="single", storage=url)
+    before = len(study.trials)
+    study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=2)
+    study.enqueue_trial({"x": 1.0})  # WAITING: refused by the 1.0 schema's CHECK constraint
+    study.optimize(lambda t: t.suggest_float("x", -10, 10) ** 2, n_trials=1)
+    study.tell(study.ask(), state=pyhpo.trial.TrialState.PRUNED)
+    study.enqueue_trial({"x": 2.0})
+    states = [t.state.name for t in study.trials[before:]]
+    assert states == ["COMPLETE", "COMPLETE", "COMPLETE", "PRUNED", "WAITING"]
+    theirs = optuna.load_study(study_name="single", storage=url)
+    assert [t.number for t in theirs.trials] == list(range(before + 5))
+    assert theirs.trials[before + 2].params == {"x": 1.0}
+    assert theirs.trials[before + 2].value == 1.0
+
+
+def test_database_from_before_alembic_is_stamped_at_the_base_and_upgrades(tmp_path: Path) -> None:
+    url = _copy("optuna-1.0.0", tmp_path)
+    with sqlite3.connect(tmp_path / "optuna-1.0.0.db") as conn:  # what Optuna < 0.9 left behind
+        conn.execute("DROP TABLE alembic_version")
+        conn.execute("UPDATE version_info SET schema_version = 11")
+    with pytest.raises(RuntimeError, match=r"older Optuna schema \(revision v0\.9\.0\.a.*pyhpo storage upgrade"):
+        RDBStorage(url)
+    assert upgrade_storage(url) == "Completed to upgrade the storage."
+    _assert_reads_as_expected(url, "optuna-1.0.0")
+
+
+def test_complete_trial_without_a_value_stops_the_upgrade_and_changes_nothing(tmp_path: Path) -> None:
+    url = _copy("optuna-1.5.0", tmp_path)
+    path = tmp_path / "optuna-1.5.0.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE trials SET value = NULL WHERE trial_id = "
+                     "(SELECT MIN(trial_id) FROM trials WHERE state = 'COMPLETE')")
+    before = _ddl(str(path))
+    with pytest.raises(ValueError, match=r"Found invalid trial_values records \(value=None and state='COMPLETE'\)"):
+        upgrade_storage(url)
+    assert _ddl(str(path)) == before
+    # One transaction: the migrations that ran before the failing one are rolled back too.
+    assert RDBStorage(url, skip_compatibility_check=True).get_current_version() == "v1.3.0.a"
