@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 struct pj_journal {
-    int fd;         /* O_RDWR | O_APPEND | O_CLOEXEC, always >= 3 */
+    int fd;         /* O_RDWR | O_APPEND | O_CLOEXEC (O_RDONLY when read_only), always >= 3 */
+    int read_only;  /* the errno that refused opening for writing (EACCES, EROFS, EPERM), or 0 */
     int lock_mode;  /* PJ_LOCK_*: which kernel lock works here, found on the first locked append */
     dev_t dev;      /* identity of the open file, to compare with what the path names now */
     ino_t ino;
@@ -88,6 +89,18 @@ int pj_open(const char *path, int create, pj_journal **out) {
             fd = open(path, flags);
         }
     } while (fd < 0 && errno == EINTR);
+    int read_only = 0;
+    if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+        /* A journal we may not write (mode 0444, a read-only mount, an immutable file) can still be read, as
+         * Optuna reads it; appends then fail at once with this errno. A file that is missing stays an error:
+         * the errno of the write open says why it could not be created. */
+        int write_errno = errno;
+        do {
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+        } while (fd < 0 && errno == EINTR);
+        if (fd < 0) return -write_errno;
+        read_only = write_errno;
+    }
     if (fd < 0) return -errno;
 
     int rc = move_above_stdio(fd);
@@ -119,6 +132,7 @@ int pj_open(const char *path, int create, pj_journal **out) {
         goto fail_close;
     }
     j->fd = fd;
+    j->read_only = read_only;
     j->lock_mode = PJ_LOCK_NONE;
     j->dev = st.st_dev;
     j->ino = st.st_ino;
@@ -193,15 +207,31 @@ static int truncate_to(int fd, uint64_t size) {
     return 0;
 }
 
+/* Every record a journal writer emits starts with these bytes: Optuna and pyhpo write the op code first, in
+ * either spelling (`{"op_code":0` or `{"op_code": 0`). */
+static const char record_start[] = "{\"op_code\":";
+#define PJ_RECORD_START_LEN (sizeof record_start - 1)
+
 /*
  * Under the lock: if the file does not end with '\n', a writer died mid-write. Cut its bytes back to just after
- * the last '\n'. *cut is how many bytes went. A tail that starts with neither '{' (a record) nor NUL (blocks a
- * file system extended but never filled before a power loss) was not written by a journal writer: refuse.
+ * the last '\n'. *cut is how many bytes went.
+ *
+ * Only bytes a journal writer could have left are ever cut, so a file that is not a journal (a config passed
+ * by mistake, a binary) is refused with -EBADMSG and left alone. The tail must be
+ *   - a prefix of one record: the first bytes match record_start as far as they go, and no byte is a control
+ *     character (JSON escapes them, and a record holds no '\n', so this is at most one record's worth);
+ *   - optionally followed by NUL bytes (blocks a file system extended but never filled before a power loss),
+ *     which carry nothing; a tail of NULs alone is accepted only after a complete record;
+ *   - after a complete line that ends like a record ('}', perhaps "}\r"), or at the start of the file.
+ * The checks read only the tail and a few bytes around its start, and only when the file does not already
+ * end with '\n': the common append never gets here.
  */
 static int repair_tail(pj_journal *j, uint64_t size, uint64_t *cut) {
     char block[PJ_SCAN_BLOCK];
     uint64_t hi = size;
     uint64_t keep = 0;
+    uint64_t nul_start = size; /* where the trailing run of NUL bytes begins */
+    int in_nul_run = 1;
     *cut = 0;
     /* Sizes that end with a complete line only grow while writers hold the lock (a cut stops at a '\n'), so
      * the file still being as long as our last append left it means that append's '\n' is still last. */
@@ -214,17 +244,45 @@ static int repair_tail(pj_journal *j, uint64_t size, uint64_t *cut) {
         if ((size_t)r != n) return -EIO; /* the file shrank while we held the lock: someone ignores it */
         if (hi == size && block[n - 1] == '\n') return 0; /* the common case: the tail is complete */
         const char *nl = memrchr(block, '\n', n);
+        size_t from = nl != NULL ? (size_t)(nl - block) + 1 : 0;
+        /* Check the tail's bytes in this block, last to first, so a binary file is refused at its first
+         * control character instead of after a scan for a newline it may not have. */
+        for (size_t i = n; i > from; i--) {
+            unsigned char c = (unsigned char)block[i - 1];
+            if (in_nul_run && c == 0) {
+                nul_start = lo + i - 1;
+                continue;
+            }
+            in_nul_run = 0;
+            if (c < 0x20) return -EBADMSG;
+        }
         if (nl != NULL) {
-            keep = lo + (uint64_t)(nl - block) + 1;
+            keep = lo + from;
             break;
         }
         hi = lo;
     }
-    char first;
-    ssize_t r = pread_full(j->fd, &first, 1, keep);
+    if (nul_start == keep && keep == 0) return -EBADMSG; /* only NULs, and no record before them */
+
+    /* Read the few bytes around the tail's start: the end of the line before it and the record's start. */
+    char around[3 + PJ_RECORD_START_LEN];
+    uint64_t at = keep >= 3 ? keep - 3 : 0;
+    size_t before = (size_t)(keep - at);
+    uint64_t want = before + (uint64_t)PJ_RECORD_START_LEN;
+    if (want > size - at) want = size - at;
+    ssize_t r = pread_full(j->fd, around, (size_t)want, at);
     if (r < 0) return (int)r;
-    if (r != 1) return -EIO;
-    if (first != '{' && first != '\0') return -EBADMSG;
+    if ((uint64_t)r != want) return -EIO;
+    if (keep > 0) {
+        /* around[before - 1] is the '\n'; a record line ends with '}' (a "\r\n" converter adds a '\r'). */
+        size_t k = before - 1;
+        if (k > 0 && around[k - 1] == '\r') k--;
+        if (k == 0 || around[k - 1] != '}') return -EBADMSG;
+    }
+    uint64_t record_bytes = nul_start - keep;
+    size_t check = record_bytes < PJ_RECORD_START_LEN ? (size_t)record_bytes : PJ_RECORD_START_LEN;
+    if (memcmp(around + before, record_start, check) != 0) return -EBADMSG;
+
     int rc = truncate_to(j->fd, keep);
     if (rc < 0) return rc;
     *cut = size - keep;
@@ -251,6 +309,7 @@ int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, ui
     if (len == 0 || buf[len - 1] != '\n') return -EINVAL; /* only complete lines */
     *end = 0;
     *cut = 0;
+    if (j->read_only) return -j->read_only; /* before the lock: nothing to wait for, nothing to change */
     int rc = 0;
     if (lock) {
         rc = lock_file(j);
@@ -331,6 +390,11 @@ int64_t pj_size(pj_journal *j) {
     struct stat st;
     if (fstat(j->fd, &st) < 0) return -errno;
     return (int64_t)st.st_size;
+}
+
+int pj_read_only(pj_journal *j) {
+    if (j == NULL) return -EINVAL;
+    return j->read_only;
 }
 
 int pj_lock_mode(pj_journal *j) {

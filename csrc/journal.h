@@ -4,14 +4,15 @@
  * Writers append whole batches under an exclusive kernel lock on the journal file itself and repair the torn
  * tail a dead writer left behind. Readers take no lock: they read from a byte offset and get complete lines
  * only. The bytes are Optuna's journal format (JSON Lines, see docs/journal-format.md); this layer knows only
- * lines, plus the one fact that a record starts with '{'.
+ * lines, plus the one fact that a record starts with '{"op_code":'.
  *
  * Every function returns >= 0 on success or a negative errno value. Besides the usual ones:
  *   -ESTALE   the path now names another file (replaced or deleted under an open handle); reopen.
  *   -ENOBUFS  pj_read: the line at the offset does not fit in the buffer; call again with a larger one.
  *   -EBADMSG  the bytes are not a journal where they should be: pj_read's offset is not at a line
  *             boundary (the file shrank or was rewritten), or pj_append found an incomplete last line that
- *             is not the start of a record, which it refuses to cut.
+ *             a journal writer cannot have left (not the start of a record, or not after one), which it
+ *             refuses to cut: nothing is cut or written.
  *   -EINTR    pj_append: a signal arrived while waiting for the lock; nothing was written.
  *
  * A handle may be used by one thread at a time. The lock belongs to the open file description, so threads
@@ -37,7 +38,8 @@ enum {
     PJ_LOCK_FLOCK = 2  /* flock(LOCK_EX): kernels without OFD locks */
 };
 
-/* Open (and with create != 0, create) the journal at path. *out is set only on success. */
+/* Open (and with create != 0, create) the journal at path. *out is set only on success. An existing file that
+ * may not be opened for writing (EACCES, EROFS, EPERM) is opened for reading: see pj_read_only. */
 int pj_open(const char *path, int create, pj_journal **out);
 
 /* Append len bytes (complete lines) as one batch. With lock != 0, under the kernel lock; with lock == 0 the
@@ -50,6 +52,10 @@ int64_t pj_read(pj_journal *j, uint64_t offset, char *buf, size_t cap);
 
 /* Current size of the file in bytes, torn tail included. */
 int64_t pj_size(pj_journal *j);
+
+/* 0 if the journal is open for appending; else the errno that refused writing, which pj_append returns
+ * (negated) without touching the file. */
+int pj_read_only(pj_journal *j);
 
 /* Which kernel lock appends use (PJ_LOCK_*). */
 int pj_lock_mode(pj_journal *j);

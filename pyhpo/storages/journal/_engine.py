@@ -26,11 +26,14 @@ _logger = get_logger(__name__)
 # Enough for thousands of records per call; grows (and stays grown) when a single line is longer.
 _INITIAL_READ_CAPACITY = 1 << 20
 _SCAN_BLOCK = 1 << 20
+_PREVIEW = 40  # bytes of a refused tail shown in the error message
+_RECORD_START = b'{"op_code":'  # how every record begins (csrc/journal.c checks a torn tail against it)
 
 _pj_append = lib.pj_append  # looked up once: appends are the hot path
 _MINUS_EINTR = -errno.EINTR
 
 _LOCK_REFUSED = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP})
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # a write() that did not fit
 
 # Engines alive in this process, so a forked child can drop the handles it inherited.
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -78,6 +81,7 @@ class Engine:
         self._cut = ffi.new("uint64_t *")
         self._capacity = _INITIAL_READ_CAPACITY
         self._buffer: Any = None
+        self._read_only = 0  # set by _open: the errno that refused opening for writing, or 0
         self._handle = self._open()
         _engines.add(self)
 
@@ -92,11 +96,25 @@ class Engine:
         mode = self._check(lib.pj_lock_mode(self._live_handle()))
         return {lib.PJ_LOCK_OFD: "ofd", lib.PJ_LOCK_FLOCK: "flock"}.get(mode, "none")
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the file could only be opened for reading (then every append raises at once)."""
+        self._live_handle()
+        return bool(self._read_only)
+
     def append(self, data: bytes, *, sync: bool, lock_obj: LockLike | None = None) -> int:
         """Append ``data`` (complete lines) as one batch and return the file size after it.
 
         Without ``lock_obj`` the C engine takes the kernel lock; with it, ``lock_obj`` is held instead. Either
         way a dead writer's torn tail is cut first (and logged) and the batch goes down in one ``write()``.
+
+        Raises:
+            JournalCorruptionError: The file does not end with a complete line, and its last bytes are not
+                what a journal writer could have left (a file that is not a journal): nothing is cut or
+                written.
+            PermissionError: The journal is read-only (``OSError`` with ``EROFS`` on a read-only mount).
+            OSError: The write failed (``ENOSPC``, ``EFBIG``, ...): the batch is cut back to its complete
+                lines, so the file still ends with a complete record.
         """
         if not isinstance(data, bytes):
             raise TypeError(f"Journal data must be bytes, got {type(data).__name__}.")
@@ -105,6 +123,15 @@ class Engine:
         size = len(data)
         with self._append_guard:
             handle = self._handle if self._handle is not None else self._live_handle()
+            if self._read_only:
+                # Before any lock is taken: a lock file could not be created in a read-only place either.
+                err = self._read_only
+                raise OSError(
+                    err,
+                    f"{os.strerror(err)}: the journal is read-only (it was opened for reading only), "
+                    "so nothing can be appended to it",
+                    self._path,
+                )
             if lock_obj is None:
                 rc = _pj_append(handle, data, size, sync, 1, self._end, self._cut)
                 while rc == _MINUS_EINTR:
@@ -128,10 +155,15 @@ class Engine:
             if rc == -errno.EBADMSG:
                 offset = self._tail_start()
                 raise JournalCorruptionError(
+                    self._path, offset, self._line_number(offset), self._describe_foreign_tail(offset)
+                )
+            if -rc in _NO_ROOM:
+                # The engine cut the batch back to the complete lines that reached the file (one record per
+                # batch from JournalStorage: none), so say what the user most wants to know.
+                raise OSError(
+                    -rc,
+                    f"{os.strerror(-rc)}: appending to the journal failed; the journal keeps its complete records",
                     self._path,
-                    offset,
-                    self._line_number(offset),
-                    "the last line is incomplete and does not start a record; refusing to cut it",
                 )
             _raise(-rc, self._path)
         return int(end)
@@ -202,6 +234,7 @@ class Engine:
     def _open(self) -> Any:
         out = ffi.new("pj_journal **")
         self._check(lib.pj_open(os.fsencode(self._path), int(self._create), out))
+        self._read_only = lib.pj_read_only(out[0])
         return out[0]
 
     def _live_handle(self) -> Any:
@@ -242,6 +275,36 @@ class Engine:
                     return start + at + 1
                 end = start
         return 0
+
+    def _describe_foreign_tail(self, offset: int) -> str:
+        """Say what the engine refused to cut (error path only): the bytes from ``offset`` and what precedes."""
+        with open(self._path, "rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(offset)
+            head = f.read(_PREVIEW)
+            previous = b""
+            if offset > 0:
+                f.seek(max(0, offset - _PREVIEW - 1))
+                previous = f.read(offset - 1 - max(0, offset - _PREVIEW - 1))
+        found = f"{size - offset} bytes " + (
+            f"starting {head!r}..." if size - offset > len(head) else repr(head)
+        )
+        if offset == 0:
+            what = (
+                f"the file holds no complete journal record, and its {found} are not the start of one: "
+                "this is not a journal file (wrong path?)"
+            )
+        elif not previous.rstrip(b"\r").endswith(b"}"):
+            what = (
+                f"the last line is incomplete ({found}) and the complete line before it "
+                f"(ending {previous[-20:]!r}) is not a journal record: this is not a journal file"
+            )
+        else:
+            what = (
+                f"the last line is incomplete, and its {found} are not what a journal writer leaves "
+                f"(the start of a record, {_RECORD_START!r}, perhaps followed by NUL bytes)"
+            )
+        return what + "; refusing to cut them: nothing was cut or written"
 
     def _line_number(self, offset: int) -> int:
         """1-based number of the line that starts at ``offset`` (error messages only: reads up to it)."""
