@@ -35,7 +35,7 @@ _DIST_CACHE_MAX = 4096
 
 
 def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: Any) -> Any:
-    key = (kind, type(low), low, type(high), high, log, type(step), step)
+    key = (kind, type(low), low, type(high), high, type(log), log, type(step), step)
     try:
         return _DIST_CACHE[key]
     except KeyError:

@@ -535,3 +535,19 @@ def test_a_users_own_trial_class_needs_what_optunas_base_trial_needs() -> None:
         return out
 
     same(script)
+
+
+def test_a_log_flag_that_is_not_a_bool_is_kept_as_given_on_every_trial() -> None:
+    """The distribution cache of pyhpo's Trial tells ``log=1`` from ``log=True`` (Optuna keeps what it is given)."""
+
+    def script(lib: ModuleType) -> Any:
+        study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0))
+        out = []
+        for log in (True, 1, True):
+            trial = study.ask()
+            trial.suggest_float("x", 0.1, 1, log=log)
+            out.append(repr(trial.distributions))
+            study.tell(trial, 1.0)
+        return out
+
+    same(script)
