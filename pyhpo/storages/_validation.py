@@ -68,7 +68,7 @@ def check_param(name: str, value: Any, distribution: BaseDistribution) -> None:
         )
     if isinstance(distribution, CategoricalDistribution):
         n = len(distribution.choices)
-        if not (_is_integral(value) and 0 <= value < n):
+        if not (_is_integral(value) and 0 <= float(value) < n):
             raise ValueError(
                 f"Parameter {name!r}: the internal value {value!r} is not the index of a choice of "
                 f"{distribution}; expected an integer from 0 to {n - 1}."

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import math
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from pyhpo.distributions import (
+    CategoricalDistribution,
+    FloatDistribution,
+    IntDistribution,
+    distribution_to_json,
+)
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.storages import BaseStorage
 from pyhpo.study import StudyDirection
@@ -365,3 +373,133 @@ def test_frozen_trials_compare_equal_after_round_trip(storage: BaseStorage) -> N
     b = storage.get_all_trials(study_id)[0]
     assert isinstance(a, FrozenTrial) and a == b
 
+
+
+# What storages accept and refuse (pyhpo/storages/_validation.py) -------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+# Floats Optuna's storage tests store (tests/storages_tests/test_with_server.py: FLOAT_ATTRS).
+FLOATS = {"zero": 0.0, "max": sys.float_info.max, "-max": -sys.float_info.max, "min": sys.float_info.min,
+          "nan": NAN, "inf": INF, "-inf": -INF}  # fmt: skip
+
+
+def _backend(request: pytest.FixtureRequest) -> str:
+    return str(request.node.callspec.params["storage"])
+
+
+def _same_float(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def _stored(storage: BaseStorage, study_id: int, trial_id: int) -> FrozenTrial:
+    """The trial as the storage's medium has it: finished (so no writer-side copy answers), then listed."""
+    _finish(storage, trial_id, 0.0)
+    (trial,) = [t for t in storage.get_all_trials(study_id) if t._trial_id == trial_id]
+    assert storage.get_trial(trial_id) == trial or trial.params != trial.params  # NaN is never == itself
+    return trial
+
+
+@pytest.mark.parametrize("key", sorted(FLOATS))
+def test_float_parameters_with_any_float_bounds_and_value_read_back(
+    storage: BaseStorage, request: pytest.FixtureRequest, key: str
+) -> None:
+    value = FLOATS[key]
+    if math.isinf(value) and _backend(request) == "mysql":
+        pytest.skip("MySQL has no infinite DOUBLE; see test_mysql_refuses_infinite_parameter_values")
+    study_id = storage.create_new_study(MIN, f"floats-{key}")
+    trial_id = storage.create_new_trial(study_id)
+    point = FloatDistribution(value, value)
+    unit = FloatDistribution(0.0, 1.0)
+    storage.set_trial_param(trial_id, "point", value, point)
+    storage.set_trial_param(trial_id, "outside", value, unit)  # outside [low, high]: Optuna stores it too
+    storage.set_trial_param(trial_id, "choice", 0.0, CategoricalDistribution([value]))
+    trial = _stored(storage, study_id, trial_id)
+    assert _same_float(trial.params["point"], value) and _same_float(trial.params["outside"], value)
+    assert _same_float(trial.params["choice"], value)
+    assert distribution_to_json(trial.distributions["point"]) == distribution_to_json(point)
+    assert trial.distributions["outside"] == unit
+
+
+def test_mysql_refuses_infinite_parameter_values(
+    storage: BaseStorage, request: pytest.FixtureRequest
+) -> None:
+    if _backend(request) != "mysql":
+        pytest.skip("only MySQL lacks an infinite DOUBLE")
+    study_id = storage.create_new_study(MIN, "mysql-inf")
+    trial_id = storage.create_new_trial(study_id)
+    with pytest.raises(ValueError, match="MySQL cannot store the infinite value inf"):
+        storage.set_trial_param(trial_id, "x", INF, FloatDistribution(0, 1))
+    storage.set_trial_param(trial_id, "bounds", 0.5, FloatDistribution(-INF, INF))  # bounds are JSON: fine
+    assert _stored(storage, study_id, trial_id).params == {"bounds": 0.5}
+
+
+AB = CategoricalDistribution(["a", "b"])
+REFUSED_PARAMS = [
+    ("index past the end", 99.0, AB, ValueError, "not the index of a choice"),
+    ("index == len", 2.0, AB, ValueError, "from 0 to 1"),
+    ("negative index", -1.0, AB, ValueError, "not the index of a choice"),
+    ("fractional index", 0.5, AB, ValueError, "not the index of a choice"),
+    ("nan index", NAN, AB, ValueError, "not the index of a choice"),
+    ("inf index", INF, AB, ValueError, "not the index of a choice"),
+    ("fractional int", 2.5, IntDistribution(0, 10), ValueError, "is not an integer"),
+    ("nan int", NAN, IntDistribution(0, 10), ValueError, "is not an integer"),
+    ("inf int", -INF, IntDistribution(0, 10), ValueError, "is not an integer"),
+    ("text value", "0.5", FloatDistribution(0, 1), TypeError, "must be a real number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "value", "dist", "error", "words"), REFUSED_PARAMS, ids=[c[0] for c in REFUSED_PARAMS]
+)
+def test_parameter_value_that_would_not_read_back_is_refused_and_nothing_is_stored(
+    storage: BaseStorage, case: str, value: Any, dist: Any, error: type[Exception], words: str
+) -> None:
+    study_id = storage.create_new_study(MIN, "refused")
+    trial_id = storage.create_new_trial(study_id)
+    with pytest.raises(error, match=words):
+        storage.set_trial_param(trial_id, "p", value, dist)
+    # Nothing stored, not even the distribution: the name is still free for a distribution of another kind.
+    storage.set_trial_param(trial_id, "p", 0.25, FloatDistribution(0, 1))
+    assert _stored(storage, study_id, trial_id).params == {"p": 0.25}
+
+
+def test_numbers_outside_the_range_or_grid_are_stored_as_optuna_stores_them(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "outside")
+    trial_id = storage.create_new_trial(study_id)
+    storage.set_trial_param(trial_id, "i", 7.0, IntDistribution(0, 3))
+    storage.set_trial_param(trial_id, "odd", 3.0, IntDistribution(0, 4, step=2))
+    storage.set_trial_param(trial_id, "f", 0.3, FloatDistribution(0, 1, step=0.5))
+    storage.set_trial_param(trial_id, "last", 1.0, CategoricalDistribution([True, False]))
+    assert _stored(storage, study_id, trial_id).params == {"i": 7, "odd": 3, "f": 0.3, "last": False}
+
+
+def test_values_must_be_one_per_objective_and_not_nan(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "counts")
+    trial_id = storage.create_new_trial(study_id)
+    with pytest.raises(ValueError, match="values 2 did not match the number of the objectives 1"):
+        storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0, 2.0])
+    with pytest.raises(ValueError, match="must not be NaN"):
+        storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [NAN])
+    trial = storage.get_trial(trial_id)
+    assert trial.state == TrialState.RUNNING and trial.values is None  # the refused changes left no trace
+    assert storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    assert storage.get_trial(trial_id).values == [1.0]
+    assert [t.values for t in storage.get_all_trials(study_id)] == [[1.0]]
+
+
+def test_state_must_be_a_trial_state(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "state")
+    trial_id = storage.create_new_trial(study_id)
+    for state in (1, "COMPLETE"):
+        with pytest.raises(TypeError, match="state must be a TrialState"):
+            storage.set_trial_state_values(trial_id, state, [1.0])  # type: ignore[arg-type]
+    assert storage.get_trial(trial_id).state == TrialState.RUNNING
+
+
+def test_template_with_values_for_another_number_of_objectives_is_refused(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "template")
+    with pytest.raises(ValueError, match="did not match the number of the objectives 1"):
+        storage.create_new_trial(study_id, template_trial=create_trial(values=[1.0, 2.0]))
+    assert storage.get_all_trials(study_id) == []
+    storage.create_new_trial(study_id, template_trial=create_trial(value=1.0))
+    assert [t.values for t in storage.get_all_trials(study_id)] == [[1.0]]

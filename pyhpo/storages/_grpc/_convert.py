@@ -16,8 +16,14 @@ import functools
 import json
 from typing import Any, cast
 
-from pyhpo.distributions import BaseDistribution, distribution_to_json, json_to_distribution
+from pyhpo.distributions import (
+    BaseDistribution,
+    FloatDistribution,
+    distribution_to_json,
+    json_to_distribution,
+)
 from pyhpo.storages._grpc import api_pb2
+from pyhpo.storages._validation import check_param, check_state
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
@@ -73,8 +79,12 @@ def directions_from_proto(values: Any) -> list[StudyDirection]:
 
 
 def trial_state_to_proto(state: TrialState) -> api_pb2.TrialState:
-    """TrialState -> proto enum value. The numbers are the same on both sides by design."""
-    return cast("api_pb2.TrialState", int(TrialState(state)))
+    """TrialState -> proto enum value. The numbers are the same on both sides by design.
+
+    Raises:
+        TypeError: ``state`` is not a TrialState (an int included), as every storage raises.
+    """
+    return cast("api_pb2.TrialState", int(check_state(state)))
 
 
 def trial_state_from_proto(value: int) -> TrialState:
@@ -135,8 +145,24 @@ def distribution_from_json(text: str) -> BaseDistribution:
 
     Distributions are immutable values, and a study repeats a handful of them in every trial:
     parsing each text once saves most of the cost of reading trials.
+
+    Raises:
+        ValueError: The text is not a distribution (bad JSON, a missing or unknown field, attributes the
+            distribution refuses); the message quotes the text and says why.
     """
-    return json_to_distribution(text)
+    try:
+        return json_to_distribution(text)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        reason = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+        raise ValueError(f"not a valid distribution: {text[:200]!r} ({reason})") from e
+
+
+def _internal(distribution: BaseDistribution, external: Any) -> float:
+    # A float parameter is its own internal form, NaN included (to_internal_repr refuses NaN, as Optuna's
+    # does, but storages keep NaN parameters: see pyhpo.storages._validation).
+    if isinstance(distribution, FloatDistribution):
+        return float(external)
+    return distribution.to_internal_repr(external)
 
 
 def dumps(value: Any) -> str:
@@ -185,7 +211,7 @@ def trial_to_proto(trial: FrozenTrial) -> api_pb2.Trial:
         datetime_complete=_legacy_text(trial.datetime_complete),
         datetime_start_iso=_iso_text(trial.datetime_start),
         datetime_complete_iso=_iso_text(trial.datetime_complete),
-        params={name: distributions[name].to_internal_repr(value) for name, value in trial.params.items()},
+        params={name: _internal(distributions[name], value) for name, value in trial.params.items()},
         distributions={name: distribution_to_json(d) for name, d in distributions.items()},
         user_attributes=_dumps_attrs(trial.user_attrs),
         system_attributes=_dumps_attrs(trial.system_attrs),
@@ -198,13 +224,15 @@ def trial_from_proto(message: api_pb2.Trial) -> FrozenTrial:
 
     Raises:
         ValueError: A field does not decode (bad JSON, unknown state or distribution, a parameter
-            without its distribution, a bad timestamp); the message names the field.
+            without its distribution or outside it (``pyhpo.storages._validation``), a bad timestamp);
+            the message names the field.
     """
     distributions = {name: distribution_from_json(text) for name, text in message.distributions.items()}
     params = {}
     for name, internal in message.params.items():
         if name not in distributions:
             raise ValueError(f"parameter {name!r} of trial {message.trial_id} comes without a distribution")
+        check_param(name, internal, distributions[name])
         params[name] = distributions[name].to_external_repr(internal)
     values = list(message.values) or None
     return FrozenTrial(

@@ -11,6 +11,11 @@ mixed deployment (Optuna client, pyhpo server) sees the errors it expects:
     StorageInternalError      -> INTERNAL
     anything else             -> UNKNOWN, logged with its traceback
 
+Writes are checked before they reach the storage (``pyhpo.storages._validation``: a parameter value
+that would not read back, a distribution that does not parse, an unknown state), so a client -- any
+client, when no token is set -- cannot store what would break later reads; pyhpo's storages check the
+rest (values per objective) themselves, with the same words.
+
 The handlers hold no lock of their own: the storage is thread-safe by contract, and a lock here
 would let one slow request stall every client.
 """
@@ -31,6 +36,8 @@ from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateF
 from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
 from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._validation import check_param
+from pyhpo.trial import FrozenTrial
 
 __all__ = ["ExtensionServicer", "StorageServicer", "TokenInterceptor", "add_services", "encode_trials_reply"]
 
@@ -101,8 +108,10 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
 
     def __init__(self, storage: BaseStorage) -> None:
         self._storage = storage
-        # Finished trials never change: keep their encoded form. Keyed by trial id.
-        self._finished: dict[int, bytes] = {}
+        # Finished trials never change: keep their encoded form, by trial id, with the trial it encodes. An id
+        # can be reused for another trial (a study deleted behind the proxy's back, then SQLite hands out its
+        # ids again), so an entry serves only the very trial it was made from (see _encoded).
+        self._finished: dict[int, tuple[FrozenTrial, bytes]] = {}
         self._finished_lock = threading.Lock()
 
     @_guard
@@ -196,6 +205,7 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
     @_guard
     def SetTrialParameter(self, request: api_pb2.SetTrialParameterRequest) -> api_pb2.SetTrialParameterReply:
         distribution = _convert.distribution_from_json(request.distribution)
+        check_param(request.param_name, request.param_value_internal, distribution)
         self._storage.set_trial_param(
             request.trial_id, request.param_name, request.param_value_internal, distribution
         )
@@ -258,15 +268,18 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
             [self._encoded(t) for t in trials if t._trial_id > after or t._trial_id in included]
         )
 
-    def _encoded(self, trial: Any) -> bytes:
+    def _encoded(self, trial: FrozenTrial) -> bytes:
         trial_id = trial._trial_id
         cached = self._finished.get(trial_id)
-        if cached is not None:
-            return cached
+        # The storages hand out the same object for a finished trial on every read (the identity test is
+        # the common, free case); a copy of it compares equal. Anything else is another trial under a
+        # reused id, and is encoded afresh.
+        if cached is not None and (cached[0] is trial or cached[0] == trial):
+            return cached[1]
         data: bytes = _convert.trial_to_proto(trial).SerializeToString()
         if trial.state.is_finished():
             with self._finished_lock:
-                self._finished[trial_id] = data
+                self._finished[trial_id] = (trial, data)
         return data
 
 

@@ -37,6 +37,7 @@ from pyhpo._experimental import experimental_class
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._validation import check_param
 from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
@@ -399,6 +400,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
+        check_param(param_name, param_value_internal, distribution)  # the server checks too; this saves a call
         request = api_pb2.SetTrialParameterRequest(
             trial_id=trial_id,
             param_name=param_name,

@@ -7,13 +7,17 @@ executed with a dict of parameters. SQLAlchemy compiles each one once per dialec
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from sqlalchemy import (
+    Float,
     String,
+    TypeDecorator,
     and_,
     bindparam,
     column,
+    func,
     insert,
     literal,
     null,
@@ -33,6 +37,7 @@ __all__ = [
     "INSERT_PARAM_IF_UNFINISHED",
     "INSERT_TRIAL",
     "LAST_NUMBER",
+    "OBJECTIVES_OF_TRIAL",
     "POLL_ALL",
     "POLL_CHANGED",
     "STUDY_DIRECTIONS",
@@ -41,10 +46,12 @@ __all__ = [
     "TO_FINISHED",
     "TO_RUNNING",
     "TO_UNFINISHED",
+    "TO_WITH_VALUES",
     "TRIAL",
     "TRIAL_NUMBER_STATE",
     "TRIAL_STUDY_STATE",
     "UNFINISHED",
+    "ParamValue",
     "children_query",
     "poll_query",
     "upsert_statements",
@@ -99,6 +106,31 @@ POLL_CHANGED = union_all(
     select(null().label("study_name"), m.trials).where(_t.trial_id.in_(bindparam("ids", expanding=True))),
 ).order_by(column("trial_id"))
 
+# How many objectives the study of a trial has (checking the values given to a trial).
+OBJECTIVES_OF_TRIAL = (
+    select(m.study_directions.c.direction)
+    .join(m.trials, _t.study_id == m.study_directions.c.study_id)
+    .where(_t.trial_id == bindparam("trial_id"))
+)
+
+
+class ParamValue(TypeDecorator[float]):
+    """A parameter value as bound to ``trial_params.param_value``: NaN becomes NULL on MySQL.
+
+    MySQL's DOUBLE has no NaN (its driver refuses to send one); SQLite turns NaN into NULL by itself;
+    PostgreSQL stores NaN. ``_trials.build_trials`` reads NULL back as NaN, so NaN round-trips everywhere.
+    (MySQL has no infinity either: ``_validation.check_mysql_param`` refuses those before they get here.)
+    """
+
+    impl = Float(precision=m.FLOAT_PRECISION)
+    cache_ok = True
+
+    def process_bind_param(self, value: float | None, dialect: Any) -> float | None:
+        if value is not None and dialect.name in ("mysql", "mariadb") and math.isnan(value):
+            return None
+        return value
+
+
 _p = m.trial_params.c
 FIRST_DISTRIBUTION = (
     select(_p.distribution_json)
@@ -112,7 +144,7 @@ INSERT_PARAM_IF_UNFINISHED = insert(m.trial_params).from_select(
     select(
         _t.trial_id,
         bindparam("name", type_=_p.param_name.type),
-        bindparam("value", type_=_p.param_value.type),
+        bindparam("value", type_=ParamValue()),
         bindparam("dist", type_=_p.distribution_json.type),
     ).where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED)),
 )
@@ -134,6 +166,19 @@ TO_FINISHED = (
     .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
     .values(state=bindparam("new_state"), datetime_complete=bindparam("now"))
 )
+# The same changes when values come with them: they match nothing unless the study has ``n_values``
+# objectives, so a wrong number of values changes nothing (the caller then asks why), and a right number
+# costs no extra statement.
+_n_objectives = (
+    select(func.count())
+    .select_from(m.study_directions)
+    .where(m.study_directions.c.study_id == _t.study_id)
+    .scalar_subquery()
+)
+TO_WITH_VALUES = {
+    change: change.where(_n_objectives == bindparam("n_values"))
+    for change in (TO_RUNNING, TO_UNFINISHED, TO_FINISHED)
+}
 _upsert_values: dict[str, Any] = {}
 
 

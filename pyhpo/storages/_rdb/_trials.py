@@ -17,12 +17,17 @@ from typing import Any
 from sqlalchemy import Connection
 
 from pyhpo.distributions import BaseDistribution
+from pyhpo.storages._rdb import _sql as q
+from pyhpo.storages._validation import check_mysql_param, check_param, check_template, check_values
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = [
     "StudyCache",
     "build_trials",
+    "check_param_row",
+    "check_template_row",
+    "check_values_row",
     "from_db_time",
     "to_db_time",
     "utcnow",
@@ -65,6 +70,30 @@ def value_from_db(value: float | None, kind: str) -> float:
         assert value is not None
         return float(value)
     return {"INF_POS": math.inf, "INF_NEG": -math.inf, "NAN": math.nan}[kind]
+
+
+_NO_INFINITY = ("mysql", "mariadb")
+
+
+def check_param_row(dialect: str, name: str, value: float, distribution: BaseDistribution) -> None:
+    """``_validation.check_param``, and on MySQL its refusal of infinite values."""
+    check_param(name, value, distribution)
+    if dialect in _NO_INFINITY:
+        check_mysql_param(name, float(value))
+
+
+def check_values_row(conn: Connection, trial_id: int, values: Sequence[float] | None) -> None:
+    """``_validation.check_values`` against the number of objectives of the trial's study (one query)."""
+    if values is not None:
+        check_values(values, len(conn.execute(q.OBJECTIVES_OF_TRIAL, {"trial_id": trial_id}).all()))
+
+
+def check_template_row(conn: Connection, dialect: str, study_id: int, template: FrozenTrial) -> None:
+    """``_validation.check_template`` against the study's objectives, and MySQL's refusal of infinities."""
+    check_template(template, len(conn.execute(q.STUDY_DIRECTIONS, {"study_id": study_id}).all()))
+    if dialect in _NO_INFINITY:
+        for name, external in template.params.items():
+            check_mysql_param(name, float(template.distributions[name].to_internal_repr(external)))
 
 
 class StudyCache:
@@ -154,7 +183,8 @@ def build_trials(
             found, dists, values, inter, user, system = part
             if kind == "p":
                 dist = distribution(txt)
-                found[key] = dist.to_external_repr(num)
+                # NULL: a NaN that SQLite (by itself) or MySQL (see _sql.ParamValue) could not store as such.
+                found[key] = dist.to_external_repr(math.nan if num is None else num)
                 dists[key] = dist
             elif kind == "v":
                 values[int(key)] = value_from_db(num, txt)

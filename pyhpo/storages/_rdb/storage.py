@@ -53,7 +53,16 @@ from pyhpo.storages._rdb import _sql as q
 from pyhpo.storages._rdb import models as m
 from pyhpo.storages._rdb._engine import SQLiteWriterLock, is_sqlite_memory, make_engine, mask_url
 from pyhpo.storages._rdb._retry import Backoff, is_transient
-from pyhpo.storages._rdb._trials import StudyCache, build_trials, to_db_time, utcnow, value_to_db
+from pyhpo.storages._rdb._trials import (
+    StudyCache,
+    build_trials,
+    check_param_row,
+    check_template_row,
+    check_values_row,
+    to_db_time,
+    utcnow,
+    value_to_db,
+)
 from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
@@ -420,6 +429,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # A separate statement on purpose: under READ COMMITTED a statement's snapshot is taken when it
         # starts, so a subquery in the locking SELECT could predate the commit of the previous holder of
         # the lock and hand out its number again. This statement starts after the lock is ours.
+        if template is not None:
+            check_template_row(conn, self._dialect, study_id, template)
         last = conn.execute(q.LAST_NUMBER, {"study_id": study_id}).scalar()
         number = 0 if last is None else int(last) + 1
         if template is None:
@@ -486,6 +497,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
+        check_param_row(self._dialect, param_name, param_value_internal, distribution)
         params = {
             "tid": trial_id,
             "name": param_name,
@@ -525,15 +537,20 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             change = q.TO_RUNNING
         else:
             change = q.TO_FINISHED if state.is_finished() else q.TO_UNFINISHED
+        if values is not None:
+            change = q.TO_WITH_VALUES[change]
         attempt = [0]
 
         def body(conn: Connection) -> bool:
             attempt[0] += 1
-            params = {"tid": trial_id, "new_state": state.name, "now": utcnow()}
+            n_values = 0 if values is None else len(values)
+            params = {"tid": trial_id, "new_state": state.name, "now": utcnow(), "n_values": n_values}
             if not conn.execute(change, params).rowcount:
                 row = conn.execute(q.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
                 if row is None:
                     raise KeyError(f"No trial with trial_id {trial_id} exists.")
+                if row[1] in q.UNFINISHED:
+                    check_values_row(conn, trial_id, values)  # matched nothing: a wrong number of values?
                 if attempt[0] > 1 and row[1] == state.name:
                     # Our previous attempt committed but its reply was lost; it was us who won.
                     return True

@@ -5,7 +5,8 @@ effect, trial IDs count CREATE_TRIAL records that took effect, trial numbers cou
 process replaying the same log derives the same IDs, whoever wrote what.
 
 A record can lose a race (a second worker finishing an already finished trial, two workers popping the same
-WAITING trial, a study name taken in between). Replay skips such a record; when the record was written by
+WAITING trial, a study name taken in between), or carry a parameter value that would not read back (see
+``pyhpo.storages._validation``; pyhpo's writers never write one). Replay skips such a record; when the record was written by
 the worker doing the replay, the conflict is remembered in :attr:`JournalReplay.error` and the storage raises
 it to that worker only, as Optuna does.
 
@@ -23,6 +24,7 @@ from typing import Any
 
 from pyhpo.distributions import BaseDistribution, check_distribution_compatibility, json_to_distribution
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
+from pyhpo.storages._validation import check_param
 from pyhpo.storages.journal._format import HEARTBEAT_KEY, parse_datetime
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
@@ -286,6 +288,13 @@ class JournalReplay:
         text = record["distribution"]
         value = record["param_value_internal"]
         dist = self._dist_cache.get(text) or self.distribution(text)
+        try:
+            check_param(name, value, dist)
+        except (TypeError, ValueError) as err:
+            # Written by a writer that did not check (an older release, another library): the value would
+            # break every read of the study, so it is left out, like a record that lost a race.
+            self._fail(record, err)
+            return
         refs = trial.study.param_refs
         ref = refs.get(name)
         if ref is not None and ref[1] != text:

@@ -16,6 +16,7 @@ from pyhpo import logging
 from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._validation import check_param, check_state, check_template, check_values
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._format import (
     HEARTBEAT_KEY,
@@ -393,13 +394,14 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
             record.update(_template_fields(template_trial))
             durable = template_trial.state.is_finished()
         with self._lock:
-            if template_trial is not None and template_trial.distributions:
+            if template_trial is not None:
                 self._check_template(study_id, template_trial)
             self._call([record], durable=durable)
             return self._replay.created_trial_id
 
     def _check_template(self, study_id: int, template: FrozenTrial) -> None:
-        """Refuse a template whose distributions clash with the study's, before writing anything.
+        """Refuse a template that cannot be stored (see ``_validation``) or whose distributions clash with the
+        study's, before writing anything.
 
         Replay accepts such a record, as Optuna's does (so both derive the same trial IDs from any journal);
         the check here gives pyhpo's contract (ValueError) to this process's callers.
@@ -407,7 +409,9 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         from pyhpo.distributions import check_distribution_compatibility
 
         replay = self._read()
-        refs = replay.study(study_id).param_refs
+        study = replay.study(study_id)
+        check_template(template, len(study.directions))
+        refs = study.param_refs
         for name, dist in template.distributions.items():
             ref = refs.get(name)
             if ref is not None:
@@ -418,6 +422,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     ) -> None:
         from pyhpo.distributions import distribution_to_json
 
+        check_param(param_name, param_value_internal, distribution)
         record = {
             "op_code": _SET_TRIAL_PARAM,
             "worker_id": "",
@@ -441,7 +446,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
-        state = TrialState(state)
+        state = check_state(state)
         record: dict[str, Any] = {
             "op_code": _SET_TRIAL_STATE_VALUES,
             "worker_id": "",
@@ -461,6 +466,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
                 raise UpdateFinishedTrialError(
                     f"Trial#{trial.number} has already finished and can not be updated."
                 )
+            check_values(values, len(trial.study.directions))
             if state == _RUNNING and trial.state != TrialState.WAITING:
                 return False
             self._call([record], durable=state.is_finished())
