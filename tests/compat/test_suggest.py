@@ -551,3 +551,15 @@ def test_a_log_flag_that_is_not_a_bool_is_kept_as_given_on_every_trial() -> None
         return out
 
     same(script)
+
+
+def test_frozen_trial_repr_and_comparisons() -> None:
+    def script(lib: ModuleType) -> Any:
+        a = _frozen(lib, params={"x": 1}, distributions={"x": lib.distributions.IntDistribution(0, 1)},
+                    user_attrs={"u": [1]}, intermediate_values={0: 0.5})
+        b = _frozen(lib, number=1, trial_id=1)
+        return [repr(a), a == b, a == _frozen(lib, params={"x": 1}, distributions={
+            "x": lib.distributions.IntDistribution(0, 1)}, user_attrs={"u": [1]}, intermediate_values={0: 0.5}),
+            a < b, a <= b, b < a, [t.number for t in sorted([b, a])], a == 5]
+
+    same(script)
