@@ -22,14 +22,14 @@ _KEY = 512  # indexed strings
 _JSON = 2048  # attribute and distribution JSON, before v2.6.0.a made them TEXT
 
 
-def _attribute_table(name: str, owner: str) -> None:
+def _attribute_table(name: str, owner_table: str, owner_id: str) -> None:
     op.create_table(
         name,
         sa.Column(f"{name[:-1]}_id", sa.Integer(), primary_key=True),
-        sa.Column(f"{owner}_id", sa.Integer(), sa.ForeignKey(f"{owner}s.{owner}_id"), nullable=True),
+        sa.Column(owner_id, sa.Integer(), sa.ForeignKey(f"{owner_table}.{owner_id}"), nullable=True),
         sa.Column("key", sa.String(_KEY), nullable=True),
         sa.Column("value_json", sa.String(_JSON), nullable=True),
-        sa.UniqueConstraint(f"{owner}_id", "key"),
+        sa.UniqueConstraint(owner_id, "key"),
     )
 
 
@@ -48,8 +48,8 @@ def upgrade() -> None:
         sa.Column("library_version", sa.String(256), nullable=True),
         sa.CheckConstraint("version_info_id=1"),
     )
-    _attribute_table("study_system_attributes", "study")
-    _attribute_table("study_user_attributes", "study")
+    _attribute_table("study_system_attributes", "studies", "study_id")
+    _attribute_table("study_user_attributes", "studies", "study_id")
     op.create_table(
         "trials",
         sa.Column("trial_id", sa.Integer(), primary_key=True),
@@ -68,8 +68,8 @@ def upgrade() -> None:
         sa.Column("distribution_json", sa.String(_JSON), nullable=True),
         sa.UniqueConstraint("trial_id", "param_name"),
     )
-    _attribute_table("trial_system_attributes", "trial")
-    _attribute_table("trial_user_attributes", "trial")
+    _attribute_table("trial_system_attributes", "trials", "trial_id")
+    _attribute_table("trial_user_attributes", "trials", "trial_id")
     op.create_table(
         "trial_values",
         sa.Column("trial_value_id", sa.Integer(), primary_key=True),

@@ -28,9 +28,13 @@ def upgrade() -> None:
     bind = op.get_bind()
     # On SQLite the table is rebuilt to put the column where the models have it (after trial_id);
     # elsewhere it is simply added at the end.
-    with op.batch_alter_table("trials", recreate="always" if bind.dialect.name == "sqlite" else "auto") as batch:
-        drop_enum_checks(batch, bind, "trials", "state")
-        batch.add_column(sa.Column("number", sa.Integer(), nullable=True), insert_after="trial_id")
+    number = sa.Column("number", sa.Integer(), nullable=True)
+    if bind.dialect.name == "sqlite":
+        with op.batch_alter_table("trials", recreate="always") as batch:
+            drop_enum_checks(batch, bind, "trials", "state")
+            batch.add_column(number, insert_after="trial_id")
+    else:
+        op.add_column("trials", number)
 
     numbers = {
         trial_id: json.loads(value_json)
