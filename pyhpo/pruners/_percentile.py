@@ -25,11 +25,18 @@ if TYPE_CHECKING:
 __all__ = ["PercentilePruner"]
 
 
-def _check_int_at_least(name: str, value: Any, minimum: int) -> int:
-    """Validate an integer argument, naming it and the accepted range in the error."""
+def _check_int_at_least(name: str, value: Any, minimum: int, too_small: str | None = None) -> int:
+    """Validate an integer argument, naming it and the accepted range in the error.
+
+    ``too_small`` is the ValueError message for a value below ``minimum`` (formatted with ``value``): Optuna's
+    words for that argument, where Optuna checks it. A value that is not an int at all is pyhpo's own TypeError
+    (Optuna compares it and fails later, or not at all).
+    """
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int >= {minimum}, got {value!r}.")
     if value < minimum:
+        if too_small is not None:
+            raise ValueError(too_small.format(value=value))
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
     return int(value)
 
@@ -143,16 +150,29 @@ class PercentilePruner(BasePruner):
         n_min_trials: int = 1,
     ) -> None:
         try:
-            percentile = float(percentile)
+            as_float = float(percentile)
         except (TypeError, ValueError):
             raise TypeError(f"percentile must be a float in [0, 100], got {percentile!r}.") from None
-        if not 0.0 <= percentile <= 100.0:
-            raise ValueError(f"percentile must be in [0, 100], got {percentile}.")
-        self._percentile = percentile
-        self._n_startup_trials = _check_int_at_least("n_startup_trials", n_startup_trials, 0)
-        self._n_warmup_steps = _check_int_at_least("n_warmup_steps", n_warmup_steps, 0)
-        self._interval_steps = _check_int_at_least("interval_steps", interval_steps, 1)
-        self._n_min_trials = _check_int_at_least("n_min_trials", n_min_trials, 1)
+        if not 0.0 <= as_float <= 100.0:
+            raise ValueError(f"Percentile must be between 0 and 100 inclusive, but got {percentile=}.")
+        self._percentile = as_float
+        # Optuna's messages, in Optuna's order of checks.
+        self._n_startup_trials = _check_int_at_least(
+            "n_startup_trials", n_startup_trials, 0,
+            "Number of startup trials cannot be negative, but got n_startup_trials={value}.",
+        )
+        self._n_warmup_steps = _check_int_at_least(
+            "n_warmup_steps", n_warmup_steps, 0,
+            "Number of warmup steps cannot be negative, but got n_warmup_steps={value}.",
+        )
+        self._interval_steps = _check_int_at_least(
+            "interval_steps", interval_steps, 1,
+            "Pruning interval steps must be at least 1, but got interval_steps={value}.",
+        )
+        self._n_min_trials = _check_int_at_least(
+            "n_min_trials", n_min_trials, 1,
+            "Number of trials for pruning must be at least 1, but got n_min_trials={value}.",
+        )
         self._cache = _CompletedStepValues()
 
     def __getstate__(self) -> dict[str, Any]:

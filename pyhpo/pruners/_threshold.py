@@ -16,12 +16,13 @@ if TYPE_CHECKING:
 __all__ = ["ThresholdPruner"]
 
 
-def _as_float(name: str, value: Any) -> float:
+def _as_float(value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
+        # Optuna's words (its check is shared with reported values, hence "the `value` argument").
         raise TypeError(
-            f"{name} must be a float (or convertible to one), got {type(value).__name__} {value!r}."
+            f"The `value` argument is of type '{type(value).__name__}' but supposed to be a float."
         ) from None
 
 
@@ -45,13 +46,17 @@ class ThresholdPruner(BasePruner):
         interval_steps: int = 1,
     ) -> None:
         if lower is None and upper is None:
-            raise TypeError("ThresholdPruner needs at least one of lower or upper.")
-        self._lower = -math.inf if lower is None else _as_float("lower", lower)
-        self._upper = math.inf if upper is None else _as_float("upper", upper)
+            raise TypeError("Either lower or upper must be specified.")
+        self._lower = -math.inf if lower is None else _as_float(lower)
+        self._upper = math.inf if upper is None else _as_float(upper)
         if self._lower > self._upper:
-            raise ValueError(f"lower must not exceed upper, got lower={self._lower} and upper={self._upper}.")
-        self._n_warmup_steps = _check_int_at_least("n_warmup_steps", n_warmup_steps, 0)
-        self._interval_steps = _check_int_at_least("interval_steps", interval_steps, 1)
+            raise ValueError("lower should be smaller than upper.")
+        self._n_warmup_steps = _check_int_at_least(
+            "n_warmup_steps", n_warmup_steps, 0, "Number of warmup steps cannot be negative but got {value}."
+        )
+        self._interval_steps = _check_int_at_least(
+            "interval_steps", interval_steps, 1, "Pruning interval steps must be at least 1 but got {value}."
+        )
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         step = _last_step(trial)

@@ -120,11 +120,12 @@ class WilcoxonPruner(BasePruner):
     """
 
     def __init__(self, *, p_threshold: float = 0.1, n_startup_steps: int = 2) -> None:
-        self._n_startup_steps = _check_int_at_least("n_startup_steps", n_startup_steps, 0)
-        p_threshold = float(p_threshold)
-        if not 0.0 <= p_threshold <= 1.0:
-            raise ValueError(f"p_threshold must be in [0, 1], got {p_threshold}.")
-        self._p_threshold = p_threshold
+        self._n_startup_steps = _check_int_at_least(
+            "n_startup_steps", n_startup_steps, 0, "n_startup_steps must be nonnegative but got {value}."
+        )
+        if not 0.0 <= float(p_threshold) <= 1.0:
+            raise ValueError(f"p_threshold must be between 0 and 1 but got {p_threshold}.")
+        self._p_threshold = float(p_threshold)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
         from pyhpo.study._study_direction import StudyDirection

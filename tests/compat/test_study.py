@@ -741,3 +741,44 @@ def test_trials_dataframe_names_unknown_attrs_in_the_same_error_class() -> None:
     study.optimize(lambda t: 1.0, n_trials=1)
     with pytest.raises(AttributeError, match="'colour'.*expected some of"):
         study.trials_dataframe(attrs=("number", "colour"))
+
+
+# Pruners' and samplers' constructors with bad arguments ----------------------------------------------------------------
+
+BAD_CONSTRUCTORS: dict[str, Script] = {
+    "MedianPruner n_startup_trials=-1": lambda lib: lib.pruners.MedianPruner(n_startup_trials=-1),
+    "MedianPruner n_warmup_steps=-1": lambda lib: lib.pruners.MedianPruner(n_warmup_steps=-1),
+    "MedianPruner interval_steps=0": lambda lib: lib.pruners.MedianPruner(interval_steps=0),
+    "MedianPruner n_min_trials=0": lambda lib: lib.pruners.MedianPruner(n_min_trials=0),
+    "PercentilePruner 150": lambda lib: lib.pruners.PercentilePruner(150),
+    "PercentilePruner -1.5": lambda lib: lib.pruners.PercentilePruner(-1.5),
+    "PercentilePruner n_min_trials=0": lambda lib: lib.pruners.PercentilePruner(25.0, n_min_trials=0),
+    "SuccessiveHalvingPruner min_resource=0": lambda lib: lib.pruners.SuccessiveHalvingPruner(min_resource=0),
+    "SuccessiveHalvingPruner min_resource='fast'": lambda lib: lib.pruners.SuccessiveHalvingPruner(
+        min_resource="fast"
+    ),
+    "SuccessiveHalvingPruner reduction_factor=1": lambda lib: lib.pruners.SuccessiveHalvingPruner(reduction_factor=1),
+    "SuccessiveHalvingPruner min_early_stopping_rate=-1": lambda lib: lib.pruners.SuccessiveHalvingPruner(
+        min_early_stopping_rate=-1
+    ),
+    "SuccessiveHalvingPruner bootstrap_count=-1": lambda lib: lib.pruners.SuccessiveHalvingPruner(bootstrap_count=-1),
+    "SuccessiveHalvingPruner bootstrap_count with auto": lambda lib: lib.pruners.SuccessiveHalvingPruner(
+        bootstrap_count=2
+    ),
+    "ThresholdPruner without bounds": lambda lib: lib.pruners.ThresholdPruner(),
+    "ThresholdPruner lower > upper": lambda lib: lib.pruners.ThresholdPruner(lower=2, upper=1),
+    "ThresholdPruner lower='a'": lambda lib: lib.pruners.ThresholdPruner(lower="a"),
+    "ThresholdPruner n_warmup_steps=-1": lambda lib: lib.pruners.ThresholdPruner(upper=1, n_warmup_steps=-1),
+    "ThresholdPruner interval_steps=0": lambda lib: lib.pruners.ThresholdPruner(upper=1, interval_steps=0),
+    "PatientPruner patience=-1": lambda lib: lib.pruners.PatientPruner(None, -1),
+    "PatientPruner min_delta=-1": lambda lib: lib.pruners.PatientPruner(None, 1, min_delta=-1),
+    "WilcoxonPruner p_threshold=2": lambda lib: lib.pruners.WilcoxonPruner(p_threshold=2),
+    "WilcoxonPruner n_startup_steps=-1": lambda lib: lib.pruners.WilcoxonPruner(n_startup_steps=-1),
+    "TPESampler group without multivariate": lambda lib: lib.samplers.TPESampler(group=True, multivariate=False),
+    "QMCSampler qmc_type='foo'": lambda lib: lib.samplers.QMCSampler(qmc_type="foo"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_CONSTRUCTORS))
+def test_bad_constructor_arguments_fail_as_in_optuna(name: str) -> None:
+    assert_same(_constructed(BAD_CONSTRUCTORS[name]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 import warnings
 
@@ -20,16 +21,21 @@ from pyhpo.trial._state import TrialState
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"percentile": -0.1}, "percentile must be in \\[0, 100\\], got -0.1"),
-        ({"percentile": 100.5}, "percentile must be in \\[0, 100\\]"),
-        ({"percentile": 50, "n_startup_trials": -1}, "n_startup_trials must be >= 0, got -1"),
-        ({"percentile": 50, "n_warmup_steps": -1}, "n_warmup_steps must be >= 0"),
-        ({"percentile": 50, "interval_steps": 0}, "interval_steps must be >= 1, got 0"),
-        ({"percentile": 50, "n_min_trials": 0}, "n_min_trials must be >= 1, got 0"),
+        # Optuna's messages, word for word.
+        ({"percentile": -0.1}, "Percentile must be between 0 and 100 inclusive, but got percentile=-0.1."),
+        ({"percentile": 100.5}, "Percentile must be between 0 and 100 inclusive, but got percentile=100.5."),
+        ({"percentile": 50, "n_startup_trials": -1},
+         "Number of startup trials cannot be negative, but got n_startup_trials=-1."),
+        ({"percentile": 50, "n_warmup_steps": -1},
+         "Number of warmup steps cannot be negative, but got n_warmup_steps=-1."),
+        ({"percentile": 50, "interval_steps": 0},
+         "Pruning interval steps must be at least 1, but got interval_steps=0."),
+        ({"percentile": 50, "n_min_trials": 0},
+         "Number of trials for pruning must be at least 1, but got n_min_trials=0."),
     ],
 )
 def test_bad_arguments_name_the_argument_and_range(kwargs: dict, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         PercentilePruner(**kwargs)
 
 
