@@ -157,7 +157,15 @@ def test_suggest_on_a_running_trial(call: tuple[str, tuple[Any, ...], dict[str, 
     same(script, compare_messages=not _drawn_from_a_non_finite_range(method, args))
 
 
-@pytest.mark.parametrize("call", CALLS, ids=_ids)
+# Kept difference (storages, not trials): pyhpo's storages refuse to store a non-integral value for an
+# IntDistribution; Optuna stores 2.5 and the trial returns int(2.5) = 2 with the out-of-range warning.
+_STORAGE_REFUSES = pytest.mark.xfail(
+    strict=True, reason="pyhpo's storages check that an IntDistribution's value is integral on write; Optuna's do not"
+)
+ENQUEUED = [pytest.param(c, marks=_STORAGE_REFUSES) if c == ("suggest_int", (0, 10), {}, 2.5) else c for c in CALLS]
+
+
+@pytest.mark.parametrize("call", ENQUEUED, ids=_ids)
 def test_suggest_of_an_enqueued_value(call: tuple[str, tuple[Any, ...], dict[str, Any], Any]) -> None:
     """A value fixed by enqueue_trial: used as it is, out-of-range values with a warning, bad values raise."""
     method, args, kwargs, value = call
