@@ -334,7 +334,7 @@ class Study:
         if user_attrs is not None and not isinstance(user_attrs, Mapping):
             # Optuna's persistent storages fail on this with AttributeError ('int' object has no attribute
             # 'items'): the same class, said clearly, and for every storage.
-            raise AttributeError(  # noqa: TRY004
+            raise AttributeError(
                 f"user_attrs must be a dict of attribute values, but got {user_attrs!r} of type "
                 f"{type(user_attrs).__name__}."
             )
