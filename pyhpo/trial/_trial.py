@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import warnings
 from collections.abc import Sequence
@@ -249,17 +250,19 @@ class Trial(BaseTrial):
     def number(self) -> int:
         return self._cached_frozen_trial.number
 
+    # Deep copies, as in Optuna: changing what these return (a list in a user attribute, say) changes nothing.
+
     @property
     def params(self) -> dict[str, Any]:
-        return dict(self._cached_frozen_trial.params)
+        return copy.deepcopy(self._cached_frozen_trial.params)
 
     @property
     def distributions(self) -> dict[str, BaseDistribution]:
-        return dict(self._cached_frozen_trial.distributions)
+        return copy.deepcopy(self._cached_frozen_trial.distributions)
 
     @property
     def user_attrs(self) -> dict[str, Any]:
-        return dict(self._cached_frozen_trial.user_attrs)
+        return copy.deepcopy(self._cached_frozen_trial.user_attrs)
 
     @property
     def system_attrs(self) -> dict[str, Any]:

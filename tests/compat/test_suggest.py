@@ -571,3 +571,16 @@ def test_frozen_trial_repr_and_comparisons() -> None:
             a < b, a <= b, b < a, [t.number for t in sorted([b, a])], a == 5]
 
     same(script)
+
+
+def test_what_a_running_trial_returns_are_copies() -> None:
+    def script(lib: ModuleType) -> Any:
+        trial = lib.create_study().ask()
+        trial.set_user_attr("u", [1])
+        trial.suggest_categorical("c", [None])
+        trial.user_attrs["u"].append(2)
+        trial.params["c"] = "changed"
+        trial.distributions["c"] = None
+        return trial.user_attrs, trial.params, repr(trial.distributions)
+
+    same(script)
