@@ -6,14 +6,24 @@ Layout (Optuna's, so either library reads a journal the other wrote):
 * ``{prefix}:log:{n}``: record ``n`` (from 0), one JSON object without its newline.
 
 pyhpo appends a whole batch in one Lua script (INCRBY plus one SET per record, run atomically by the server),
-and reads with one script that returns every record from a cursor to the current end. The cursor is a record
-index.
+and reads with one script that returns the last record number and every record from a cursor to the current
+end. The cursor is a record index.
+
+A missing record key below ``log_number`` is never the end of the log. On one server every append is atomic
+(pyhpo's script, Optuna's ``EVAL``), so a gap is a lost key (evicted, deleted, a partial restore): it is
+reported as :class:`~pyhpo.exceptions.JournalCorruptionError` naming the index, the key and what the journal
+holds after it, after a short recheck in case a writer in cluster mode (INCRBY, then SET) is between its two
+commands. With ``use_cluster=True`` that window is normal, so the reader waits for the record (reading nothing
+past it) and reports the gap only when it outlasts ``_CLUSTER_GAP_GRACE`` seconds.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
 
+from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._base import BaseJournalBackend
 
 __all__ = ["JournalRedisBackend"]
@@ -31,23 +41,32 @@ return last
 """
 
 # ARGV[1] = prefix, ARGV[2] = first record index, ARGV[3] = most records to return.
+# Returns {last record number, {records first..stop}}: one atomic view of the counter and the keys.
 _READ = """
 local prefix = ARGV[1]
 local last = tonumber(redis.call('get', prefix .. ':log_number') or '-1')
 local first = tonumber(ARGV[2])
 local stop = math.min(last, first + tonumber(ARGV[3]) - 1)
 if stop < first then
-  return {}
+  return {last, {}}
 end
 local keys = {}
 for i = first, stop do
   keys[#keys + 1] = prefix .. ':log:' .. i
 end
-return redis.call('mget', unpack(keys))
+return {last, redis.call('mget', unpack(keys))}
 """
 
 # Records returned per read call: bounded so a huge journal streams in pieces.
 _READ_BATCH = 4096
+
+# Standalone server: how long a gap is rechecked before it is reported (only a cluster-mode writer sharing the
+# server can leave one for a moment). Cluster mode: how long a reader waits for a reserved record.
+_GAP_RECHECKS = (0.05, 0.2, 0.5)
+_CLUSTER_GAP_GRACE = 60.0
+_GAP_SURVEY = 16 * _READ_BATCH  # records after a gap looked at for the error message
+
+_PASSWORD = re.compile(r"(?<=://)([^:/@]*):[^@/]*@")
 
 
 class JournalRedisBackend(BaseJournalBackend):
@@ -74,6 +93,7 @@ class JournalRedisBackend(BaseJournalBackend):
         if not isinstance(url, str) or not url:
             raise ValueError(f"url must be a Redis URL such as 'redis://localhost:6379/0', got {url!r}.")
         self._url = url
+        self._gap: tuple[int, float] | None = None  # cluster mode: (missing index, when first seen)
         self._use_cluster = bool(use_cluster)
         self._prefix = prefix
         self._redis = redis.Redis.from_url(url)
@@ -87,29 +107,94 @@ class JournalRedisBackend(BaseJournalBackend):
         self.__init__(state["url"], state["use_cluster"], state["prefix"])  # type: ignore[misc]
 
     def read_chunk(self, cursor: int) -> tuple[bytes, int]:
+        """Return the records from index ``cursor`` on, as complete lines, and the index after them.
+
+        Raises:
+            JournalCorruptionError: A record key below ``log_number`` is missing (see the module docstring),
+                or ``log_number`` is below records already read (the counter was reset or deleted).
+        """
         if cursor < 0:
             raise ValueError(f"cursor must be a non-negative record index, got {cursor!r}.")
-        if self._use_cluster:
-            raw = self._read_plain(cursor)
-        else:
-            raw = self._read_script(args=[self._prefix, cursor, _READ_BATCH])
+        last, raw = self._fetch(cursor)
+        if last < cursor - 1:
+            raise JournalCorruptionError(
+                self._journal_location(),
+                cursor,
+                cursor + 1,
+                f"the key {self._prefix + ':log_number'!r} says the last record is {last}, but records up to "
+                f"{cursor - 1} were already read: the counter was reset or deleted",
+            )
         lines = []
         for item in raw:
             if item is None:
-                break  # A cluster writer has reserved the number but not yet written the record.
+                break
             lines.append(item)
-        if not lines:
-            return b"", cursor
-        return b"\n".join(lines) + b"\n", cursor + len(lines)
+        if lines:
+            self._gap = None
+            return b"\n".join(lines) + b"\n", cursor + len(lines)
+        if raw and self._gap_filled(cursor, last):  # missing although log_number counts it, then written
+            return self.read_chunk(cursor)
+        return b"", cursor
 
-    def _read_plain(self, cursor: int) -> list[Any]:
-        last = self._redis.get(f"{self._prefix}:log_number")
-        if last is None:
-            return []
-        stop = min(int(last), cursor + _READ_BATCH - 1)
-        if stop < cursor:
-            return []
-        return list(self._redis.mget([self._key(i) for i in range(cursor, stop + 1)]))
+    def _fetch(self, cursor: int) -> tuple[int, list[Any]]:
+        """``(last record number, records from cursor)``, read in one atomic script on a single server."""
+        if self._use_cluster:
+            last = self._redis.get(f"{self._prefix}:log_number")
+            if last is None:
+                return -1, []
+            stop = min(int(last), cursor + _READ_BATCH - 1)
+            if stop < cursor:
+                return int(last), []
+            return int(last), list(self._redis.mget([self._key(i) for i in range(cursor, stop + 1)]))
+        last, raw = self._read_script(args=[self._prefix, cursor, _READ_BATCH])
+        return int(last), list(raw)
+
+    def _gap_filled(self, index: int, last: int) -> bool:
+        """The record at ``index`` is missing below ``last``: True once it is written, False to wait longer.
+
+        Raises:
+            JournalCorruptionError: The gap outlasted what a live writer can explain.
+        """
+        if self._use_cluster:
+            # A cluster writer reserves numbers with INCRBY and then SETs them one by one: wait, but not forever.
+            now = time.monotonic()
+            if self._gap is None or self._gap[0] != index:
+                self._gap = (index, now)
+                return False
+            if now - self._gap[1] < _CLUSTER_GAP_GRACE:
+                return False
+        else:
+            # Atomic appends leave no gap; only a cluster-mode writer on this server could, for a moment.
+            for delay in _GAP_RECHECKS:
+                time.sleep(delay)
+                if self._redis.exists(self._key(index)):
+                    return True
+        self._gap = None
+        raise JournalCorruptionError(
+            self._journal_location(), index, index + 1, self._describe_gap(index, last)
+        )
+
+    def _describe_gap(self, index: int, last: int) -> str:
+        """Say what is missing and what the journal holds after it (error path only)."""
+        later = range(index + 1, min(last, index + _GAP_SURVEY) + 1)
+        present: list[int] = []
+        for start in range(0, len(later), _READ_BATCH):
+            numbers = later[start : start + _READ_BATCH]
+            values = self._redis.mget([self._key(i) for i in numbers])
+            present.extend(n for n, value in zip(numbers, values) if value is not None)
+        span = f"{len(later)} records after it ({index + 1}..{later[-1]})" if later else ""
+        if not later:
+            after = "it is the last record"
+        elif not present:
+            after = f"none of the {span} exists either"
+        else:
+            after = f"{len(present)} of the {span} exist, the first at index {present[0]}"
+        return (
+            f"record {index} is missing: the key {self._key(index)!r} does not exist, but "
+            f"{self._prefix + ':log_number'!r} says records 0..{last} were written; {after}. A lost key "
+            "(evicted under maxmemory, deleted, partly restored) is not the end of the log: the records "
+            "from here on cannot be replayed in order"
+        )
 
     def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
         if not data:
@@ -131,7 +216,8 @@ class JournalRedisBackend(BaseJournalBackend):
         return f"{self._prefix}:log:{number}"
 
     def _journal_location(self) -> str:
-        return f"{self._url} (key prefix {self._prefix!r})"
+        url = _PASSWORD.sub(r"\1:***@", self._url)  # error messages must not carry the URL's password
+        return f"{url} (key prefix {self._prefix!r})"
 
     def _line_offset(self, cursor: int, byte_in_chunk: int, line_in_chunk: int) -> int:
         return cursor + line_in_chunk
