@@ -618,6 +618,20 @@ def test_same_as_optuna(name: str) -> None:
     assert_same(SCRIPTS[name])
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.storages.GrpcStorageProxy(not_an_argument=1),
+        lambda lib: lib.storages.run_grpc_proxy_server(not_an_argument=1),
+    ],
+)
+def test_the_grpc_proxy_warns_experimental_as_in_optuna(call: Script) -> None:
+    # Called with a bad argument so nothing connects or serves: the warning comes first, then the TypeError.
+    theirs, ours = observe(optuna, call), observe(pyhpo, call)
+    assert ours.warnings == theirs.warnings and len(ours.warnings) == 1
+    assert ours.error is not None and ours.error[0][0] == "TypeError"
+
+
 # Differences kept on purpose -------------------------------------------------------------------------------------
 
 
