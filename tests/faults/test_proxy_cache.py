@@ -1,8 +1,8 @@
 """The proxy server's cache of finished trials after the database reuses ids (issue 10, item 4).
 
-A study is deleted behind the proxy's back (directly in the SQLite file) and a new one is created; SQLite hands out
-the deleted rows' ids again. The server had the old trials' encodings cached under those ids: a new client must
-get the new study's parameters and values, never the deleted study's.
+A study is deleted behind the proxy's back (directly in the SQLite file) and a new one is created; SQLite
+hands out the deleted rows' ids again. The server had the old trials' encodings cached under those ids: a new
+client must get the new study's parameters and values, never the deleted study's.
 """
 
 from __future__ import annotations
