@@ -43,10 +43,21 @@ class JournalFileBackend(BaseJournalBackend):
               repaired by the next writer.
             * ``"never"``: leave it to the operating system (same risk, for every record).
 
+    An existing file this process may not write (mode 0444, a read-only mount, an immutable file) is opened
+    for reading, as Optuna reads it: studies load and read as usual, and every append raises at once
+    (``PermissionError``, or ``OSError`` with ``EROFS`` on a read-only mount) naming the file and saying the
+    journal is read-only, with the file unchanged.
+
+    A file that is not a journal is never overwritten: the tail repair cuts only what a journal writer could
+    have left (the start of one record, perhaps followed by NUL bytes, after a complete record or at the start
+    of the file) and raises :class:`~pyhpo.exceptions.JournalCorruptionError` naming the file for anything
+    else, a JSON config or binary file passed by mistake, with nothing cut or written. An empty file becomes a
+    journal.
+
     Raises:
         FileNotFoundError: The folder of ``file_path`` does not exist.
         IsADirectoryError: ``file_path`` is a directory.
-        PermissionError: The file cannot be opened for appending (read-only file or folder).
+        PermissionError: The file does not exist and cannot be created (read-only folder).
     """
 
     def __init__(
