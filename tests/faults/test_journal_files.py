@@ -19,11 +19,14 @@ import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import pyhpo
 from pyhpo.exceptions import JournalCorruptionError
@@ -144,6 +147,52 @@ def test_empty_file_becomes_a_journal_that_optuna_reads(tmp_path: pathlib.Path) 
         study.optimize(lambda trial: trial.suggest_float("x", 0, 1), n_trials=2)
     assert warned == []
     assert optuna_studies(path) == {"pyhpo": 2}
+
+
+RECORD = b'{"op_code":0,"worker_id":"w","study_name":"s","directions":[1]}\n'
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    content=st.one_of(
+        st.binary(max_size=200),
+        st.builds(lambda n, tail: RECORD * n + tail, st.integers(0, 2), st.binary(max_size=40)),
+        st.builds(
+            lambda n, keep, nuls: RECORD * n + RECORD[:keep] + b"\0" * nuls,
+            st.integers(0, 2),
+            st.integers(0, len(RECORD) - 1),
+            st.integers(0, 9),
+        ),
+    )
+)
+@example(b'{"op_code":0}\n\n{"op')
+@example(b'{"op_code":0}\r\n{"op')
+@example(b'{"op_code":0}\n\0\0')
+@example(b"\0")
+@example(b'{"op_code": 0, "worker_id"')
+def test_any_file_is_either_refused_untouched_or_only_its_torn_record_is_cut(content: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp, "file")
+        path.write_bytes(content)
+        keep = content.rfind(b"\n") + 1
+        tail = content[keep:]
+        torn = tail.rstrip(b"\0")
+        plausible = (
+            (torn != b"" or keep > 0)
+            and torn[: len(b'{"op_code":')] == b'{"op_code":'[: len(torn)]
+            and all(byte >= 0x20 for byte in torn)
+            and (keep == 0 or content[: keep - 1].removesuffix(b"\r").endswith(b"}"))
+        )
+        backend = JournalFileBackend(str(path))
+        try:
+            backend.append_logs([json.loads(RECORD)])
+        except JournalCorruptionError as error:
+            assert tail and not plausible, content
+            assert error.path == str(path) and error.offset == keep
+            assert path.read_bytes() == content
+        else:
+            assert not tail or plausible, content
+            assert path.read_bytes() == content[:keep] + RECORD
 
 
 # --- torn tails of real Optuna journals: repaired, logged, everything before kept --------------------------
