@@ -78,6 +78,23 @@ def test_missing_record_key_is_reported_with_index_key_and_what_follows_not_read
     assert keys_and_values(client, prefix) == before
 
 
+def test_a_reported_gap_is_reported_again_at_once_and_a_restored_key_reads_on(url: str, prefix: str) -> None:
+    five_trials(url, prefix)
+    client = redis.Redis.from_url(url)
+    record = client.get(f"{prefix}:log:6")
+    client.delete(f"{prefix}:log:6")
+    backend = JournalRedisBackend(url, prefix=prefix)
+    _, cursor = backend.read_chunk(0)
+    for _ in range(2):
+        started = time.monotonic()
+        with pytest.raises(JournalCorruptionError, match="record 6 is missing"):
+            backend.read_chunk(cursor)
+    assert time.monotonic() - started < 0.3  # the recheck for a slow writer is spent once per gap
+    client.set(f"{prefix}:log:6", record)
+    data, _ = backend.read_chunk(cursor)
+    assert data.startswith(record + b"\n")
+
+
 def test_missing_keys_in_a_row_name_the_first_and_count_the_rest(url: str, prefix: str) -> None:
     last = five_trials(url, prefix)
     client = redis.Redis.from_url(url)

@@ -163,13 +163,15 @@ class JournalRedisBackend(BaseJournalBackend):
                 return False
             if now - self._gap[1] < _CLUSTER_GAP_GRACE:
                 return False
-        else:
+        elif self._gap is None or self._gap[0] != index:
             # Atomic appends leave no gap; only a cluster-mode writer on this server could, for a moment.
+            # Rechecked once per gap: a storage that meets it again (every call after the first report)
+            # raises at once.
             for delay in _GAP_RECHECKS:
                 time.sleep(delay)
                 if self._redis.exists(self._key(index)):
                     return True
-        self._gap = None
+            self._gap = (index, time.monotonic())
         raise JournalCorruptionError(
             self._journal_location(), index, index + 1, self._describe_gap(index, last)
         )
