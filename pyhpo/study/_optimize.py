@@ -106,7 +106,7 @@ def optimize(
     if study._thread_local.in_optimize_loop:
         raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
     if show_progress_bar and n_trials is None and timeout is not None and n_jobs != 1:
-        # As Optuna: a bar of elapsed time cannot follow several threads' clocks, so none is drawn.
+        # As Optuna: no time bar with several threads; it warns and draws no bar at all.
         warnings.warn("The timeout-based progress bar is not supported with n_jobs != 1.", stacklevel=3)
         show_progress_bar = False
     if show_progress_bar and n_trials is None and timeout is None:
