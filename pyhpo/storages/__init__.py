@@ -63,6 +63,10 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "journal":
+        # ``optuna.storages.journal`` is reachable right after ``import optuna`` (code does
+        # ``optuna.storages.journal.JournalFileBackend(path)``); so is ours, imported on first use.
+        return importlib.import_module("pyhpo.storages.journal")
     target = _LAZY.get(name)
     if target is None:
         raise AttributeError(f"module 'pyhpo.storages' has no attribute {name!r}")

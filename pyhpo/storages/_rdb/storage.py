@@ -30,6 +30,7 @@ import json
 import os
 import threading
 import uuid
+import warnings
 import weakref
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
@@ -37,9 +38,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, delete, event, func, insert, or_, select, true, union_all
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from pyhpo import logging as pyhpo_logging
+from pyhpo._experimental import warn_experimental_argument
 from pyhpo.distributions import (
     BaseDistribution,
     check_distribution_compatibility,
@@ -77,6 +80,9 @@ _T = TypeVar("_T")
 _logger = pyhpo_logging.get_logger(__name__)
 # Above this many ids, "trial_id IN (...)" is replaced by a join on the study (bind-parameter limits).
 _MAX_IN_LIST = 500
+# What Optuna's RDBStorage says of a study or trial that does not exist (KeyError) and of a best trial when none
+# is complete (ValueError). Code written for Optuna sees the same text; the id is in the caller's hands anyway.
+_NOT_FOUND = "Record does not exist."
 _live_storages: weakref.WeakSet[RDBStorage] = weakref.WeakSet()
 
 
@@ -99,16 +105,23 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             ``postgresql+psycopg2://user:password@host/db``, ``mysql+pymysql://user@host/db``.
         engine_kwargs: Extra keyword arguments for :func:`sqlalchemy.create_engine`; they override
             pyhpo's defaults (``pool_pre_ping``, pool sizes, SQLite's ``connect_args``).
-        skip_table_creation: Do not create missing tables (for databases whose schema is managed
-            elsewhere).
         skip_compatibility_check: Do not check the schema revision (used by ``upgrade``).
         heartbeat_interval: Record a heartbeat of each running trial every this many seconds, so
             that trials of workers that died can be failed by the others. None turns it off.
+            Experimental in Optuna: passing it warns (``ExperimentalWarning``), as there.
         grace_period: A RUNNING trial is stale once its last heartbeat is older than this many
             seconds; default ``2 * heartbeat_interval``.
-        failed_trial_callback: Called as ``callback(study, frozen_trial)`` for each trial failed
-            because its heartbeat went stale, e.g. :class:`~pyhpo.storages.RetryFailedTrialCallback`.
-        heartbeat_stale_trial_callback: Optuna 5's name for ``failed_trial_callback``.
+        heartbeat_stale_trial_callback: Called as ``callback(study, frozen_trial)`` for each trial
+            failed because its heartbeat went stale, e.g.
+            :class:`~pyhpo.storages.RetryHeartbeatStaleTrialCallback`.
+        failed_trial_callback: The name Optuna used before 4.9 for ``heartbeat_stale_trial_callback``;
+            deprecated there (passing it warns with Optuna's ``FutureWarning``).
+        skip_table_creation: Do not create missing tables (for databases whose schema is managed
+            elsewhere).
+
+    The signature is Optuna's, positional order included. As there, ``engine`` is the SQLAlchemy
+    engine and ``scoped_session`` a :class:`sqlalchemy.orm.scoped_session` bound to it, for user code
+    that runs its own queries; pyhpo's own operations do not use sessions.
 
     Raises:
         ValueError: Malformed URL, unknown driver or bad option values.
@@ -123,26 +136,42 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self,
         url: str,
         engine_kwargs: dict[str, Any] | None = None,
-        skip_table_creation: bool = False,
         skip_compatibility_check: bool = False,
         *,
         heartbeat_interval: int | None = None,
         grace_period: int | None = None,
-        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
         heartbeat_stale_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+        failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
+        skip_table_creation: bool = False,
     ) -> None:
+        # Optuna's checks, messages and warnings, in Optuna's order (code ported from it filters on them).
+        # Stricter than Optuna on types: a bool or a string is refused, not compared with 0.
         for name, value in (("heartbeat_interval", heartbeat_interval), ("grace_period", grace_period)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-                raise ValueError(f"{name} must be None or a positive number of seconds, got {value!r}")
+                raise ValueError(f"The value of `{name}` should be a positive integer.")
+            if name == "heartbeat_interval" and value is not None:
+                warn_experimental_argument("heartbeat_interval")
         if failed_trial_callback is not None and heartbeat_stale_trial_callback is not None:
-            raise ValueError("Specify only one of failed_trial_callback and heartbeat_stale_trial_callback.")
+            raise ValueError("Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`.")
+        if failed_trial_callback is not None:
+            warnings.warn(
+                "`failed_trial_callback` has been deprecated in v4.9.0. This feature will be removed in v6.0.0. "
+                "See https://github.com/optuna/optuna/releases/tag/v4.9.0. Use `heartbeat_stale_trial_callback` "
+                "instead.",
+                FutureWarning,
+                stacklevel=2,
+            )
+        # Optuna fills this placeholder (a database per schema version, e.g. ``sqlite:///v{SCHEMA_VERSION}.db``).
+        if isinstance(url, str) and "{SCHEMA_VERSION}" in url:
+            url = url.replace("{SCHEMA_VERSION}", str(m.SCHEMA_VERSION))
         self.url = url
         self.engine_kwargs = dict(engine_kwargs or {})
         self.skip_table_creation = skip_table_creation
         self.skip_compatibility_check = skip_compatibility_check
         self.heartbeat_interval = heartbeat_interval
         self.grace_period = grace_period
-        self.failed_trial_callback = failed_trial_callback or heartbeat_stale_trial_callback
+        self.heartbeat_stale_trial_callback = heartbeat_stale_trial_callback or failed_trial_callback
+        self.failed_trial_callback = self.heartbeat_stale_trial_callback
         self._connect()
 
     # -- set-up ---------------------------------------------------------------------------------------
@@ -165,6 +194,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             read_engine = self._read_engine
             event.listen(self.engine, "engine_disposed", lambda _engine: read_engine.dispose())
         self._init_process_state()
+        self._new_scoped_session()
         self._versions = VersionManager(self.engine, self._masked_url)
         _live_storages.add(self)
         self._transaction(self._initialize_schema, write=True, budget=10.0, what="Cannot open the database")
@@ -190,6 +220,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         self._param_dists: dict[tuple[int, str], BaseDistribution] = {}
         self._dist_by_json: dict[str, BaseDistribution] = {}
 
+    def _new_scoped_session(self) -> None:
+        # Optuna's attribute: user code calls ``storage.scoped_session()`` for a session of its own thread,
+        # and ``remove_session()`` / ``scoped_session.remove()`` to give it back.
+        self.scoped_session = scoped_session(sessionmaker(bind=self.engine))
+
     def _initialize_schema(self, conn: Connection) -> None:
         serialize_schema_setup(conn)
         try:
@@ -202,10 +237,13 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         if self._read_engine is not self.engine:
             self._read_engine.dispose(close=False)
         self._init_process_state()
+        # The parent's thread-local sessions hold the parent's connections: the child starts with none.
+        self._new_scoped_session()
 
     def __getstate__(self) -> dict[str, Any]:
         keep = ("url", "engine_kwargs", "skip_table_creation", "skip_compatibility_check",
-                "heartbeat_interval", "grace_period", "failed_trial_callback")  # fmt: skip
+                "heartbeat_interval", "grace_period", "heartbeat_stale_trial_callback",
+                "failed_trial_callback")  # fmt: skip
         return {k: self.__dict__[k] for k in keep}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -303,27 +341,85 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         return study_id
 
     def delete_study(self, study_id: int) -> None:
+        """Delete the study and everything in it, atomically against workers still writing to it.
+
+        On PostgreSQL and MySQL the study row is locked first (``SELECT ... FOR UPDATE``): trial creation
+        locks the same row, so no trial can be added while the study's rows go. Then the study's trial rows
+        are locked, which holds back (until the deletion commits) any worker writing a parameter, value or
+        attribute into one of them; those writes then fail their foreign key check and the worker gets a
+        ``KeyError`` naming the missing trial. SQLite's ``BEGIN IMMEDIATE`` already excludes every other
+        writer. Transient errors (deadlocks, dropped connections) rerun the whole deletion.
+
+        Raises:
+            KeyError: No study with ``study_id`` exists (``Record does not exist.``, as Optuna says).
+            StorageInternalError: The database refused the deletion for another reason.
+        """
+        t = m.trials.c
+        lock_trials = select(t.trial_id).where(t.study_id == study_id).with_for_update()
+
         def body(conn: Connection) -> None:
-            self._require_study(conn, study_id)
-            trial_ids = select(m.trials.c.trial_id).where(m.trials.c.study_id == study_id)
+            self._require_study(conn, study_id, for_update=not self._sqlite)
+            if not self._sqlite:
+                conn.execute(lock_trials).all()
+            trial_ids = select(t.trial_id).where(t.study_id == study_id)
             for table in (*m.TRIAL_CHILD_TABLES, m.trial_heartbeats):
                 conn.execute(delete(table).where(table.c.trial_id.in_(trial_ids)))
-            conn.execute(delete(m.trials).where(m.trials.c.study_id == study_id))
+            conn.execute(delete(m.trials).where(t.study_id == study_id))
             for table in (m.study_user_attributes, m.study_system_attributes, m.study_directions):
                 conn.execute(delete(table).where(table.c.study_id == study_id))
             conn.execute(delete(m.studies).where(m.studies.c.study_id == study_id))
 
-        self._transaction(body, write=True)
+        try:
+            self._transaction(body, write=True)
+        except sa_exc.IntegrityError as e:
+            # Not expected under the locks above (a writer that does not take them, e.g. an older Optuna,
+            # could still race us); never let the raw driver error reach the user.
+            raise self._storage_error(f"Cannot delete the study with study_id {study_id}", e) from e
         with self._cache_lock:
             self._studies.pop(study_id, None)
             self._param_dists = {k: v for k, v in self._param_dists.items() if k[0] != study_id}
+
+    def _upsert_transaction(
+        self, body: Callable[[Connection], None], check_gone: Callable[[sa_exc.IntegrityError], None]
+    ) -> None:
+        """Run a write made of :meth:`_upsert` calls, turning constraint violations into what they mean.
+
+        A foreign key violation: the parent (study or trial) was deleted under the write; ``check_gone``
+        raises ``KeyError`` then. A unique violation: another writer inserted the same key between our
+        UPDATE and INSERT; run again once, and the UPDATE finds the row. Anything else is reported as
+        ``StorageInternalError``, never as a raw SQLAlchemy error.
+        """
+        for attempt in range(2):
+            try:
+                self._transaction(body, write=True)
+                return
+            except sa_exc.IntegrityError as e:
+                check_gone(e)
+                if attempt == 1:
+                    raise self._storage_error("Database operation failed", e) from e
+
+    def _study_gone_or_raise(self, study_id: int, error: sa_exc.IntegrityError) -> None:
+        """KeyError if the study does not exist (any more); return otherwise."""
+        if self._transaction(lambda conn: conn.execute(q.STUDY_NAME, {"study_id": study_id}).scalar(),
+                             write=False) is None:  # fmt: skip
+            raise KeyError(_NOT_FOUND) from error
+
+    def _trial_gone_or_raise(self, trial_id: int, error: sa_exc.IntegrityError) -> None:
+        """After a write into a trial's child table broke a constraint: KeyError if the trial is gone.
+
+        A foreign key violation there means the trial was deleted (its study deleted) under the write.
+        Returns when the trial still exists: the caller decides what the violation means then.
+        """
+        query = select(m.trials.c.trial_id).where(m.trials.c.trial_id == trial_id)
+        if self._transaction(lambda conn: conn.execute(query).scalar(), write=False) is None:
+            raise KeyError(_NOT_FOUND) from error
 
     @staticmethod
     def _require_study(conn: Connection, study_id: int, for_update: bool = False) -> str:
         query = q.STUDY_NAME_FOR_UPDATE if for_update else q.STUDY_NAME
         name = conn.execute(query, {"study_id": study_id}).scalar()
         if name is None:
-            raise KeyError(f"No study with study_id {study_id} exists.")
+            raise KeyError(_NOT_FOUND)
         return str(name)
 
     def _upsert(self, conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
@@ -340,7 +436,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             self._require_study(conn, study_id)
             self._upsert(conn, table, {"study_id": study_id, "key": key}, {"value_json": encoded})
 
-        self._transaction(body, write=True)
+        self._upsert_transaction(body, lambda e: self._study_gone_or_raise(study_id, e))
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         self._set_study_attr(m.study_user_attributes, study_id, key, value)
@@ -352,7 +448,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         query = select(m.studies.c.study_id).where(m.studies.c.study_name == study_name)
         study_id = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
         if study_id is None:
-            raise KeyError(f"No study with name '{study_name}' exists.")
+            raise KeyError(_NOT_FOUND)
         return int(study_id)
 
     def get_study_name_from_id(self, study_id: int) -> str:
@@ -418,6 +514,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         )
         with self._cache_lock:
             self._trial_study[trial_id] = study_id
+            # SQLite hands out the ids of deleted rows again: a trial this process saw finished in a study
+            # another process deleted may share the new trial's id.
+            self._finished.pop(trial_id, None)
         return trial_id
 
     def _create_trial_in_transaction(
@@ -482,14 +581,14 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         """Explain why a conditional write on ``trial_id`` matched nothing."""
         row = conn.execute(q.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
         if row is None:
-            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+            raise KeyError(_NOT_FOUND)
         raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
 
     def _require_updatable(self, conn: Connection, trial_id: int) -> int:
         """Return the trial's study id, or raise KeyError / UpdateFinishedTrialError."""
         row = conn.execute(q.TRIAL_STUDY_STATE, {"trial_id": trial_id}).first()
         if row is None:
-            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+            raise KeyError(_NOT_FOUND)
         if row[1] not in q.UNFINISHED:
             self._raise_not_updatable(conn, trial_id)
         return int(row[0])
@@ -523,9 +622,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
         try:
             self._transaction(body, write=True)
-        except sa_exc.IntegrityError:
+        except sa_exc.IntegrityError as e:
+            self._trial_gone_or_raise(trial_id, e)
             # The parameter is already set in this trial: the first value stays, as in Optuna.
-            pass
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
@@ -548,7 +647,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             if not conn.execute(change, params).rowcount:
                 row = conn.execute(q.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
                 if row is None:
-                    raise KeyError(f"No trial with trial_id {trial_id} exists.")
+                    raise KeyError(_NOT_FOUND)
                 if row[1] in q.UNFINISHED:
                     check_values_row(conn, trial_id, values)  # matched nothing: a wrong number of values?
                 if attempt[0] > 1 and row[1] == state.name:
@@ -578,7 +677,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 {"intermediate_value": value, "intermediate_value_type": kind},
             )
 
-        self._transaction(body, write=True)
+        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
 
     def _set_trial_attr(self, table: Any, trial_id: int, key: str, value: Any) -> None:
         encoded = json.dumps(value)
@@ -587,7 +686,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             self._require_updatable(conn, trial_id)
             self._upsert(conn, table, {"trial_id": trial_id, "key": key}, {"value_json": encoded})
 
-        self._transaction(body, write=True)
+        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr(m.trial_user_attributes, trial_id, key, value)
@@ -605,7 +704,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             params = {"trial_id": trial_id}
             rows = conn.execute(q.TRIAL, params).all()
             if not rows:
-                raise KeyError(f"No trial with trial_id {trial_id} exists.")
+                raise KeyError(_NOT_FOUND)
             return build_trials(conn, self._distribution, rows, q.CHILDREN_OF_TRIAL, params)[0]
 
         trial = self._transaction(body, write=False)
@@ -643,7 +742,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 found = conn.execute(q.poll_query(changed).order_by(t.trial_id), {"study_id": study_id}).all()
             names = [r.study_name for r in found if r.study_name is not None]
             if not names:
-                raise KeyError(f"No study with study_id {study_id} exists.")
+                raise KeyError(_NOT_FOUND)
             name = names[0]
             if name != known_name and known_name is not None:
                 # The id now names another study (deleted, and the id reused): start over.
@@ -670,13 +769,19 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         with self._cache_lock:
             cache = self._studies.get(study_id)
             if directions is not None or cache is None or cache.name != name:
-                # New to this process, or the id now names another study (deleted and reused).
+                # New to this process, or the id now names another study (deleted and reused): what this
+                # process remembers of the old study under that id must not leak into the new one.
+                if cache is not None:
+                    self._param_dists = {k: v for k, v in self._param_dists.items() if k[0] != study_id}
                 cache = StudyCache(name, directions if directions is not None else [])
                 self._studies[study_id] = cache
             for trial in fresh:
                 cache.absorb(trial)
                 if trial.state.is_finished():
                     self._finished[trial._trial_id] = trial
+                else:  # a reused id (SQLite) of a finished trial of a deleted study
+                    self._finished.pop(trial._trial_id, None)
+                    self._trial_study[trial._trial_id] = study_id
         return cache
 
     def get_all_trials(
@@ -700,7 +805,7 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         if len(cache.directions) > 1:
             raise RuntimeError("Best trial can be obtained only for single-objective optimization.")
         if cache.best is None:
-            raise ValueError("No trials are completed yet.")
+            raise ValueError(_NOT_FOUND)  # Optuna's RDBStorage says so (its in-memory storage words it otherwise)
         return cache.best._copy()
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
@@ -721,11 +826,16 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         query = select(m.trials.c.number).where(m.trials.c.trial_id == trial_id)
         number = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
         if number is None:
-            raise KeyError(f"No trial with trial_id {trial_id} exists.")
+            raise KeyError(_NOT_FOUND)
         return int(number)
 
     def remove_session(self) -> None:
-        """Nothing to release: connections go back to the pool at the end of every operation."""
+        """Close and forget the calling thread's session of :attr:`scoped_session` (Optuna's method).
+
+        pyhpo's own operations hold no session: their connections go back to the pool at the end of every
+        operation. Only a session user code opened through ``scoped_session()`` is released here.
+        """
+        self.scoped_session.remove()
 
     # -- schema versions ------------------------------------------------------------------------------
     def upgrade(self) -> None:

@@ -26,7 +26,7 @@ from pyhpo.storages.journal._format import (
     now_string,
 )
 from pyhpo.storages.journal._format import JournalOperation as Op
-from pyhpo.storages.journal._replay import JournalReplay
+from pyhpo.storages.journal._replay import NOT_FOUND_MSG, JournalReplay
 from pyhpo.study._frozen import FrozenStudy
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState
@@ -357,7 +357,7 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         with self._lock:
             study_id = self._read().study_names.get(study_name)
         if study_id is None:
-            raise KeyError(f"No such study {study_name!r}.")
+            raise KeyError(NOT_FOUND_MSG)  # Optuna's wording for every missing record
         return study_id
 
     def get_study_name_from_id(self, study_id: int) -> str:

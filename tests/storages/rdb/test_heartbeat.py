@@ -13,7 +13,7 @@ import pytest
 
 import pyhpo
 from pyhpo.exceptions import UpdateFinishedTrialError
-from pyhpo.storages import RetryFailedTrialCallback, fail_stale_trials
+from pyhpo.storages import RetryHeartbeatStaleTrialCallback, fail_stale_trials
 from pyhpo.storages._rdb.storage import RDBStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState
@@ -54,7 +54,7 @@ def test_trial_of_a_killed_worker_is_failed_and_retried(tmp_path: Path, request:
         worker.communicate()
 
     storage = RDBStorage(url, heartbeat_interval=1, grace_period=2,
-                         failed_trial_callback=RetryFailedTrialCallback(max_retry=2))
+                         heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=2))
     study = pyhpo.load_study(study_name=name, storage=storage)
     (orphan,) = study.get_trials()
     assert orphan.state == TrialState.RUNNING
@@ -66,7 +66,7 @@ def test_trial_of_a_killed_worker_is_failed_and_retried(tmp_path: Path, request:
     assert failed.state == TrialState.FAIL
     assert retry.state == TrialState.WAITING
     assert retry.params == orphan.params
-    assert RetryFailedTrialCallback.retried_trial_number(retry) == 0
+    assert RetryHeartbeatStaleTrialCallback.retried_trial_number(retry) == 0
     # The retry runs with the same parameters in the next optimize.
     study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=1)
     assert study.trials[1].state == TrialState.COMPLETE and study.trials[1].value == orphan.params["x"]
