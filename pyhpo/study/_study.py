@@ -109,8 +109,8 @@ class Study:
     def _get_best_trial(self, deepcopy: bool) -> FrozenTrial:
         # No COMPLETE trial: the storage's ValueError, "No trials are completed yet." as in Optuna.
         best = self._storage.get_best_trial(self._study_id)
-        if all(c <= 0.0 for c in best.constraints.values()):
-            return best
+        if not any(c > 0.0 for c in best.constraints.values()):
+            return best  # (a NaN constraint does not make the best trial infeasible here, as in Optuna)
         # The best value is infeasible (a constraint > 0): the best trial is the best feasible one, as in Optuna.
         feasible = [
             t for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
@@ -399,7 +399,8 @@ class Study:
         shown = values[0] if names is None else {names[0]: values[0]}
         message = f"Trial {trial.number} finished with value: {shown} and parameters: {trial.params}."
         try:
-            best = self._storage.get_best_trial(self._study_id)
+            # The best feasible trial, as best_trial gives it: no "Best is" part while none is feasible.
+            best = self._get_best_trial(deepcopy=False)
             message += f" Best is trial {best.number} with value: {best.value}."
         except ValueError:
             pass

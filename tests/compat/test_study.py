@@ -523,6 +523,41 @@ def trials_dataframe_multi_objective(lib: ModuleType) -> Any:
     return list(study.trials_dataframe().columns), [tuple(c) for c in study.trials_dataframe(multi_index=True).columns]
 
 
+@script
+def constrained_trials_in_log_lines_best_trial_and_data_frames(lib: ModuleType) -> Any:
+    study = lib.create_study(sampler=_rs(lib))
+
+    def objective(trial: Any) -> float:
+        trial.report(1.0, 0)
+        trial.report(0.5, 3)
+        trial.set_user_attr("u", [1])
+        # Infeasible, infeasible, feasible, NaN: log lines say "Best is" only once a feasible trial exists.
+        trial.set_constraint("c", [0.5, 0.5, -1.0, math.nan][trial.number])
+        return float(trial.suggest_float("x", 0, 1))
+
+    study.optimize(objective, n_trials=4)
+    study.ask()
+    attrs = (
+        "number", "value", "params", "user_attrs", "system_attrs", "intermediate_values", "state", "last_step",
+        "distributions", "values",
+    )
+    df = study.trials_dataframe(attrs=attrs)
+    return (
+        list(df.columns),
+        [str(t) for t in df.dtypes],
+        df.astype(str).values.tolist(),
+        [tuple(c) for c in study.trials_dataframe(multi_index=True).columns],
+        study.best_trial.number,
+    )
+
+
+@script
+def the_best_trial_with_a_nan_constraint(lib: ModuleType) -> Any:
+    study = lib.create_study(sampler=_rs(lib))
+    study.optimize(lambda t: t.set_constraint("c", math.nan) or float(t.number), n_trials=2)
+    return study.best_trial.number
+
+
 # values: enums, deepcopy=False snapshots ------------------------------------------------------------------------------
 
 
