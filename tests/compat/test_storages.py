@@ -704,14 +704,27 @@ def test_a_backend_subclassing_the_deprecated_base_warns_as_in_optuna() -> None:
 
 
 def test_deprecated_redis_name_warns_as_in_optuna() -> None:
+    import pyhpo
     from tests.conftest import require_server_url
 
     url = require_server_url("PYHPO_TEST_REDIS_URL")
     seen = observe(optuna, lambda lib: type(lib.storages.JournalRedisStorage(url)).__name__)
-    ours = observe(__import__("pyhpo"), lambda lib: type(lib.storages.JournalRedisStorage(url)).__name__)
-    # The FutureWarning is the same; Optuna's JournalRedisBackend also warns ExperimentalWarning (see below).
+    ours = observe(pyhpo, lambda lib: type(lib.storages.JournalRedisStorage(url)).__name__)
+    # The FutureWarning comes first in both; Optuna's JournalRedisBackend then warns ExperimentalWarning (below).
     assert ours.result == seen.result
     assert ours.warnings[0] == seen.warnings[0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Optuna's JournalRedisBackend is @experimental_class('3.1.0'); pyhpo's (journal/_redis.py, another "
+    "helper's file) does not warn yet. Strict: passes, and so fails here, once it does.",
+)
+def test_journal_redis_backend_warns_experimental_as_in_optuna() -> None:
+    from tests.conftest import require_server_url
+
+    url = require_server_url("PYHPO_TEST_REDIS_URL")
+    assert_same(lambda lib: type(lib.storages.journal.JournalRedisBackend(url)).__name__)
 
 
 def test_grpc_proxy_warns_experimental_as_in_optuna() -> None:
