@@ -558,6 +558,50 @@ def the_best_trial_with_a_nan_constraint(lib: ModuleType) -> Any:
     return study.best_trial.number
 
 
+@script
+def best_trials_with_constraints(lib: ModuleType) -> Any:
+    study = lib.create_study(directions=["minimize", "minimize"], sampler=_rs(lib))
+    study.optimize(
+        lambda t: (
+            t.set_constraint("c", [1.0, -1.0, 0.0, -2.0][t.number]) or t.suggest_float("x", 0, 1),
+            t.suggest_float("y", 0, 1),
+        ),
+        n_trials=4,
+    )
+    return sorted(t.number for t in study.best_trials)
+
+
+@script
+def pruned_trials_with_the_median_pruner(lib: ModuleType) -> Any:
+    study = lib.create_study(sampler=_rs(lib), pruner=lib.pruners.MedianPruner(n_startup_trials=1))
+
+    def objective(trial: Any) -> float:
+        for step in range(3):
+            trial.report(float(trial.number) + step, step)
+            if trial.should_prune():
+                raise lib.TrialPruned()
+        return float(trial.number)
+
+    study.optimize(objective, n_trials=4)
+    return [(t.state.name, t.values) for t in study.trials]
+
+
+@script
+def trials_are_copies(lib: ModuleType) -> Any:
+    study = lib.create_study(sampler=_rs(lib))
+    study.optimize(lambda t: 1.0, n_trials=1)
+    study.trials[0].user_attrs["a"] = 1
+    return study.trials[0].user_attrs
+
+
+@script
+def tell_a_failed_trial_again_with_skip_if_finished(lib: ModuleType) -> Any:
+    study = lib.create_study()
+    trial = study.ask()
+    study.tell(trial, state=lib.trial.TrialState.FAIL)
+    return study.tell(trial, 1.0, skip_if_finished=True).state.name
+
+
 # values: enums, deepcopy=False snapshots ------------------------------------------------------------------------------
 
 
