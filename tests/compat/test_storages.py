@@ -736,3 +736,44 @@ def test_grpc_proxy_warns_experimental_as_in_optuna() -> None:
         return type(proxy).__name__
 
     assert_same(run)
+
+
+# Signatures: code written for Optuna passes these arguments by position or by name -----------------------------
+
+
+def _signature(obj: Any) -> list[tuple[str, str, Any]]:
+    import inspect
+
+    target = obj.__init__ if isinstance(obj, type) else obj
+    return [(p.name, p.kind.name, p.default) for p in inspect.signature(target).parameters.values()]
+
+
+_CONSTRUCTORS = [
+    "InMemoryStorage", "RDBStorage", "JournalStorage", "GrpcStorageProxy", "run_grpc_proxy_server",
+    "journal.JournalFileBackend", "journal.JournalRedisBackend", "journal.JournalFileOpenLock",
+    "journal.JournalFileSymlinkLock",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", _CONSTRUCTORS)
+def test_constructor_takes_optunas_parameters_in_optunas_order(path: str) -> None:
+    import functools
+
+    import pyhpo
+
+    def resolve(lib: ModuleType) -> Any:
+        return functools.reduce(getattr, path.split("."), lib.storages)
+
+    theirs, ours = _signature(resolve(optuna)), _signature(resolve(pyhpo))
+    # pyhpo may add keyword-only options (or **options) after Optuna's parameters, nothing else.
+    assert ours[: len(theirs)] == theirs
+    assert all(kind in ("KEYWORD_ONLY", "VAR_KEYWORD") for _, kind, _ in ours[len(theirs):])
+
+
+def test_journal_storage_takes_its_backend_by_optunas_keyword(tmp_path: Path) -> None:
+    def run(lib: ModuleType) -> Any:
+        backend = lib.storages.journal.JournalFileBackend(str(tmp_path / f"{lib.__name__}-kw.log"))
+        storage = lib.storages.JournalStorage(log_storage=backend)
+        return storage.get_study_name_from_id(storage.create_new_study(_min(lib), "kw"))
+
+    assert_same(run)

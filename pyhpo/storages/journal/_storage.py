@@ -95,8 +95,8 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     worker that wrote it. The journal format is Optuna's, so the same file opens in Optuna and back.
 
     Args:
-        backend:
-            Where the records live: :class:`~pyhpo.storages.journal.JournalFileBackend`,
+        log_storage:
+            Where the records live (Optuna's name for the backend, so ``JournalStorage(log_storage=...)`` works): :class:`~pyhpo.storages.journal.JournalFileBackend`,
             :class:`~pyhpo.storages.journal.JournalRedisBackend`, or any
             :class:`~pyhpo.storages.journal.BaseJournalBackend`.
         heartbeat_interval:
@@ -117,15 +117,16 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
 
     def __init__(
         self,
-        backend: BaseJournalBackend,
+        log_storage: BaseJournalBackend,
         *,
         heartbeat_interval: int | None = None,
         grace_period: int | None = None,
         failed_trial_callback: Callable[[Study, FrozenTrial], None] | None = None,
         snapshot_interval: int | None = None,
     ) -> None:
+        backend = log_storage
         if not isinstance(backend, BaseJournalBackend):
-            raise TypeError(f"backend must be a BaseJournalBackend, got {type(backend).__name__}.")
+            raise TypeError(f"log_storage must be a BaseJournalBackend, got {type(backend).__name__}.")
         for name, value in (
             ("heartbeat_interval", heartbeat_interval),
             ("grace_period", grace_period),
