@@ -498,6 +498,114 @@ def storage_pickles_and_keeps_its_studies(lib: ModuleType, make: Make) -> Any:
     ]
 
 
+# more edge cases ---------------------------------------------------------------------------------------------------
+
+
+@script
+def get_all_studies_of_an_empty_storage(lib: ModuleType, make: Make) -> Any:
+    return make(lib).get_all_studies()
+
+
+@script
+def study_id_from_the_name_of_a_deleted_study(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    storage.delete_study(storage.create_new_study(_min(lib), "gone"))
+    storage.get_study_id_from_name("gone")
+
+
+@script
+def study_attr_that_is_not_json(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    study_id = storage.create_new_study(_min(lib), "json")
+    storage.set_study_user_attr(study_id, "k", {1, 2})
+    return storage.get_study_user_attrs(study_id)
+
+
+@script
+def trial_attr_that_is_not_json(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
+    storage.set_trial_user_attr(trial_id, "k", object())
+    return {k: type(v).__name__ for k, v in storage.get_trial_user_attrs(trial_id).items()}
+
+
+@script
+def unicode_names_and_attrs(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    study_id = storage.create_new_study(_min(lib), "é-研究")
+    storage.set_study_user_attr(study_id, "ключ", "値")
+    trial_id = storage.create_new_trial(study_id)
+    storage.set_trial_param(trial_id, "π", 0, lib.distributions.CategoricalDistribution(["α", "β"]))
+    return storage.get_study_id_from_name("é-研究") == study_id, storage.get_study_user_attrs(study_id), (
+        storage.get_trial(trial_id).params
+    )
+
+
+@script
+def state_transitions(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    study_id = storage.create_new_study(_min(lib), "states")
+    state = lib.trial.TrialState
+    template = lib.trial.create_trial(state=state.WAITING, params={}, distributions={})
+    trial_id = storage.create_new_trial(study_id, template_trial=template)
+    out = [storage.get_trial(trial_id).state.name]
+    out.append(storage.set_trial_state_values(trial_id, state.COMPLETE, [1.5]))
+    out.append(_summary(storage.get_trial(trial_id)))
+    return out
+
+
+@script
+def running_to_running_is_refused(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
+    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.RUNNING), _summary(storage.get_trial(trial_id))
+
+
+@script
+def running_to_waiting(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
+    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.WAITING), _summary(storage.get_trial(trial_id))
+
+
+@script
+def complete_with_two_values(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    d = lib.study.StudyDirection
+    study_id = storage.create_new_study([d.MINIMIZE, d.MAXIMIZE], "mo")
+    trial_id = storage.create_new_trial(study_id)
+    storage.set_trial_state_values(trial_id, lib.trial.TrialState.COMPLETE, [1.0, float("inf")])
+    return _summary(storage.get_trial(trial_id))
+
+
+@script
+def check_trial_is_updatable(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "COMPLETE")
+    storage.check_trial_is_updatable(trial_id, lib.trial.TrialState.RUNNING)
+    storage.check_trial_is_updatable(trial_id, lib.trial.TrialState.COMPLETE)
+
+
+@script
+def same_param_set_twice_in_a_running_trial(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
+    storage.set_trial_param(trial_id, "x", 0.75, lib.distributions.FloatDistribution(0, 1))
+    return storage.get_trial(trial_id).params
+
+
+@script
+def system_attrs_of_a_study_round_trip_through_get_all_studies(lib: ModuleType, make: Make) -> Any:
+    storage = make(lib)
+    study_id = storage.create_new_study(_min(lib), "sys")
+    storage.set_study_system_attr(study_id, "s", [1, {"a": None}])
+    return [s.system_attrs for s in storage.get_all_studies()]
+
+
+@script
+def trial_params_attrs_of_a_running_trial(lib: ModuleType, make: Make) -> Any:
+    storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
+    storage.set_trial_user_attr(trial_id, "u", 1)
+    storage.set_trial_system_attr(trial_id, "s", 2)
+    return (storage.get_trial_params(trial_id), storage.get_trial_user_attrs(trial_id),
+            storage.get_trial_system_attrs(trial_id))  # fmt: skip
+
+
 # Differences kept on purpose: (script, storage kind or "*") -> why pyhpo differs. Each is checked to still differ:
 # when Optuna or pyhpo changes so that both agree, the test fails and the entry must go.
 KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
