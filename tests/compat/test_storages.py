@@ -885,3 +885,27 @@ def test_journal_storage_takes_its_backend_by_optunas_keyword(tmp_path: Path) ->
         return storage.get_study_name_from_id(storage.create_new_study(_min(lib), "kw"))
 
     assert_same(run)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "journal"])
+def test_heartbeat_getters_warn_as_in_optuna(kind: str, make_storage: Callable[[str], Make]) -> None:
+    # get_failed_trial_callback is deprecated since Optuna 4.9: calling it warns, on every storage.
+    make = make_storage(kind)
+
+    def run(lib: ModuleType) -> Any:
+        storage = make(lib)
+        return (
+            storage.get_failed_trial_callback(),
+            storage.get_heartbeat_stale_trial_callback(),
+            storage.get_heartbeat_interval() if hasattr(storage, "get_heartbeat_interval") else "n/a",
+        )
+
+    if kind == "journal":
+        # Optuna's JournalStorage has no heartbeats (pyhpo's does, an extension): only pyhpo's side runs.
+        import pyhpo
+
+        ours = observe(pyhpo, run)
+        assert ours.result == (None, None, None)
+        assert [w[0][0] for w in ours.warnings] == ["FutureWarning"]
+        return
+    assert_same(run)

@@ -247,6 +247,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         return {k: self.__dict__[k] for k in keep}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        # A storage pickled before heartbeat_stale_trial_callback existed had only failed_trial_callback.
+        state.setdefault("heartbeat_stale_trial_callback", state.get("failed_trial_callback"))
         self.__dict__.update(state)
         self._connect()
 
@@ -903,12 +905,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
     def get_heartbeat_interval(self) -> int | None:
         return self.heartbeat_interval
 
-    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
-        return self.failed_trial_callback
-
     def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
-        """Optuna 5's name for :meth:`get_failed_trial_callback`."""
-        return self.failed_trial_callback
+        # get_failed_trial_callback (the name before Optuna 4.9) is BaseHeartbeat's, which warns as Optuna's does.
+        return self.heartbeat_stale_trial_callback
 
 
 def upgrade_storage(url: str) -> str:

@@ -583,9 +583,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def get_heartbeat_interval(self) -> int | None:
         return self._heartbeat_interval
 
-    def get_failed_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
-        return self._failed_trial_callback
-
     def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         return self._failed_trial_callback
 
