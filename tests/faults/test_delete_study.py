@@ -129,3 +129,36 @@ def test_deleting_a_missing_study_raises_key_error(tmp_path: Path) -> None:
     storage = RDBStorage(f"sqlite:///{tmp_path}/missing.db")
     with pytest.raises(KeyError, match="Record does not exist"):  # Optuna's RDBStorage wording
         storage.delete_study(7)
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "mysql"])
+def test_threads_writing_one_attribute_at_once_never_see_an_integrity_error(kind: str, tmp_path: Path) -> None:
+    """Attributes and intermediate values are written UPDATE-then-INSERT; two writers that both find no row race
+    on the INSERT. The loser must run again (its UPDATE then finds the row), not raise the unique violation."""
+    import threading
+
+    with _database(kind, tmp_path) as url:
+        storage = RDBStorage(url)
+        study_id = storage.create_new_study([pyhpo.study.StudyDirection.MINIMIZE], "attrs")
+        trial_id = storage.create_new_trial(study_id)
+        errors: list[BaseException] = []
+
+        def write(value: int, key: str, step: int) -> None:
+            try:
+                storage.set_study_user_attr(study_id, key, value)
+                storage.set_trial_user_attr(trial_id, key, value)
+                storage.set_trial_intermediate_value(trial_id, step, float(value))
+            except BaseException as e:  # noqa: BLE001 - collected and asserted on below
+                errors.append(e)
+
+        for step in range(20):
+            threads = [threading.Thread(target=write, args=(i, f"k{step}", step)) for i in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        assert errors == []
+        trial = storage.get_trial(trial_id)
+        assert sorted(trial.user_attrs) == sorted(f"k{s}" for s in range(20))
+        assert sorted(trial.intermediate_values) == list(range(20))
+        storage.engine.dispose()
