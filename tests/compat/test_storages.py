@@ -909,3 +909,23 @@ def test_heartbeat_getters_warn_as_in_optuna(kind: str, make_storage: Callable[[
         assert [w[0][0] for w in ours.warnings] == ["FutureWarning"]
         return
     assert_same(run)
+
+
+def test_a_redis_url_as_storage_is_refused_with_optunas_message() -> None:
+    assert_same(lambda lib: lib.create_study(storage="redis://127.0.0.1:6379/0"))
+
+
+# What pyhpo does on purpose where Optuna lets a raw error through: a clear error of a builtin kind instead.
+@pytest.mark.parametrize(
+    ("storage", "ours", "theirs"),
+    [
+        (123, "TypeError", "AttributeError"),  # Optuna: "'int' object has no attribute 'create_new_study'"
+        ("notaurl", "ValueError", "ArgumentError"),  # Optuna: SQLAlchemy's ArgumentError
+        ("sqlite:////nonexistent/dir/x.db", "StorageInternalError", "OperationalError"),  # Optuna: SQLAlchemy's
+    ],
+)
+def test_a_bad_storage_argument_gets_a_clear_error_not_a_raw_one(storage: Any, ours: str, theirs: str) -> None:
+    import pyhpo
+
+    assert observe(optuna, lambda lib: lib.create_study(storage=storage)).error[0][0] == theirs  # type: ignore[index]
+    assert observe(pyhpo, lambda lib: lib.create_study(storage=storage)).error[0][0] == ours  # type: ignore[index]
