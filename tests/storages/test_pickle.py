@@ -121,3 +121,39 @@ def test_in_memory_storage_pickles_as_a_copy_of_its_data() -> None:
     copy_study.optimize(_objective, n_trials=1)
     assert len(copy_study.trials) == 3
     assert len(study.trials) == 2
+
+
+def _release_in_child(lock: BaseJournalFileLock) -> str:
+    try:
+        lock.release()
+    except RuntimeError as e:
+        return str(e)
+    return "released"
+
+
+@pytest.mark.parametrize("lock_class", [JournalFileOpenLock, JournalFileSymlinkLock])
+def test_a_forked_child_does_not_hold_its_parents_lock(tmp_path: Path, lock_class: type) -> None:
+    # The child's copy of a held lock object (inherited by fork, not pickled) must not release the parent's lock.
+    path = str(tmp_path / "journal.log")
+    lock: BaseJournalFileLock = lock_class(path)
+    assert lock.acquire()
+    global _INHERITED
+    # The pool's worker forks from this process while it holds the lock; the function reaches the child's copy
+    # through a module global (an argument would be pickled, which is the other test).
+    _INHERITED = lock
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            outcome = pool.apply(_release_inherited)
+        assert "did not possess lock" in outcome
+        assert os.path.lexists(path + ".lock")
+    finally:
+        _INHERITED = None
+        lock.release()
+
+
+_INHERITED: BaseJournalFileLock | None = None
+
+
+def _release_inherited() -> str:
+    assert _INHERITED is not None
+    return _release_in_child(_INHERITED)
