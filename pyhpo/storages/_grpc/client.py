@@ -14,7 +14,9 @@ What makes it cheap:
 
 Failures: a call that finds the server UNAVAILABLE (down, restarting) or is CANCELLED by a server
 shutting down is retried with exponential backoff for up to ``retry_timeout`` seconds, so a proxy
-restart under running workers is survived; after that a ``ConnectionError`` names the server.
+restart under running workers is survived; after that a ``ConnectionError`` names the server. A TLS
+handshake that no retry can fix (a server certificate the CA does not sign or whose names lack the host or
+``server_name``, or a server without TLS) raises a ``ConnectionError`` saying so at once (see ``_tls``).
 Retried writes are idempotent except ``create_new_trial`` (a lost reply can leave one extra RUNNING
 trial) and ``set_trial_state_values`` (a retry that finds its own first attempt landed is success). Status codes come back as the exceptions the
 storage raised: NOT_FOUND -> KeyError, ALREADY_EXISTS -> DuplicatedStudyError, FAILED_PRECONDITION ->
@@ -36,6 +38,7 @@ from pyhpo import logging
 from pyhpo._experimental import experimental_class
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
+from pyhpo.storages._grpc import _tls
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._validation import check_param
 from pyhpo.trial import FrozenTrial, TrialState
@@ -166,6 +169,9 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             token = os.environ.get(TOKEN_ENV)
         self._token = token or None
         self._root_certificates = _read_pem(root_certificates)
+        self._roots_source = None if root_certificates is None else _tls.source_of(root_certificates)
+        if self._root_certificates is not None:
+            _tls.check_root_certificates(self._root_certificates, self._roots_source or "")
         self._tls = tls or self._root_certificates is not None
         self._server_name = server_name
         self._timeout = timeout
@@ -246,6 +252,15 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                 return method(request, timeout=self._timeout, metadata=self._metadata), attempts
             except grpc.RpcError as e:
                 elapsed = time.monotonic() - started
+                if self._tls and e.code() == grpc.StatusCode.UNAVAILABLE:
+                    # A certificate the client rejects is no outage: no retry can help; say what is wrong.
+                    roots = getattr(self, "_roots_source", None)  # not kept by pickling
+                    if roots is None and self._root_certificates is not None:
+                        roots = "(as given)"
+                    name = self._server_name or self._host
+                    failure = _tls.handshake_failure(e.details() or "", self._target, roots, name)
+                    if failure is not None:
+                        raise ConnectionError(failure) from e
                 if e.code() in _RETRIED and elapsed < self._retry_timeout:
                     if attempts == 1:
                         _logger.warning(f"gRPC storage proxy at {self._target} unavailable; retrying {name}.")
@@ -400,7 +415,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        check_param(param_name, param_value_internal, distribution)  # the server checks too; this saves a call
+        check_param(param_name, param_value_internal, distribution)  # as the server does; saves a call
         request = api_pb2.SetTrialParameterRequest(
             trial_id=trial_id,
             param_name=param_name,

@@ -135,11 +135,13 @@ def make_server(
             token check.
 
     Raises:
-        ValueError: A bad argument, or the port cannot be bound.
+        ValueError: A bad argument (a certificate chain or private key that is not valid PEM, or a key
+            that does not belong to the certificate: the message names the file), or the port cannot be
+            bound.
     """
     import grpc
 
-    from pyhpo.storages._grpc import _servicer
+    from pyhpo.storages._grpc import _servicer, _tls
 
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an integer in 0..65535, got {port!r}")
@@ -149,6 +151,9 @@ def make_server(
         raise ValueError(f"max_workers must be at least 1, got {max_workers}")
     cert = _read_pem(certificate_chain, "certificate chain")
     key = _read_pem(private_key, "private key")
+    if cert is not None and key is not None and certificate_chain is not None and private_key is not None:
+        # gRPC itself would only say "Failed to bind": name the file that is wrong instead.
+        _tls.check_server_pair(cert, key, _tls.source_of(certificate_chain), _tls.source_of(private_key))
     secret = _resolve_token(token)
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
