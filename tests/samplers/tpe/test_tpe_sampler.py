@@ -97,7 +97,10 @@ def test_constant_liar_shares_relative_samples_and_treats_running_trials_as_bad(
         trial.suggest_float("x0", -5.0, 5.0)  # triggers the relative sample
     stored = [study._storage.get_trial(t._trial_id) for t in pending]
     assert all("tpe:relative_params:0" in t.system_attrs for t in stored)
-    # Another worker's view: the other two RUNNING trials enter g(x) with all five parameters.
+    # Another worker's view: the other two RUNNING trials enter g(x) with all five parameters. (A new trial's
+    # view: the per-trial cache of the last ask is dropped, as the next ask would, since storages hand out
+    # snapshots, not live trials.)
+    study._thread_local.cached_all_trials = None
     space = sampler.infer_relative_search_space(study, stored[0])
     history = sampler._sync(study)
     assert sorted(t.number for t in history.running) == [10, 11, 12]
