@@ -18,13 +18,16 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
 
-__all__ = ["SQLiteWriterLock", "is_sqlite_memory", "make_engine", "mask_url"]
+__all__ = ["SQLITE_SYNCHRONOUS_LEVELS", "SQLiteWriterLock", "is_sqlite_memory", "make_engine", "mask_url"]
 
 _SUPPORTED = "sqlite, postgresql (+psycopg2, +psycopg), mysql (+pymysql)"
 # SQLite waits this long (seconds) for another connection's write lock before it reports "busy".
 # Writers hold the lock for one short transaction, so a long wait only ever happens under a
 # pile-up of many processes, where waiting is exactly what we want.
 SQLITE_BUSY_TIMEOUT = 120.0
+# Accepted values of the ``synchronous`` query option of a SQLite URL (SQLite's PRAGMA synchronous
+# levels); pyhpo's default is NORMAL.
+SQLITE_SYNCHRONOUS_LEVELS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
 def mask_url(url: str | URL) -> str:
@@ -60,7 +63,26 @@ def _parse(url: str) -> URL:
         ) from e
 
 
-def _setup_sqlite(engine: Engine) -> None:
+def _pop_sqlite_synchronous(url: URL) -> tuple[URL, str]:
+    """Take pyhpo's ``synchronous=off|normal|full|extra`` option out of a SQLite URL.
+
+    The option is ours, not the driver's (``sqlite3.connect`` would refuse it), so the engine gets
+    the URL without it. It rides in the URL so that every process given the URL (workers, the
+    ``pyhpo`` command, a pickled storage) syncs the same way.
+    """
+    value = url.query.get("synchronous")
+    if value is None:
+        return url, "NORMAL"
+    level = value.upper() if isinstance(value, str) else ""
+    if level not in SQLITE_SYNCHRONOUS_LEVELS:
+        raise ValueError(
+            f"Invalid synchronous={value!r} in storage URL {mask_url(url)!r}: expected one of "
+            f"{', '.join(v.lower() for v in SQLITE_SYNCHRONOUS_LEVELS)}."
+        )
+    return url.difference_update_query(["synchronous"]), level
+
+
+def _setup_sqlite(engine: Engine, synchronous: str) -> None:
     """Make every SQLite connection use WAL, a busy timeout, and explicit BEGIN statements.
 
     pysqlite's own transaction handling starts transactions lazily and *deferred*: two writers
@@ -79,11 +101,13 @@ def _setup_sqlite(engine: Engine) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT * 1000)}")
             if not memory:
-                # WAL: readers see a snapshot while one writer appends. synchronous=NORMAL syncs the
-                # WAL at checkpoints rather than at every commit: a power cut may lose the last
-                # commits, a crashed process loses nothing and the file is never corrupted.
+                # WAL: readers see a snapshot while one writer appends. synchronous=NORMAL (our
+                # default, SQLite's advice for WAL) syncs the WAL at checkpoints rather than at
+                # every commit: a power cut or kernel crash may lose the last commits, a crashed
+                # process loses nothing, and the file is never corrupted. FULL (``?synchronous=full``
+                # in the URL) syncs at every commit, so a commit that returned survives a power cut.
                 cursor.execute("PRAGMA journal_mode = WAL")
-                cursor.execute("PRAGMA synchronous = NORMAL")
+                cursor.execute(f"PRAGMA synchronous = {synchronous}")
         finally:
             cursor.close()
 
@@ -96,14 +120,20 @@ def _setup_sqlite(engine: Engine) -> None:
 def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
     """Create the engine for ``url`` with pyhpo's defaults; ``engine_kwargs`` override them.
 
+    A SQLite URL may carry ``synchronous=off|normal|full|extra`` (default ``normal``), e.g.
+    ``sqlite:///study.db?synchronous=full``: SQLite's ``PRAGMA synchronous`` for every connection.
+
     Raises:
-        ValueError: Malformed URL or a dialect/driver SQLAlchemy does not know.
+        ValueError: Malformed URL, a dialect/driver SQLAlchemy does not know, or a bad
+            ``synchronous`` value.
         ImportError: The driver named by the URL is not installed.
     """
     parsed = _parse(url)
     kwargs = dict(engine_kwargs)
     backend = parsed.get_backend_name()
+    synchronous = "NORMAL"
     if backend == "sqlite":
+        parsed, synchronous = _pop_sqlite_synchronous(parsed)
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("check_same_thread", False)
         connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT)
@@ -137,7 +167,7 @@ def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
     except (TypeError, sa_exc.ArgumentError) as e:
         raise ValueError(f"Invalid engine options for storage URL {mask_url(parsed)!r}: {e}") from e
     if backend == "sqlite":
-        _setup_sqlite(engine)
+        _setup_sqlite(engine, synchronous)
     return engine
 
 
