@@ -396,3 +396,36 @@ def test_upgrade_on_a_server(name: str, server_var: str) -> None:
         assert [t.number for t in theirs.trials] == list(range(len(theirs.trials)))
         study._storage.engine.dispose()
         getattr(theirs._storage, "_backend", theirs._storage).engine.dispose()
+
+
+def test_old_database_that_a_new_optuna_already_opened_still_upgrades(tmp_path: Path) -> None:
+    """Optuna 5 creates today's tables in an old database before it refuses it; they must not be in the way."""
+    url = _copy("optuna-1.5.0", tmp_path)
+    with pytest.raises(RuntimeError, match="optuna storage upgrade"):
+        optuna.storages.RDBStorage(url)
+    tables = sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()
+    assert {"study_directions", "trial_intermediate_values", "trial_heartbeats"} <= set(tables)
+    assert upgrade_storage(url) == "Completed to upgrade the storage."
+    _assert_reads_as_expected(url, "optuna-1.5.0")
+
+
+def test_distributions_are_rewritten_across_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """v3.0.0.a reads trial_params a page at a time: every page is converted, not only the first."""
+    url = _copy("optuna-2.10.1", tmp_path)
+    versions_dir = Path(__file__).parents[3] / "pyhpo" / "storages" / "_rdb" / "alembic" / "versions"
+    source = (versions_dir / "v3.0.0.a.py").read_text()
+    assert "_PAGE = 5000" in source
+    here = tmp_path / "rdb"
+    shutil.copytree(versions_dir.parent, here / "alembic", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(versions_dir.parents[1] / "alembic.ini", here / "alembic.ini")
+    (here / "alembic" / "versions" / "v3.0.0.a.py").write_text(source.replace("_PAGE = 5000", "_PAGE = 3"))
+    import pyhpo.storages._rdb._versions as versions
+
+    monkeypatch.setattr(versions, "_HERE", str(here))
+    assert upgrade_storage(url) == "Completed to upgrade the storage."
+    with sqlite3.connect(tmp_path / "optuna-2.10.1.db") as conn:
+        names = {json.loads(d)["name"] for (d,) in conn.execute("SELECT distribution_json FROM trial_params")}
+        count = conn.execute("SELECT COUNT(*) FROM trial_params").fetchone()[0]
+    assert count > 3 * 3
+    assert names <= {"FloatDistribution", "IntDistribution", "CategoricalDistribution"}
+    _assert_reads_as_expected(url, "optuna-2.10.1")

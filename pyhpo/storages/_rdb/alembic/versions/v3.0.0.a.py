@@ -21,23 +21,34 @@ down_revision = "v2.6.0.a"
 branch_labels = None
 depends_on = None
 
+_PAGE = 5000
 _params = sa.table("trial_params", sa.column("param_id"), sa.column("distribution_json"))
 
 
 def upgrade() -> None:
     bind = op.get_bind()
     converted: dict[str, str] = {}  # a study has few distinct distributions and many rows of each
-    changes = []
-    for param_id, old in bind.execute(sa.select(_params.c.param_id, _params.c.distribution_json)).all():
-        if old is None:
-            continue
-        if old not in converted:
-            converted[old] = new_distribution_json(old)
-        if converted[old] != old:
-            changes.append({"pid": param_id, "dist": converted[old]})
     update = (sa.update(_params).where(_params.c.param_id == sa.bindparam("pid"))
               .values(distribution_json=sa.bindparam("dist")))
-    executemany(bind, update, changes)
+    # Page through the table by key, so memory stays flat however many parameters there are.
+    last = None
+    while True:
+        page = sa.select(_params.c.param_id, _params.c.distribution_json).order_by(_params.c.param_id)
+        if last is not None:
+            page = page.where(_params.c.param_id > last)
+        rows = bind.execute(page.limit(_PAGE)).all()
+        if not rows:
+            return
+        changes = []
+        for param_id, old in rows:
+            if old is None:
+                continue
+            if old not in converted:
+                converted[old] = new_distribution_json(old)
+            if converted[old] != old:
+                changes.append({"pid": param_id, "dist": converted[old]})
+        executemany(bind, update, changes)
+        last = rows[-1][0]
 
 
 def downgrade() -> None:
