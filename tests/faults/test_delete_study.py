@@ -3,7 +3,8 @@
 Four worker processes ask, suggest, report and tell as fast as they can in one study while the main process
 deletes it. The deletion must succeed and leave nothing behind; no raw SQLAlchemy error may reach anyone; each
 worker must get a ``KeyError`` ("Record does not exist.", what Optuna's RDBStorage raises for a missing record); other
-studies are untouched. Several rounds per database, so the deletion meets writers at different moments.
+studies are untouched. Several rounds per database, so the deletion meets writers at different moments. The
+journal runs the same scenario (its conflicts are settled at replay, and Optuna's journal words them the same).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import traceback
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -41,7 +43,7 @@ def _work_until_deleted(url: str) -> list[tuple[str, str, str]]:
     A round whose study was already gone when we got to it counts too: the error must be just as clear.
     """
     pyhpo.logging.set_verbosity(pyhpo.logging.ERROR)
-    storage = RDBStorage(url)
+    storage = _open(url)
     seen: list[tuple[str, str, str]] = []
     deadline = time.monotonic() + WORKER_DEADLINE
     for round_number in range(ROUNDS):
@@ -57,14 +59,28 @@ def _work_until_deleted(url: str) -> list[tuple[str, str, str]]:
             return seen
         except Exception as e:  # noqa: BLE001 - what reaches the user is what this test checks
             seen.append((type(e).__qualname__, type(e).__module__, "".join(traceback.format_exception(e))))
-    storage.engine.dispose()
+    if isinstance(storage, RDBStorage):
+        storage.engine.dispose()
     return seen
+
+
+def _open(url: str) -> Any:
+    """A database URL, or the path of a journal file."""
+    if url.endswith(".log"):
+        from pyhpo.storages import JournalStorage
+        from pyhpo.storages.journal import JournalFileBackend
+
+        return JournalStorage(JournalFileBackend(url))
+    return RDBStorage(url)
 
 
 @contextlib.contextmanager
 def _database(kind: str, tmp_path: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path}/delete.db"
+        return
+    if kind == "journal":
+        yield str(tmp_path / "delete.log")
         return
     env = "PYHPO_TEST_POSTGRES_URL" if kind == "postgresql" else "PYHPO_TEST_MYSQL_URL"
     with temporary_database(require_server_url(env)) as url:
@@ -87,12 +103,12 @@ def _orphans(storage: RDBStorage) -> dict[str, int]:
     return {table: n for table, n in counts.items() if n}
 
 
-@pytest.mark.parametrize("kind", ["postgresql", "mysql", "sqlite"])
+@pytest.mark.parametrize("kind", ["postgresql", "mysql", "sqlite", "journal"])
 def test_deleting_a_study_under_running_workers_gives_them_a_key_error_and_leaves_no_rows(
     kind: str, tmp_path: Path
 ) -> None:
     with _database(kind, tmp_path) as url:
-        storage = RDBStorage(url)
+        storage = _open(url)
         bystander = pyhpo.create_study(storage=storage, study_name="bystander")
         bystander.set_user_attr("kept", True)
         bystander.optimize(lambda t: t.suggest_float("y", 0.0, 1.0), n_trials=5)
@@ -117,12 +133,14 @@ def test_deleting_a_study_under_running_workers_gives_them_a_key_error_and_leave
                 assert name in ("KeyError",), text
                 assert "Record does not exist." in text, text
         assert {s.study_name for s in pyhpo.get_all_study_summaries(storage)} == {"bystander"}
-        assert _orphans(storage) == {}
+        if isinstance(storage, RDBStorage):
+            assert _orphans(storage) == {}
         after = pyhpo.load_study(study_name="bystander", storage=storage)
         assert [(t.number, t.params, t.value) for t in after.get_trials()] == before
         assert after.user_attrs == {"kept": True}
         assert all(t.state == TrialState.COMPLETE for t in after.trials)
-        storage.engine.dispose()
+        if isinstance(storage, RDBStorage):
+            storage.engine.dispose()
 
 
 def test_deleting_a_missing_study_raises_key_error(tmp_path: Path) -> None:
