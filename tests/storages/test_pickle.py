@@ -51,8 +51,16 @@ def _storage(name: str) -> Iterator[BaseStorage]:
         yield storage
 
 
-@pytest.mark.parametrize("context", ["spawn", "fork"])
-@pytest.mark.parametrize("backend", SHARED)
+# gRPC's C core does not survive fork() reliably once channels (or, here, a server) are busy in the parent: it logs
+# "Other threads are currently calling into gRPC, skipping fork() handlers" and the child may segfault. The gRPC
+# proxy is therefore tested with spawn only (use spawn or forkserver pools with it); see the report of this change.
+_FORK_SAFE = [b for b in SHARED if not b.startswith("grpc")]
+
+
+@pytest.mark.parametrize(
+    ("backend", "context"),
+    [(b, "spawn") for b in SHARED] + [(b, "fork") for b in _FORK_SAFE],
+)
 def test_workers_of_a_process_pool_share_a_study_through_the_pickled_storage(backend: str, context: str) -> None:
     with _storage(backend) as storage:
         study = pyhpo.create_study(storage=storage, study_name=f"pickled-{backend}-{context}")
