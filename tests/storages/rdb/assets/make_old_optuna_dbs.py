@@ -36,6 +36,17 @@ and 2.5 releases, 3.8 for 2.10 and 3.0 pre-releases, 3.9 for 3.1)::
     /tmp/oldoptuna-3.0.0b1/bin/python make_old_optuna_dbs.py tests/storages/rdb/assets \\
         --migrate optuna-3.0.0b0 --migrate-to v3.0.0.c
 
+``--url URL`` writes the same studies into another (empty) database, and their expected data to
+``<out_dir>/optuna-<release>-server.json``. The server dumps ``optuna-1.0.0.postgresql.sql`` (and
+``.mysql.sql``, and the same for 2.5.0) were made that way, with ``psycopg2-binary<2.10`` and
+``pymysql<1.1`` added to the old environment, an empty database ``DB`` on each server, then::
+
+    pg_dump --no-owner --no-privileges --inserts --no-comments postgresql://postgres@127.0.0.1:5432/DB
+    mysqldump -h 127.0.0.1 -u root --skip-comments --skip-dump-date DB
+
+and the JSON renamed to ``optuna-<release>.<server>.json`` with ``"revision"`` and ``"server"`` added.
+Old releases cannot write infinities or NaN to MySQL, so there the studies leave them out.
+
 The script is written for Python 3.7 and the old APIs (no newer syntax).
 """
 
@@ -50,6 +61,9 @@ import sqlite3
 import optuna
 
 RELEASE = optuna.__version__
+# Infinities, NaN and 1e300: old releases could not write them to MySQL ("inf can not be used with
+# MySQL", FLOAT out of range), so a MySQL database of theirs never held any.
+SPECIAL_FLOATS = {"on": True}
 
 
 def _supports(func, parameter):
@@ -94,6 +108,8 @@ def objective(trial):
         raise _pruned()
     if number == 3:
         raise ValueError("this trial fails on purpose")
+    if not SPECIAL_FLOATS["on"]:
+        return x * x + lx + q + i
     if number == 4:
         trial.report(float("inf"), 10)
         trial.report(float("-inf"), 11)
@@ -114,7 +130,7 @@ def multi_objective(trial):
     trial.set_user_attr("n_twice", 2 * n)
     if trial.number == 1:
         raise ValueError("this trial fails on purpose")
-    if trial.number == 2:
+    if trial.number == 2 and SPECIAL_FLOATS["on"]:
         return float("inf"), -1.0
     return x * x, float(n) - x
 
@@ -196,12 +212,9 @@ def _compact(path):
     conn.close()
 
 
-def write(out_dir):
-    base = os.path.join(out_dir, "optuna-" + RELEASE)
-    path = base + ".db"
-    if os.path.exists(path):
-        os.remove(path)
-    url = "sqlite:///" + path
+def populate(url):
+    """Write the studies into the database at ``url``; return what this release reads back."""
+    SPECIAL_FLOATS["on"] = not url.startswith("mysql")
     studies = []
 
     single = _create_study(url, "single", direction="minimize")
@@ -227,13 +240,19 @@ def write(out_dir):
     for s in studies:
         getattr(s._storage, "_backend", s._storage).engine.dispose()
     studies = [optuna.load_study(study_name=s.study_name, storage=url) for s in studies]
-    expected = {
-        "release": RELEASE,
-        "revision": _current_revision(path),
-        "studies": [_study_dict(s) for s in studies],
-    }
+    expected = {"release": RELEASE, "studies": [_study_dict(s) for s in studies]}
     for s in studies:
         getattr(s._storage, "_backend", s._storage).engine.dispose()
+    return expected
+
+
+def write(out_dir):
+    base = os.path.join(out_dir, "optuna-" + RELEASE)
+    path = base + ".db"
+    if os.path.exists(path):
+        os.remove(path)
+    expected = populate("sqlite:///" + path)
+    expected["revision"] = _current_revision(path)
     _compact(path)
     with open(base + ".json", "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
@@ -270,8 +289,13 @@ def main():
     parser.add_argument("out_dir")
     parser.add_argument("--migrate", help="name of an existing database (without .db) to migrate")
     parser.add_argument("--migrate-to", help="the alembic revision to migrate it to")
+    parser.add_argument("--url", help="write into this (empty) database instead, e.g. a PostgreSQL one; "
+                        "the expected data goes to <out_dir>/optuna-<release>-server.json")
     args = parser.parse_args()
-    if args.migrate:
+    if args.url:
+        with open(os.path.join(args.out_dir, "optuna-" + RELEASE + "-server.json"), "w") as f:
+            json.dump(populate(args.url), f, indent=1, sort_keys=True)
+    elif args.migrate:
         migrate(args.out_dir, args.migrate, args.migrate_to)
     else:
         write(args.out_dir)
