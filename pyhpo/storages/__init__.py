@@ -97,7 +97,9 @@ def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
     if isinstance(storage, str):
         if storage.startswith("redis"):
             # Optuna's words (its RedisStorage went in 3.1): use JournalStorage(JournalRedisBackend(url)).
-            raise ValueError("RedisStorage is removed at Optuna v3.1.0. Please use JournalRedisBackend instead.")
+            raise ValueError(
+                "RedisStorage is removed at Optuna v3.1.0. Please use JournalRedisBackend instead."
+            )
         rdb = importlib.import_module("pyhpo.storages._rdb.storage").RDBStorage
         return rdb(storage)  # type: ignore[no-any-return]
     raise TypeError(

@@ -297,7 +297,16 @@ def _on_finished(action: str) -> Script:
     return run
 
 
-for _action in ("param", "same_param", "state", "values", "running", "intermediate", "user_attr", "system_attr"):
+for _action in (
+    "param",
+    "same_param",
+    "state",
+    "values",
+    "running",
+    "intermediate",
+    "user_attr",
+    "system_attr",
+):
     script(_on_finished(_action))
 
 
@@ -385,7 +394,10 @@ def get_all_trials_by_state(lib: ModuleType, make: Make) -> Any:
     return (
         [_summary(t) for t in storage.get_all_trials(study_id)],
         [t.number for t in storage.get_all_trials(study_id, states=(state.COMPLETE,))],
-        [t.number for t in storage.get_all_trials(study_id, deepcopy=False, states=[state.PRUNED, state.FAIL])],
+        [
+            t.number
+            for t in storage.get_all_trials(study_id, deepcopy=False, states=[state.PRUNED, state.FAIL])
+        ],
         [t.number for t in storage.get_all_trials(study_id, states=())],
         [t.number for t in storage.get_all_trials(study_id, states={state.RUNNING})],
     )
@@ -535,8 +547,10 @@ def unicode_names_and_attrs(lib: ModuleType, make: Make) -> Any:
     storage.set_study_user_attr(study_id, "ключ", "値")
     trial_id = storage.create_new_trial(study_id)
     storage.set_trial_param(trial_id, "π", 0, lib.distributions.CategoricalDistribution(["α", "β"]))
-    return storage.get_study_id_from_name("é-研究") == study_id, storage.get_study_user_attrs(study_id), (
-        storage.get_trial(trial_id).params
+    return (
+        storage.get_study_id_from_name("é-研究") == study_id,
+        storage.get_study_user_attrs(study_id),
+        (storage.get_trial(trial_id).params),
     )
 
 
@@ -556,13 +570,17 @@ def state_transitions(lib: ModuleType, make: Make) -> Any:
 @script
 def running_to_running_is_refused(lib: ModuleType, make: Make) -> Any:
     storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
-    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.RUNNING), _summary(storage.get_trial(trial_id))
+    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.RUNNING), _summary(
+        storage.get_trial(trial_id)
+    )
 
 
 @script
 def running_to_waiting(lib: ModuleType, make: Make) -> Any:
     storage, _, trial_id = _study_with_trial(lib, make, "RUNNING")
-    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.WAITING), _summary(storage.get_trial(trial_id))
+    return storage.set_trial_state_values(trial_id, lib.trial.TrialState.WAITING), _summary(
+        storage.get_trial(trial_id)
+    )
 
 
 @script
@@ -629,7 +647,9 @@ KNOWN_DIFFERENCES: dict[tuple[str, str], str] = {
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
-def test_storage_method_behaves_as_in_optuna(name: str, kind: str, make_storage: Callable[[str], Make]) -> None:
+def test_storage_method_behaves_as_in_optuna(
+    name: str, kind: str, make_storage: Callable[[str], Make]
+) -> None:
     make = make_storage(kind)
     reason = KNOWN_DIFFERENCES.get((name, kind)) or KNOWN_DIFFERENCES.get((name, "*"))
     if reason is None:
@@ -652,7 +672,9 @@ def test_storage_method_behaves_as_in_optuna(name: str, kind: str, make_storage:
 
 def _rdb(tmp_path: Path, **kwargs: Any) -> Callable[[ModuleType], Any]:
     def run(lib: ModuleType) -> Any:
-        storage = lib.storages.RDBStorage(f"sqlite:///{tmp_path}/{lib.__name__}-{next(_counter)}.db", **kwargs)
+        storage = lib.storages.RDBStorage(
+            f"sqlite:///{tmp_path}/{lib.__name__}-{next(_counter)}.db", **kwargs
+        )
         storage.engine.dispose()
         return (storage.heartbeat_interval, storage.grace_period,
                 storage.heartbeat_stale_trial_callback is storage.failed_trial_callback)  # fmt: skip
@@ -698,7 +720,9 @@ def test_rdb_storage_positional_arguments_are_optunas(tmp_path: Path) -> None:
 
 def test_rdb_storage_has_optunas_public_attributes(tmp_path: Path) -> None:
     def run(lib: ModuleType) -> Any:
-        storage = lib.storages.RDBStorage(f"sqlite:///{tmp_path}/{lib.__name__}-attrs.db", heartbeat_interval=5)
+        storage = lib.storages.RDBStorage(
+            f"sqlite:///{tmp_path}/{lib.__name__}-attrs.db", heartbeat_interval=5
+        )
         names = ["engine", "url", "engine_kwargs", "skip_compatibility_check", "heartbeat_interval", "grace_period",
                  "failed_trial_callback", "heartbeat_stale_trial_callback", "scoped_session"]  # fmt: skip
         methods = ["remove_session", "upgrade", "get_current_version", "get_head_version", "get_all_versions",
@@ -758,7 +782,9 @@ def test_schema_version_placeholder_in_the_url_is_filled_as_in_optuna(tmp_path: 
 def test_storages_module_exports_optunas_names() -> None:
     import pyhpo
 
-    theirs = set(optuna.storages.__all__) - {"_CachedStorage"}  # private: pyhpo keeps no private names in __all__
+    theirs = set(optuna.storages.__all__) - {
+        "_CachedStorage"
+    }  # private: pyhpo keeps no private names in __all__
     assert theirs <= set(pyhpo.storages.__all__)
     assert set(optuna.storages.journal.__all__) == set(pyhpo.storages.journal.__all__)
 
@@ -875,7 +901,7 @@ def test_constructor_takes_optunas_parameters_in_optunas_order(path: str) -> Non
     theirs, ours = _signature(resolve(optuna)), _signature(resolve(pyhpo))
     # pyhpo may add keyword-only options (or **options) after Optuna's parameters, nothing else.
     assert ours[: len(theirs)] == theirs
-    assert all(kind in ("KEYWORD_ONLY", "VAR_KEYWORD") for _, kind, _ in ours[len(theirs):])
+    assert all(kind in ("KEYWORD_ONLY", "VAR_KEYWORD") for _, kind, _ in ours[len(theirs) :])
 
 
 def test_journal_storage_takes_its_backend_by_optunas_keyword(tmp_path: Path) -> None:
@@ -921,10 +947,16 @@ def test_a_redis_url_as_storage_is_refused_with_optunas_message() -> None:
     [
         (123, "TypeError", "AttributeError"),  # Optuna: "'int' object has no attribute 'create_new_study'"
         ("notaurl", "ValueError", "ArgumentError"),  # Optuna: SQLAlchemy's ArgumentError
-        ("sqlite:////nonexistent/dir/x.db", "StorageInternalError", "OperationalError"),  # Optuna: SQLAlchemy's
+        (
+            "sqlite:////nonexistent/dir/x.db",
+            "StorageInternalError",
+            "OperationalError",
+        ),  # Optuna: SQLAlchemy's
     ],
 )
-def test_a_bad_storage_argument_gets_a_clear_error_not_a_raw_one(storage: Any, ours: str, theirs: str) -> None:
+def test_a_bad_storage_argument_gets_a_clear_error_not_a_raw_one(
+    storage: Any, ours: str, theirs: str
+) -> None:
     import pyhpo
 
     assert observe(optuna, lambda lib: lib.create_study(storage=storage)).error[0][0] == theirs  # type: ignore[index]

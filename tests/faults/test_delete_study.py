@@ -150,7 +150,9 @@ def test_deleting_a_missing_study_raises_key_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["postgresql", "mysql"])
-def test_threads_writing_one_attribute_at_once_never_see_an_integrity_error(kind: str, tmp_path: Path) -> None:
+def test_threads_writing_one_attribute_at_once_never_see_an_integrity_error(
+    kind: str, tmp_path: Path
+) -> None:
     """Attributes and intermediate values are written UPDATE-then-INSERT; two writers that both find no row race
     on the INSERT. The loser must run again (its UPDATE then finds the row), not raise the unique violation."""
     import threading

@@ -61,7 +61,9 @@ _FORK_SAFE = [b for b in SHARED if not b.startswith("grpc")]
     ("backend", "context"),
     [(b, "spawn") for b in SHARED] + [(b, "fork") for b in _FORK_SAFE],
 )
-def test_workers_of_a_process_pool_share_a_study_through_the_pickled_storage(backend: str, context: str) -> None:
+def test_workers_of_a_process_pool_share_a_study_through_the_pickled_storage(
+    backend: str, context: str
+) -> None:
     with _storage(backend) as storage:
         study = pyhpo.create_study(storage=storage, study_name=f"pickled-{backend}-{context}")
         with ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context(context)) as pool:
