@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,7 +41,6 @@ __all__ = [
     "enum_type",
     "executemany",
     "new_distribution_json",
-    "unique_constraints_with",
 ]
 
 # The largest float32. Optuna < 3 clamped infinities to +-this before storing them, and MySQL's
@@ -110,16 +109,6 @@ def executemany(bind: sa.Connection, statement: sa.Executable, rows: Sequence[di
 
 def column_names(bind: sa.Connection, table: str) -> list[str]:
     return [c["name"] for c in sa.inspect(bind).get_columns(table)]
-
-
-def unique_constraints_with(bind: sa.Connection, table: str, columns: Iterable[str]) -> list[str]:
-    """Names of the unique constraints of ``table`` that include all of ``columns``."""
-    wanted = set(columns)
-    return [
-        str(u["name"])
-        for u in sa.inspect(bind).get_unique_constraints(table)
-        if u["name"] and wanted <= set(u["column_names"])
-    ]
 
 
 def drop_enum_checks(batch: BatchOperations, bind: sa.Connection, table: str, column: str) -> None:

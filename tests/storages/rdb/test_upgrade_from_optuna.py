@@ -481,3 +481,59 @@ def test_server_database_written_by_old_optuna_itself_upgrades(dump: str) -> Non
         assert [t.state.name for t in study.trials[-2:]] == ["COMPLETE", "COMPLETE"]
         assert [t.number for t in study.trials] == list(range(len(study.trials)))
         study._storage.engine.dispose()
+
+
+@pytest.mark.parametrize(("stored", "nan_allowed", "expected"), [
+    (1.5, True, (1.5, "FINITE")),
+    (1e17, False, (1e17, "FINITE")),  # large, but not an infinity in disguise
+    (math.inf, False, (None, "INF_POS")),
+    (-math.inf, True, (None, "INF_NEG")),
+    (FLOAT32_MAX, False, (None, "INF_POS")),  # how Optuna < 3 (and MySQL's FLOAT) stored an infinity
+    (-FLOAT32_MAX * (1 - 1e-7), True, (None, "INF_NEG")),  # float32 max read back through a double
+    (None, True, (None, "NAN")),  # SQLite's NaN
+    (math.nan, True, (None, "NAN")),  # PostgreSQL's NaN
+])
+def test_old_floats_are_classified_as_optunas_migrations_do(stored: Any, nan_allowed: bool, expected: Any) -> None:
+    from pyhpo.storages._rdb._migrations import classify_float
+
+    assert classify_float(stored, nan_allowed) == expected
+
+
+def test_an_objective_value_cannot_be_nan() -> None:
+    from pyhpo.storages._rdb._migrations import classify_float
+
+    with pytest.raises(ValueError, match="cannot be NaN"):
+        classify_float(None, nan_allowed=False)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ('{"name": "UniformDistribution", "attributes": {"low": -1.0, "high": 2.0}}',
+     {"name": "FloatDistribution", "attributes": {"low": -1.0, "high": 2.0, "log": False, "step": None}}),
+    ('{"name": "LogUniformDistribution", "attributes": {"low": 0.001, "high": 1.0}}',
+     {"name": "FloatDistribution", "attributes": {"low": 0.001, "high": 1.0, "log": True, "step": None}}),
+    ('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 1.0, "q": 0.25}}',
+     {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0, "log": False, "step": 0.25}}),
+    ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10, "step": 2}}',
+     {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 2}}),
+    ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10}}',  # Optuna 1.0: no step
+     {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 1}}),
+    ('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 64, "step": 1}}',
+     {"name": "IntDistribution", "attributes": {"low": 1, "high": 64, "log": True, "step": 1}}),
+])
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # Optuna's old distribution classes are deprecated
+def test_optuna2_distributions_are_rewritten_as_optuna_rewrites_them(old: str, new: dict[str, Any]) -> None:
+    from pyhpo.storages._rdb._migrations import new_distribution_json
+
+    ours = json.loads(new_distribution_json(old))
+    assert ours == new
+    theirs = optuna.distributions._convert_old_distribution_to_new_distribution(
+        optuna.distributions.json_to_distribution(old), suppress_warning=True)
+    assert ours == json.loads(optuna.distributions.distribution_to_json(theirs))
+
+
+def test_categorical_and_new_distributions_are_left_byte_for_byte() -> None:
+    from pyhpo.storages._rdb._migrations import new_distribution_json
+
+    for text in ('{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null, 2.5]}}',
+                 '{"name":"FloatDistribution","attributes":{"low":0,"high":1,"log":false,"step":null}}'):
+        assert new_distribution_json(text) == text
