@@ -7,6 +7,7 @@ the script writes ``optuna-<release>.json``: the studies and trials as that rele
 
 Releases and the alembic revision their databases carry:
 
+    optuna 0.9.0   (none)     before alembic: schema_version 11, no alembic_version table
     optuna 1.0.0   v0.9.0.a   trial numbers in the system attribute "_number", no WAITING state
     optuna 1.2.0   v1.2.0.a   WAITING state (enqueue_trial)
     optuna 1.5.0   v1.3.0.a   trials.number column
@@ -82,11 +83,26 @@ def _suggest_float(trial, name, low, high, log=False, step=None):
 
 
 def _pruned():
-    return getattr(optuna, "TrialPruned", optuna.exceptions.TrialPruned)()
+    for owner in ("", "exceptions", "structs"):  # where each release keeps it
+        module = getattr(optuna, owner, None) if owner else optuna
+        if module is not None and hasattr(module, "TrialPruned"):
+            return module.TrialPruned()
+    raise AssertionError("no TrialPruned in this release")
+
+
+def _storage(study):
+    return study._storage if hasattr(study, "_storage") else study.storage  # 0.9: public names
+
+
+def _study_id(study):
+    return study._study_id if hasattr(study, "_study_id") else study.study_id
 
 
 def _set_trial_system_attr(trial, key, value):
-    trial.storage.set_trial_system_attr(trial._trial_id, key, value)
+    if hasattr(trial, "_trial_id"):
+        trial.storage.set_trial_system_attr(trial._trial_id, key, value)
+    else:
+        trial.set_system_attr(key, value)
 
 
 def objective(trial):
@@ -136,9 +152,10 @@ def multi_objective(trial):
 
 
 def _add_running_trial(study):
-    storage = study._storage
-    study_id = study._study_id
-    trial_id = storage.create_new_trial(study_id)
+    storage = _storage(study)
+    study_id = _study_id(study)
+    create = getattr(storage, "create_new_trial", None) or storage.create_new_trial_id  # 0.9's name
+    trial_id = create(study_id)
     distribution = optuna.distributions.UniformDistribution(-10.0, 10.0) if not hasattr(
         optuna.distributions, "FloatDistribution"
     ) else optuna.distributions.FloatDistribution(-10.0, 10.0)
@@ -147,9 +164,19 @@ def _add_running_trial(study):
     storage.set_trial_user_attr(trial_id, "running", True)
 
 
+def _distributions(storage, trial):
+    if hasattr(trial, "distributions"):
+        return {k: json.loads(optuna.distributions.distribution_to_json(d)) for k, d in trial.distributions.items()}
+    # 0.9's FrozenTrial has none: read what it stored.
+    rows = getattr(storage, "_backend", storage).engine.execute(
+        f"SELECT param_name, distribution_json FROM trial_params WHERE trial_id = {trial.trial_id:d}"
+    )
+    return {name: json.loads(text) for name, text in rows}
+
+
 def _study_dict(study):
-    storage = study._storage
-    study_id = study._study_id
+    storage = _storage(study)
+    study_id = _study_id(study)
     if hasattr(storage, "get_study_directions"):
         directions = [d.name for d in storage.get_study_directions(study_id)]
     else:
@@ -165,10 +192,7 @@ def _study_dict(study):
                 "state": t.state.name,
                 "values": None if values is None else [_float(v) for v in values],
                 "params": t.params,
-                "distributions": {
-                    k: json.loads(optuna.distributions.distribution_to_json(d))
-                    for k, d in t.distributions.items()
-                },
+                "distributions": _distributions(storage, t),
                 "intermediate_values": {str(k): _float(v) for k, v in t.intermediate_values.items()},
                 "user_attrs": t.user_attrs,
                 "system_attrs": {k: v for k, v in t.system_attrs.items() if k != "_number"},
@@ -201,6 +225,8 @@ def _create_study(url, name, **kwargs):
 
 def _current_revision(path):
     with sqlite3.connect(path) as conn:
+        if not conn.execute("SELECT name FROM sqlite_master WHERE name = 'alembic_version'").fetchall():
+            return None  # 0.9.0 predates alembic: version_info.schema_version 11 only
         return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
@@ -238,11 +264,11 @@ def populate(url):
     # Read back through a new storage: what is on disk, not what a writer's cache remembers
     # (2.x's cached storage kept its own datetime_complete, a few microseconds off the stored one).
     for s in studies:
-        getattr(s._storage, "_backend", s._storage).engine.dispose()
+        getattr(_storage(s), "_backend", _storage(s)).engine.dispose()
     studies = [optuna.load_study(study_name=s.study_name, storage=url) for s in studies]
     expected = {"release": RELEASE, "studies": [_study_dict(s) for s in studies]}
     for s in studies:
-        getattr(s._storage, "_backend", s._storage).engine.dispose()
+        getattr(_storage(s), "_backend", _storage(s)).engine.dispose()
     return expected
 
 
