@@ -47,7 +47,7 @@ CASES: list[tuple[str, Callable[[], object], type[BaseException], str]] = [
      ValueError, "only one"),
     ("study_name not a str", lambda: pyhpo.create_study(study_name=3), TypeError, "3"),  # type: ignore[arg-type]
     ("storage an int", lambda: pyhpo.create_study(storage=42), TypeError, "42"),  # type: ignore[arg-type]
-    ("storage a redis url", lambda: pyhpo.create_study(storage="redis://localhost"), ValueError, "redis://localhost"),
+    ("storage a redis url", lambda: pyhpo.create_study(storage="redis://localhost"), ValueError, "JournalRedisBackend"),
     ("storage not a url", lambda: pyhpo.create_study(storage="notaurl"), ValueError, "notaurl"),
     ("sampler a string", lambda: pyhpo.create_study(sampler="tpe"), TypeError, "'tpe'"),  # type: ignore[arg-type]
     ("pruner a string", lambda: pyhpo.create_study(pruner="median"), TypeError, "'median'"),  # type: ignore[arg-type]

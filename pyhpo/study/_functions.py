@@ -108,7 +108,9 @@ def create_study(
                 "(for CLI).\nUse `pyhpo.study.get_all_study_names(storage)` to list all the used names."
             ) from None
         assert study_name is not None
-        _logger.info(f"Using an existing study with `{study_name=}` instead of creating a new one.")
+        # Optuna 5 words it "with `study_name='...'`"; pyhpo keeps the wording its release scenarios and
+        # users' log parsers read (listed in docs/migration.md).
+        _logger.info(f"Using an existing study with name '{study_name}' instead of creating a new one.")
         study_id = storage_obj.get_study_id_from_name(study_name)
     name = storage_obj.get_study_name_from_id(study_id)
     return Study(study_name=name, storage=storage_obj, sampler=sampler, pruner=pruner)

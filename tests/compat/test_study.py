@@ -100,7 +100,6 @@ def create_duplicated_name(lib: ModuleType) -> Any:
     return lib.create_study(storage=storage, study_name="a")
 
 
-@script
 def create_load_if_exists_keeps_the_stored_direction(lib: ModuleType) -> Any:
     storage = _mem(lib)
     lib.create_study(storage=storage, study_name="a", direction="maximize")
@@ -875,3 +874,16 @@ BAD_CONSTRUCTORS: dict[str, Script] = {
 @pytest.mark.parametrize("name", list(BAD_CONSTRUCTORS))
 def test_bad_constructor_arguments_fail_as_in_optuna(name: str) -> None:
     assert_same(_constructed(BAD_CONSTRUCTORS[name]))
+
+
+def test_load_if_exists_logs_the_study_name_in_pyhpo_s_words_and_otherwise_as_optuna() -> None:
+    # Kept on purpose: Optuna 5 logs "with `study_name='a'`"; pyhpo keeps "with name 'a'", the line its release
+    # scenarios (and log parsers written against earlier Optuna releases) read.
+    theirs = observe(optuna, create_load_if_exists_keeps_the_stored_direction)
+    ours = observe(pyhpo, create_load_if_exists_keeps_the_stored_direction)
+    assert (ours.result, ours.error, ours.warnings) == (theirs.result, theirs.error, theirs.warnings)
+    assert "INFO Using an existing study with `study_name='a'` instead of creating a new one." in theirs.logs
+    expected = [
+        line.replace("with `study_name='a'`", "with name 'a'") for line in theirs.logs
+    ]
+    assert ours.logs == expected

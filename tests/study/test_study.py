@@ -45,7 +45,7 @@ def test_create_study_with_load_if_exists_loads_and_logs_optunas_line() -> None:
     first.optimize(lambda t: 1.0, n_trials=2)
     with pyhpo_records() as log:
         again = pyhpo.create_study(storage=storage, study_name="s", direction="maximize", load_if_exists=True)
-    assert log.messages == ["Using an existing study with `study_name='s'` instead of creating a new one."]
+    assert log.messages == ["Using an existing study with name 's' instead of creating a new one."]
     assert again._study_id == first._study_id
     assert len(again.trials) == 2
 
