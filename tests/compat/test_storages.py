@@ -849,11 +849,6 @@ def test_deprecated_redis_name_warns_as_in_optuna() -> None:
     assert ours.warnings[0] == seen.warnings[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Optuna's JournalRedisBackend is @experimental_class('3.1.0'); pyhpo's (journal/_redis.py, another "
-    "helper's file) does not warn yet. Strict: passes, and so fails here, once it does.",
-)
 def test_journal_redis_backend_warns_experimental_as_in_optuna() -> None:
     from tests.conftest import require_server_url
 

@@ -23,6 +23,7 @@ import re
 import time
 from typing import Any
 
+from pyhpo._experimental import experimental_class
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._base import BaseJournalBackend
 
@@ -69,6 +70,7 @@ _GAP_SURVEY = 16 * _READ_BATCH  # records after a gap looked at for the error me
 _PASSWORD = re.compile(r"(?<=://)([^:/@]*):[^@/]*@")
 
 
+@experimental_class("3.1.0")
 class JournalRedisBackend(BaseJournalBackend):
     """Journal backend storing records in Redis (Optuna's class name, signature and key layout).
 
