@@ -45,7 +45,7 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
-from pyhpo.distributions import BaseDistribution, CategoricalDistribution, IntDistribution
+from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["check_mysql_param", "check_param", "check_state", "check_template", "check_values"]
@@ -59,6 +59,8 @@ def check_param(name: str, value: Any, distribution: BaseDistribution) -> None:
         ValueError: ``value`` is not integral for an IntDistribution, or not the index of a choice of a
             CategoricalDistribution (see the module docstring for the whole rule).
     """
+    if type(value) is float and type(distribution) is FloatDistribution:
+        return  # the common case, and every float reads back as itself
     if not isinstance(distribution, BaseDistribution):
         raise TypeError(f"Parameter {name!r}: expected a distribution, got {distribution!r}.")
     if not isinstance(value, numbers.Real):

@@ -150,7 +150,7 @@ class Trial(BaseTrial):
     def _warn_if_inconsistent(self, name: str, distribution: BaseDistribution) -> None:
         """A second suggest of ``name`` with another range is allowed, but the first wins: say so, as Optuna."""
         old = self._cached_frozen_trial.distributions.get(name, distribution)
-        if old != distribution:
+        if old is not distribution and old != distribution:
             warnings.warn(
                 f'Inconsistent parameter values for distribution with name "{name}"! This might be a '
                 "configuration mistake. Optuna allows to call the same distribution with the same name more "
