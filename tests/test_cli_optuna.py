@@ -358,3 +358,20 @@ def test_a_new_journal_file_needs_the_storage_class(tmp_path: Path, capsys: pyte
                  "--study-name", "s"]) == 0
     assert main(["study-names", "--storage", str(path)]) == 0  # an existing file is guessed
     assert capsys.readouterr().out == "s\ns\n"
+
+
+def test_storage_upgrade_migrates_an_old_database_that_optuna_then_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asset = Path(__file__).parent / "storages" / "rdb" / "assets" / "optuna-2.10.1.db"
+    shutil.copy(asset, tmp_path / "old.db")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert main(["storage", "upgrade", "--storage", url]) == 0
+    assert _error_free(capsys.readouterr().err) == [
+        "Upgrading the storage schema to the latest version.", "Completed to upgrade the storage."
+    ]
+    assert main(["storage", "upgrade", "--storage", url]) == 0
+    assert _error_free(capsys.readouterr().err) == ["This storage is up-to-date."]
+    theirs = Cli("optuna", ["--storage", url], tmp_path)
+    assert theirs.json("studies") == Cli("pyhpo", ["--storage", url], tmp_path).json("studies")
+    assert theirs.json("studies")  # the old studies are there
