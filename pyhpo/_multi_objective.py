@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._values import StudyDirection, TrialState
+
 if TYPE_CHECKING:
-    from pyhpo.study import StudyDirection
-    from pyhpo.trial import FrozenTrial
+    from pyhpo._values import FrozenTrial
 
 
 __all__: list[str] = []
@@ -33,15 +34,10 @@ _CONSTRAINTS_KEY = "constraints"
 
 
 def _is_maximize(direction: Any) -> bool:
-    # Imported lazily: pyhpo.study imports this module, so a top-level import would be circular.
-    from pyhpo.study._study_direction import StudyDirection
-
     return bool(direction == StudyDirection.MAXIMIZE)
 
 
 def _is_complete(trial: FrozenTrial) -> bool:
-    from pyhpo.trial._state import TrialState
-
     return trial.state == TrialState.COMPLETE
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pyhpo.trial import TrialState
+from pyhpo._values import TrialState
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 __all__ = ["IntersectionSearchSpace", "intersection_search_space"]
 

@@ -15,8 +15,8 @@ from pyhpo.pruners._threshold import ThresholdPruner
 from pyhpo.pruners._wilcoxon import WilcoxonPruner
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = [

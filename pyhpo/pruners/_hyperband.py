@@ -7,13 +7,14 @@ import math
 from collections.abc import Container
 from typing import TYPE_CHECKING, Any, cast
 
+from pyhpo._values import TrialState
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least, _last_step
 from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["HyperbandPruner"]
@@ -76,8 +77,6 @@ class HyperbandPruner(BasePruner):
         return self._pruners[bracket_id].prune(bracket_study, trial)
 
     def _try_initialization(self, study: Study) -> None:
-        from pyhpo.trial._state import TrialState
-
         if self._max_resource is None:
             last_steps = [
                 s

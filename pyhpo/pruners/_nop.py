@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from pyhpo.pruners._base import BasePruner
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["NopPruner"]

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyhpo._experimental import experimental_class
+from pyhpo._values import StudyDirection
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["PatientPruner"]
@@ -48,8 +49,6 @@ class PatientPruner(BasePruner):
         self._min_delta = float(min_delta)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        from pyhpo.study._study_direction import StudyDirection
-
         reported = trial.intermediate_values
         if len(reported) <= self._patience + 1:
             return False

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._values import StudyDirection, TrialState
 from pyhpo.pruners._base import BasePruner
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["PercentilePruner"]
@@ -185,9 +186,6 @@ class PercentilePruner(BasePruner):
         self._cache = _CompletedStepValues()
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        from pyhpo.study._study_direction import StudyDirection
-        from pyhpo.trial._state import TrialState
-
         completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         if len(completed) == 0 or len(completed) < self._n_startup_trials:
             return False

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._values import StudyDirection, TrialState
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least, _last_step
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["SuccessiveHalvingPruner"]
@@ -39,7 +40,6 @@ def _current_rung(system_attrs: dict[str, Any]) -> int:
 
 def _estimate_min_resource(trials: list[FrozenTrial]) -> int | None:
     """One hundredth of the longest COMPLETE trial (at least 1), or ``None`` before any completes."""
-    from pyhpo.trial._state import TrialState
 
     last_steps = [s for t in trials if t.state == TrialState.COMPLETE and (s := _last_step(t)) is not None]
     if not last_steps:
@@ -113,8 +113,6 @@ class SuccessiveHalvingPruner(BasePruner):
             )
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        from pyhpo.study._study_direction import StudyDirection
-
         step = _last_step(trial)
         if step is None:
             return False

@@ -9,8 +9,8 @@ from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least, _is_first_in_interval_step, _last_step
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["ThresholdPruner"]

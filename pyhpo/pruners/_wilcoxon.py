@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pyhpo._experimental import experimental_class
+from pyhpo._values import StudyDirection
 from pyhpo.pruners._base import BasePruner
 from pyhpo.pruners._percentile import _check_int_at_least
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["WilcoxonPruner"]
@@ -128,8 +129,6 @@ class WilcoxonPruner(BasePruner):
         self._p_threshold = float(p_threshold)
 
     def prune(self, study: Study, trial: FrozenTrial) -> bool:
-        from pyhpo.study._study_direction import StudyDirection
-
         if not trial.intermediate_values:
             return False
         steps = np.fromiter(trial.intermediate_values.keys(), dtype=np.int64)

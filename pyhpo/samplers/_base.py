@@ -21,12 +21,12 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pyhpo.trial import TrialState
+from pyhpo._values import TrialState
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 __all__ = ["BaseSampler"]
 

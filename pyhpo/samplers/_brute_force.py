@@ -18,14 +18,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyhpo._experimental import experimental_class
+from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["BruteForceSampler"]
 
@@ -204,8 +205,6 @@ class BruteForceSampler(BaseSampler):
 
     @staticmethod
     def _trials(study: Study) -> list[FrozenTrial]:
-        from pyhpo.trial._state import TrialState
-
         states = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING, TrialState.FAIL)
         return study._storage.get_all_trials(study._study_id, deepcopy=False, states=states)
 

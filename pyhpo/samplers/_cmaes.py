@@ -31,6 +31,7 @@ import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
 from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._values import StudyDirection, TrialState
 from pyhpo.distributions import FloatDistribution, IntDistribution
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE, BaseSampler
@@ -39,9 +40,9 @@ from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["CmaEsSampler"]
@@ -410,7 +411,6 @@ class CmaEsSampler(BaseSampler):
 
     def _finished_trials(self, study: Study) -> list[FrozenTrial]:
         """COMPLETE trials, plus PRUNED ones with a reported value if ``consider_pruned_trials``."""
-        from pyhpo.trial._state import TrialState
 
         out = []
         for t in study._get_trials(deepcopy=False, use_cache=True):
@@ -435,8 +435,6 @@ class CmaEsSampler(BaseSampler):
         d = len(bounds)
         cov = None
         if self._source_trials is not None:
-            from pyhpo.trial._state import TrialState
-
             maximize = _is_maximize(study)
             names = set(transform.search_space)
             solutions = []
@@ -481,8 +479,6 @@ class CmaEsSampler(BaseSampler):
 
 
 def _is_maximize(study: Study) -> bool:
-    from pyhpo.study._study_direction import StudyDirection
-
     return study.direction == StudyDirection.MAXIMIZE
 
 

@@ -17,11 +17,12 @@ import abc
 import threading
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._values import TrialState
 from pyhpo.samplers._base import BaseSampler
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 __all__ = ["BaseGASampler"]
 
@@ -131,8 +132,6 @@ class _GenerationIndex:
         self._by_id: dict[int, FrozenTrial] = {}
 
     def _update(self, study: Study) -> None:
-        from pyhpo.trial._state import TrialState
-
         complete = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=True)
         key = (id(study._storage), study._study_id)
         if key != self._key:

@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pyhpo._values import TrialState
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["GridSampler"]
@@ -219,7 +220,6 @@ class GridSampler(BaseSampler):
 
         Costs time proportional to the trials after the oldest unfinished one, not to all trials.
         """
-        from pyhpo.trial._state import TrialState
 
         # Read the storage directly: a study filtered by HyperbandPruner would hide trials.
         trials = study._storage.get_all_trials(study._study_id, deepcopy=False)

@@ -25,9 +25,9 @@ from pyhpo.samplers._nsgaii._sampler import NSGAIISampler
 from pyhpo.samplers._nsgaii._selection import _is_constrained, _penalties, _rank_population
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["NSGAIIISampler"]

@@ -10,9 +10,9 @@ from pyhpo._experimental import experimental_class
 from pyhpo.samplers._base import BaseSampler
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["PartialFixedSampler"]
 

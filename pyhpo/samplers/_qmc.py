@@ -27,15 +27,16 @@ import numpy as np
 
 from pyhpo._experimental import experimental_class
 from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE, BaseSampler
 from pyhpo.samplers._random import RandomSampler
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["QMCSampler"]
@@ -248,8 +249,6 @@ class QMCSampler(BaseSampler):
         self._independent_sampler.reseed_rng()
 
     def infer_relative_search_space(self, study: Study, trial: FrozenTrial) -> dict[str, BaseDistribution]:
-        from pyhpo.trial._state import TrialState
-
         past = study._get_trials(
             deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED), use_cache=True
         )
@@ -297,7 +296,6 @@ class QMCSampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
-        from pyhpo.trial._state import TrialState
 
         if self._warn_independent_sampling and study._get_trials(
             deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED), use_cache=True

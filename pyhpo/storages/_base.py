@@ -10,11 +10,9 @@ import abc
 from collections.abc import Container, Sequence
 from typing import Any
 
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["DEFAULT_STUDY_NAME_PREFIX", "BaseStorage"]
 

@@ -6,7 +6,7 @@ import warnings
 from typing import TYPE_CHECKING, Any
 
 from pyhpo._experimental import experimental_class, experimental_func
-from pyhpo.trial import FrozenTrial, TrialState, create_trial
+from pyhpo._values import FrozenTrial, TrialState, create_trial
 
 if TYPE_CHECKING:
     from pyhpo.study import Study

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pyhpo._experimental import experimental_func
+from pyhpo._values import FrozenTrial, TrialState
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.storages._base import BaseStorage

@@ -8,14 +8,12 @@ import uuid
 from collections.abc import Container, Sequence
 from typing import Any
 
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, check_distribution_compatibility
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._validation import check_param, check_state, check_template, check_values
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["InMemoryStorage"]
 

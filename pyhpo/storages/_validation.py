@@ -45,8 +45,8 @@ import numbers
 from collections.abc import Sequence
 from typing import Any
 
+from pyhpo._values import FrozenTrial, TrialState
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["check_mysql_param", "check_param", "check_state", "check_template", "check_values"]
 

@@ -1,7 +1,11 @@
-"""Studies: create, load and run them."""
+"""Studies: create, load and run them.
 
+:class:`StudyDirection`, :class:`FrozenStudy` and :class:`StudySummary` live in the value layer
+(:mod:`pyhpo._values`) and are re-exported here under their public names.
+"""
+
+from pyhpo._values import FrozenStudy, StudyDirection, StudySummary
 from pyhpo.study._callbacks import MaxTrialsCallback
-from pyhpo.study._frozen import FrozenStudy, StudySummary
 from pyhpo.study._functions import (
     copy_study,
     create_study,
@@ -11,7 +15,6 @@ from pyhpo.study._functions import (
     load_study,
 )
 from pyhpo.study._study import Study
-from pyhpo.study._study_direction import StudyDirection
 
 __all__ = [
     "FrozenStudy",

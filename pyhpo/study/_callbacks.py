@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import TYPE_CHECKING
 
-from pyhpo.trial import FrozenTrial, TrialState
+from pyhpo._values import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.study._study import Study

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pyhpo.trial import TrialState
+from pyhpo._values import TrialState
 
 if TYPE_CHECKING:
     import pandas as pd

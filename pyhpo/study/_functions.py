@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pyhpo import storages as _storages
+from pyhpo._values import StudyDirection, StudySummary
 from pyhpo.exceptions import DuplicatedStudyError
 from pyhpo.logging import get_logger
-from pyhpo.study._frozen import StudySummary
 from pyhpo.study._study import Study
-from pyhpo.study._study_direction import StudyDirection
 
 if TYPE_CHECKING:
     from pyhpo.pruners import BasePruner

@@ -9,10 +9,10 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyhpo._experimental import experimental_func
+from pyhpo._values import StudyDirection
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
 
 if TYPE_CHECKING:

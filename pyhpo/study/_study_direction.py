@@ -1,18 +1,9 @@
-"""Whether an objective is minimised or maximised."""
+"""The old home of :class:`~pyhpo.study.StudyDirection`, now in the value layer (:mod:`pyhpo._values`).
 
-from __future__ import annotations
+Kept so that imports and pickles naming this module's old path still work (a ``FrozenTrial`` pickled by
+an earlier pyhpo names ``pyhpo.trial._frozen.FrozenTrial``).
+"""
 
-import enum
+from pyhpo._values._study_direction import StudyDirection
 
 __all__ = ["StudyDirection"]
-
-
-class StudyDirection(enum.IntEnum):
-    """Direction of one objective; the integer values are Optuna's and are what storages write."""
-
-    NOT_SET = 0
-    MINIMIZE = 1
-    MAXIMIZE = 2
-
-    # No __str__ of its own, as in Optuna: str() and format() are IntEnum's, so they follow the Python version
-    # exactly as Optuna's do ("1" from Python 3.11 on, "StudyDirection.MINIMIZE" on 3.10).

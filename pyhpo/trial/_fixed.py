@@ -7,6 +7,11 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
+from pyhpo._values._base_trial import (
+    BaseTrial,
+    constraint_entry,
+    constraints_from_system_attrs,
+)
 from pyhpo.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -14,11 +19,6 @@ from pyhpo.distributions import (
     FloatDistribution,
     IntDistribution,
     check_distribution_compatibility,
-)
-from pyhpo.trial._base import (
-    BaseTrial,
-    _constraint_entry,
-    _constraints_from_system_attrs,
 )
 
 __all__ = ["FixedTrial"]
@@ -100,11 +100,11 @@ class FixedTrial(BaseTrial):
     @property
     def constraints(self) -> dict[str, float]:
         """Constraint values by name; the trial is feasible when all are ``<= 0``."""
-        return _constraints_from_system_attrs(self._system_attrs)
+        return constraints_from_system_attrs(self._system_attrs)
 
     def set_constraint(self, key: str, value: float) -> None:
         """Record a constraint value (a second value for the same key is ignored with a warning)."""
-        entry = _constraint_entry(self._system_attrs, key, value)
+        entry = constraint_entry(self._system_attrs, key, value)
         if entry is not None:
             self._system_attrs[entry[0]] = entry[1]
 

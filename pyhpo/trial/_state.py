@@ -1,29 +1,9 @@
-"""The lifecycle of a trial."""
+"""The old home of :class:`~pyhpo.trial.TrialState`, now in the value layer (:mod:`pyhpo._values`).
 
-from __future__ import annotations
+Kept so that imports and pickles naming this module's old path still work (a ``FrozenTrial`` pickled by
+an earlier pyhpo names ``pyhpo.trial._frozen.FrozenTrial``).
+"""
 
-import enum
+from pyhpo._values._trial_state import TrialState
 
 __all__ = ["TrialState"]
-
-
-class TrialState(enum.IntEnum):
-    """State of a trial; the integer values are Optuna's and are what storages write.
-
-    ``RUNNING`` and ``WAITING`` trials can change; ``COMPLETE``, ``PRUNED`` and ``FAIL`` are finished and never
-    change again.
-    """
-
-    RUNNING = 0
-    COMPLETE = 1
-    PRUNED = 2
-    FAIL = 3
-    WAITING = 4
-
-    # As in Optuna: str() and format() show ``TrialState.COMPLETE`` (Enum's str, not IntEnum's number) on every
-    # Python version; repr stays the enum's own (``<TrialState.COMPLETE: 1>``).
-    __str__ = enum.Enum.__str__
-
-    def is_finished(self) -> bool:
-        """True for COMPLETE, PRUNED and FAIL."""
-        return self is not TrialState.RUNNING and self is not TrialState.WAITING

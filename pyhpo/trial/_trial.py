@@ -8,6 +8,12 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._values import FrozenTrial
+from pyhpo._values._base_trial import (
+    BaseTrial,
+    constraint_entry,
+    constraints_from_system_attrs,
+)
 from pyhpo.distributions import (
     BaseDistribution,
     CategoricalChoiceType,
@@ -17,12 +23,6 @@ from pyhpo.distributions import (
     _get_single_value,
     check_distribution_compatibility,
 )
-from pyhpo.trial._base import (
-    BaseTrial,
-    _constraint_entry,
-    _constraints_from_system_attrs,
-)
-from pyhpo.trial._frozen import FrozenTrial
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -238,11 +238,11 @@ class Trial(BaseTrial):
     @property
     def constraints(self) -> dict[str, float]:
         """Constraint values by name; the trial is feasible when all are ``<= 0``."""
-        return _constraints_from_system_attrs(self._cached_frozen_trial.system_attrs)
+        return constraints_from_system_attrs(self._cached_frozen_trial.system_attrs)
 
     def set_constraint(self, key: str, value: float) -> None:
         """Record a constraint value for constrained samplers (a second value for a key is ignored, warning)."""
-        entry = _constraint_entry(self._cached_frozen_trial.system_attrs, key, value)
+        entry = constraint_entry(self._cached_frozen_trial.system_attrs, key, value)
         if entry is not None:
             self.set_system_attr(*entry)
 

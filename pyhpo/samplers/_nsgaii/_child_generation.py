@@ -9,6 +9,7 @@ import numpy as np
 
 from pyhpo._multi_objective import _dominates, _get_constraints
 from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._crossovers import BaseCrossover, _check_probability
@@ -16,9 +17,9 @@ from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._selection import _is_constrained
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study, StudyDirection
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["NSGAIIChildGenerationStrategy"]
@@ -32,7 +33,6 @@ _Dominates = Callable[["FrozenTrial", "FrozenTrial", "Sequence[StudyDirection]"]
 
 def _constrained_dominates(a: FrozenTrial, b: FrozenTrial, directions: Sequence[StudyDirection]) -> bool:
     """Deb's constrained domination: feasible beats infeasible, then less violation, then Pareto."""
-    from pyhpo.trial._state import TrialState
 
     if a.state != TrialState.COMPLETE:
         return False

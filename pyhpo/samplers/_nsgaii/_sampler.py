@@ -22,9 +22,9 @@ from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial, TrialState
 
 
 __all__ = ["NSGAIISampler"]

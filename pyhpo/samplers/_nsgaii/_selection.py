@@ -10,8 +10,8 @@ import numpy as np
 from pyhpo._multi_objective import _fast_non_domination_rank, _get_constraints, _loss_values
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 
 __all__ = ["NSGAIIElitePopulationSelectionStrategy"]

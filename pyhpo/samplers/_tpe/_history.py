@@ -18,14 +18,13 @@ import numpy as np
 
 from pyhpo._hypervolume import _solve_hssp
 from pyhpo._multi_objective import _fast_non_domination_rank
+from pyhpo._values import StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution
 from pyhpo.samplers._base import _infeasibility
 from pyhpo.samplers._tpe.parzen_estimator import _Space
-from pyhpo.study import StudyDirection
-from pyhpo.trial import TrialState
 
 if TYPE_CHECKING:
-    from pyhpo.trial import FrozenTrial
+    from pyhpo._values import FrozenTrial
 
 __all__: list[str] = []
 

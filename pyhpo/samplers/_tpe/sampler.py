@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
+from pyhpo._values import TrialState
 from pyhpo.distributions import BaseDistribution
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import (
@@ -25,11 +26,10 @@ from pyhpo.samplers._random import RandomSampler
 from pyhpo.samplers._tpe._history import _encode, _History
 from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Space
 from pyhpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
-from pyhpo.trial import TrialState
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
-    from pyhpo.trial import FrozenTrial
 
 __all__ = ["TPESampler", "default_gamma", "default_weights", "hyperopt_default_gamma"]
 

@@ -16,6 +16,7 @@ import functools
 import json
 from typing import Any, cast
 
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import (
     BaseDistribution,
     FloatDistribution,
@@ -24,9 +25,6 @@ from pyhpo.distributions import (
 )
 from pyhpo.storages._grpc import api_pb2
 from pyhpo.storages._validation import check_param, check_state
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = [
     "LEGACY_DATETIME_FORMAT",

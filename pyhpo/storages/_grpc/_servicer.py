@@ -32,12 +32,12 @@ from typing import Any, TypeVar
 import grpc
 
 from pyhpo import logging
+from pyhpo._values import FrozenTrial
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._validation import check_param
-from pyhpo.trial import FrozenTrial
 
 __all__ = ["ExtensionServicer", "StorageServicer", "TokenInterceptor", "add_services", "encode_trials_reply"]
 

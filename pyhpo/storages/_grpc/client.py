@@ -36,22 +36,21 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo import logging
 from pyhpo._experimental import experimental_class
+from pyhpo._values import FrozenTrial, TrialState
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._grpc import _tls
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._validation import check_param
-from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     # At run time these four are module globals set by _load_runtime() on first use.
     import grpc  # noqa: TC004
 
+    from pyhpo._values import FrozenStudy, StudyDirection
     from pyhpo.distributions import BaseDistribution
     from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc  # noqa: TC004
     from pyhpo.study import Study
-    from pyhpo.study._frozen import FrozenStudy
-    from pyhpo.study._study_direction import StudyDirection
 
 __all__ = ["GrpcStorageProxy"]
 

@@ -16,11 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from pyhpo._values import FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution
 from pyhpo.storages._rdb import _sql as q
 from pyhpo.storages._validation import check_mysql_param, check_param, check_template, check_values
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = [
     "StudyCache",

@@ -43,6 +43,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pyhpo import logging as pyhpo_logging
 from pyhpo._experimental import warn_experimental_argument
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import (
     BaseDistribution,
     check_distribution_compatibility,
@@ -67,9 +68,6 @@ from pyhpo.storages._rdb._trials import (
     value_to_db,
 )
 from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.study import Study

@@ -22,13 +22,11 @@ import math
 from datetime import datetime
 from typing import Any
 
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, check_distribution_compatibility, json_to_distribution
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.storages._validation import check_param
 from pyhpo.storages.journal._format import HEARTBEAT_KEY, parse_datetime
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 __all__ = ["JournalReplay"]
 

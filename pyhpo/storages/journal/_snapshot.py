@@ -19,9 +19,9 @@ import tempfile
 from typing import Any
 
 from pyhpo import logging
+from pyhpo._values import StudyDirection
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._replay import JournalReplay, _Study, _Trial
-from pyhpo.study._study_direction import StudyDirection
 
 __all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "load_snapshot", "write_snapshot"]
 

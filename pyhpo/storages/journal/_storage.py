@@ -13,6 +13,7 @@ from collections.abc import Callable, Container, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyhpo import logging
+from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
@@ -27,9 +28,6 @@ from pyhpo.storages.journal._format import (
 )
 from pyhpo.storages.journal._format import JournalOperation as Op
 from pyhpo.storages.journal._replay import NOT_FOUND_MSG, JournalReplay
-from pyhpo.study._frozen import FrozenStudy
-from pyhpo.study._study_direction import StudyDirection
-from pyhpo.trial import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
