@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from pyhpo.storages._grpc.server import main_cli
         except ImportError as e:  # pragma: no cover - grpc is part of the test extra
-            print(f"pyhpo: error: grpc-proxy needs grpcio: pip install 'pyhpo[grpc]' ({e})", file=sys.stderr)
+            print(f"pyhpo: error: grpc-proxy needs grpcio: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr)
             return 1
         return main_cli(args[1:])
     parser, parsers = _parser()

@@ -15,7 +15,7 @@ def _mkdocs_command() -> list[str]:
     try:
         import mkdocs  # noqa: F401
     except ImportError:
-        pytest.skip("mkdocs is not installed (pip install 'pyhpo[docs]')")
+        pytest.skip("mkdocs is not installed (pip install 'pyhpo-opt[docs]')")
     return [sys.executable, "-m", "mkdocs"]
 
 

@@ -315,7 +315,7 @@ def run_storage_upgrade(ns: argparse.Namespace) -> int:
     else:
         warnings.warn(
             f"Your pyhpo version seems outdated against the storage version ({current}). Please try updating "
-            "pyhpo to the latest version by `$ pip install -U pyhpo`.",
+            "pyhpo to the latest version by `$ pip install -U pyhpo-opt`.",
             UserWarning,
             stacklevel=2,
         )

@@ -135,7 +135,7 @@ def skip_reason(backend: Backend, urls: dict[str, str]) -> str | None:
         try:
             importlib.import_module(module)
         except ImportError:
-            return f"{module} is not installed (pip install 'pyhpo[{extra}]')"
+            return f"{module} is not installed (pip install 'pyhpo-opt[{extra}]')"
     if backend.server in ("postgres", "mysql", "redis"):
         return _check_server(backend.server, urls[backend.server])
     return None

@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m pyhpo.bench") -> 
         try:
             import matplotlib  # noqa: F401  (fail before the run, not after it)
         except ImportError:
-            parser.error("--plot needs matplotlib: pip install 'pyhpo[bench]'")
+            parser.error("--plot needs matplotlib: pip install 'pyhpo-opt[bench]'")
     cfg = config_from_args(ns)
     _exit_cleanly_on_sigterm()
     command = " ".join([prog] + (sys.argv[1:] if argv is None else list(argv)))

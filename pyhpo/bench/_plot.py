@@ -20,12 +20,12 @@ def plot(result: dict[str, Any], path: str) -> None:
     the repeats.
 
     Raises:
-        ImportError: matplotlib is not installed (``pip install 'pyhpo[bench]'``).
+        ImportError: matplotlib is not installed (``pip install 'pyhpo-opt[bench]'``).
     """
     try:
         import matplotlib
     except ImportError as e:
-        raise ImportError("--plot needs matplotlib: pip install 'pyhpo[bench]'") from e
+        raise ImportError("--plot needs matplotlib: pip install 'pyhpo-opt[bench]'") from e
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

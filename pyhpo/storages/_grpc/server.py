@@ -243,7 +243,7 @@ def main_cli(argv: list[str] | None = None) -> int:
     try:
         import grpc  # noqa: F401 -- fail early and clearly without the extra
     except ImportError as e:
-        print(f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo[grpc]' ({e})", file=sys.stderr)
+        print(f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr)
         return 1
     from pyhpo.storages import get_storage
 

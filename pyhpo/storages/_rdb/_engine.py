@@ -162,7 +162,7 @@ def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
     except ImportError as e:
         raise ImportError(
             f"The database driver for {parsed.drivername!r} (storage URL {mask_url(parsed)!r}) is not "
-            f"installed: {e}. Install it, e.g. `pip install pyhpo[postgres]` or `pip install pyhpo[mysql]`."
+            f"installed: {e}. Install it, e.g. `pip install pyhpo-opt[postgres]` or `pip install pyhpo-opt[mysql]`."
         ) from e
     except (TypeError, sa_exc.ArgumentError) as e:
         raise ValueError(f"Invalid engine options for storage URL {mask_url(parsed)!r}: {e}") from e

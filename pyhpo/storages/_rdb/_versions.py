@@ -131,7 +131,7 @@ class VersionManager:
         raise RuntimeError(
             f"The database at {self._masked_url} uses schema revision {current!r}, which this pyhpo "
             f"does not know (it knows {', '.join(self.get_all_versions())}). It was probably written "
-            "by a newer pyhpo or Optuna: upgrade pyhpo (`pip install -U pyhpo`)."
+            "by a newer pyhpo or Optuna: upgrade pyhpo (`pip install -U pyhpo-opt`)."
         )
 
     def upgrade(self) -> None:

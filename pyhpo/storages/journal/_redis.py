@@ -90,7 +90,7 @@ class JournalRedisBackend(BaseJournalBackend):
             import redis
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError(
-                "JournalRedisBackend needs the redis package: pip install 'pyhpo[redis]'."
+                "JournalRedisBackend needs the redis package: pip install 'pyhpo-opt[redis]'."
             ) from err
         if not isinstance(url, str) or not url:
             raise ValueError(f"url must be a Redis URL such as 'redis://localhost:6379/0', got {url!r}.")
