@@ -375,3 +375,15 @@ def test_storage_upgrade_migrates_an_old_database_that_optuna_then_reads(
     theirs = Cli("optuna", ["--storage", url], tmp_path)
     assert theirs.json("studies") == Cli("pyhpo", ["--storage", url], tmp_path).json("studies")
     assert theirs.json("studies")  # the old studies are there
+
+
+def test_the_deprecated_journal_class_name_still_works_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = str(tmp_path / "old-name.log")
+    with pytest.warns(FutureWarning, match="JournalFileStorage has been deprecated"):
+        assert main(["create-study", "--storage", path, "--storage-class", "JournalFileStorage",
+                     "--study-name", "s"]) == 0
+    assert capsys.readouterr().out == "s\n"
+    assert pyhpo.get_all_study_names(pyhpo.storages.JournalStorage(
+        pyhpo.storages.journal.JournalFileBackend(path))) == ["s"]

@@ -83,12 +83,10 @@ def open_storage(ns: argparse.Namespace) -> BaseStorage:
 
     url = storage_url(ns.storage)
     cls = ns.storage_class
-    if cls in ("JournalRedisBackend", "JournalRedisStorage"):
-        return JournalStorage(getattr(journal if cls == "JournalRedisBackend" else _deprecated(), cls)(url))
-    if cls in ("JournalFileBackend", "JournalFileStorage"):
-        return JournalStorage(getattr(journal if cls == "JournalFileBackend" else _deprecated(), cls)(url))
     if cls == "RDBStorage":
         return RDBStorage(url)
+    if cls is not None:
+        return JournalStorage(_journal_backend(cls)(url))
     if url.startswith("redis"):
         return JournalStorage(journal.JournalRedisBackend(url))
     if os.path.isfile(url):
@@ -106,10 +104,12 @@ def open_storage(ns: argparse.Namespace) -> BaseStorage:
     return RDBStorage(url)
 
 
-def _deprecated() -> Any:
+def _journal_backend(name: str) -> Any:
+    """The journal backend class a ``--storage-class`` names (the deprecated names live in pyhpo.storages)."""
     import pyhpo.storages
+    from pyhpo.storages import journal
 
-    return pyhpo.storages
+    return getattr(journal if name.endswith("Backend") else pyhpo.storages, name)
 
 
 def _add_format(parser: argparse.ArgumentParser, default: str, flatten_help: str | None) -> None:
