@@ -387,3 +387,38 @@ def test_the_deprecated_journal_class_name_still_works_and_warns(
     assert capsys.readouterr().out == "s\n"
     assert pyhpo.get_all_study_names(pyhpo.storages.JournalStorage(
         pyhpo.storages.journal.JournalFileBackend(path))) == ["s"]
+
+
+def test_metric_names_user_attrs_and_intermediate_states_print_as_optuna_prints_them(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'named.db'}"
+    study = pyhpo.create_study(storage=url, study_name="named", directions=["minimize", "maximize"])
+    study.set_metric_names(["loss", "accuracy"])
+    for i in range(4):
+        trial = study.ask()
+        trial.suggest_int("layers", 1, 4)
+        trial.set_user_attr("note", {"i": i, "tags": ["a", "b"]})
+        if i == 3:
+            continue  # left RUNNING: no values, no datetime_complete
+        study.tell(trial, [float(i), float(i % 2)])
+    ours, theirs = Cli("pyhpo", ["--storage", url], tmp_path), Cli("optuna", ["--storage", url], tmp_path)
+    for command in (["trials", "--study-name", "named"], ["trials", "--study-name", "named", "--flatten"],
+                    ["best-trials", "--study-name", "named"]):
+        assert ours.json(*command) == theirs.json(*command), command
+    assert ours.json("trials", "--study-name", "named")[0]["values"] == {"loss": 0.0, "accuracy": 0.0}
+
+
+def test_storage_upgrade_of_a_newer_schema_warns_and_changes_nothing(tmp_path: Path) -> None:
+    import sqlalchemy
+
+    url = f"sqlite:///{tmp_path / 'future.db'}"
+    pyhpo.create_study(storage=url, study_name="s")
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = 'v99.0.0.a'"))
+    engine.dispose()
+    with pytest.warns(UserWarning, match="seems outdated against the storage version"):
+        assert main(["storage", "upgrade", "--storage", url]) == 0
+    engine = sqlalchemy.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar() == "v99.0.0.a"
+    engine.dispose()
