@@ -41,7 +41,8 @@ def main() -> int:
 
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
-    assert not os.path.abspath(pyhpo.__file__).startswith(root + os.sep), f"imported from the source tree: {pyhpo.__file__}"
+    where = os.path.abspath(pyhpo.__file__)
+    assert not where.startswith(root + os.sep), f"pyhpo was imported from the source tree: {where}"
     has_c = importlib.util.find_spec("pyhpo._cjournal") is not None
     print(f"smoke: pyhpo {pyhpo.__version__} from {os.path.dirname(pyhpo.__file__)}; C journal engine: {has_c}")
     if args.engine == "c":
@@ -69,7 +70,8 @@ def main() -> int:
 
             storage = JournalStorage(JournalFileBackend(os.path.join(tmp, "smoke.log")))
         except ImportError as e:
-            if has_c or "_cjournal" not in str(e):
+            # Only while the portable engine (pyhpo/storages/journal/_engine_py.py) is not part of pyhpo yet.
+            if has_c or importlib.util.find_spec("pyhpo.storages.journal._engine_py") is not None:
                 raise
             print(f"smoke: journal: SKIPPED, no portable journal engine in this version ({e})")
             return 0
