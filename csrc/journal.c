@@ -2,7 +2,12 @@
  * pyhpo journal engine. The reasons behind each system call are in csrc/NOTES.md; the comments here say what
  * the code relies on.
  */
-#define _GNU_SOURCE /* F_OFD_SETLKW, memrchr */
+#if defined(_WIN32)
+/* Windows has none of the calls below (flock, fcntl, pread, ftruncate on descriptors): there pyhpo uses its
+ * portable engine (pyhpo/storages/journal/_engine_py.py). Failing here makes the optional build fall back. */
+#error "the pyhpo C journal engine is POSIX-only; Windows uses the portable Python engine"
+#endif
+#define _GNU_SOURCE /* F_OFD_SETLKW on Linux; harmless elsewhere */
 #define _FILE_OFFSET_BITS 64 /* journals over 2 GiB on 32-bit builds */
 #include "journal.h"
 
@@ -27,6 +32,29 @@ struct pj_journal {
 
 /* Size of the blocks read backwards when looking for the last newline of a torn tail. */
 #define PJ_SCAN_BLOCK 4096
+
+/* The last c in the n bytes at s, or NULL. memrchr is a GNU extension that macOS lacks; this loop runs only on
+ * the torn-tail and failed-write paths, and on one read buffer per poll, where glibc's would not be faster by
+ * more than the cost of the read. */
+static const char *last_byte(const char *s, char c, size_t n) {
+    while (n > 0) {
+        if (s[--n] == c) return s + n;
+    }
+    return NULL;
+}
+
+/* Make written data durable. Linux and the BSDs: fdatasync (the data and the size, not the timestamps).
+ * Apple: fsync only hands the data to the drive, whose volatile cache may reorder or lose it on power loss;
+ * F_FULLFSYNC asks the drive to flush it (what SQLite does with its fullfsync pragma). File systems that refuse
+ * F_FULLFSYNC (some network and FAT volumes) get fsync, the best they offer. */
+static int sync_data(int fd) {
+#if defined(__APPLE__)
+    if (fcntl(fd, F_FULLFSYNC) == 0) return 0;
+    return fsync(fd);
+#else
+    return fdatasync(fd);
+#endif
+}
 
 static int fsync_parent_dir(const char *path) {
     size_t n = strlen(path);
@@ -243,7 +271,7 @@ static int repair_tail(pj_journal *j, uint64_t size, uint64_t *cut) {
         if (r < 0) return (int)r;
         if ((size_t)r != n) return -EIO; /* the file shrank while we held the lock: someone ignores it */
         if (hi == size && block[n - 1] == '\n') return 0; /* the common case: the tail is complete */
-        const char *nl = memrchr(block, '\n', n);
+        const char *nl = last_byte(block, '\n', n);
         size_t from = nl != NULL ? (size_t)(nl - block) + 1 : 0;
         /* Check the tail's bytes in this block, last to first, so a binary file is refused at its first
          * control character instead of after a scan for a newline it may not have. */
@@ -337,7 +365,7 @@ int pj_append(pj_journal *j, const char *buf, size_t len, int sync, int lock, ui
     rc = write_all(j->fd, buf, len, &written);
     if (rc < 0) {
         /* Keep the complete lines that reached the file (a reader may already have them), drop the rest. */
-        const char *nl = written > 0 ? memrchr(buf, '\n', written) : NULL;
+        const char *nl = written > 0 ? last_byte(buf, '\n', written) : NULL;
         uint64_t keep = size + (nl != NULL ? (uint64_t)(nl - buf) + 1 : 0);
         if (truncate_to(j->fd, keep) == 0) j->clean_end = keep;
         *end = keep;
@@ -352,7 +380,7 @@ out:
      * durability only needs our own call to return after the data is on disk. Other writers append while we
      * wait for the disk, and one fdatasync then often covers several batches (group commit). */
     if (rc == 0 && sync) {
-        while (fdatasync(j->fd) < 0) {
+        while (sync_data(j->fd) < 0) {
             if (errno == EINTR) continue;
             rc = -errno; /* the batch stays: readers may have seen it; the caller learns it is not durable */
             break;
@@ -369,10 +397,30 @@ int64_t pj_read(pj_journal *j, uint64_t offset, char *buf, size_t cap) {
     int first = offset > 0 ? 0 : 1;
     uint64_t at = offset > 0 ? offset - 1 : 0;
     ssize_t got;
+#if defined(__APPLE__)
+    /* preadv needs macOS 11; two preads work everywhere (one extra system call per poll, on Apple only). */
+    (void)iov;
+    got = 0;
+    if (!first) {
+        do {
+            got = pread(j->fd, &before, 1, (off_t)at);
+        } while (got < 0 && errno == EINTR);
+        if (got < 0) return -errno;
+    }
+    if (first || got == 1) {
+        ssize_t rest;
+        do {
+            rest = pread(j->fd, buf, cap, (off_t)offset);
+        } while (rest < 0 && errno == EINTR);
+        if (rest < 0) return -errno;
+        got += rest;
+    }
+#else
     do {
         got = preadv(j->fd, iov + first, 2 - first, (off_t)at);
     } while (got < 0 && errno == EINTR);
     if (got < 0) return -errno;
+#endif
     /* A short read means the end of the file. Were it ever anything else, we would only return fewer lines
      * now and the rest on the next call, so no second pread() is spent confirming the end. */
     if (offset > 0) {
@@ -380,7 +428,7 @@ int64_t pj_read(pj_journal *j, uint64_t offset, char *buf, size_t cap) {
         got -= 1;
     }
     if (got == 0) return 0;
-    const char *nl = memrchr(buf, '\n', (size_t)got);
+    const char *nl = last_byte(buf, '\n', (size_t)got);
     if (nl != NULL) return (int64_t)(nl - buf) + 1;
     return (size_t)got == cap ? -ENOBUFS : 0;
 }

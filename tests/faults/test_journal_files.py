@@ -32,6 +32,18 @@ import pyhpo
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages import JournalStorage
 from pyhpo.storages.journal import JournalFileBackend
+from tests.storages.journal.engines import ENGINES, use_engine
+
+# Every test runs once per journal engine.
+pytestmark = pytest.mark.usefixtures("journal_engine")
+
+
+@pytest.fixture(params=ENGINES)
+def journal_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    name: str = request.param
+    use_engine(monkeypatch, name)
+    return name
+
 
 ENGINE_LOGGER = "pyhpo.storages.journal._engine"
 

@@ -33,6 +33,27 @@ def journal_file() -> Iterator[BaseStorage]:
 
 
 @contextlib.contextmanager
+def journal_file_python() -> Iterator[BaseStorage]:
+    """The journal file on the portable engine (what installs without the C extension use)."""
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import JournalFileBackend
+    from pyhpo.storages.journal._engine import ENGINE_ENV
+
+    with tempfile.TemporaryDirectory() as d:
+        previous = os.environ.get(ENGINE_ENV)
+        os.environ[ENGINE_ENV] = "python"  # read when the backend opens its engine, which keeps it
+        try:
+            backend = JournalFileBackend(os.path.join(d, "journal.log"))
+        finally:
+            if previous is None:
+                del os.environ[ENGINE_ENV]
+            else:
+                os.environ[ENGINE_ENV] = previous
+        assert backend._engine.engine == "python"
+        yield JournalStorage(backend)
+
+
+@contextlib.contextmanager
 def journal_file_open_lock() -> Iterator[BaseStorage]:
     from pyhpo.storages import JournalStorage
     from pyhpo.storages.journal import JournalFileBackend, JournalFileOpenLock
@@ -137,6 +158,7 @@ def grpc_sqlite() -> ContextManager[BaseStorage]:
 BACKENDS: dict[str, Factory] = {
     "in_memory": in_memory,
     "journal_file": journal_file,
+    "journal_file_python": journal_file_python,
     "journal_file_open_lock": journal_file_open_lock,
     "journal_file_symlink_lock": journal_file_symlink_lock,
     "journal_redis": journal_redis,

@@ -6,7 +6,6 @@ pragmas, which errors the user sees for a bad URL) live on one page.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import sqlite3
@@ -17,6 +16,11 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLiteWriterLock steps aside and SQLite's busy handler queues writers alone
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["SQLITE_SYNCHRONOUS_LEVELS", "SQLiteWriterLock", "is_sqlite_memory", "make_engine", "mask_url"]
 
@@ -180,7 +184,8 @@ class SQLiteWriterLock:
     moment the previous one commits. The lock is on a companion file ``<database>-pyhpo.lock``
     (``flock`` on the database file itself would meet SQLite's ``fcntl`` locks on file systems that
     emulate one with the other); the kernel releases it if the holder dies. Where the companion file
-    cannot be created (read-only directory) writers fall back to SQLite's busy handler alone.
+    cannot be created (read-only directory), or there is no ``flock`` (Windows), writers fall back to
+    SQLite's busy handler alone.
     """
 
     def __init__(self, database: str) -> None:
@@ -191,6 +196,8 @@ class SQLiteWriterLock:
     def reopen(self) -> None:
         """Open our own descriptor (after fork the inherited one would share the parent's lock)."""
         self.close()  # safe: no POSIX lock lives on this file, only our flock
+        if fcntl is None:
+            return
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError:

@@ -14,6 +14,7 @@ from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._redis import JournalRedisBackend
 
 if TYPE_CHECKING:
+    from pyhpo.storages.journal._engine import engine_name
     from pyhpo.storages.journal._file import JournalFileBackend
     from pyhpo.storages.journal._locks import JournalFileOpenLock, JournalFileSymlinkLock
     from pyhpo.storages.journal._storage import JournalStorage
@@ -25,15 +26,17 @@ __all__ = [
     "JournalFileSymlinkLock",
     "JournalRedisBackend",
     "JournalStorage",
+    "engine_name",
 ]
 
-# The file backend loads the compiled C engine; import it on first use so that Redis users and
+# The file backend loads the journal engine (compiled, if built); import it on first use so that Redis users and
 # ``import pyhpo`` do not pay for (or depend on) the extension module.
 _LAZY = {
     "JournalFileBackend": ("pyhpo.storages.journal._file", "JournalFileBackend"),
     "JournalFileOpenLock": ("pyhpo.storages.journal._locks", "JournalFileOpenLock"),
     "JournalFileSymlinkLock": ("pyhpo.storages.journal._locks", "JournalFileSymlinkLock"),
     "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
+    "engine_name": ("pyhpo.storages.journal._engine", "engine_name"),
 }
 
 

@@ -1,8 +1,17 @@
-"""Python face of the C journal engine: the only importer of the compiled ``pyhpo._cjournal``.
+"""The journal engine behind ``JournalFileBackend``: the C engine where it was built, else a portable one.
 
-Everything that can go wrong in C comes back as a negative errno; :func:`_raise` is the one place that turns it
-into an exception (``OSError(err, os.strerror(err), path)``, so CPython picks ``FileNotFoundError``,
-``PermissionError``, ``IsADirectoryError``, ... by itself). Arguments are checked here, before C sees them.
+Two implementations of one set of functions (open, append a batch, read complete lines, size, close):
+
+* ``"c"``: ``csrc/journal.c`` through cffi. This module is the only importer of the compiled
+  ``pyhpo._cjournal``; :class:`_CJournal` adapts its handle.
+* ``"python"``: :class:`pyhpo.storages.journal._engine_py.Journal`, the same rules in Python (portalocker
+  locks where Linux's OFD lock is missing). Used when the extension is absent (no compiler at install time,
+  Windows) or when ``PYHPO_JOURNAL_ENGINE=python`` asks for it; ``PYHPO_JOURNAL_ENGINE=c`` insists on C.
+  :func:`engine_name` says which one new journals get.
+
+Both return ``>= 0`` or a negative errno; :class:`Engine` checks arguments before either sees them, and
+:func:`_raise` is the one place that turns an errno into an exception (``OSError(err, os.strerror(err), path)``,
+so CPython picks ``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``, ... by itself).
 
 Build the extension in place for development with ``/work/venv/bin/python csrc/ffi_build.py``.
 """
@@ -15,13 +24,25 @@ import threading
 import weakref
 from typing import Any, NoReturn, Protocol
 
-from pyhpo._cjournal import ffi, lib
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.logging import get_logger
+from pyhpo.storages.journal import _engine_py
 
-__all__ = ["Engine", "LockLike"]
+try:
+    from pyhpo._cjournal import ffi, lib
+except ImportError as _exc:  # not built: no compiler at install time, or a platform journal.c refuses
+    ffi = lib = None
+    _C_MISSING: str = str(_exc)
+else:
+    _C_MISSING = ""
+
+__all__ = ["ENGINE_ENV", "Engine", "LockLike", "engine_name"]
 
 _logger = get_logger(__name__)
+
+#: The environment variable that picks the engine: ``"c"``, ``"python"``, or unset/empty for the best available.
+ENGINE_ENV = "PYHPO_JOURNAL_ENGINE"
+_ENGINES = ("c", "python")
 
 # Enough for thousands of records per call; grows (and stays grown) when a single line is longer.
 _INITIAL_READ_CAPACITY = 1 << 20
@@ -29,14 +50,94 @@ _SCAN_BLOCK = 1 << 20
 _PREVIEW = 40  # bytes of a refused tail shown in the error message
 _RECORD_START = b'{"op_code":'  # how every record begins (csrc/journal.c checks a torn tail against it)
 
-_pj_append = lib.pj_append  # looked up once: appends are the hot path
 _MINUS_EINTR = -errno.EINTR
 
-_LOCK_REFUSED = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP})
-_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})  # a write() that did not fit
+_LOCK_REFUSED = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)})
+# A write() that did not fit (Windows has no EDQUOT).
+_NO_ROOM = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG})
+_LOCK_NAMES = {
+    _engine_py.LOCK_OFD: "ofd",
+    _engine_py.LOCK_FLOCK: "flock",
+    _engine_py.LOCK_PORTALOCKER: "portalocker",
+}
 
 # Engines alive in this process, so a forked child can drop the handles it inherited.
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def engine_name() -> str:
+    """Which journal engine new journal files use: ``"c"`` (compiled) or ``"python"`` (portable).
+
+    The C engine when it was built, unless the environment variable ``PYHPO_JOURNAL_ENGINE`` says
+    ``python``. Both write the same bytes under the same lock, so processes on different engines can share
+    one journal.
+
+    Raises:
+        ImportError: ``PYHPO_JOURNAL_ENGINE=c`` but the C engine is not built.
+        ValueError: ``PYHPO_JOURNAL_ENGINE`` holds something other than ``c`` or ``python``.
+    """
+    wanted = os.environ.get(ENGINE_ENV, "").strip().lower()
+    if wanted not in ("", *_ENGINES):
+        raise ValueError(f"{ENGINE_ENV} must be 'c' or 'python' (or unset), got {wanted!r}.")
+    if wanted == "python":
+        return "python"
+    if lib is None:
+        if wanted == "c":
+            raise ImportError(
+                f"{ENGINE_ENV}=c, but pyhpo's C journal engine is not built ({_C_MISSING}). "
+                "Reinstall pyhpo with a C compiler available, or unset the variable to use the portable engine."
+            )
+        return "python"
+    return "c"
+
+
+class _CJournal:
+    """A ``pj_journal *`` with :class:`pyhpo.storages.journal._engine_py.Journal`'s methods."""
+
+    def __init__(self, ptr: Any) -> None:
+        self._ptr = ptr
+        self.read_only: int = lib.pj_read_only(ptr)
+        self._end = ffi.new("uint64_t *")
+        self._cut = ffi.new("uint64_t *")
+        self._append = lib.pj_append  # looked up once: appends are the hot path
+        self._buffer: Any = None
+        self._capacity = 0
+
+    @classmethod
+    def open(cls, path: str, create: bool) -> tuple[int, _CJournal | None]:
+        out = ffi.new("pj_journal **")
+        rc = lib.pj_open(os.fsencode(path), int(create), out)
+        return (rc, None) if rc < 0 else (0, cls(out[0]))
+
+    @property
+    def lock_mode(self) -> int:
+        mode: int = lib.pj_lock_mode(self._ptr)
+        return mode
+
+    def append(self, data: bytes, sync: bool, lock: bool) -> tuple[int, int, int]:
+        rc = self._append(self._ptr, data, len(data), sync, lock, self._end, self._cut)
+        return rc, self._end[0], self._cut[0]
+
+    def read(self, offset: int, cap: int) -> bytes | int:
+        if cap != self._capacity:
+            self._buffer, self._capacity = ffi.new("char[]", cap), cap
+        n: int = lib.pj_read(self._ptr, offset, self._buffer, cap)
+        if n < 0:
+            return n
+        data: bytes = ffi.unpack(self._buffer, n)
+        return data
+
+    def size(self) -> int:
+        size: int = lib.pj_size(self._ptr)
+        return size
+
+    def close(self) -> int:
+        ptr, self._ptr = self._ptr, None
+        rc: int = lib.pj_close(ptr) if ptr is not None else 0
+        return rc
+
+
+_Handle = _CJournal | _engine_py.Journal
 
 
 class LockLike(Protocol):
@@ -58,9 +159,12 @@ class Engine:
     Args:
         path: The journal file. Made absolute, because every append checks that it still names the open file.
         create: Create the file when it does not exist.
+        engine: ``"c"`` or ``"python"``; ``None`` (default) for :func:`engine_name`'s choice.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, engine: str | None = None
+    ) -> None:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(
                 f"The journal path must be a str or os.PathLike, got {type(path).__name__}: {path!r}."
@@ -70,17 +174,22 @@ class Engine:
             raise TypeError(f"The journal path must be text, got {type(text).__name__}: {text!r}.")
         if not text or "\0" in text:
             raise ValueError(f"The journal path must be a non-empty string without NUL bytes, got {text!r}.")
+        if engine is None:
+            engine = engine_name()
+        elif engine not in _ENGINES:
+            raise ValueError(f"engine must be 'c' or 'python', got {engine!r}.")
+        elif engine == "c" and lib is None:
+            raise ImportError(f"pyhpo's C journal engine is not built ({_C_MISSING}).")
+        self._opener = _CJournal.open if engine == "c" else _engine_py.Journal.open
+        self._engine_name = engine
         self._path = os.path.abspath(text)
         self._create = bool(create)
         self._append_guard = threading.Lock()
         self._read_guard = threading.Lock()
         self._open_guard = threading.Lock()
-        self._handle: Any = None
+        self._handle: _Handle | None = None
         self._closed = False
-        self._end = ffi.new("uint64_t *")
-        self._cut = ffi.new("uint64_t *")
         self._capacity = _INITIAL_READ_CAPACITY
-        self._buffer: Any = None
         self._read_only = 0  # set by _open: the errno that refused opening for writing, or 0
         self._handle = self._open()
         _engines.add(self)
@@ -91,10 +200,15 @@ class Engine:
         return self._path
 
     @property
+    def engine(self) -> str:
+        """Which implementation this journal uses: ``"c"`` or ``"python"``."""
+        return self._engine_name
+
+    @property
     def lock_mode(self) -> str:
-        """The kernel lock appends use: ``"ofd"``, ``"flock"``, or ``"none"`` before the first locked append."""
-        mode = self._check(lib.pj_lock_mode(self._live_handle()))
-        return {lib.PJ_LOCK_OFD: "ofd", lib.PJ_LOCK_FLOCK: "flock"}.get(mode, "none")
+        """The lock appends use: ``"ofd"``, ``"flock"``, ``"portalocker"`` (the portable engine on Windows), or
+        ``"none"`` before the first locked append."""
+        return _LOCK_NAMES.get(self._check(self._live_handle().lock_mode), "none")
 
     @property
     def read_only(self) -> bool:
@@ -133,18 +247,17 @@ class Engine:
                     self._path,
                 )
             if lock_obj is None:
-                rc = _pj_append(handle, data, size, sync, 1, self._end, self._cut)
+                rc, end, cut = handle.append(data, sync, True)
                 while rc == _MINUS_EINTR:
                     # A signal interrupted the lock wait. Its Python handler runs at this loop's backward jump
                     # (Ctrl-C raises KeyboardInterrupt there); if it returns, wait again (PEP 475).
-                    rc = _pj_append(handle, data, size, sync, 1, self._end, self._cut)
+                    rc, end, cut = handle.append(data, sync, True)
             else:
                 lock_obj.acquire()
                 try:
-                    rc = _pj_append(handle, data, size, sync, 0, self._end, self._cut)
+                    rc, end, cut = handle.append(data, sync, False)
                 finally:
                     lock_obj.release()
-            end, cut = self._end[0], self._cut[0]
         if cut:  # logged even if the write then failed: the cut happened
             _logger.warning(
                 f"Cut {cut} bytes of an incomplete last line"
@@ -180,16 +293,13 @@ class Engine:
         with self._read_guard:
             handle = self._live_handle()
             while True:
-                if self._buffer is None:
-                    self._buffer = ffi.new("char[]", self._capacity)
-                n = lib.pj_read(handle, offset, self._buffer, self._capacity)
+                n = handle.read(offset, self._capacity)
                 if n != -errno.ENOBUFS:
                     break
                 # One line is longer than the buffer: double it and read again.
                 self._capacity *= 2
-                self._buffer = None
-            if n >= 0:
-                return ffi.unpack(self._buffer, n)  # type: ignore[no-any-return]
+            if not isinstance(n, int):
+                return n
         if n == -errno.EBADMSG:
             size = self.size()
             reason = (
@@ -207,15 +317,14 @@ class Engine:
 
     def size(self) -> int:
         """Size of the file in bytes, a torn tail included."""
-        return self._check(lib.pj_size(self._live_handle()))
+        return self._check(self._live_handle().size())
 
     def close(self) -> None:
         """Close the file; later calls raise ``ValueError``. Closing twice is harmless."""
         with self._append_guard, self._read_guard, self._open_guard:
             handle, self._handle, self._closed = self._handle, None, True
-            self._buffer = None
         if handle is not None:
-            self._check(lib.pj_close(handle))
+            self._check(handle.close())
 
     def __enter__(self) -> Engine:  # noqa: PYI034 (final in practice; Self needs 3.11)
         return self
@@ -226,18 +335,19 @@ class Engine:
     def __del__(self) -> None:
         handle, self._handle = getattr(self, "_handle", None), None
         if handle is not None:
-            lib.pj_close(handle)
+            handle.close()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._path!r})"
+        return f"{type(self).__name__}({self._path!r}, engine={self._engine_name!r})"
 
-    def _open(self) -> Any:
-        out = ffi.new("pj_journal **")
-        self._check(lib.pj_open(os.fsencode(self._path), int(self._create), out))
-        self._read_only = lib.pj_read_only(out[0])
-        return out[0]
+    def _open(self) -> _Handle:
+        rc, handle = self._opener(self._path, self._create)
+        self._check(rc)
+        assert handle is not None
+        self._read_only = handle.read_only
+        return handle
 
-    def _live_handle(self) -> Any:
+    def _live_handle(self) -> _Handle:
         handle = self._handle
         if handle is None:
             with self._open_guard:  # a reader and an appender may both get here first
@@ -256,7 +366,7 @@ class Engine:
         self._open_guard = threading.Lock()
         handle, self._handle = self._handle, None
         if handle is not None:
-            lib.pj_close(handle)  # closes only the child's descriptor: the parent's lock stays held
+            handle.close()  # closes only the child's descriptor: the parent's lock stays held
 
     def _check(self, rc: int) -> int:
         if rc < 0:
@@ -341,4 +451,5 @@ def _after_fork_in_child() -> None:
         engine._after_fork_in_child()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
+    os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -328,7 +328,7 @@ class JournalFileOpenLock(_RefreshedLockFile):
     """
 
     def _create(self, path: str) -> None:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
             os.write(fd, self._token.encode())
         finally:

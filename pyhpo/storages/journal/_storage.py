@@ -45,7 +45,8 @@ def _reset_storages_after_fork() -> None:
         storage._after_fork_in_child()
 
 
-os.register_at_fork(after_in_child=_reset_storages_after_fork)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
+    os.register_at_fork(after_in_child=_reset_storages_after_fork)
 
 # Bulk work (a large chunk to replay, many trials to build) runs with the cyclic garbage collector paused:
 # it allocates hundreds of thousands of small containers, none of them garbage, and the collector would

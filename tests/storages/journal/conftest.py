@@ -1,4 +1,5 @@
-"""Fixtures shared by the journal tests: an in-process journal backend with the file backend's cursor rules."""
+"""Fixtures shared by the journal tests: an in-process journal backend with the file backend's cursor rules, and
+``journal_engine``, which runs a test once per journal engine (C and portable Python)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 
 from pyhpo.storages.journal import BaseJournalBackend
+from tests.storages.journal.engines import ENGINES, use_engine
 
 _REGISTRY: dict[int, MemoryJournalBackend] = {}
 
@@ -55,3 +57,11 @@ class MemoryJournalBackend(BaseJournalBackend):
 @pytest.fixture
 def memory_backend() -> MemoryJournalBackend:
     return MemoryJournalBackend()
+
+
+@pytest.fixture(params=ENGINES)
+def journal_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once per journal engine: ``PYHPO_JOURNAL_ENGINE`` is set, so child processes follow."""
+    name: str = request.param
+    use_engine(monkeypatch, name)
+    return name

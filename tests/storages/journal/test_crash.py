@@ -25,6 +25,9 @@ import pytest
 from pyhpo.storages.journal._engine import Engine
 from pyhpo.storages.journal._file import JournalFileBackend
 
+# Every test runs once per journal engine (tests/storages/journal/conftest.py: journal_engine).
+pytestmark = pytest.mark.usefixtures("journal_engine")
+
 APPENDER = textwrap.dedent(
     """
     import json, random, sys

@@ -22,6 +22,9 @@ from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal import _engine
 from pyhpo.storages.journal._engine import Engine
 
+# Every test runs once per journal engine (tests/storages/journal/conftest.py: journal_engine).
+pytestmark = pytest.mark.usefixtures("journal_engine")
+
 
 def line(i: int, size: int = 40) -> bytes:
     body = f'{{"op_code":0,"i":{i},"pad":"'.encode()
