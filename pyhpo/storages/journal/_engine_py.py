@@ -370,6 +370,7 @@ class Journal:
             return -(exc.errno or errno.EIO)
 
     def close(self) -> int:
+        self._lock_file = None  # closefd=False: it never closes the descriptor itself
         try:
             os.close(self.fd)
         except OSError as exc:

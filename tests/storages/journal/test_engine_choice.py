@@ -156,3 +156,33 @@ print(len(reloaded.trials), storages[1].engine.dialect.name)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["3", "sqlite"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: flock")
+def test_portable_engine_without_ofd_locks_uses_portalocker_flock_which_excludes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    """What the portable engine does on macOS and the BSDs (and what journal.c does there): flock."""
+    import fcntl
+
+    from pyhpo.storages.journal import _engine_py
+
+    monkeypatch.setattr(_engine_py, "_OFD_SETLKW", None)
+    path = tmp_path / "j.log"
+    record = b'{"op_code":4,"w":1}\n'
+    with Engine(path, engine="python") as engine:
+        fd = os.open(path, os.O_RDWR)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # a C engine writer on macOS holds the lock
+        done = threading.Event()
+        worker = threading.Thread(target=lambda: (engine.append(record, sync=True), done.set()))
+        worker.start()
+        try:
+            assert not done.wait(0.3), "flock must exclude"
+            assert path.read_bytes() == b""
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        assert done.wait(5)
+        worker.join()
+        assert engine.lock_mode == "flock"
+        assert engine.read(0) == record
