@@ -5,8 +5,7 @@ Run it with the interpreter of the environment under test, from anywhere but the
     python .ci/smoke.py --engine c        # the C journal engine must be there (a wheel, an sdist with a compiler)
     python .ci/smoke.py --engine python   # it must not be (an sdist installed without a compiler)
 
-Exits non-zero on any failure. Until the portable journal engine ships, ``--engine python`` skips the journal study
-(with a message) when the journal cannot be opened without the C engine.
+Exits non-zero on any failure.
 """
 
 from __future__ import annotations
@@ -64,21 +63,15 @@ def main() -> int:
         check("sqlite", pyhpo.load_study(study_name="smoke", storage=url), 20)
 
         from pyhpo.storages import JournalStorage
+        from pyhpo.storages.journal import JournalFileBackend, engine_name
 
-        try:
-            from pyhpo.storages.journal import JournalFileBackend
-
-            storage = JournalStorage(JournalFileBackend(os.path.join(tmp, "smoke.log")))
-        except ImportError as e:
-            # Only while the portable engine (pyhpo/storages/journal/_engine_py.py) is not part of pyhpo yet.
-            if has_c or importlib.util.find_spec("pyhpo.storages.journal._engine_py") is not None:
-                raise
-            print(f"smoke: journal: SKIPPED, no portable journal engine in this version ({e})")
-            return 0
+        if args.engine != "any":
+            assert engine_name() == args.engine, engine_name()
+        storage = JournalStorage(JournalFileBackend(os.path.join(tmp, "smoke.log")))
         study = pyhpo.create_study(storage=storage, study_name="smoke")
         study.optimize(objective, n_trials=20, n_jobs=2)
         reread = JournalStorage(JournalFileBackend(os.path.join(tmp, "smoke.log")))
-        check("journal", pyhpo.load_study(study_name="smoke", storage=reread), 20)
+        check(f"journal ({engine_name()} engine)", pyhpo.load_study(study_name="smoke", storage=reread), 20)
     return 0
 
 
