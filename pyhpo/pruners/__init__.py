@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from pyhpo.pruners._base import BasePruner
-from pyhpo.pruners._hyperband import HyperbandPruner, _BracketStudy
+from pyhpo.pruners._hyperband import HyperbandPruner
 from pyhpo.pruners._median import MedianPruner
 from pyhpo.pruners._nop import NopPruner
 from pyhpo.pruners._patient import PatientPruner
@@ -35,16 +35,7 @@ __all__ = [
 def _filter_study(study: Study, trial: FrozenTrial) -> Study:
     """The study as ``trial``'s pruner and sampler should see it (Optuna's hook of this name).
 
-    With a :class:`HyperbandPruner`, a view whose ``get_trials`` lists only the trials of
-    ``trial``'s bracket; otherwise the study itself. Optuna's ``Trial`` passes this view to the
-    sampler and pruner; ``HyperbandPruner.prune`` builds it itself, so pruning is per bracket
-    either way.
+    Kept for code written against Optuna's private hook; pyhpo itself calls :meth:`BasePruner.filter_study`,
+    which :class:`HyperbandPruner` overrides to list only the trials of ``trial``'s bracket.
     """
-    pruner = study.pruner
-    if isinstance(pruner, HyperbandPruner):
-        # Initialise the brackets if possible so the trial lands in its final bracket.
-        if not pruner._pruners:
-            pruner._try_initialization(study)
-        if pruner._pruners:
-            return cast("Study", _BracketStudy(study, pruner, pruner._get_bracket_id(study, trial)))
-    return study
+    return study.pruner.filter_study(study, trial)

@@ -29,3 +29,14 @@ class BasePruner(abc.ABC):
             trial: A snapshot of the trial; copy it before modifying it.
         """
         raise NotImplementedError
+
+    def filter_study(self, study: Study, trial: FrozenTrial) -> Study:
+        """The study as ``trial``'s sampler and this pruner should see it: by default, ``study`` itself.
+
+        A pruner that compares a trial only with some of the others overrides this to return a view of the study
+        listing just those (:class:`~pyhpo.pruners.HyperbandPruner` shows the trial's bracket). A trial passes
+        this view to the sampler and the pruner; it is Optuna's ``optuna.pruners._filter_study`` hook, made a
+        method so that the pruner that knows the view builds it.
+        """
+        del trial
+        return study

@@ -28,7 +28,7 @@ class HyperbandPruner(BasePruner):
     ``floor(log_eta(max_resource / min_resource)) + 1`` brackets. Each trial belongs to one
     bracket, chosen by hashing ``"{study_name}_{trial.number}"`` (CRC32, as in Optuna, so a fixed
     study name gives reproducible assignments) with more trials sent to aggressive brackets, and
-    is compared only with trials of its bracket (see :func:`pyhpo.pruners._filter_study`).
+    is compared only with trials of its bracket (see :meth:`filter_study`).
 
     Args:
         min_resource: Steps in the first rung of bracket 0. At least 1.
@@ -75,6 +75,19 @@ class HyperbandPruner(BasePruner):
         bracket_id = self._get_bracket_id(study, trial)
         bracket_study = cast("Study", _BracketStudy(study, self, bracket_id))
         return self._pruners[bracket_id].prune(bracket_study, trial)
+
+    def filter_study(self, study: Study, trial: FrozenTrial) -> Study:
+        """A view of ``study`` whose ``get_trials`` lists only the trials of ``trial``'s bracket.
+
+        The study itself while there are no brackets yet (``max_resource="auto"`` before a trial completes).
+        ``prune`` builds the same view itself, so pruning is per bracket either way.
+        """
+        # Initialise the brackets if possible so the trial lands in its final bracket.
+        if not self._pruners:
+            self._try_initialization(study)
+        if not self._pruners:
+            return study
+        return cast("Study", _BracketStudy(study, self, self._get_bracket_id(study, trial)))
 
     def _try_initialization(self, study: Study) -> None:
         if self._max_resource is None:

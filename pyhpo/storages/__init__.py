@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._callbacks import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
-from pyhpo.storages._heartbeat import BaseHeartbeat, fail_stale_trials
+from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._in_memory import InMemoryStorage
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pyhpo.storages.journal._deprecated import DeprecatedJournalFileOpenLock as JournalFileOpenLock
     from pyhpo.storages.journal._deprecated import DeprecatedJournalFileSymlinkLock as JournalFileSymlinkLock
     from pyhpo.storages.journal._storage import JournalStorage
+    from pyhpo.study._heartbeat import fail_stale_trials
 
 __all__ = [
     "BaseHeartbeat",
@@ -48,7 +49,8 @@ __all__ = [
 
 # name -> (module, attribute). Optuna's pre-4.0 journal names (deprecated: creating one warns) live in
 # journal._deprecated; the lock classes exported here are warning subclasses, as in Optuna, because only this
-# import path of them is deprecated.
+# import path of them is deprecated. ``fail_stale_trials`` is where Optuna has it, but it drives a study, so it
+# lives a floor up, in pyhpo.study (see docs/architecture.md), and is loaded from there when first asked for.
 _LAZY = {
     "BaseJournalLogStorage": ("pyhpo.storages.journal._deprecated", "BaseJournalLogStorage"),
     "GrpcStorageProxy": ("pyhpo.storages._grpc.client", "GrpcStorageProxy"),
@@ -58,6 +60,7 @@ _LAZY = {
     "JournalRedisStorage": ("pyhpo.storages.journal._deprecated", "JournalRedisStorage"),
     "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
     "RDBStorage": ("pyhpo.storages._rdb.storage", "RDBStorage"),
+    "fail_stale_trials": ("pyhpo.study._heartbeat", "fail_stale_trials"),
     "run_grpc_proxy_server": ("pyhpo.storages._grpc.server", "run_grpc_proxy_server"),
 }
 

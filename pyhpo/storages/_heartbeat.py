@@ -1,31 +1,28 @@
-"""Heartbeats: how the trials of a worker that died are found and failed by the others.
+"""Heartbeats, the storage side: how a backend records that a worker is alive and lists the trials of dead ones.
 
 A backend that can hold heartbeats subclasses :class:`BaseHeartbeat`. While a trial runs, its worker records a
-heartbeat every ``heartbeat_interval`` seconds from a background thread. A RUNNING trial whose last heartbeat is
-older than ``grace_period`` belongs to a dead worker: :func:`fail_stale_trials` marks it FAIL (exactly one worker
-wins that change) and runs the storage's ``failed_trial_callback`` on it.
+heartbeat every ``heartbeat_interval`` seconds; a RUNNING trial whose last heartbeat is older than
+``grace_period`` belongs to a dead worker. Driving this (the heartbeat thread, and ``fail_stale_trials``, which
+marks those trials FAIL and runs the storage's ``failed_trial_callback``) is a study's business and lives in
+:mod:`pyhpo.study._heartbeat`; this module names ``fail_stale_trials`` too, for code written for Optuna's
+``optuna.storages._heartbeat``, loading it from there when first asked for (storages sit below studies).
 """
 
 from __future__ import annotations
 
 import abc
-import threading
+import importlib
 import warnings
 from collections.abc import Callable
-from typing import TYPE_CHECKING
-
-from pyhpo._experimental import experimental_func
-from pyhpo._values import FrozenTrial, TrialState
-from pyhpo.exceptions import UpdateFinishedTrialError
-from pyhpo.logging import get_logger
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pyhpo._values import FrozenTrial
     from pyhpo.storages._base import BaseStorage
     from pyhpo.study import Study
+    from pyhpo.study._heartbeat import fail_stale_trials
 
 __all__ = ["BaseHeartbeat", "fail_stale_trials", "is_heartbeat_enabled"]
-
-_logger = get_logger(__name__)
 
 
 class BaseHeartbeat(abc.ABC):
@@ -64,67 +61,8 @@ def is_heartbeat_enabled(storage: BaseStorage) -> bool:
     return isinstance(storage, BaseHeartbeat) and storage.get_heartbeat_interval() is not None
 
 
-@experimental_func("2.9.0")
-def fail_stale_trials(study: Study) -> None:
-    """Mark FAIL the RUNNING trials of ``study`` whose workers stopped sending heartbeats.
-
-    Safe to call from many workers at once: each stale trial is failed by exactly one of them, and only that
-    one runs the failed-trial callback. Experimental in Optuna, so calling it warns (``ExperimentalWarning``);
-    :meth:`Study.optimize` and :meth:`Study.ask` use it without the warning.
-    """
-    _fail_stale_trials(study)
-
-
-def _fail_stale_trials(study: Study) -> None:
-    """:func:`fail_stale_trials` without the experimental warning, for pyhpo's own callers."""
-    storage = study._storage
-    if not is_heartbeat_enabled(storage):
-        return
-    assert isinstance(storage, BaseHeartbeat)
-    failed: list[int] = []
-    for trial_id in storage._get_stale_trial_ids(study._study_id):
-        try:
-            if storage.set_trial_state_values(trial_id, state=TrialState.FAIL):
-                failed.append(trial_id)
-        except UpdateFinishedTrialError:
-            pass  # another worker failed it first
-    callback = storage.get_heartbeat_stale_trial_callback()
-    if callback is None:
-        return
-    for trial_id in failed:
-        callback(study, storage.get_trial(trial_id))
-
-
-class HeartbeatThread:
-    """Records heartbeats for one trial from a daemon thread between :meth:`start` and :meth:`stop`."""
-
-    def __init__(self, trial_id: int, storage: BaseStorage) -> None:
-        self._trial_id = trial_id
-        self._storage = storage
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Record a first heartbeat now, then one every interval until :meth:`stop`."""
-        assert isinstance(self._storage, BaseHeartbeat)
-        interval = self._storage.get_heartbeat_interval()
-        assert interval is not None
-        self._storage.record_heartbeat(self._trial_id)
-        self._thread = threading.Thread(
-            target=self._beat, args=(float(interval),), name=f"pyhpo-heartbeat-{self._trial_id}", daemon=True
-        )
-        self._thread.start()
-
-    def _beat(self, interval: float) -> None:
-        assert isinstance(self._storage, BaseHeartbeat)
-        while not self._stop.wait(interval):
-            try:
-                self._storage.record_heartbeat(self._trial_id)
-            except Exception as e:  # noqa: BLE001 - a missed beat is retried next interval
-                _logger.debug(f"Heartbeat of trial {self._trial_id} failed, retrying next interval: {e!r}")
-
-    def stop(self) -> None:
-        """Stop beating and wait for the thread to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+def __getattr__(name: str) -> Any:
+    if name == "fail_stale_trials":
+        # Lazy: fail_stale_trials drives a study (floor 4), which this floor-2 module must not import at load.
+        return importlib.import_module("pyhpo.study._heartbeat").fail_stale_trials
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import TrialPruned, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.storages._heartbeat import HeartbeatThread, _fail_stale_trials, is_heartbeat_enabled
+from pyhpo.storages._heartbeat import is_heartbeat_enabled
+from pyhpo.study._heartbeat import HeartbeatThread, _fail_stale_trials
 from pyhpo.study._progress import ProgressBar
 from pyhpo.study._tell import tell
 from pyhpo.trial import FrozenTrial, Trial, TrialState

@@ -8,18 +8,26 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from pyhpo import pruners, samplers
 from pyhpo._experimental import experimental_func
+from pyhpo._multi_objective import _get_pareto_front_trials
 from pyhpo._values import StudyDirection
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
+from pyhpo.pruners import BasePruner
+from pyhpo.samplers import BaseSampler
+from pyhpo.storages import get_storage
+from pyhpo.storages._heartbeat import is_heartbeat_enabled
+from pyhpo.study._dataframe import trials_dataframe
+from pyhpo.study._heartbeat import _fail_stale_trials
+from pyhpo.study._optimize import optimize
+from pyhpo.study._tell import tell
 from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from pyhpo.pruners import BasePruner
-    from pyhpo.samplers import BaseSampler
     from pyhpo.storages import BaseStorage
 
 __all__ = ["Study"]
@@ -54,8 +62,6 @@ class Study:
         sampler: BaseSampler | None = None,
         pruner: BasePruner | None = None,
     ) -> None:
-        from pyhpo.storages import get_storage
-
         self.study_name = study_name
         self._storage = get_storage(storage)
         self._study_id = self._storage.get_study_id_from_name(study_name)
@@ -124,8 +130,6 @@ class Study:
     @property
     def best_trials(self) -> list[FrozenTrial]:
         """The Pareto-optimal COMPLETE trials (for one objective: the trials that tie for best)."""
-        from pyhpo._multi_objective import _get_pareto_front_trials
-
         trials = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         # In constrained optimisation (any trial has constraints) only feasible trials can be on the front.
         constrained = any(t.constraints for t in self.get_trials(deepcopy=False))
@@ -237,8 +241,6 @@ class Study:
 
         Ctrl-C marks the trials still running FAIL and re-raises KeyboardInterrupt.
         """
-        from pyhpo.study._optimize import optimize
-
         optimize(self, func, n_trials, timeout, n_jobs, catch, callbacks, gc_after_trial, show_progress_bar)
 
     def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
@@ -251,9 +253,7 @@ class Study:
             raise TypeError(
                 f"fixed_distributions must be a dict of parameter name to distribution, got {fixed_distributions!r}"
             )
-        if not self._thread_local.in_optimize_loop and _heartbeat_enabled(self._storage):
-            from pyhpo.storages._heartbeat import _fail_stale_trials
-
+        if not self._thread_local.in_optimize_loop and is_heartbeat_enabled(self._storage):
             # Optuna's warning: the trial asked for here gets no heartbeat thread. pyhpo still fails the stale
             # trials of dead workers first, as optimize does.
             warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=2)
@@ -298,8 +298,6 @@ class Study:
             state: COMPLETE (the default with values), PRUNED or FAIL.
             skip_if_finished: Do nothing (instead of raising ValueError) if the trial is already finished.
         """
-        from pyhpo.study._tell import tell
-
         frozen, reason = tell(self, trial, values, state, skip_if_finished)
         if reason is not None:
             # Optuna warns (UserWarning, with just the reason) rather than logs when told values cannot be recorded.
@@ -375,8 +373,6 @@ class Study:
         multi_index: bool = False,
     ) -> pd.DataFrame:
         """The trials as a pandas DataFrame (pandas must be installed)."""
-        from pyhpo.study._dataframe import trials_dataframe
-
         return trials_dataframe(self, attrs, multi_index)
 
     # Internals -------------------------------------------------------------------------------------------------
@@ -430,21 +426,10 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
 
 def _sampler_has_before_trial(sampler: BaseSampler) -> bool:
     """False for samplers that keep BaseSampler's no-op before_trial, which spares a storage read per trial."""
-    from pyhpo.samplers import BaseSampler
-
     return type(sampler).before_trial is not BaseSampler.before_trial
 
 
-def _heartbeat_enabled(storage: BaseStorage) -> bool:
-    from pyhpo.storages._heartbeat import is_heartbeat_enabled
-
-    return is_heartbeat_enabled(storage)
-
-
 def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
-    from pyhpo.pruners import BasePruner
-    from pyhpo.samplers import BaseSampler
-
     if sampler is not None and not isinstance(sampler, BaseSampler):
         raise TypeError(
             f"sampler must be a pyhpo.samplers.BaseSampler such as TPESampler(), got {sampler!r} of type "
@@ -459,13 +444,11 @@ def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
 
 def _default_sampler() -> BaseSampler:
     """TPE, for one objective or several: what Optuna 5 picks when no sampler is given."""
-    from pyhpo.samplers._tpe.sampler import TPESampler
-
-    return TPESampler()
+    # Through the package, whose lazy loading keeps `import pyhpo` from loading TPE until a study needs it.
+    sampler: BaseSampler = samplers.TPESampler()
+    return sampler
 
 
 def _default_pruner() -> BasePruner:
-    from pyhpo import pruners
-
     return pruners.MedianPruner()
 

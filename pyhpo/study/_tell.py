@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.pruners import _filter_study
 from pyhpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
@@ -120,7 +119,7 @@ def tell(
     )
     try:
         # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
-        study.sampler.after_trial(_filter_study(study, frozen), finished, state, out_values)
+        study.sampler.after_trial(study.pruner.filter_study(study, frozen), finished, state, out_values)
     finally:
         try:
             storage.set_trial_state_values(trial_id, state, out_values)

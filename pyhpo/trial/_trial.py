@@ -281,6 +281,4 @@ class Trial(BaseTrial):
 
 def _sampling_study(study: Study, trial: FrozenTrial) -> Study:
     """The study as the sampler should see it for ``trial``: with Hyperband, only the trials of its bracket."""
-    from pyhpo.pruners import _filter_study
-
-    return _filter_study(study, trial)
+    return study.pruner.filter_study(study, trial)

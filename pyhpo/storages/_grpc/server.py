@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
 from pyhpo._experimental import experimental_func
+from pyhpo.storages import get_storage
+from pyhpo.storages._grpc import _tls
 
 if TYPE_CHECKING:
     import grpc
@@ -141,7 +143,8 @@ def make_server(
     """
     import grpc
 
-    from pyhpo.storages._grpc import _servicer, _tls
+    # Needs grpcio, an optional dependency: loaded when a server starts.
+    from pyhpo.storages._grpc import _servicer
 
     if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
         raise ValueError(f"port must be an integer in 0..65535, got {port!r}")
@@ -245,8 +248,6 @@ def main_cli(argv: list[str] | None = None) -> int:
     except ImportError as e:
         print(f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr)
         return 1
-    from pyhpo.storages import get_storage
-
     run_grpc_proxy_server(
         get_storage(ns.storage),
         host=ns.host,

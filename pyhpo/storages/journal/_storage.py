@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyhpo import logging
 from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
+from pyhpo.distributions import check_distribution_compatibility, distribution_to_json
 from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._heartbeat import BaseHeartbeat
@@ -28,6 +29,7 @@ from pyhpo.storages.journal._format import (
 )
 from pyhpo.storages.journal._format import JournalOperation as Op
 from pyhpo.storages.journal._replay import NOT_FOUND_MSG, JournalReplay
+from pyhpo.storages.journal._snapshot import load_snapshot, write_snapshot
 
 if TYPE_CHECKING:
     from pyhpo.study import Study
@@ -406,8 +408,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         Replay accepts such a record, as Optuna's does (so both derive the same trial IDs from any journal);
         the check here gives pyhpo's contract (ValueError) to this process's callers.
         """
-        from pyhpo.distributions import check_distribution_compatibility
-
         replay = self._read()
         study = replay.study(study_id)
         check_template(template, len(study.directions))
@@ -420,8 +420,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: Any
     ) -> None:
-        from pyhpo.distributions import distribution_to_json
-
         check_param(param_name, param_value_internal, distribution)
         record = {
             "op_code": _SET_TRIAL_PARAM,
@@ -592,8 +590,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         A new process opening the same journal loads the snapshot and replays only the records after it.
         The journal itself is not touched. See ``docs/journal-format.md`` for the file format.
         """
-        from pyhpo.storages.journal._snapshot import write_snapshot
-
         with self._lock:
             self._sync_without_auto_snapshot()
             target = path if path is not None else self._default_snapshot_path()
@@ -618,8 +614,6 @@ class JournalStorage(BaseStorage, BaseHeartbeat):
         return file_path + ".snapshot"
 
     def _load_snapshot(self) -> None:
-        from pyhpo.storages.journal._snapshot import load_snapshot
-
         try:
             path = self._default_snapshot_path()
         except ValueError:
@@ -648,8 +642,6 @@ def _template_fields(template: FrozenTrial) -> dict[str, Any]:
     fields["datetime_start"] = None if start is None else format_datetime(start)
     if template.datetime_complete is not None:
         fields["datetime_complete"] = format_datetime(template.datetime_complete)
-    from pyhpo.distributions import distribution_to_json
-
     dists = template.distributions
     fields["distributions"] = {name: distribution_to_json(dist) for name, dist in dists.items()}
     fields["params"] = {name: dists[name].to_internal_repr(value) for name, value in template.params.items()}
