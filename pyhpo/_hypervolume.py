@@ -7,7 +7,7 @@ loss vector must weakly dominate.
   bounded by the reference point. Exact: sweeps in 2-D and 3-D, and the WFG recursion (While, Bradstreet
   & Barone 2012) in higher dimensions -- the volume of a set is the sum, over points taken in
   order, of each point's box minus the volume the later points already cover inside that box.
-* :func:`_solve_hssp`: choose ``k`` of the points whose union hypervolume is large, greedily
+* :func:`solve_hssp`: choose ``k`` of the points whose union hypervolume is large, greedily
   adding the point with the largest exclusive contribution (a ``1 - 1/e`` approximation;
   Guerreiro, Fonseca & Paquete 2016). Multi-objective TPE uses it to cut the last front.
 """
@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from pyhpo._multi_objective import _is_pareto_front
+from pyhpo._multi_objective import is_pareto_front
 
-__all__ = ["compute_hypervolume"]
+__all__ = ["compute_hypervolume", "solve_hssp"]
 
 
 def _front_sorted(points: np.ndarray) -> np.ndarray:
     """The distinct non-dominated rows, sorted lexicographically."""
     unique = np.unique(points, axis=0)
-    return np.asarray(unique[_is_pareto_front(unique, assume_unique_lexsorted=True)])
+    return np.asarray(unique[is_pareto_front(unique, assume_unique_lexsorted=True)])
 
 
 def _hv_2d(front: np.ndarray, reference: np.ndarray) -> float:
@@ -112,7 +112,7 @@ def compute_hypervolume(
     return _hv_wfg(front, reference_point)
 
 
-def _solve_hssp(
+def solve_hssp(
     rank_i_loss_vals: np.ndarray,
     rank_i_indices: np.ndarray,
     subset_size: int,

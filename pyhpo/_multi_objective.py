@@ -1,16 +1,16 @@
 """Pareto dominance helpers shared by ``Study.best_trials`` and the NSGA-II sampler.
 
 Everything here works on *loss values*: a ``(n_trials, n_objectives)`` float array in which
-lower is better for every column. :func:`_loss_values` turns trial values into that form by
+lower is better for every column. :func:`loss_values` turns trial values into that form by
 negating the objectives that are maximized, so the dominance code never looks at directions.
 
 Public entry points (private to the package, used across it):
 
-* :func:`_get_pareto_front_trials` -- the non-dominated COMPLETE trials of a list of trials
+* :func:`get_pareto_front_trials` -- the non-dominated COMPLETE trials of a list of trials
   (``Study.best_trials``).
-* :func:`_fast_non_domination_rank` -- the non-domination rank of every row of a loss array,
+* :func:`fast_non_domination_rank` -- the non-domination rank of every row of a loss array,
   optionally with constraint penalties (constrained NSGA-II), optionally stopping early.
-* :func:`_dominates` -- whether one trial dominates another.
+* :func:`dominates` -- whether one trial dominates another.
 """
 
 from __future__ import annotations
@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from pyhpo._values import FrozenTrial
 
 
-__all__: list[str] = []
+# Public names in a private module: the samplers and the study use them (Optuna's names had a leading underscore).
+__all__ = [
+    "dominates",
+    "fast_non_domination_rank",
+    "get_constraints",
+    "get_pareto_front_trials",
+    "is_pareto_front",
+    "loss_values",
+]
 
 # System attribute under which ``constraints_func`` results are stored (Optuna's key). Newer
 # Optuna versions may also store one constraint per key as ``"constraints:<name>"``.
@@ -48,7 +56,7 @@ def _normalize_value(value: float | None, direction: StudyDirection) -> float:
     return -float(value) if _is_maximize(direction) else float(value)
 
 
-def _loss_values(trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> np.ndarray:
+def loss_values(trials: Sequence[FrozenTrial], directions: Sequence[StudyDirection]) -> np.ndarray:
     """Stack the values of finished trials into a ``(n_trials, n_objectives)`` loss array.
 
     Raises:
@@ -68,7 +76,7 @@ def _loss_values(trials: Sequence[FrozenTrial], directions: Sequence[StudyDirect
     return np.asarray(values * signs)
 
 
-def _get_constraints(trial: FrozenTrial) -> list[float]:
+def get_constraints(trial: FrozenTrial) -> list[float]:
     """Constraint values of a trial (empty if it has none), from either storage format."""
     attrs = trial.system_attrs
     constraints = list(attrs.get(_CONSTRAINTS_KEY) or [])
@@ -79,10 +87,10 @@ def _get_constraints(trial: FrozenTrial) -> list[float]:
 
 def _get_feasible_trials(trials: Sequence[FrozenTrial]) -> list[FrozenTrial]:
     """Trials whose every constraint value is ``<= 0`` (trials without constraints count)."""
-    return [t for t in trials if all(c <= 0.0 for c in _get_constraints(t))]
+    return [t for t in trials if all(c <= 0.0 for c in get_constraints(t))]
 
 
-def _get_pareto_front_trials(
+def get_pareto_front_trials(
     trials: Sequence[FrozenTrial],
     directions: Sequence[StudyDirection],
     consider_constraint: bool = False,
@@ -105,15 +113,15 @@ def _get_pareto_front_trials(
         complete = _get_feasible_trials(complete)
     if not complete:
         return []
-    on_front = _is_pareto_front(_loss_values(complete, directions))
+    on_front = is_pareto_front(loss_values(complete, directions))
     return [t for t, keep in zip(complete, on_front) if keep]
 
 
 # Optuna's name for the same function.
-_get_pareto_front_trials_by_trials = _get_pareto_front_trials
+_get_pareto_front_trials_by_trials = get_pareto_front_trials
 
 
-def _dominates(trial0: FrozenTrial, trial1: FrozenTrial, directions: Sequence[StudyDirection]) -> bool:
+def dominates(trial0: FrozenTrial, trial1: FrozenTrial, directions: Sequence[StudyDirection]) -> bool:
     """Whether ``trial0`` dominates ``trial1``.
 
     A COMPLETE trial dominates any unfinished or failed one; an incomplete trial dominates
@@ -167,7 +175,7 @@ def _front_of_unique_sorted(points: np.ndarray) -> np.ndarray:
     return on_front
 
 
-def _is_pareto_front(loss_values: np.ndarray, assume_unique_lexsorted: bool = False) -> np.ndarray:
+def is_pareto_front(loss_values: np.ndarray, assume_unique_lexsorted: bool = False) -> np.ndarray:
     """Boolean mask of the rows of ``loss_values`` that no other row dominates.
 
     Duplicated rows share the verdict. ``assume_unique_lexsorted`` skips the ``np.unique``
@@ -216,7 +224,7 @@ def _calculate_nondomination_rank(loss_values: np.ndarray, *, n_below: int | Non
     return ranks[inverse]
 
 
-def _fast_non_domination_rank(
+def fast_non_domination_rank(
     loss_values: np.ndarray,
     *,
     penalty: np.ndarray | None = None,

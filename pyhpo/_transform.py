@@ -1,7 +1,7 @@
 """Map parameter configurations to points of a box in R^n and back.
 
 Samplers that work in a continuous space (NSGA-II crossovers, QMC, CMA-ES) need every parameter as
-real coordinates with bounds. :class:`_SearchSpaceTransform` provides that:
+real coordinates with bounds. :class:`SearchSpaceTransform` provides that:
 
 * a float or int parameter is one column: its value, or its log with ``log=True``;
 * with ``transform_step``, a stepped parameter's bounds are widened by half a step on each side,
@@ -10,7 +10,7 @@ real coordinates with bounds. :class:`_SearchSpaceTransform` provides that:
   back picks the column with the largest value;
 * with ``transform_0_1`` every column is further scaled to ``[0, 1]``.
 
-Going back (:meth:`_SearchSpaceTransform.untransform`) clips to the bounds and rounds onto the
+Going back (:meth:`SearchSpaceTransform.untransform`) clips to the bounds and rounds onto the
 step grid, so any point of R^n maps to a valid configuration.
 """
 
@@ -23,10 +23,10 @@ import numpy as np
 
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
-__all__: list[str] = []
+__all__ = ["SearchSpaceTransform"]
 
 
-class _SearchSpaceTransform:
+class SearchSpaceTransform:
     """Bijection-up-to-rounding between configurations and points of a box.
 
     Args:

@@ -12,7 +12,8 @@ from hypothesis.extra import numpy as hnp
 from optuna._hypervolume import _solve_hssp as optuna_hssp
 from optuna._hypervolume import compute_hypervolume as optuna_hv
 
-from pyhpo._hypervolume import _solve_hssp, compute_hypervolume
+from pyhpo._hypervolume import compute_hypervolume
+from pyhpo._hypervolume import solve_hssp as _solve_hssp
 
 
 def _inclusion_exclusion(points: np.ndarray, reference: np.ndarray) -> float:

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pyhpo._multi_objective import _calculate_nondomination_rank, _fast_non_domination_rank, _is_pareto_front
+from pyhpo._multi_objective import _calculate_nondomination_rank
+from pyhpo._multi_objective import fast_non_domination_rank as _fast_non_domination_rank
+from pyhpo._multi_objective import is_pareto_front as _is_pareto_front
 
 
 def _brute_dominated(losses: np.ndarray) -> np.ndarray:
@@ -108,9 +110,13 @@ def test_one_dimensional_input_is_rejected() -> None:
 # Trial-level helpers ----------------------------------------------------------------------
 
 from pyhpo._multi_objective import (
-    _dominates,
     _get_feasible_trials,
-    _get_pareto_front_trials,
+)
+from pyhpo._multi_objective import (
+    dominates as _dominates,
+)
+from pyhpo._multi_objective import (
+    get_pareto_front_trials as _get_pareto_front_trials,
 )
 from pyhpo.study import StudyDirection
 from pyhpo.trial import (

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._transform import SearchSpaceTransform as _SearchSpaceTransform
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 
 

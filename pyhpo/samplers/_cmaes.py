@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
-from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._transform import SearchSpaceTransform
 from pyhpo._values import StudyDirection, TrialState
 from pyhpo.distributions import FloatDistribution, IntDistribution
 from pyhpo.logging import get_logger
@@ -351,7 +351,7 @@ class CmaEsSampler(BaseSampler):
         completed = self._finished_trials(study)
         if len(completed) < self._n_startup_trials:
             return {}
-        transform = _SearchSpaceTransform(search_space, transform_0_1=True)
+        transform = SearchSpaceTransform(search_space, transform_0_1=True)
         optimizer = self._restore_optimizer(completed)
         if optimizer is None:
             optimizer = self._init_optimizer(transform, study)
@@ -430,7 +430,7 @@ class CmaEsSampler(BaseSampler):
                 return _CMA.from_json("".join(chunks[f"{_OPTIMIZER_KEY}:{i}"] for i in range(len(chunks))))
         return None
 
-    def _init_optimizer(self, transform: _SearchSpaceTransform, study: Study) -> _CMA:
+    def _init_optimizer(self, transform: SearchSpaceTransform, study: Study) -> _CMA:
         bounds = transform.bounds
         d = len(bounds)
         cov = None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyhpo._experimental import experimental_class
-from pyhpo._multi_objective import _loss_values
+from pyhpo._multi_objective import loss_values
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
 from pyhpo.samplers._nsgaii._mutations import BaseMutation
@@ -183,7 +183,7 @@ class NSGAIIIElitePopulationSelectionStrategy:
                 elite.extend(front)
                 continue
             references = self._references(len(study.directions))
-            losses = _clip_infinite(_loss_values(elite + front, study.directions))
+            losses = _clip_infinite(loss_values(elite + front, study.directions))
             closest, distance = _associate(_normalize(losses), references)
             picks = _niche_select(room, len(elite), closest, distance, len(references), self._rng.rng)
             elite.extend(front[i] for i in picks)

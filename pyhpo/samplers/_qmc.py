@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from pyhpo._experimental import experimental_class
-from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._transform import SearchSpaceTransform
 from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution
 from pyhpo.logging import get_logger
@@ -285,7 +285,7 @@ class QMCSampler(BaseSampler):
             n: (FloatDistribution(0, len(categorical[n].choices)) if n in categorical else d)
             for n, d in search_space.items()
         }
-        transform = _SearchSpaceTransform(space, transform_0_1=True)
+        transform = SearchSpaceTransform(space, transform_0_1=True)
         sample_id = self._next_sample_id(study, search_space)
         point = self._engine(len(search_space)).point(sample_id)
         params = transform.untransform(point)

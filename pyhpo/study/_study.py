@@ -8,15 +8,11 @@ import warnings
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pyhpo import pruners, samplers
 from pyhpo._experimental import experimental_func
-from pyhpo._multi_objective import _get_pareto_front_trials
 from pyhpo._values import StudyDirection
 from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.pruners import BasePruner
-from pyhpo.samplers import BaseSampler
 from pyhpo.storages import get_storage
 from pyhpo.storages._heartbeat import is_heartbeat_enabled
 from pyhpo.study._dataframe import trials_dataframe
@@ -28,6 +24,8 @@ from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pyhpo.pruners import BasePruner
+    from pyhpo.samplers import BaseSampler
     from pyhpo.storages import BaseStorage
 
 __all__ = ["Study"]
@@ -130,10 +128,12 @@ class Study:
     @property
     def best_trials(self) -> list[FrozenTrial]:
         """The Pareto-optimal COMPLETE trials (for one objective: the trials that tie for best)."""
+        from pyhpo._multi_objective import get_pareto_front_trials  # numpy: see _check_sampler_and_pruner
+
         trials = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         # In constrained optimisation (any trial has constraints) only feasible trials can be on the front.
         constrained = any(t.constraints for t in self.get_trials(deepcopy=False))
-        return [t._copy() for t in _get_pareto_front_trials(trials, self.directions, consider_constraint=constrained)]
+        return [t._copy() for t in get_pareto_front_trials(trials, self.directions, consider_constraint=constrained)]
 
     @property
     def direction(self) -> StudyDirection:
@@ -426,10 +426,18 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
 
 def _sampler_has_before_trial(sampler: BaseSampler) -> bool:
     """False for samplers that keep BaseSampler's no-op before_trial, which spares a storage read per trial."""
+    from pyhpo.samplers import BaseSampler  # see _check_sampler_and_pruner
+
     return type(sampler).before_trial is not BaseSampler.before_trial
 
 
 def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
+    # Samplers, pruners and the multi-objective helpers (floor 3) are imported when a study is created rather
+    # than when this module loads: they load numpy, and `import pyhpo` stays light (about 50 ms, no numpy).
+    # tests/test_layers.py lists these lazy imports with that reason.
+    from pyhpo.pruners import BasePruner
+    from pyhpo.samplers import BaseSampler
+
     if sampler is not None and not isinstance(sampler, BaseSampler):
         raise TypeError(
             f"sampler must be a pyhpo.samplers.BaseSampler such as TPESampler(), got {sampler!r} of type "
@@ -444,11 +452,16 @@ def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:
 
 def _default_sampler() -> BaseSampler:
     """TPE, for one objective or several: what Optuna 5 picks when no sampler is given."""
-    # Through the package, whose lazy loading keeps `import pyhpo` from loading TPE until a study needs it.
+    from pyhpo import (
+        samplers,  # see _check_sampler_and_pruner; TPESampler itself loads lazily from the package
+    )
+
     sampler: BaseSampler = samplers.TPESampler()
     return sampler
 
 
 def _default_pruner() -> BasePruner:
+    from pyhpo import pruners  # see _check_sampler_and_pruner
+
     return pruners.MedianPruner()
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyhpo._multi_objective import _dominates, _get_constraints
-from pyhpo._transform import _SearchSpaceTransform
+from pyhpo._multi_objective import dominates, get_constraints
+from pyhpo._transform import SearchSpaceTransform
 from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution
 from pyhpo.samplers._lazy_random_state import LazyRandomState
@@ -38,10 +38,10 @@ def _constrained_dominates(a: FrozenTrial, b: FrozenTrial, directions: Sequence[
         return False
     if b.state != TrialState.COMPLETE:
         return True
-    ca, cb = np.asarray(_get_constraints(a)), np.asarray(_get_constraints(b))
+    ca, cb = np.asarray(get_constraints(a)), np.asarray(get_constraints(b))
     feasible_a, feasible_b = bool(np.all(ca <= 0)), bool(np.all(cb <= 0))
     if feasible_a and feasible_b:
-        return _dominates(a, b, directions)
+        return dominates(a, b, directions)
     if feasible_a != feasible_b:
         return feasible_a
     return float(ca[ca > 0].sum()) < float(cb[cb > 0].sum())
@@ -95,9 +95,9 @@ class NSGAIIChildGenerationStrategy:
         self, study: Study, search_space: dict[str, BaseDistribution], parent_population: list[FrozenTrial]
     ) -> dict[str, Any]:
         rng = self._rng.rng
-        dominates: _Dominates = _constrained_dominates if _is_constrained(parent_population) else _dominates
+        rule: _Dominates = _constrained_dominates if _is_constrained(parent_population) else dominates
         if rng.rand() < self._crossover_prob:
-            child = self._crossover_child(study, search_space, parent_population, rng, dominates)
+            child = self._crossover_child(study, search_space, parent_population, rng, rule)
         else:
             parent = parent_population[rng.choice(len(parent_population))]
             child = {name: parent.params[name] for name in search_space}
@@ -124,7 +124,7 @@ class NSGAIIChildGenerationStrategy:
     ) -> dict[str, Any]:
         categorical = [n for n, d in search_space.items() if isinstance(d, CategoricalDistribution)]
         numerical = {n: d for n, d in search_space.items() if not isinstance(d, CategoricalDistribution)}
-        transform = _SearchSpaceTransform(numerical) if numerical else None
+        transform = SearchSpaceTransform(numerical) if numerical else None
         bounds = transform.bounds if transform is not None else None
 
         for attempt in range(_MAX_CROSSOVER_ATTEMPTS):
@@ -177,7 +177,7 @@ def _mutate(
     """Mutate one numerical value in its transformed coordinate; None for categoricals."""
     if isinstance(dist, CategoricalDistribution):
         return None
-    transform = _SearchSpaceTransform({"": dist})
+    transform = SearchSpaceTransform({"": dist})
     low, high = transform.bounds[0]
     mutated = mutation.mutation(float(transform.transform({"": value})[0]), rng, study, transform.bounds[0])
     return transform.untransform(np.array([min(max(mutated, low), high)]))[""]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pyhpo._multi_objective import _fast_non_domination_rank, _get_constraints, _loss_values
+from pyhpo._multi_objective import fast_non_domination_rank, get_constraints, loss_values
 
 if TYPE_CHECKING:
     from pyhpo._values import FrozenTrial
@@ -18,14 +18,14 @@ __all__ = ["NSGAIIElitePopulationSelectionStrategy"]
 
 
 def _is_constrained(population: Sequence[FrozenTrial]) -> bool:
-    return any(_get_constraints(t) for t in population)
+    return any(get_constraints(t) for t in population)
 
 
 def _penalties(population: Sequence[FrozenTrial]) -> np.ndarray:
     """Total constraint violation of each trial (0 when feasible or without constraints)."""
     penalties = np.zeros(len(population))
     for i, t in enumerate(population):
-        constraints = np.asarray(_get_constraints(t), dtype=float)
+        constraints = np.asarray(get_constraints(t), dtype=float)
         if np.isnan(constraints).any():
             raise ValueError(f"Trial {t.number} has a NaN constraint value; constraints must be numbers.")
         penalties[i] = constraints[constraints > 0].sum()
@@ -76,9 +76,9 @@ def _rank_population(
     """The population split into fronts, best front first."""
     if not population:
         return []
-    losses = _loss_values(population, directions)  # type: ignore[arg-type]
+    losses = loss_values(population, directions)  # type: ignore[arg-type]
     penalty = _penalties(population) if constrained else None
-    ranks = _fast_non_domination_rank(losses, penalty=penalty)
+    ranks = fast_non_domination_rank(losses, penalty=penalty)
     fronts: list[list[FrozenTrial]] = [[] for _ in range(int(ranks.max()) + 1)]
     for trial, rank in zip(population, ranks):
         fronts[int(rank)].append(trial)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pyhpo._hypervolume import _solve_hssp
-from pyhpo._multi_objective import _fast_non_domination_rank
+from pyhpo._hypervolume import solve_hssp
+from pyhpo._multi_objective import fast_non_domination_rank
 from pyhpo._values import StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution
 from pyhpo.samplers._base import _infeasibility
@@ -282,7 +282,7 @@ def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:
     if k >= n:
         take[:] = True
         return take
-    ranks = _fast_non_domination_rank(loss, n_below=k)
+    ranks = fast_non_domination_rank(loss, n_below=k)
     for rank in np.unique(ranks):
         members = np.flatnonzero(ranks == rank)
         room = k - int(take.sum())
@@ -295,6 +295,6 @@ def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:
         worst = front.max(axis=0)
         reference = np.maximum(1.1 * worst, 0.9 * worst)
         reference[reference == 0] = 1e-12
-        take[_solve_hssp(front, members, room, reference)] = True
+        take[solve_hssp(front, members, room, reference)] = True
         break
     return take
