@@ -3,7 +3,7 @@
 ``setup.py`` names ``csrc/ffi_build.py:ffibuilder``, so ``pip install .`` compiles the module into the wheel.
 For development, build it in place (the ``.so`` lands in ``pyhpo/`` and is git-ignored)::
 
-    /work/venv/bin/python csrc/ffi_build.py
+    python csrc/ffi_build.py    # from the root of a clone
 
 The declarations are not repeated here: they are read from the block of ``journal.h`` between the
 ``PJ_CDEF_BEGIN`` and ``PJ_CDEF_END`` markers.

@@ -13,7 +13,7 @@ Both return ``>= 0`` or a negative errno; :class:`Engine` checks arguments befor
 :func:`_raise` is the one place that turns an errno into an exception (``OSError(err, os.strerror(err), path)``,
 so CPython picks ``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``, ... by itself).
 
-Build the extension in place for development with ``/work/venv/bin/python csrc/ffi_build.py``.
+Build the extension in place for development with ``python csrc/ffi_build.py`` (from the root of a clone).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Real processes, real SIGKILL: appenders go on when a lock holder dies, and nothing complete is lost.
 
-Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` (from /work/main).
+Build the extension in place first: ``python csrc/ffi_build.py`` (from the root of a clone).
 """
 
 from __future__ import annotations

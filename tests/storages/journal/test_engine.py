@@ -1,6 +1,6 @@
 """The C journal engine through its one Python wrapper, ``pyhpo.storages.journal._engine.Engine``.
 
-Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` (from /work/main).
+Build the extension in place first: ``python csrc/ffi_build.py`` (from the root of a clone).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """JournalFileBackend: Optuna's backend API, the raw chunk API, bad input, and corruption in the LevelDB way.
 
-Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` (from /work/main).
+Build the extension in place first: ``python csrc/ffi_build.py`` (from the root of a clone).
 """
 
 from __future__ import annotations

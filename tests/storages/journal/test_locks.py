@@ -1,6 +1,6 @@
 """Lock files for NFS: mutual exclusion across processes, stale locks broken, live holders never robbed.
 
-Build the extension in place first: ``/work/venv/bin/python csrc/ffi_build.py`` (from /work/main).
+Build the extension in place first: ``python csrc/ffi_build.py`` (from the root of a clone).
 """
 
 from __future__ import annotations
