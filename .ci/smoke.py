@@ -43,7 +43,9 @@ def main() -> int:
     where = os.path.abspath(pyhpo.__file__)
     assert not where.startswith(root + os.sep), f"pyhpo was imported from the source tree: {where}"
     has_c = importlib.util.find_spec("pyhpo._cjournal") is not None
-    print(f"smoke: pyhpo {pyhpo.__version__} from {os.path.dirname(pyhpo.__file__)}; C journal engine: {has_c}")
+    print(
+        f"smoke: pyhpo {pyhpo.__version__} from {os.path.dirname(pyhpo.__file__)}; C journal engine: {has_c}"
+    )
     if args.engine == "c":
         assert has_c, "the C journal engine (pyhpo._cjournal) is missing from this install"
     elif args.engine == "python":

@@ -95,7 +95,7 @@ def _start_server(lib: str, url: str, port: int) -> subprocess.Popen[bytes]:
             return proc
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the {lib} proxy server did not start")
+                raise RuntimeError(f"the {lib} proxy server did not start") from None
             time.sleep(0.1)
 
 

@@ -14,13 +14,16 @@ Run (after building the extension in place with ``python csrc/ffi_build.py``)::
 from __future__ import annotations
 
 import os
-import pathlib
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pyhpo.storages.journal._engine import Engine
 from pyhpo.storages.journal._file import JournalFileBackend
+
+if TYPE_CHECKING:
+    import pathlib
+    from collections.abc import Iterator
 
 pytest.importorskip("pytest_benchmark")
 

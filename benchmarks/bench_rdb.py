@@ -32,9 +32,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 LIBS = ("pyhpo", "optuna")
 PG_DEFAULT = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
@@ -145,7 +147,9 @@ def _prefill(url: str, n: int) -> None:
     dist = FloatDistribution(-10, 10)
     for i in range(n):
         x, y = (i % 200) / 10 - 10, ((i * 7) % 200) / 10 - 10
-        study.add_trial(create_trial(params={"x": x, "y": y}, distributions={"x": dist, "y": dist}, value=x * x + y))
+        study.add_trial(
+            create_trial(params={"x": x, "y": y}, distributions={"x": dist, "y": dist}, value=x * x + y)
+        )
     storage.engine.dispose()
 
 
@@ -179,8 +183,12 @@ def _fmt(value: float, width: int, digits: int = 1) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 4, 16])
     parser.add_argument("--trials", type=int, default=320, help="total trials per throughput run")
     parser.add_argument("--repeats", type=int, default=3)
@@ -193,11 +201,18 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as workdir:
         for backend in args.backends:
-            print(f"\n== {backend}: throughput, aggregate trials/s (median of {args.repeats}), {args.trials} trials")
-            print(f"{'P':>4} " + " ".join(f"{lib:>10}" for lib in libs) + ("     ratio" if len(libs) == 2 else ""))
+            print(
+                f"\n== {backend}: throughput, aggregate trials/s (median of {args.repeats}), {args.trials} trials"
+            )
+            print(
+                f"{'P':>4} "
+                + " ".join(f"{lib:>10}" for lib in libs)
+                + ("     ratio" if len(libs) == 2 else "")
+            )
             for workers in args.workers:
                 row = {}
                 for lib in libs:
+
                     def run(lib: str = lib, backend: str = backend, workers: int = workers) -> float:
                         with _database(backend, workdir) as url:
                             return throughput(lib, url, workers, args.trials)
@@ -205,15 +220,21 @@ def main() -> None:
                     row[lib] = _median(run, args.repeats)
                 ratio = ""
                 if len(libs) == 2:
-                    ratio = "        -" if math.isnan(row["optuna"]) else f"{row['pyhpo'] / row['optuna']:9.1f}x"
-                print(f"{workers:>4} " + " ".join(_fmt(row[lib], 10) for lib in libs) + " " + ratio, flush=True)
+                    ratio = (
+                        "        -" if math.isnan(row["optuna"]) else f"{row['pyhpo'] / row['optuna']:9.1f}x"
+                    )
+                print(
+                    f"{workers:>4} " + " ".join(_fmt(row[lib], 10) for lib in libs) + " " + ratio, flush=True
+                )
 
             print(f"\n== {backend}: ms per trial, 1 process, {args.tail} trials (median of {args.repeats})")
             with _database(backend, workdir) as big_url:
                 started = time.monotonic()
                 _prefill(big_url, args.big)
                 print(f"   (wrote {args.big} trials in {time.monotonic() - started:.1f}s)")
-                template = big_url.split("sqlite:///", 1)[1] if backend == "sqlite" else _template_name(big_url)
+                template = (
+                    big_url.split("sqlite:///", 1)[1] if backend == "sqlite" else _template_name(big_url)
+                )
                 if backend == "postgresql":
                     import sqlalchemy
 
@@ -221,6 +242,7 @@ def main() -> None:
                     sqlalchemy.create_engine(big_url).dispose()
                 print(f"{'lib':>8} {'empty':>9} {f'{args.big} done':>12}")
                 for lib in libs:
+
                     def empty(lib: str = lib, backend: str = backend) -> float:
                         with _database(backend, workdir) as url:
                             _create(lib, url)
@@ -230,8 +252,10 @@ def main() -> None:
                         with _database(backend, workdir, template=template) as url:
                             return per_trial_ms(lib, url, args.tail)
 
-                    print(f"{lib:>8} {_fmt(_median(empty, args.repeats), 9, 2)} {_fmt(_median(big, args.repeats), 12, 2)}",
-                          flush=True)
+                    print(
+                        f"{lib:>8} {_fmt(_median(empty, args.repeats), 9, 2)} {_fmt(_median(big, args.repeats), 12, 2)}",
+                        flush=True,
+                    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,11 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 TPE_TRIALS = 300
 RANDOM_TRIALS = 2000

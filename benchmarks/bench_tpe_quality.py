@@ -23,11 +23,13 @@ from __future__ import annotations
 import importlib
 import math
 import sys
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 N_SEEDS = 10
 N_TRIALS = 100

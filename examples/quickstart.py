@@ -21,7 +21,9 @@ def objective(trial: pyhpo.Trial) -> float:
 
 
 def main() -> None:
-    url = sys.argv[1] if len(sys.argv) > 1 else "sqlite:///" + os.path.join(tempfile.mkdtemp(), "quickstart.db")
+    url = (
+        sys.argv[1] if len(sys.argv) > 1 else "sqlite:///" + os.path.join(tempfile.mkdtemp(), "quickstart.db")
+    )
     study = pyhpo.create_study(study_name="quickstart", storage=url, load_if_exists=True)
     study.optimize(objective, n_trials=40)
     print(f"Best value {study.best_value:.4g} with {study.best_params} ({len(study.trials)} trials in {url})")

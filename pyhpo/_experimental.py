@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from pyhpo.exceptions import ExperimentalWarning
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["experimental_class", "experimental_func", "warn_experimental_argument"]
 
@@ -32,7 +34,9 @@ _TAIL = "The interface can change in the future."
 def _check_version(version: str) -> None:
     parts = version.split(".") if isinstance(version, str) else []
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"version must be 'x.y.z' (the Optuna release that introduced the feature), got {version!r}")
+        raise ValueError(
+            f"version must be 'x.y.z' (the Optuna release that introduced the feature), got {version!r}"
+        )
 
 
 def _with_note(doc: str | None, version: str) -> str:
@@ -47,11 +51,15 @@ def warn_experimental_argument(option_name: str, stacklevel: int = 3) -> None:
     ``stacklevel`` 3 points at the caller of the function whose argument it is.
     """
     warnings.warn(
-        f"Argument ``{option_name}`` is an experimental feature. {_TAIL}", ExperimentalWarning, stacklevel=stacklevel
+        f"Argument ``{option_name}`` is an experimental feature. {_TAIL}",
+        ExperimentalWarning,
+        stacklevel=stacklevel,
     )
 
 
-def experimental_func(version: str, name: str | None = None) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+def experimental_func(
+    version: str, name: str | None = None
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Mark a function or method experimental since Optuna ``version``.
 
     Args:

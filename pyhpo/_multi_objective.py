@@ -15,7 +15,6 @@ Public entry points (private to the package, used across it):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,6 +22,8 @@ import numpy as np
 from pyhpo._values import StudyDirection, TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial
 
 

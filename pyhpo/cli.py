@@ -28,10 +28,13 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pyhpo._cli import _commands as c
 from pyhpo.exceptions import CLIUsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["main"]
 
@@ -41,17 +44,34 @@ _DELEGATED = ("bench", "grpc-proxy")
 _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | None, c.Run]] = {
     "create-study": ("Create a new study.", c.add_create_study, c.run_create_study),
     "delete-study": ("Delete a specified study.", c.add_delete_study, c.run_delete_study),
-    "study set-user-attr": ("Set a user attribute to a study.", c.add_study_set_user_attr,
-                            c.run_study_set_user_attr),
-    "study-names": ("Get all study names stored in a specified storage", c.add_study_names, c.run_study_names),
+    "study set-user-attr": (
+        "Set a user attribute to a study.",
+        c.add_study_set_user_attr,
+        c.run_study_set_user_attr,
+    ),
+    "study-names": (
+        "Get all study names stored in a specified storage",
+        c.add_study_names,
+        c.run_study_names,
+    ),
     "studies": ("Show a list of studies.", c.add_studies, c.run_studies),
-    "trials": ("Show a list of trials.",
-               lambda p: c.add_trials(p, "The name of the study which includes trials."), c.run_trials),
-    "best-trial": ("Show the best trial.",
-                   lambda p: c.add_trials(p, "The name of the study to get the best trial."), c.run_best_trial),
-    "best-trials": ("Show a list of trials located at the Pareto front.",
-                    lambda p: c.add_trials(p, "The name of the study to get the best trials (trials at the "
-                                              "Pareto front)."), c.run_best_trials),
+    "trials": (
+        "Show a list of trials.",
+        lambda p: c.add_trials(p, "The name of the study which includes trials."),
+        c.run_trials,
+    ),
+    "best-trial": (
+        "Show the best trial.",
+        lambda p: c.add_trials(p, "The name of the study to get the best trial."),
+        c.run_best_trial,
+    ),
+    "best-trials": (
+        "Show a list of trials located at the Pareto front.",
+        lambda p: c.add_trials(
+            p, "The name of the study to get the best trials (trials at the Pareto front)."
+        ),
+        c.run_best_trials,
+    ),
     "storage upgrade": ("Upgrade the schema of an RDB storage.", None, c.run_storage_upgrade),
     "ask": ("Create a new trial and suggest parameters.", c.add_ask, c.run_ask),
     "tell": ("Finish a trial, which was created by the ask command.", c.add_tell, c.run_tell),
@@ -59,18 +79,39 @@ _COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None] | None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--storage", default=None, help="DB URL (e.g. sqlite:///example.db), Redis URL or journal "
-                        "file path. Also can be specified via the PYHPO_STORAGE or OPTUNA_STORAGE environment "
-                        "variable.")
-    parser.add_argument("--storage-class", default=None, type=c.storage_class,
-                        help="Storage class hint (e.g. JournalFileBackend)")
+    parser.add_argument(
+        "--storage",
+        default=None,
+        help="DB URL (e.g. sqlite:///example.db), Redis URL or journal "
+        "file path. Also can be specified via the PYHPO_STORAGE or OPTUNA_STORAGE environment "
+        "variable.",
+    )
+    parser.add_argument(
+        "--storage-class",
+        default=None,
+        type=c.storage_class,
+        help="Storage class hint (e.g. JournalFileBackend)",
+    )
     verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-v", "--verbose", action="count", dest="verbose_level", default=1,
-                           help="Increase verbosity of output. Can be repeated.")
-    verbosity.add_argument("-q", "--quiet", action="store_const", dest="verbose_level", const=0,
-                           help="Suppress output except warnings and errors.")
-    parser.add_argument("--log-file", action="store", default=None,
-                        help="Specify a file to log output. Disabled by default.")
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        dest="verbose_level",
+        default=1,
+        help="Increase verbosity of output. Can be repeated.",
+    )
+    verbosity.add_argument(
+        "-q",
+        "--quiet",
+        action="store_const",
+        dest="verbose_level",
+        const=0,
+        help="Suppress output except warnings and errors.",
+    )
+    parser.add_argument(
+        "--log-file", action="store", default=None, help="Specify a file to log output. Disabled by default."
+    )
     parser.add_argument("--debug", default=False, action="store_true", help="Show tracebacks on errors.")
 
 
@@ -81,8 +122,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     # belongs to each parser alone.
     parent = argparse.ArgumentParser(add_help=False)
     _common(parent)
-    parser = argparse.ArgumentParser(prog="pyhpo", parents=[parent],
-                                     description="pyhpo: hyperparameter optimisation with Optuna's API.")
+    parser = argparse.ArgumentParser(
+        prog="pyhpo", parents=[parent], description="pyhpo: hyperparameter optimisation with Optuna's API."
+    )
     parser.add_argument("--version", action="version", version=f"pyhpo {__version__}")
     sub = parser.add_subparsers()
     parsers = {}
@@ -163,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             from pyhpo.storages._grpc.server import main_cli
         except ImportError as e:  # pragma: no cover - grpc is part of the test extra
-            print(f"pyhpo: error: grpc-proxy needs grpcio: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr)
+            print(
+                f"pyhpo: error: grpc-proxy needs grpcio: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr
+            )
             return 1
         return main_cli(args[1:])
     parser, parsers = _parser()

@@ -65,7 +65,7 @@ class BaseDistribution(abc.ABC):
         return self.__dict__ == other.__dict__
 
     def __hash__(self) -> int:
-        return hash((type(self),) + tuple(sorted((k, _hashable(v)) for k, v in self.__dict__.items())))
+        return hash((type(self), *tuple(sorted((k, _hashable(v)) for k, v in self.__dict__.items()))))
 
     def __repr__(self) -> str:
         # The attributes of the JSON form (choices as a tuple), sorted by name, each as str(): Optuna's repr,
@@ -197,7 +197,9 @@ class IntDistribution(BaseDistribution):
         self.low = int(low)
         int_high = int(high)
         grid_high = int_high
-        if (int_high - self.low) % self.step != 0:  # a step int() made 0 raises ZeroDivisionError, as in Optuna
+        if (
+            int_high - self.low
+        ) % self.step != 0:  # a step int() made 0 raises ZeroDivisionError, as in Optuna
             grid_high = self.low + (int_high - self.low) // self.step * self.step
             _warn_high_moved(self.low, int_high, self.step, grid_high)
         self.high = grid_high
@@ -317,9 +319,13 @@ def _convert_old_distribution_to_new_distribution(
     they are), with Optuna's FutureWarning unless ``suppress_warning``."""
     new: BaseDistribution = distribution
     if isinstance(distribution, (UniformDistribution, LogUniformDistribution, DiscreteUniformDistribution)):
-        new = FloatDistribution(distribution.low, distribution.high, log=distribution.log, step=distribution.step)
+        new = FloatDistribution(
+            distribution.low, distribution.high, log=distribution.log, step=distribution.step
+        )
     elif isinstance(distribution, (IntUniformDistribution, IntLogUniformDistribution)):
-        new = IntDistribution(distribution.low, distribution.high, log=distribution.log, step=distribution.step)
+        new = IntDistribution(
+            distribution.low, distribution.high, log=distribution.log, step=distribution.step
+        )
     if new != distribution and not suppress_warning:
         warnings.warn(
             f"{distribution} is deprecated and internally converted to {new}. See "
@@ -466,7 +472,9 @@ def _from_attributes(name: str, attrs: dict[str, Any]) -> BaseDistribution:
     called_here = name in ("FloatDistribution", "DiscreteUniformDistribution") or name in _LEGACY
     if called_here and not isinstance(attrs, Mapping):
         # What ``FloatDistribution(**attrs)`` says; the other classes are called that way and say it themselves.
-        raise TypeError(f"{__name__}.{name}() argument after ** must be a mapping, not {type(attrs).__name__}")
+        raise TypeError(
+            f"{__name__}.{name}() argument after ** must be a mapping, not {type(attrs).__name__}"
+        )
     if name == "CategoricalDistribution":
         return CategoricalDistribution(**attrs)
     if name == "IntDistribution":
@@ -480,10 +488,14 @@ def _from_attributes(name: str, attrs: dict[str, Any]) -> BaseDistribution:
     if name == "DiscreteUniformDistribution":
         _check_keywords(name, attrs, ("low", "high", "q"), required=3)
         low, q = attrs["low"], attrs["q"]
-        return _float_from_storage(lambda high: FloatDistribution(low, high, step=q), low, attrs["high"], False, q)
+        return _float_from_storage(
+            lambda high: FloatDistribution(low, high, step=q), low, attrs["high"], False, q
+        )
     if name in _LEGACY:
         kind, fixed = _LEGACY[name]
-        _check_keywords(name, attrs, ("low", "high") if kind is FloatDistribution else ("low", "high", "step"))
+        _check_keywords(
+            name, attrs, ("low", "high") if kind is FloatDistribution else ("low", "high", "step")
+        )
         return kind(**attrs, **fixed)
     raise ValueError(f"Unknown distribution class: {name}")
 
@@ -497,7 +509,9 @@ def _check_keywords(name: str, attrs: dict[str, Any], allowed: tuple[str, ...], 
     if missing:
         shown = " and ".join(repr(k) for k in missing)
         plural = "s" if len(missing) > 1 else ""
-        raise TypeError(f"{name}.__init__() missing {len(missing)} required positional argument{plural}: {shown}")
+        raise TypeError(
+            f"{name}.__init__() missing {len(missing)} required positional argument{plural}: {shown}"
+        )
 
 
 def json_to_distribution(json_str: str) -> BaseDistribution:

@@ -68,7 +68,9 @@ class JournalCorruptionError(StorageInternalError, ValueError):
         reason: What is wrong with it.
     """
 
-    def __init__(self, path: str, offset: int, line_number: int, reason: str = "not a valid journal record") -> None:
+    def __init__(
+        self, path: str, offset: int, line_number: int, reason: str = "not a valid journal record"
+    ) -> None:
         self.path = path
         self.offset = offset
         self.line_number = line_number

@@ -92,7 +92,9 @@ def get_verbosity() -> int:
 def set_verbosity(verbosity: int) -> None:
     """Set the level of the ``pyhpo`` logger; ``set_verbosity(pyhpo.logging.WARNING)`` silences trial lines."""
     if not isinstance(verbosity, int) or isinstance(verbosity, bool):
-        raise TypeError(f"verbosity must be a logging level int such as pyhpo.logging.INFO, got {verbosity!r}")
+        raise TypeError(
+            f"verbosity must be a logging level int such as pyhpo.logging.INFO, got {verbosity!r}"
+        )
     _configure()
     _root().setLevel(verbosity)
 

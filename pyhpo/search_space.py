@@ -7,12 +7,13 @@ those jointly; parameters outside it (conditional or dynamic ones) are sampled i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pyhpo._values import TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study

@@ -40,10 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
     # Optuna's UserWarning for ask() on a storage with heartbeats; the backends' heartbeat tests use ask() to
     # make RUNNING trials on purpose (the warning itself is checked against Optuna in tests/compat).
     config.addinivalue_line(
-        "filterwarnings", "ignore:Heartbeat of storage is supposed to be used with Study.optimize.:UserWarning"
+        "filterwarnings",
+        "ignore:Heartbeat of storage is supposed to be used with Study.optimize.:UserWarning",
     )
     # Optuna 4.9's deprecation of the old retry callback name, which the heartbeat tests of every backend use.
-    config.addinivalue_line("filterwarnings", "ignore:RetryFailedTrialCallback has been deprecated:FutureWarning")
+    config.addinivalue_line(
+        "filterwarnings", "ignore:RetryFailedTrialCallback has been deprecated:FutureWarning"
+    )
     config.addinivalue_line(
         "markers", "interop(format): the test checks pyhpo against the real optuna package on this format"
     )

@@ -67,7 +67,6 @@ _CLASSES = {
 }
 
 
-
 def build(spec: tuple[str, dict[str, Any]]) -> BaseDistribution:
     """The pyhpo distribution of a spec; a ``high`` moved onto the grid warns (as in Optuna), not wanted here."""
     with warnings.catch_warnings():

@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import pyhpo
 from pyhpo.cli import main
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _make_studies(storage: Any) -> None:
@@ -41,8 +43,12 @@ def test_studies_lists_names_directions_and_trials_on_sqlite(tmp_path: Path, cap
     _make_studies(url)
     rows = _studies(capsys, url)
     assert rows["alpha"]["direction"] == ["MINIMIZE"] and rows["alpha"]["n_trials"] == 4
-    assert rows["beta"] == {"name": "beta", "direction": ["MINIMIZE", "MAXIMIZE"], "n_trials": 0,
-                            "datetime_start": None}
+    assert rows["beta"] == {
+        "name": "beta",
+        "direction": ["MINIMIZE", "MAXIMIZE"],
+        "n_trials": 0,
+        "datetime_start": None,
+    }
     assert main(["studies", "--storage", url]) == 0  # the default format is Optuna's table
     table = capsys.readouterr().out.splitlines()
     assert table[1].split() == ["|", "name", "|", "direction", "|", "n_trials", "|", "datetime_start", "|"]
@@ -106,8 +112,24 @@ def test_unreachable_database_is_a_one_line_error(capsys: Any) -> None:
 
 
 def test_bench_is_delegated(capsys: Any) -> None:
-    code = main(["bench", "--storages", "memory", "--workloads", "random", "--procs", "1", "--threads", "1",
-                 "--trials", "3", "--repeat", "1", "--no-progress"])
+    code = main(
+        [
+            "bench",
+            "--storages",
+            "memory",
+            "--workloads",
+            "random",
+            "--procs",
+            "1",
+            "--threads",
+            "1",
+            "--trials",
+            "3",
+            "--repeat",
+            "1",
+            "--no-progress",
+        ]
+    )
     assert code == 0
     assert "memory" in capsys.readouterr().out
 
@@ -121,6 +143,11 @@ def test_grpc_proxy_is_delegated(capsys: Any) -> None:
 
 
 def test_module_entry_point_runs_in_a_fresh_process() -> None:
-    out = subprocess.run([sys.executable, "-m", "pyhpo.cli", "--version"], capture_output=True, text=True,
-                         timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pyhpo.cli", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert out.stdout.strip() == f"pyhpo {pyhpo.__version__}"

@@ -28,11 +28,16 @@ pytestmark = [
     pytest.mark.interop("the optuna command line (arguments, output formats, exit statuses)"),
 ]
 
-_SPACE = json.dumps({
-    "x": {"name": "FloatDistribution", "attributes": {"low": -5.0, "high": 5.0, "log": False, "step": None}},
-    "n": {"name": "IntDistribution", "attributes": {"low": 1, "high": 8, "log": False, "step": 1}},
-    "c": {"name": "CategoricalDistribution", "attributes": {"choices": ["a", "b", None]}},
-})
+_SPACE = json.dumps(
+    {
+        "x": {
+            "name": "FloatDistribution",
+            "attributes": {"low": -5.0, "high": 5.0, "log": False, "step": None},
+        },
+        "n": {"name": "IntDistribution", "attributes": {"low": 1, "high": 8, "log": False, "step": 1}},
+        "c": {"name": "CategoricalDistribution", "attributes": {"choices": ["a", "b", None]}},
+    }
+)
 _DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 _DURATION = re.compile(r"\b\d+:\d\d:\d\d(\.\d+)?\b")
 
@@ -43,13 +48,21 @@ class Cli:
     def __init__(self, tool: str, storage: list[str], cwd: Path) -> None:
         self.tool, self.storage, self.cwd = tool, storage, cwd
 
-    def __call__(self, *args: str, storage: bool = True, env: dict[str, str] | None = None,
-                 ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, *args: str, storage: bool = True, env: dict[str, str] | None = None, ok: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "pyhpo.cli"] if self.tool == "pyhpo" else [str(_OPTUNA)]
         full_env = {k: v for k, v in os.environ.items() if not k.endswith("_STORAGE")}
         full_env.update(env or {})
-        done = subprocess.run([*command, *args, *(self.storage if storage else [])], capture_output=True,
-                              text=True, cwd=self.cwd, env=full_env, timeout=120, check=False)
+        done = subprocess.run(
+            [*command, *args, *(self.storage if storage else [])],
+            capture_output=True,
+            text=True,
+            cwd=self.cwd,
+            env=full_env,
+            timeout=120,
+            check=False,
+        )
         if ok:
             assert done.returncode == 0, f"{self.tool} {args}: {done.stderr}"
         return done
@@ -63,8 +76,14 @@ def _masked(data: Any) -> Any:
     if isinstance(data, list):
         return [_masked(d) for d in data]
     if isinstance(data, dict):
-        return {k: ("<set>" if k in ("datetime_start", "datetime_complete", "duration") and v is not None
-                    else _masked(v)) for k, v in data.items()}
+        return {
+            k: (
+                "<set>"
+                if k in ("datetime_start", "datetime_complete", "duration") and v is not None
+                else _masked(v)
+            )
+            for k, v in data.items()
+        }
     return data
 
 
@@ -83,8 +102,10 @@ def _storage(kind: str, path: Path) -> list[str]:
 def _pair(kind: str, tmp_path: Path) -> tuple[Cli, Cli]:
     (tmp_path / "pyhpo").mkdir()
     (tmp_path / "optuna").mkdir()
-    return (Cli("pyhpo", _storage(kind, tmp_path / "pyhpo"), tmp_path / "pyhpo"),
-            Cli("optuna", _storage(kind, tmp_path / "optuna"), tmp_path / "optuna"))
+    return (
+        Cli("pyhpo", _storage(kind, tmp_path / "pyhpo"), tmp_path / "pyhpo"),
+        Cli("optuna", _storage(kind, tmp_path / "optuna"), tmp_path / "optuna"),
+    )
 
 
 def _error(stderr: str) -> str:
@@ -103,16 +124,36 @@ def _fill(cli: Cli) -> None:
     """The tutorial's loop: create a study, ask (TPE, a fixed seed, a search space), tell, in every state."""
     assert cli("create-study", "--study-name", "single", "--direction", "minimize").stdout == "single\n"
     for number, tell in enumerate([["--values", "0.25"], ["--state", "pruned"], ["--state", "fail"], None]):
-        asked = json.loads(cli("ask", "--study-name", "single", "--sampler", "TPESampler",
-                               "--sampler-kwargs", '{"seed": 7}', "--search-space", _SPACE).stdout)
+        asked = json.loads(
+            cli(
+                "ask",
+                "--study-name",
+                "single",
+                "--sampler",
+                "TPESampler",
+                "--sampler-kwargs",
+                '{"seed": 7}',
+                "--search-space",
+                _SPACE,
+            ).stdout
+        )
         assert asked["number"] == number
         if tell is not None:
             cli("tell", "--study-name", "single", "--trial-number", str(number), *tell)
     cli("study", "set-user-attr", "--study-name", "single", "-k", "owner", "--value", "me")
     cli("create-study", "--study-name", "multi", "--directions", "minimize", "maximize")
     for values in (["1", "2"], ["2", "1"]):
-        asked = cli("ask", "--study-name", "multi", "--sampler", "RandomSampler", "--sampler-kwargs", '{"seed": 5}',
-                    "--search-space", _SPACE)
+        asked = cli(
+            "ask",
+            "--study-name",
+            "multi",
+            "--sampler",
+            "RandomSampler",
+            "--sampler-kwargs",
+            '{"seed": 5}',
+            "--search-space",
+            _SPACE,
+        )
         number = json.loads(asked.stdout)["number"]
         cli("tell", "--study-name", "multi", "--trial-number", str(number), "--values", *values)
     cli("create-study", "--study-name", "empty")
@@ -123,16 +164,26 @@ def test_the_ask_and_tell_loop_prints_what_optuna_prints(kind: str, tmp_path: Pa
     ours, theirs = _pair(kind, tmp_path)
     with ThreadPoolExecutor(2) as pool:  # two processes at a time: the tools run side by side
         list(pool.map(_fill, (ours, theirs)))
-    for command in (["studies"], ["studies", "--flatten"], ["study-names"],
-                    ["trials", "--study-name", "single"], ["trials", "--study-name", "multi", "--flatten"],
-                    ["best-trial", "--study-name", "single"], ["best-trials", "--study-name", "multi"]):
+    for command in (
+        ["studies"],
+        ["studies", "--flatten"],
+        ["study-names"],
+        ["trials", "--study-name", "single"],
+        ["trials", "--study-name", "multi", "--flatten"],
+        ["best-trial", "--study-name", "single"],
+        ["best-trials", "--study-name", "multi"],
+    ):
         assert ours.json(*command) == theirs.json(*command), command
     # The other formats, on a command whose cells are of every kind (numbers, None, strings, dicts).
     for fmt in ("table", "value", "yaml"):
         command = ["trials", "--study-name", "single", "-f", fmt]
         assert _masked_text(ours(*command).stdout) == _masked_text(theirs(*command).stdout), fmt
-    for command in (["studies", "-f", "table"], ["studies", "-f", "yaml", "--flatten"], ["study-names"],
-                    ["best-trials", "--study-name", "multi", "-f", "table", "--flatten"]):
+    for command in (
+        ["studies", "-f", "table"],
+        ["studies", "-f", "yaml", "--flatten"],
+        ["study-names"],
+        ["best-trials", "--study-name", "multi", "-f", "table", "--flatten"],
+    ):
         assert _masked_text(ours(*command).stdout) == _masked_text(theirs(*command).stdout), command
 
 
@@ -141,8 +192,13 @@ def test_ask_prints_the_trial_as_json_and_flattens_params(tmp_path: Path) -> Non
     for cli in (ours, theirs):
         cli("create-study", "--study-name", "s")
     ask = ["ask", "--study-name", "s", "--sampler", "RandomSampler", "--sampler-kwargs", '{"seed": 3}']
-    for extra in (["--search-space", _SPACE], ["--search-space", _SPACE, "--flatten", "-f", "table"],
-                  ["-f", "yaml"], ["--flatten"], ["--search-space", _SPACE, "-f", "value"]):
+    for extra in (
+        ["--search-space", _SPACE],
+        ["--search-space", _SPACE, "--flatten", "-f", "table"],
+        ["-f", "yaml"],
+        ["--flatten"],
+        ["--search-space", _SPACE, "-f", "value"],
+    ):
         assert ours(*ask, *extra).stdout == theirs(*ask, *extra).stdout, extra
     first = json.loads(ours(*ask, "--search-space", _SPACE).stdout)
     assert set(first) == {"number", "params"} and set(first["params"]) == {"x", "n", "c"}
@@ -157,9 +213,21 @@ def test_a_storage_written_by_one_command_is_continued_by_the_other(kind: str, t
     theirs("tell", "--study-name", "shared", "--trial-number", str(asked["number"]), "--values", "4")
     asked = json.loads(theirs("ask", "--study-name", "shared", "--search-space", _SPACE).stdout)
     ours("tell", "--study-name", "shared", "--trial-number", str(asked["number"]), "--values", "9")
-    ours("tell", "--study-name", "shared", "--trial-number", str(asked["number"]), "--values", "1",
-         "--skip-if-finished")
-    for command in (["trials", "--study-name", "shared"], ["best-trial", "--study-name", "shared"], ["studies"]):
+    ours(
+        "tell",
+        "--study-name",
+        "shared",
+        "--trial-number",
+        str(asked["number"]),
+        "--values",
+        "1",
+        "--skip-if-finished",
+    )
+    for command in (
+        ["trials", "--study-name", "shared"],
+        ["best-trial", "--study-name", "shared"],
+        ["studies"],
+    ):
         assert ours.json(*command) == theirs.json(*command), command
     assert ours.json("best-trial", "--study-name", "shared")["value"] == 9.0
     ours("delete-study", "--study-name", "shared")
@@ -192,7 +260,9 @@ _STUDY = ["--study-name", "s"]
         ["create-study", "--direction", "minimize", "--directions", "minimize"],
     ],
 )
-def test_errors_while_working_exit_1_with_optuna_s_exception_and_message(args: list[str], tmp_path: Path) -> None:
+def test_errors_while_working_exit_1_with_optuna_s_exception_and_message(
+    args: list[str], tmp_path: Path
+) -> None:
     ours, theirs = _pair("sqlite", tmp_path)
     for cli in (ours, theirs):  # the same starting state for both, written through pyhpo's API
         study = pyhpo.create_study(storage=cli.storage[1], study_name="s")
@@ -241,10 +311,12 @@ def test_argument_errors_exit_2_with_argparse_s_message(args: list[str], tmp_pat
     assert mine.returncode == optuna.returncode == 2
     last = mine.stderr.strip().splitlines()[-1]
     # Our choices of commands add grpc-proxy and bench; the rest of the line is Optuna's.
-    last = last.replace("pyhpo", "optuna").replace(", 'grpc-proxy', 'bench'", "").replace(",grpc-proxy,bench}", "}")
-    assert last == (
-        optuna.stderr.strip().splitlines()[-1]
+    last = (
+        last.replace("pyhpo", "optuna")
+        .replace(", 'grpc-proxy', 'bench'", "")
+        .replace(",grpc-proxy,bench}", "}")
     )
+    assert last == (optuna.stderr.strip().splitlines()[-1])
 
 
 def test_storage_upgrade_logs_what_optuna_logs(tmp_path: Path) -> None:
@@ -299,15 +371,36 @@ def test_log_file_gets_the_lines_and_quiet_keeps_them_off_stderr(
     log = tmp_path / "cli.log"
     before = pyhpo.logging.get_verbosity()
     assert main(["create-study", "--storage", url, "--study-name", "s", "-q", "--log-file", str(log)]) == 0
-    assert main(["study", "set-user-attr", "--storage", url, "--study-name", "s", "-k", "a", "--value", "1",
-                 "-q", "--log-file", str(log)]) == 0
+    assert (
+        main(
+            [
+                "study",
+                "set-user-attr",
+                "--storage",
+                url,
+                "--study-name",
+                "s",
+                "-k",
+                "a",
+                "--value",
+                "1",
+                "-q",
+                "--log-file",
+                str(log),
+            ]
+        )
+        == 0
+    )
     captured = capsys.readouterr()
     assert captured.out == "s\n" and captured.err == ""
     lines = log.read_text().splitlines()
     assert lines[0].startswith("[I ") and lines[0].endswith("A new study created in RDB with name: s")
     assert lines[-1].endswith("Attribute successfully written.")
     assert pyhpo.logging.get_verbosity() == before  # the command's set-up is undone
-    assert main(["study", "set-user-attr", "--storage", url, "--study-name", "s", "-k", "a", "--value", "2"]) == 0
+    assert (
+        main(["study", "set-user-attr", "--storage", url, "--study-name", "s", "-k", "a", "--value", "2"])
+        == 0
+    )
     assert "Attribute successfully written." in capsys.readouterr().err
     assert pyhpo.load_study(study_name="s", storage=url).user_attrs == {"a": "2"}
 
@@ -325,8 +418,16 @@ def test_no_arguments_prints_the_help_and_succeeds(capsys: pytest.CaptureFixture
     assert main([]) == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: pyhpo")
-    for command in ("create-study", "study set-user-attr", "best-trials", "storage upgrade", "ask", "tell",
-                    "grpc-proxy", "bench"):
+    for command in (
+        "create-study",
+        "study set-user-attr",
+        "best-trials",
+        "storage upgrade",
+        "ask",
+        "tell",
+        "grpc-proxy",
+        "bench",
+    ):
         assert command in out
     assert main(["help"]) == 0
     assert capsys.readouterr().out == out
@@ -349,13 +450,27 @@ def test_an_unknown_sampler_is_named(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert pyhpo.load_study(study_name="s", storage=url).trials == []
 
 
-def test_a_new_journal_file_needs_the_storage_class(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_new_journal_file_needs_the_storage_class(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "new.log"
     assert main(["create-study", "--storage", str(path), "--study-name", "s"]) == 1
     assert not path.exists()
     assert "--storage-class JournalFileBackend" in capsys.readouterr().err
-    assert main(["create-study", "--storage", str(path), "--storage-class", "JournalFileBackend",
-                 "--study-name", "s"]) == 0
+    assert (
+        main(
+            [
+                "create-study",
+                "--storage",
+                str(path),
+                "--storage-class",
+                "JournalFileBackend",
+                "--study-name",
+                "s",
+            ]
+        )
+        == 0
+    )
     assert main(["study-names", "--storage", str(path)]) == 0  # an existing file is guessed
     assert capsys.readouterr().out == "s\ns\n"
 
@@ -368,7 +483,8 @@ def test_storage_upgrade_migrates_an_old_database_that_optuna_then_reads(
     url = f"sqlite:///{tmp_path / 'old.db'}"
     assert main(["storage", "upgrade", "--storage", url]) == 0
     assert _error_free(capsys.readouterr().err) == [
-        "Upgrading the storage schema to the latest version.", "Completed to upgrade the storage."
+        "Upgrading the storage schema to the latest version.",
+        "Completed to upgrade the storage.",
     ]
     assert main(["storage", "upgrade", "--storage", url]) == 0
     assert _error_free(capsys.readouterr().err) == ["This storage is up-to-date."]
@@ -382,11 +498,24 @@ def test_the_deprecated_journal_class_name_still_works_and_warns(
 ) -> None:
     path = str(tmp_path / "old-name.log")
     with pytest.warns(FutureWarning, match="JournalFileStorage has been deprecated"):
-        assert main(["create-study", "--storage", path, "--storage-class", "JournalFileStorage",
-                     "--study-name", "s"]) == 0
+        assert (
+            main(
+                [
+                    "create-study",
+                    "--storage",
+                    path,
+                    "--storage-class",
+                    "JournalFileStorage",
+                    "--study-name",
+                    "s",
+                ]
+            )
+            == 0
+        )
     assert capsys.readouterr().out == "s\n"
-    assert pyhpo.get_all_study_names(pyhpo.storages.JournalStorage(
-        pyhpo.storages.journal.JournalFileBackend(path))) == ["s"]
+    assert pyhpo.get_all_study_names(
+        pyhpo.storages.JournalStorage(pyhpo.storages.journal.JournalFileBackend(path))
+    ) == ["s"]
 
 
 def test_metric_names_user_attrs_and_intermediate_states_print_as_optuna_prints_them(tmp_path: Path) -> None:
@@ -401,8 +530,11 @@ def test_metric_names_user_attrs_and_intermediate_states_print_as_optuna_prints_
             continue  # left RUNNING: no values, no datetime_complete
         study.tell(trial, [float(i), float(i % 2)])
     ours, theirs = Cli("pyhpo", ["--storage", url], tmp_path), Cli("optuna", ["--storage", url], tmp_path)
-    for command in (["trials", "--study-name", "named"], ["trials", "--study-name", "named", "--flatten"],
-                    ["best-trials", "--study-name", "named"]):
+    for command in (
+        ["trials", "--study-name", "named"],
+        ["trials", "--study-name", "named", "--flatten"],
+        ["best-trials", "--study-name", "named"],
+    ):
         assert ours.json(*command) == theirs.json(*command), command
     assert ours.json("trials", "--study-name", "named")[0]["values"] == {"loss": 0.0, "accuracy": 0.0}
 
@@ -420,5 +552,8 @@ def test_storage_upgrade_of_a_newer_schema_warns_and_changes_nothing(tmp_path: P
         assert main(["storage", "upgrade", "--storage", url]) == 0
     engine = sqlalchemy.create_engine(url)
     with engine.connect() as connection:
-        assert connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar() == "v99.0.0.a"
+        assert (
+            connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+            == "v99.0.0.a"
+        )
     engine.dispose()

@@ -23,7 +23,9 @@ from pyhpo.distributions import (
 from tests.strategies import distribution_and_value, distribution_specs, distributions
 
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore", UserWarning)  # step=0.3 and step=3 move `high` onto the grid, with a warning
+    warnings.simplefilter(
+        "ignore", UserWarning
+    )  # step=0.3 and step=3 move `high` onto the grid, with a warning
     EXAMPLES: list[BaseDistribution] = [
         FloatDistribution(0, 1),
         FloatDistribution(-3.5, 2.25),
@@ -73,8 +75,11 @@ def test_bad_arguments_raise_errors_naming_the_bad_value(build: object, error: t
 
 
 def test_a_high_off_the_grid_is_moved_down_to_the_last_grid_point_with_optunas_warning() -> None:
-    with pytest.warns(UserWarning, match=r"^The distribution is specified by \[0, 1\] and step=0.3, but the range "
-                      r"is not divisible by `step`. It will be replaced with \[0, 0.9\].$"):
+    with pytest.warns(
+        UserWarning,
+        match=r"^The distribution is specified by \[0, 1\] and step=0.3, but the range "
+        r"is not divisible by `step`. It will be replaced with \[0, 0.9\].$",
+    ):
         assert FloatDistribution(0, 1, step=0.3).high == 0.9
     with pytest.warns(UserWarning, match=r"specified by \[0, 10\] and step=3, .* replaced with \[0, 9\]\.$"):
         assert IntDistribution(0, 10, step=3).high == 9
@@ -216,17 +221,27 @@ def test_repr_matches_optunas() -> None:
     ("legacy", "expected"),
     [
         ('{"name": "UniformDistribution", "attributes": {"low": 0, "high": 1}}', FloatDistribution(0, 1)),
-        ('{"name": "LogUniformDistribution", "attributes": {"low": 0.1, "high": 9}}',
-         FloatDistribution(0.1, 9, log=True)),
-        ('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0, "high": 0.9, "q": 0.3}}',
-         FloatDistribution(0, 0.9, step=0.3)),
-        ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 8, "step": 2}}',
-         IntDistribution(0, 8, step=2)),
+        (
+            '{"name": "LogUniformDistribution", "attributes": {"low": 0.1, "high": 9}}',
+            FloatDistribution(0.1, 9, log=True),
+        ),
+        (
+            '{"name": "DiscreteUniformDistribution", "attributes": {"low": 0, "high": 0.9, "q": 0.3}}',
+            FloatDistribution(0, 0.9, step=0.3),
+        ),
+        (
+            '{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 8, "step": 2}}',
+            IntDistribution(0, 8, step=2),
+        ),
         ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 9}}', IntDistribution(0, 9)),
-        ('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 9, "step": 1}}',
-         IntDistribution(1, 9, log=True)),
-        ('{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null]}}',
-         CategoricalDistribution(["a", None])),
+        (
+            '{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 9, "step": 1}}',
+            IntDistribution(1, 9, log=True),
+        ),
+        (
+            '{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null]}}',
+            CategoricalDistribution(["a", None]),
+        ),
     ],
 )
 def test_legacy_json_names_are_read_as_todays_distributions(legacy: str, expected: BaseDistribution) -> None:
@@ -238,7 +253,11 @@ def test_legacy_json_names_are_read_as_todays_distributions(legacy: str, expecte
     [
         ("not json", json.JSONDecodeError, "Expecting value"),
         ("{}", KeyError, "'type'"),
-        ('{"name": "GaussianDistribution", "attributes": {}}', ValueError, "Unknown distribution class: Gaussian"),
+        (
+            '{"name": "GaussianDistribution", "attributes": {}}',
+            ValueError,
+            "Unknown distribution class: Gaussian",
+        ),
         ('{"type": "gaussian"}', ValueError, "Unknown distribution type: gaussian"),
         ('{"name": "FloatDistribution", "attributes": {"low": 0}}', TypeError, "missing 1 required"),
         ("[1, 2]", TypeError, "list indices"),
@@ -251,7 +270,10 @@ def test_bad_json_raises_optunas_errors(text: str, error: type[Exception], messa
 
 def test_json_is_valid_json_with_optunas_shape() -> None:
     obj = json.loads(distribution_to_json(FloatDistribution(0, 1, step=0.5)))
-    assert obj == {"name": "FloatDistribution", "attributes": {"step": 0.5, "low": 0.0, "high": 1.0, "log": False}}
+    assert obj == {
+        "name": "FloatDistribution",
+        "attributes": {"step": 0.5, "low": 0.0, "high": 1.0, "log": False},
+    }
 
 
 @settings(max_examples=100, deadline=None)
@@ -281,13 +303,15 @@ def test_any_distribution_has_the_same_json_as_in_optuna(spec: tuple[str, dict[s
 
 @settings(max_examples=100, deadline=None)
 @given(distribution_and_value())
-def test_any_value_in_a_distribution_round_trips_through_its_internal_repr(pair: tuple[BaseDistribution, object]) -> None:
+def test_any_value_in_a_distribution_round_trips_through_its_internal_repr(
+    pair: tuple[BaseDistribution, object],
+) -> None:
     dist, value = pair
     internal = dist.to_internal_repr(value)
     assert isinstance(internal, float)
     assert dist._contains(internal)
     back = dist.to_external_repr(internal)
-    assert back == value and type(back) is type(value) or (
+    assert (back == value and type(back) is type(value)) or (
         isinstance(dist, FloatDistribution) and back == pytest.approx(value)
     )
 
@@ -340,7 +364,9 @@ def _outcome(build: Any) -> str:
 @pytest.mark.parametrize("high", [-0.5, 0.0, 1.0, 2.5])
 @pytest.mark.parametrize("log", [False, True])
 @pytest.mark.parametrize("step", [None, -0.5, 0.0, 0.3, 1.0])
-def test_float_distribution_accepts_and_rejects_what_optuna_does(low: float, high: float, log: bool, step: Any) -> None:
+def test_float_distribution_accepts_and_rejects_what_optuna_does(
+    low: float, high: float, log: bool, step: Any
+) -> None:
     od = pytest.importorskip("optuna.distributions")
     ours = _outcome(lambda: FloatDistribution(low, high, log=log, step=step))
     assert ours == _outcome(lambda: od.FloatDistribution(low, high, log=log, step=step))
@@ -350,7 +376,9 @@ def test_float_distribution_accepts_and_rejects_what_optuna_does(low: float, hig
 @pytest.mark.parametrize("high", [-1, 0, 3, 10])
 @pytest.mark.parametrize("log", [False, True])
 @pytest.mark.parametrize("step", [-1, 0, 1, 3])
-def test_int_distribution_accepts_and_rejects_what_optuna_does(low: int, high: int, log: bool, step: int) -> None:
+def test_int_distribution_accepts_and_rejects_what_optuna_does(
+    low: int, high: int, log: bool, step: int
+) -> None:
     od = pytest.importorskip("optuna.distributions")
     ours = _outcome(lambda: IntDistribution(low, high, log=log, step=step))
     assert ours == _outcome(lambda: od.IntDistribution(low, high, log=log, step=step))

@@ -22,7 +22,15 @@ def _mkdocs_command() -> list[str]:
 def test_docs_build_strict(tmp_path: Path) -> None:
     site = tmp_path / "site"
     result = subprocess.run(
-        _mkdocs_command() + ["build", "--strict", "--config-file", str(ROOT / "mkdocs.yml"), "--site-dir", str(site)],
+        [
+            *_mkdocs_command(),
+            "build",
+            "--strict",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
         capture_output=True,
         check=False,
         text=True,

@@ -12,8 +12,14 @@ from pyhpo import exceptions as ex
 
 def test_every_error_is_a_pyhpo_error_and_optuna_error_is_its_alias() -> None:
     assert ex.OptunaError is ex.PyhpoError
-    for cls in (ex.TrialPruned, ex.CLIUsageError, ex.StorageInternalError, ex.JournalCorruptionError,
-                ex.DuplicatedStudyError, ex.UpdateFinishedTrialError):
+    for cls in (
+        ex.TrialPruned,
+        ex.CLIUsageError,
+        ex.StorageInternalError,
+        ex.JournalCorruptionError,
+        ex.DuplicatedStudyError,
+        ex.UpdateFinishedTrialError,
+    ):
         assert issubclass(cls, ex.PyhpoError), cls
 
 
@@ -47,8 +53,16 @@ def test_journal_corruption_error_survives_pickling_across_processes() -> None:
     assert (err.path, err.offset, err.line_number, err.reason) == ("/x", 5, 2, "why")
 
 
-@pytest.mark.parametrize("cls", [ex.TrialPruned, ex.DuplicatedStudyError, ex.UpdateFinishedTrialError,
-                                 ex.StorageInternalError, ex.CLIUsageError])
+@pytest.mark.parametrize(
+    "cls",
+    [
+        ex.TrialPruned,
+        ex.DuplicatedStudyError,
+        ex.UpdateFinishedTrialError,
+        ex.StorageInternalError,
+        ex.CLIUsageError,
+    ],
+)
 def test_simple_errors_keep_their_message_through_pickling(cls: type[Exception]) -> None:
     err = pickle.loads(pickle.dumps(cls("message 42")))
     assert type(err) is cls and str(err) == "message 42"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
+if TYPE_CHECKING:
+    import pytest
 
 pytest_plugins = ["pytester"]
 
@@ -33,6 +35,9 @@ def test_a_failing_interop_test_names_the_optuna_release_and_the_format(pytester
     result = pytester.runpytest("-m", "interop", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
-        [f"*interop peer: optuna {release}*", f"*does not interoperate with optuna {release} on: journal file (op codes)*"]
+        [
+            f"*interop peer: optuna {release}*",
+            f"*does not interoperate with optuna {release} on: journal file (op codes)*",
+        ]
     )
     assert "gRPC wire" not in result.stdout.str()

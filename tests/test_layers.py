@@ -17,11 +17,14 @@ for contributors). The code is read with :mod:`ast`, never imported, and three r
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "pyhpo"
 
@@ -164,12 +167,17 @@ _OPTUNA_DISTRIBUTION_HELPERS = (
 )
 PRIVATE_NAME_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     **_private(
-        "pyhpo._values._frozen_trial", "pyhpo.distributions", _OPTUNA_DISTRIBUTION_HELPERS,
+        "pyhpo._values._frozen_trial",
+        "pyhpo.distributions",
+        _OPTUNA_DISTRIBUTION_HELPERS,
         "_convert_old_distribution_to_new_distribution",
     ),
-    **_private("pyhpo.trial._trial", "pyhpo.distributions", _OPTUNA_DISTRIBUTION_HELPERS, "_get_single_value"),
     **_private(
-        "pyhpo.samplers._tpe.sampler", "pyhpo.search_space",
+        "pyhpo.trial._trial", "pyhpo.distributions", _OPTUNA_DISTRIBUTION_HELPERS, "_get_single_value"
+    ),
+    **_private(
+        "pyhpo.samplers._tpe.sampler",
+        "pyhpo.search_space",
         "Optuna's private group-decomposed search space (optuna.search_space.group_decomposed) in the public "
         "pyhpo.search_space; still to move to a private module under a public name",
         "_GroupDecomposedSearchSpace",
@@ -364,7 +372,9 @@ def test_no_module_imports_private_names_of_another_package() -> None:
         ("class C:\n    def m(self):\n        from ..study import Study\n", ("pyhpo.study", True, False)),
     ],
 )
-def test_the_scanner_sees_every_kind_of_import(tmp_path: Path, source: str, expected: tuple[str, bool, bool]) -> None:
+def test_the_scanner_sees_every_kind_of_import(
+    tmp_path: Path, source: str, expected: tuple[str, bool, bool]
+) -> None:
     probe = tmp_path / "_probe.py"
     probe.write_text(source)
     found = list(imports_of("pyhpo.storages._probe", probe))

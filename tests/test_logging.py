@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 import pyhpo
-from pyhpo.trial import Trial
 from tests.study.helpers import new_study
 
-LINE = re.compile(r"^\[(?P<level>[DIWEC]) (?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}),(?P<ms>\d{3})\] (?P<msg>.*)$")
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyhpo.trial import Trial
+
+LINE = re.compile(
+    r"^\[(?P<level>[DIWEC]) (?P<date>\d{4}-\d{2}-\d{2}) (?P<time>\d{2}:\d{2}:\d{2}),(?P<ms>\d{3})\] (?P<msg>.*)$"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +64,13 @@ def test_trial_lines_are_info_and_failures_are_warning(capsys: pytest.CaptureFix
     assert got == [
         ("I", "Trial 0 finished with value: 2.0 and parameters: {'x': 2}. Best is trial 0 with value: 2.0."),
         ("I", "Trial 1 pruned. "),
-        ("W", ("Trial 2 failed with parameters: {'x': 2} because of the following error: The value nan is not "
-               "acceptable.")),
+        (
+            "W",
+            (
+                "Trial 2 failed with parameters: {'x': 2} because of the following error: The value nan is not "
+                "acceptable."
+            ),
+        ),
         ("W", "Trial 2 failed with value nan."),
     ]
 
@@ -153,16 +164,22 @@ def test_get_logger_returns_loggers_under_the_pyhpo_hierarchy() -> None:
 
 
 def test_the_root_logger_is_left_alone() -> None:
-    assert not any(getattr(h, "formatter", None).__class__.__name__ == "_Formatter" for h in logging.getLogger().handlers)
+    assert not any(
+        getattr(h, "formatter", None).__class__.__name__ == "_Formatter" for h in logging.getLogger().handlers
+    )
 
 
-@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL])
+@pytest.mark.parametrize(
+    "level", [logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR, logging.CRITICAL]
+)
 def test_a_record_formats_exactly_as_optunas_default_formatter_does(level: int) -> None:
     optuna_logging = pytest.importorskip("optuna.logging")
     theirs = optuna_logging.create_default_formatter()
     if hasattr(theirs, "no_color"):
         theirs.no_color = True  # colorlog: compare the text, not terminal colours
-    record = logging.LogRecord("pyhpo.study", level, "x.py", 1, "Trial %d finished with value: %s", (3, 0.5), None)
+    record = logging.LogRecord(
+        "pyhpo.study", level, "x.py", 1, "Trial %d finished with value: %s", (3, 0.5), None
+    )
     ours = pyhpo.logging._default_handler
     assert ours is not None and ours.formatter is not None
     assert ours.formatter.format(record) == theirs.format(record)

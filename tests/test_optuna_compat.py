@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import pyhpo
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def test_a_typical_optuna_script_runs_unchanged() -> None:
@@ -24,7 +26,13 @@ def test_a_typical_optuna_script_runs_unchanged() -> None:
         dropout = trial.suggest_float("dropout", 0.0, 0.5, step=0.1)
         loss = 1.0
         for epoch in range(5):
-            loss = abs(lr - 0.01) + depth / 100 + dropout + (0.1 if classifier == "SVC" else 0.0) + 1.0 / (epoch + 1)
+            loss = (
+                abs(lr - 0.01)
+                + depth / 100
+                + dropout
+                + (0.1 if classifier == "SVC" else 0.0)
+                + 1.0 / (epoch + 1)
+            )
             trial.report(loss, epoch)
             if trial.should_prune():
                 raise optuna.TrialPruned()
@@ -56,7 +64,9 @@ def test_an_ask_and_tell_optuna_script_runs_unchanged() -> None:
     import pyhpo as optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(directions=["minimize", "maximize"], sampler=optuna.samplers.RandomSampler(seed=0))
+    study = optuna.create_study(
+        directions=["minimize", "maximize"], sampler=optuna.samplers.RandomSampler(seed=0)
+    )
     for _ in range(10):
         trial = study.ask()
         x = trial.suggest_float("x", 0, 1)
@@ -145,10 +155,17 @@ def test_public_signature_matches_optunas(name: str, optuna_module: Any) -> None
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [("Study", "Study"), ("Trial", "Trial"), ("trial.FrozenTrial", "trial.FrozenTrial"),
-     ("trial.FixedTrial", "trial.FixedTrial"), ("study.StudySummary", "study.StudySummary")],
+    [
+        ("Study", "Study"),
+        ("Trial", "Trial"),
+        ("trial.FrozenTrial", "trial.FrozenTrial"),
+        ("trial.FixedTrial", "trial.FixedTrial"),
+        ("study.StudySummary", "study.StudySummary"),
+    ],
 )
-def test_every_public_attribute_of_optunas_classes_exists_here(ours: str, theirs: str, optuna_module: Any) -> None:
+def test_every_public_attribute_of_optunas_classes_exists_here(
+    ours: str, theirs: str, optuna_module: Any
+) -> None:
     def resolve(mod: Any, path: str) -> Any:
         for part in path.split("."):
             mod = getattr(mod, part)
@@ -165,13 +182,24 @@ def test_every_public_name_of_optunas_core_modules_exists_here(module: str, optu
 
     theirs = getattr(optuna_module, module) if module else optuna_module
     ours = getattr(pyhpo, module) if module else pyhpo
-    wanted = set(getattr(theirs, "__all__", []) or [
-        n for n, v in vars(theirs).items() if not n.startswith("_") and not isinstance(v, types.ModuleType)
-        and getattr(v, "__module__", "").startswith("optuna")
-    ])
+    wanted = set(
+        getattr(theirs, "__all__", [])
+        or [
+            n
+            for n, v in vars(theirs).items()
+            if not n.startswith("_")
+            and not isinstance(v, types.ModuleType)
+            and getattr(v, "__module__", "").startswith("optuna")
+        ]
+    )
     # Optuna's own helpers and the plug-in packages are out of pyhpo's scope.
     out_of_scope = {
-        "deprecated_class", "optuna_warn", "artifacts", "importance", "integration", "visualization",
+        "deprecated_class",
+        "optuna_warn",
+        "artifacts",
+        "importance",
+        "integration",
+        "visualization",
     }
     assert sorted(n for n in wanted - out_of_scope if not hasattr(ours, n)) == []
 
@@ -180,7 +208,10 @@ def test_objects_cross_the_boundary_through_json(optuna_module: Any) -> None:
     """A distribution written by pyhpo reads in Optuna and back, equal to the original."""
     dist = pyhpo.distributions.IntDistribution(1, 64, log=True)
     theirs = optuna_module.distributions.json_to_distribution(pyhpo.distributions.distribution_to_json(dist))
-    assert pyhpo.distributions.json_to_distribution(optuna_module.distributions.distribution_to_json(theirs)) == dist
+    assert (
+        pyhpo.distributions.json_to_distribution(optuna_module.distributions.distribution_to_json(theirs))
+        == dist
+    )
 
 
 # Names Optuna exports that pyhpo does not offer (yet). The test below fails when a name outside this list goes
@@ -209,10 +240,16 @@ def test_plugin_modules_offer_optunas_names_except_the_known_gaps(module: str, o
 
 @pytest.mark.parametrize(
     ("ours", "theirs"),
-    [("storages.BaseStorage", "storages.BaseStorage"), ("storages.BaseHeartbeat", "storages._heartbeat.BaseHeartbeat"),
-     ("samplers.BaseSampler", "samplers.BaseSampler"), ("pruners.BasePruner", "pruners.BasePruner")],
+    [
+        ("storages.BaseStorage", "storages.BaseStorage"),
+        ("storages.BaseHeartbeat", "storages._heartbeat.BaseHeartbeat"),
+        ("samplers.BaseSampler", "samplers.BaseSampler"),
+        ("pruners.BasePruner", "pruners.BasePruner"),
+    ],
 )
-def test_extension_base_classes_have_optunas_methods_and_signatures(ours: str, theirs: str, optuna_module: Any) -> None:
+def test_extension_base_classes_have_optunas_methods_and_signatures(
+    ours: str, theirs: str, optuna_module: Any
+) -> None:
     """Plug-in authors subclass these: every method Optuna's base has exists here with the same parameters."""
     import importlib
 

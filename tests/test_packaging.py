@@ -27,7 +27,16 @@ else:  # pragma: no cover - Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = "pyhpo-opt"
-TEST_TOOLS = {"pytest", "pytest-timeout", "hypothesis", "ruff", "mypy", "mkdocs", "pytest-benchmark", "grpcio-tools"}
+TEST_TOOLS = {
+    "pytest",
+    "pytest-timeout",
+    "hypothesis",
+    "ruff",
+    "mypy",
+    "mkdocs",
+    "pytest-benchmark",
+    "grpcio-tools",
+}
 
 
 def _pyproject() -> dict[str, Any]:
@@ -67,7 +76,9 @@ def test_licence_is_an_spdx_expression_with_its_file() -> None:
     assert project["license"] == "MIT"
     assert project["license-files"] == ["LICENSE"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
-    assert not [c for c in project["classifiers"] if c.startswith("License ::")], "the SPDX expression replaces them"
+    assert not [c for c in project["classifiers"] if c.startswith("License ::")], (
+        "the SPDX expression replaces them"
+    )
     requires = _pyproject()["build-system"]["requires"]
     assert "setuptools>=77" in requires  # the first setuptools that reads `license = "MIT"`
 
@@ -83,9 +94,13 @@ def test_extras_all_holds_features_and_dev_holds_the_tools() -> None:
 
 def test_every_install_hint_names_the_distribution() -> None:
     extra = re.compile(r"pip install[^\n]*\bpyhpo\[")  # `pip install "pyhpo[grpc]"`
-    bare = re.compile(r"pip install (-U |--upgrade )?pyhpo\b(?!-)")  # `pip install -U pyhpo` (the docs warn of it)
+    bare = re.compile(
+        r"pip install (-U |--upgrade )?pyhpo\b(?!-)"
+    )  # `pip install -U pyhpo` (the docs warn of it)
     wrong = []
-    for path in sorted((ROOT / "pyhpo").rglob("*.py")) + sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
+    for path in (
+        sorted((ROOT / "pyhpo").rglob("*.py")) + sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+    ):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if extra.search(line) or (path.suffix == ".py" and bare.search(line)):
                 wrong.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
@@ -117,8 +132,18 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the source tree without build products, so builds do not touch the checkout."""
     target = tmp_path_factory.mktemp("tree") / "src"
     ignore = shutil.ignore_patterns(
-        ".git", "build", "dist", "*.egg-info", "__pycache__", "*.so", "*.pyc", ".*_cache", ".hypothesis", "site",
-        ".benchmarks", "_cjournal.c",
+        ".git",
+        "build",
+        "dist",
+        "*.egg-info",
+        "__pycache__",
+        "*.so",
+        "*.pyc",
+        ".*_cache",
+        ".hypothesis",
+        "site",
+        ".benchmarks",
+        "_cjournal.c",
     )
     shutil.copytree(ROOT, target, ignore=ignore)
     return target
@@ -128,8 +153,13 @@ def _hook(tree: Path, hook: str, out: Path, **env: str) -> subprocess.CompletedP
     out.mkdir(parents=True, exist_ok=True)
     code = f"from setuptools import build_meta; print(build_meta.{hook}({str(out)!r}))"
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=tree, capture_output=True, text=True, timeout=240,
-        env={**os.environ, **env}, check=False,
+        [sys.executable, "-c", code],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, **env},
+        check=False,
     )
 
 
@@ -144,8 +174,17 @@ def test_sdist_holds_the_c_sources_licence_and_changelog(tree: Path, tmp_path: P
         assert pkg_info is not None
         metadata = email.parser.Parser().parsestr(pkg_info.read().decode())
     for wanted in (
-        "csrc/journal.c", "csrc/journal.h", "csrc/ffi_build.py", "csrc/NOTES.md", "LICENSE", "CHANGELOG.md",
-        "setup.py", "pyproject.toml", "pyhpo/py.typed", "pyhpo/storages/_grpc/api.proto", "examples/quickstart.py",
+        "csrc/journal.c",
+        "csrc/journal.h",
+        "csrc/ffi_build.py",
+        "csrc/NOTES.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "setup.py",
+        "pyproject.toml",
+        "pyhpo/py.typed",
+        "pyhpo/storages/_grpc/api.proto",
+        "examples/quickstart.py",
     ):
         assert wanted in names, wanted
     assert not [n for n in names if n.endswith((".so", ".pyc", ".o"))]
@@ -154,7 +193,9 @@ def test_sdist_holds_the_c_sources_licence_and_changelog(tree: Path, tmp_path: P
 
 
 @needs_setuptools
-def test_without_a_compiler_the_wheel_builds_with_one_warning_and_no_engine(tree: Path, tmp_path: Path) -> None:
+def test_without_a_compiler_the_wheel_builds_with_one_warning_and_no_engine(
+    tree: Path, tmp_path: Path
+) -> None:
     result = _hook(tree, "build_wheel", tmp_path, CC="/bin/false", PYHPO_CJOURNAL="optional")
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING: pyhpo:")]

@@ -50,7 +50,9 @@ def storage_class(value: str) -> str:
     """``--storage-class``: the deprecated names are accepted but not offered."""
     if value in STORAGE_CLASSES + _DEPRECATED_STORAGE_CLASSES:
         return value
-    raise argparse.ArgumentTypeError(f"Invalid choice: {value}  (choose from {str(list(STORAGE_CLASSES))[1:-1]})")
+    raise argparse.ArgumentTypeError(
+        f"Invalid choice: {value}  (choose from {str(list(STORAGE_CLASSES))[1:-1]})"
+    )
 
 
 def storage_url(given: str | None) -> str:
@@ -122,24 +124,45 @@ def _add_format(parser: argparse.ArgumentParser, default: str, flatten_help: str
 
 
 def add_create_study(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--study-name", default=None, help="A human-readable name of a study to distinguish it "
-                        "from others.")
-    parser.add_argument("--direction", default=None, type=str, choices=("minimize", "maximize"),
-                        help="Set direction of optimization to a new study. Set 'minimize' for minimization and "
-                        "'maximize' for maximization.")
-    parser.add_argument("--skip-if-exists", default=False, action="store_true",
-                        help="If specified, the creation of the study is skipped without any error when the "
-                        "study name is duplicated.")
-    parser.add_argument("--directions", type=str, default=None, choices=("minimize", "maximize"), nargs="+",
-                        help="Set directions of optimization to a new study. Put whitespace between directions. "
-                        'Each direction should be either "minimize" or "maximize".')
+    parser.add_argument(
+        "--study-name", default=None, help="A human-readable name of a study to distinguish it from others."
+    )
+    parser.add_argument(
+        "--direction",
+        default=None,
+        type=str,
+        choices=("minimize", "maximize"),
+        help="Set direction of optimization to a new study. Set 'minimize' for minimization and "
+        "'maximize' for maximization.",
+    )
+    parser.add_argument(
+        "--skip-if-exists",
+        default=False,
+        action="store_true",
+        help="If specified, the creation of the study is skipped without any error when the "
+        "study name is duplicated.",
+    )
+    parser.add_argument(
+        "--directions",
+        type=str,
+        default=None,
+        choices=("minimize", "maximize"),
+        nargs="+",
+        help="Set directions of optimization to a new study. Put whitespace between directions. "
+        'Each direction should be either "minimize" or "maximize".',
+    )
 
 
 def run_create_study(ns: argparse.Namespace) -> int:
     import pyhpo
 
-    study = pyhpo.create_study(storage=open_storage(ns), study_name=ns.study_name, direction=ns.direction,
-                               directions=ns.directions, load_if_exists=ns.skip_if_exists)
+    study = pyhpo.create_study(
+        storage=open_storage(ns),
+        study_name=ns.study_name,
+        direction=ns.direction,
+        directions=ns.directions,
+        load_if_exists=ns.skip_if_exists,
+    )
     print(study.study_name)
     return 0
 
@@ -158,7 +181,9 @@ def run_delete_study(ns: argparse.Namespace) -> int:
 
 
 def add_study_set_user_attr(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--study-name", required=True, help="The name of the study to set the user attribute to.")
+    parser.add_argument(
+        "--study-name", required=True, help="The name of the study to set the user attribute to."
+    )
     parser.add_argument("--key", "-k", required=True, help="Key of the user attribute.")
     parser.add_argument("--value", required=True, help="Value to be set.")
 
@@ -328,9 +353,15 @@ def run_storage_upgrade(ns: argparse.Namespace) -> int:
 def add_ask(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--study-name", type=str, help="Name of study.")
     parser.add_argument("--sampler", type=str, help="Class name of sampler object to create.")
-    parser.add_argument("--sampler-kwargs", type=str, help="Sampler object initialization keyword arguments as JSON.")
-    parser.add_argument("--search-space", type=str, help="Search space as JSON. Keys are names and values are "
-                        "outputs from :func:`~pyhpo.distributions.distribution_to_json`.")
+    parser.add_argument(
+        "--sampler-kwargs", type=str, help="Sampler object initialization keyword arguments as JSON."
+    )
+    parser.add_argument(
+        "--search-space",
+        type=str,
+        help="Search space as JSON. Keys are names and values are "
+        "outputs from :func:`~pyhpo.distributions.distribution_to_json`.",
+    )
     _add_format(parser, "json", "Flatten nested columns such as params.")
 
 
@@ -359,7 +390,9 @@ def run_ask(ns: argparse.Namespace) -> int:
     storage = open_storage(ns)
     sampler = _sampler(ns.sampler, ns.sampler_kwargs)
     # '{"x": {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0}}, ...}'
-    space = {name: json_to_distribution(json.dumps(d)) for name, d in json.loads(ns.search_space or "{}").items()}
+    space = {
+        name: json_to_distribution(json.dumps(d)) for name, d in json.loads(ns.search_space or "{}").items()
+    }
     try:
         study = pyhpo.load_study(study_name=ns.study_name, storage=storage, sampler=sampler)
     except KeyError:
@@ -383,8 +416,12 @@ def add_tell(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trial-number", type=int, help="Trial number.")
     parser.add_argument("--values", type=float, nargs="+", help="Objective values.")
     parser.add_argument("--state", type=str, help="Trial state.", choices=("complete", "pruned", "fail"))
-    parser.add_argument("--skip-if-finished", default=False, action="store_true",
-                        help="If specified, tell is skipped without any error when the trial is already finished.")
+    parser.add_argument(
+        "--skip-if-finished",
+        default=False,
+        action="store_true",
+        help="If specified, tell is skipped without any error when the trial is already finished.",
+    )
 
 
 def run_tell(ns: argparse.Namespace) -> int:

@@ -148,4 +148,6 @@ def render(records: list[Record] | Record, columns: list[Column], output_format:
         return json.dumps(rows if many else rows[0]).strip()
     if output_format == "yaml":
         return _as_yaml(rows if many else rows[0])
-    raise CLIUsageError(f"pyhpo's command does not support the {output_format!r} format; choose from {FORMATS}.")
+    raise CLIUsageError(
+        f"pyhpo's command does not support the {output_format!r} format; choose from {FORMATS}."
+    )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import abc
-import datetime
 import math
 import warnings
-from collections.abc import Sequence
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from pyhpo.distributions import BaseDistribution, CategoricalChoiceType
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Sequence
+
+    from pyhpo.distributions import BaseDistribution, CategoricalChoiceType
 
 __all__ = ["BaseTrial", "constraint_entry", "constraints_from_system_attrs"]
 
@@ -152,9 +154,9 @@ def constraints_from_system_attrs(system_attrs: dict[str, Any]) -> dict[str, flo
     prefix = _CONSTRAINTS_KEY + ":"
     for k, v in system_attrs.items():
         if k.startswith(prefix):
-            if k[len(prefix):] in out:
+            if k[len(prefix) :] in out:
                 warnings.warn("Overwrite an old format constraint.", UserWarning, stacklevel=3)
-            out[k[len(prefix):]] = v
+            out[k[len(prefix) :]] = v
     return out
 
 
@@ -163,13 +165,16 @@ def constraint_entry(system_attrs: dict[str, Any], key: str, value: Any) -> tupl
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to be a float.") from None
+        raise TypeError(
+            f"The `value` argument is of type '{type(value)}' but supposed to be a float."
+        ) from None
     if math.isnan(number):
         raise ValueError(f"Attempted to set a constraint for {key!r}, but NaN is not allowed.")
     attr = f"{_CONSTRAINTS_KEY}:{key}"
     if attr in system_attrs:
         warnings.warn(
-            f"The constraint value is ignored because this constraint `key={key!r}` is already set.", stacklevel=3
+            f"The constraint value is ignored because this constraint `key={key!r}` is already set.",
+            stacklevel=3,
         )
         return None
     return attr, number

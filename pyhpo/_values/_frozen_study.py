@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyhpo._values._frozen_trial import FrozenTrial
-from pyhpo._values._study_direction import StudyDirection
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Sequence
+
+    from pyhpo._values._frozen_trial import FrozenTrial
+    from pyhpo._values._study_direction import StudyDirection
 
 __all__ = ["FrozenStudy", "StudySummary"]
 
@@ -18,7 +20,9 @@ class _WithDirections:
     _directions: list[StudyDirection]
 
     @staticmethod
-    def _resolve(direction: StudyDirection | None, directions: Sequence[StudyDirection] | None) -> list[StudyDirection]:
+    def _resolve(
+        direction: StudyDirection | None, directions: Sequence[StudyDirection] | None
+    ) -> list[StudyDirection]:
         if direction is None and directions is None:
             raise ValueError("Specify one of `direction` and `directions`.")
         return [direction] if direction is not None else list(directions or [])
@@ -59,7 +63,11 @@ class FrozenStudy(_WithDirections):
         if not isinstance(other, FrozenStudy):
             return NotImplemented
         return (self.study_name, self._directions, self.user_attrs, self.system_attrs, self._study_id) == (
-            other.study_name, other._directions, other.user_attrs, other.system_attrs, other._study_id
+            other.study_name,
+            other._directions,
+            other.user_attrs,
+            other.system_attrs,
+            other._study_id,
         )
 
     def __lt__(self, other: FrozenStudy) -> bool:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values._base_trial import (
     BaseTrial,
@@ -23,6 +22,9 @@ from pyhpo.distributions import (
     _convert_old_distribution_to_new_distribution,
     check_distribution_compatibility,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["FrozenTrial", "create_trial"]
 
@@ -68,8 +70,8 @@ class FrozenTrial(BaseTrial):
         self.state = state
         if value is not None and values is not None:
             raise ValueError("Specify only one of `value` and `values`.")
-        self._values: list[float] | None = [value] if value is not None else (
-            list(values) if values is not None else None
+        self._values: list[float] | None = (
+            [value] if value is not None else (list(values) if values is not None else None)
         )
         self._datetime_start = datetime_start
         self.datetime_complete = datetime_complete
@@ -84,8 +86,17 @@ class FrozenTrial(BaseTrial):
 
     def _key(self) -> tuple[Any, ...]:
         return (
-            self._number, self.state, self._values, self._datetime_start, self.datetime_complete, self._params,
-            self._distributions, self._user_attrs, self._system_attrs, self.intermediate_values, self._trial_id,
+            self._number,
+            self.state,
+            self._values,
+            self._datetime_start,
+            self.datetime_complete,
+            self._params,
+            self._distributions,
+            self._user_attrs,
+            self._system_attrs,
+            self.intermediate_values,
+            self._trial_id,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -118,9 +129,17 @@ class FrozenTrial(BaseTrial):
     def _copy(self) -> FrozenTrial:
         """A copy whose containers are independent of this one (values inside are copied when mutable)."""
         return FrozenTrial(
-            self._number, self.state, None, self._datetime_start, self.datetime_complete, dict(self._params),
-            dict(self._distributions), _copy_attrs(self._user_attrs), _copy_attrs(self._system_attrs),
-            dict(self.intermediate_values), self._trial_id,
+            self._number,
+            self.state,
+            None,
+            self._datetime_start,
+            self.datetime_complete,
+            dict(self._params),
+            dict(self._distributions),
+            _copy_attrs(self._user_attrs),
+            _copy_attrs(self._system_attrs),
+            dict(self.intermediate_values),
+            self._trial_id,
             values=None if self._values is None else list(self._values),
         )
 
@@ -356,7 +375,9 @@ def create_trial(
         datetime_complete=complete,
         params=dict(params or {}),
         # Optuna 2's distribution classes become today's, with Optuna's FutureWarning.
-        distributions={k: _convert_old_distribution_to_new_distribution(d) for k, d in (distributions or {}).items()},
+        distributions={
+            k: _convert_old_distribution_to_new_distribution(d) for k, d in (distributions or {}).items()
+        },
         user_attrs=dict(user_attrs or {}),
         system_attrs=dict(system_attrs or {}),
         intermediate_values=dict(intermediate_values or {}),

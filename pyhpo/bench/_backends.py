@@ -18,9 +18,11 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 __all__ = ["BACKENDS", "DEFAULT_URLS", "Backend", "Unsupported", "open_storage"]
 
@@ -89,7 +91,8 @@ BACKENDS: dict[str, Backend] = {
 def server_urls(overrides: dict[str, str | None]) -> dict[str, str]:
     """Server URLs: an explicit option wins, then the ``PYHPO_TEST_*`` variable, then the default."""
     return {
-        key: overrides.get(key) or os.environ.get(URL_ENV[key]) or default for key, default in DEFAULT_URLS.items()
+        key: overrides.get(key) or os.environ.get(URL_ENV[key]) or default
+        for key, default in DEFAULT_URLS.items()
     }
 
 
@@ -171,7 +174,9 @@ def storage_factory(lib: Any, spec: dict[str, Any]) -> Callable[[], Any]:
     if kind == "memory":
         return need("storages.InMemoryStorage")  # type: ignore[no-any-return]
     if kind == "journal-file":
-        if getattr(lib.storages, "JournalStorage", None) is None and hasattr(lib.storages, "JournalFileStorage"):
+        if getattr(lib.storages, "JournalStorage", None) is None and hasattr(
+            lib.storages, "JournalFileStorage"
+        ):
             # rustuna: a journal-file storage in one class, writing Optuna's format.
             journal_file = need("storages.JournalFileStorage")
             return lambda: journal_file(spec["path"])

@@ -11,10 +11,21 @@ from pyhpo.bench._workloads import WORKLOADS
 
 __all__ = ["build_parser", "main"]
 
-_FULL: dict[str, Any] = {"procs": [1, 2, 4, 8, 16, 32], "threads": [1, 2, 4, 8, 16, 32], "trials": 320, "repeat": 3,
-         "study_size": 10_000}
-_QUICK: dict[str, Any] = {"procs": [1, 2], "threads": [2], "trials": 30, "repeat": 1, "study_size": 200,
-          "storages": ["memory", "journal-file"]}
+_FULL: dict[str, Any] = {
+    "procs": [1, 2, 4, 8, 16, 32],
+    "threads": [1, 2, 4, 8, 16, 32],
+    "trials": 320,
+    "repeat": 3,
+    "study_size": 10_000,
+}
+_QUICK: dict[str, Any] = {
+    "procs": [1, 2],
+    "threads": [2],
+    "trials": 30,
+    "repeat": 1,
+    "study_size": 200,
+    "storages": ["memory", "journal-file"],
+}
 
 
 def _names(choices: list[str], what: str) -> Any:
@@ -64,25 +75,58 @@ def build_parser(prog: str = "python -m pyhpo.bench") -> argparse.ArgumentParser
         epilog="Workloads: " + "; ".join(f"{w.name}: {w.description}" for w in WORKLOADS.values()),
     )
     add = parser.add_argument
-    add("--storages", nargs="+", type=_names(storages, "storage"), metavar="NAME",
-        help=f"backends to measure (default: all; --quick: {','.join(_QUICK['storages'])}): {', '.join(storages)}")
-    add("--workloads", nargs="+", type=_names(workloads, "workload"), metavar="NAME",
-        help=f"workloads (default: all): {', '.join(workloads)}")
-    add("--procs", nargs="+", type=_counts, metavar="P", help="worker process counts (default: 1 2 4 8 16 32)")
-    add("--threads", nargs="+", type=_counts, metavar="T",
-        help="thread counts (n_jobs) in one process (default: 1 2 4 8 16 32)")
+    add(
+        "--storages",
+        nargs="+",
+        type=_names(storages, "storage"),
+        metavar="NAME",
+        help=f"backends to measure (default: all; --quick: {','.join(_QUICK['storages'])}): {', '.join(storages)}",
+    )
+    add(
+        "--workloads",
+        nargs="+",
+        type=_names(workloads, "workload"),
+        metavar="NAME",
+        help=f"workloads (default: all): {', '.join(workloads)}",
+    )
+    add(
+        "--procs", nargs="+", type=_counts, metavar="P", help="worker process counts (default: 1 2 4 8 16 32)"
+    )
+    add(
+        "--threads",
+        nargs="+",
+        type=_counts,
+        metavar="T",
+        help="thread counts (n_jobs) in one process (default: 1 2 4 8 16 32)",
+    )
     add("--trials", type=_positive, help="trials per measurement, shared by the workers (default: 320)")
     add("--repeat", type=_positive, help="repeats of every measurement (default: 3)")
-    add("--study-size", type=_positive,
-        help="trials in the big study of the grown and cold-load workloads (default: 10000)")
-    add("--quick", action="store_true",
-        help="a small run (under a minute, no server needed); explicit options still win")
-    add("--compare", nargs="+", type=lambda s: [n for n in s.split(",") if n], metavar="LIB", default=[],
-        help="peer libraries with Optuna's API to run the same workloads on, e.g. optuna")
+    add(
+        "--study-size",
+        type=_positive,
+        help="trials in the big study of the grown and cold-load workloads (default: 10000)",
+    )
+    add(
+        "--quick",
+        action="store_true",
+        help="a small run (under a minute, no server needed); explicit options still win",
+    )
+    add(
+        "--compare",
+        nargs="+",
+        type=lambda s: [n for n in s.split(",") if n],
+        metavar="LIB",
+        default=[],
+        help="peer libraries with Optuna's API to run the same workloads on, e.g. optuna",
+    )
     add("--json", metavar="FILE", help="write every raw figure and the machine description to FILE")
     add("--plot", metavar="FILE.png", help="draw trials/s against workers to FILE.png (needs matplotlib)")
     for key in DEFAULT_URLS:
-        add(f"--{key}-url", metavar="URL", help=f"{key} server (default: ${URL_ENV[key]} or {DEFAULT_URLS[key]})")
+        add(
+            f"--{key}-url",
+            metavar="URL",
+            help=f"{key} server (default: ${URL_ENV[key]} or {DEFAULT_URLS[key]})",
+        )
     add("--timeout", type=float, default=600.0, help="seconds one measurement may take (default: 600)")
     add("--seed", type=int, default=0, help="base seed of the samplers (default: 0)")
     add("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -146,9 +190,16 @@ def main(argv: list[str] | None = None, prog: str = "python -m pyhpo.bench") -> 
     print(format_table(result))
     if ns.json:
         settings = {
-            "storages": cfg.storages, "workloads": [w.name for w in cfg.workloads], "procs": cfg.procs,
-            "threads": cfg.threads, "trials": cfg.trials, "repeat": cfg.repeat, "study_size": cfg.study_size,
-            "compare": cfg.compare, "timeout": cfg.timeout, "seed": cfg.seed,
+            "storages": cfg.storages,
+            "workloads": [w.name for w in cfg.workloads],
+            "procs": cfg.procs,
+            "threads": cfg.threads,
+            "trials": cfg.trials,
+            "repeat": cfg.repeat,
+            "study_size": cfg.study_size,
+            "compare": cfg.compare,
+            "timeout": cfg.timeout,
+            "seed": cfg.seed,
         }
         write_json(ns.json, result, settings)
     if ns.plot:

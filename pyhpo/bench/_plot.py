@@ -47,7 +47,9 @@ def plot(result: dict[str, Any], path: str) -> None:
                     pts = sorted(
                         (r["workers"], r["median"], r["min"], r["max"])
                         for r in rows
-                        if r["workload"] == workload and r["backend"] == backend and r["lib"] == lib
+                        if r["workload"] == workload
+                        and r["backend"] == backend
+                        and r["lib"] == lib
                         and _in_panel(r, mode)
                     )
                     if not pts:
@@ -55,8 +57,17 @@ def plot(result: dict[str, Any], path: str) -> None:
                     xs = [p[0] for p in pts]
                     ys = [p[1] for p in pts]
                     err = [[p[1] - p[2] for p in pts], [p[3] - p[1] for p in pts]]
-                    ax.errorbar(xs, ys, yerr=err, color=colours[backend], linestyle=styles[li % len(styles)],
-                                marker="o", markersize=3, capsize=2, label=f"{backend} ({lib})")
+                    ax.errorbar(
+                        xs,
+                        ys,
+                        yerr=err,
+                        color=colours[backend],
+                        linestyle=styles[li % len(styles)],
+                        marker="o",
+                        markersize=3,
+                        capsize=2,
+                        label=f"{backend} ({lib})",
+                    )
             ax.set_xscale("log", base=2)
             ax.set_yscale("log")
             ax.set_title(f"{workload}, {_MODES[mode]}", fontsize=10)
@@ -65,8 +76,9 @@ def plot(result: dict[str, Any], path: str) -> None:
             ax.grid(True, which="both", alpha=0.3)
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=6)
-    fig.suptitle("pyhpo benchmark (solid: pyhpo; dashed: " + ", ".join(result["libs"][1:] or ["-"]) + ")",
-                 fontsize=11)
+    fig.suptitle(
+        "pyhpo benchmark (solid: pyhpo; dashed: " + ", ".join(result["libs"][1:] or ["-"]) + ")", fontsize=11
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

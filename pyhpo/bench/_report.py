@@ -29,7 +29,9 @@ def _cpu_model() -> str:
 def _fs_type(path: str) -> str:
     """The file system type of ``path`` (``stat -f``, falling back to the longest match in /proc/mounts)."""
     try:
-        out = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["stat", "-f", "-c", "%T", path], capture_output=True, text=True, timeout=5, check=False
+        )
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
@@ -106,8 +108,11 @@ def format_table(result: dict[str, Any]) -> str:
     notes: list[str] = []
     for (backend, workload, procs, threads), by_lib in keyed.items():
         if all(row["status"] == "n/a" for row in by_lib.values()):
-            notes += [f"  {backend} {workload} {procs}x{threads} {lib}: n/a: {r['reason']}" for lib, r in by_lib.items()
-                      if lib == "pyhpo"]
+            notes += [
+                f"  {backend} {workload} {procs}x{threads} {lib}: n/a: {r['reason']}"
+                for lib, r in by_lib.items()
+                if lib == "pyhpo"
+            ]
             continue
         line = [backend, workload, f"{procs} x {threads}"]
         line += [_rate(by_lib.get(lib)) for lib in libs]
@@ -125,9 +130,9 @@ def format_table(result: dict[str, Any]) -> str:
     failed = [n for n in notes if ": FAILED:" in n]
     other = [n for n in notes if ": FAILED:" not in n]
     if failed:
-        out += ["", "FAILED:"] + failed
+        out += ["", "FAILED:", *failed]
     if other:
-        out += ["", "Not measured:"] + _dedupe_reasons(other)
+        out += ["", "Not measured:", *_dedupe_reasons(other)]
     if result.get("cleanup_errors"):
         out += ["", "Clean-up failed (delete these studies by hand):"]
         out += [f"  {name}: {reason}" for name, reason in result["cleanup_errors"].items()]

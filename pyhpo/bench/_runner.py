@@ -19,9 +19,8 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo.bench._backends import (
     BACKENDS,
@@ -34,6 +33,9 @@ from pyhpo.bench._backends import (
     skip_reason,
 )
 from pyhpo.bench._workloads import Workload, seed_study, split, spread, summarize, workload_ref
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["BenchConfig", "CellFailure", "run_matrix"]
 
@@ -109,7 +111,9 @@ def _parse(line: str, index: int) -> dict[str, Any]:
     return dict(msg)
 
 
-def _run_workers(jobs: list[dict[str, Any]], env: dict[str, str], timeout: float, logdir: Path) -> list[dict[str, Any]]:
+def _run_workers(
+    jobs: list[dict[str, Any]], env: dict[str, str], timeout: float, logdir: Path
+) -> list[dict[str, Any]]:
     """Start one process per job, release them together, return their results."""
     procs: list[subprocess.Popen[bytes]] = []
     deadline = time.monotonic() + timeout
@@ -155,7 +159,11 @@ def _last_error(logdir: Path, n: int) -> str:
     """The last line a failed worker wrote to stderr (its exception), to put in the FAILED reason."""
     for i in range(n):
         try:
-            lines = [ln for ln in (logdir / f"worker-{i}.err").read_text(errors="replace").splitlines() if ln.strip()]
+            lines = [
+                ln
+                for ln in (logdir / f"worker-{i}.err").read_text(errors="replace").splitlines()
+                if ln.strip()
+            ]
         except OSError:
             continue
         if lines and "Error" in lines[-1]:
@@ -216,7 +224,9 @@ class _BackendRun:
         if self.big_total:
             self.target.drop("pyhpo", self.big_name, direct=True)
 
-    def measure(self, workload: Workload, lib_name: str, n_procs: int, n_threads: int, rep: int) -> dict[str, Any]:
+    def measure(
+        self, workload: Workload, lib_name: str, n_procs: int, n_threads: int, rep: int
+    ) -> dict[str, Any]:
         """One timed run; returns its raw figures or raises CellFailure / Unsupported."""
         import importlib
 
@@ -270,7 +280,11 @@ class _BackendRun:
                 if workload.big_study:
                     self.big_total = summary["total"]  # keep counting right even if this check fails
                 _check(summary, before + cfg.trials, "the study after the run")
-            return {"elapsed": elapsed, "count": count, "trials_per_s": count / elapsed if elapsed > 0 else 0.0}
+            return {
+                "elapsed": elapsed,
+                "count": count,
+                "trials_per_s": count / elapsed if elapsed > 0 else 0.0,
+            }
         finally:
             if created:
                 self.target.drop(lib_name, study_name)
@@ -333,9 +347,10 @@ def _run(cfg: BenchConfig, libs: list[str], peers_skipped: dict[str, str]) -> di
     cleanup_errors: dict[str, str] = {}
     env = _child_env()
     started = time.time()
-    with tempfile.TemporaryDirectory(prefix="pyhpo-bench-") as tmp, tqdm(
-        total=total, file=sys.stderr, disable=not cfg.progress, unit="run", dynamic_ncols=True
-    ) as bar:
+    with (
+        tempfile.TemporaryDirectory(prefix="pyhpo-bench-") as tmp,
+        tqdm(total=total, file=sys.stderr, disable=not cfg.progress, unit="run", dynamic_ncols=True) as bar,
+    ):
         for backend in live:
             with prepared(backend, Path(tmp), cfg.urls, env) as target:
                 brun = _BackendRun(cfg, backend, target, env)
@@ -372,7 +387,9 @@ def _run(cfg: BenchConfig, libs: list[str], peers_skipped: dict[str, str]) -> di
                                         except CellFailure as e:
                                             row.update(status="FAILED", reason=str(e))
                                         except Exception as e:  # noqa: BLE001  setup errors: the row fails, the run goes on
-                                            row.update(status="FAILED", reason=f"{type(e).__name__}: {e}"[:300])
+                                            row.update(
+                                                status="FAILED", reason=f"{type(e).__name__}: {e}"[:300]
+                                            )
                                     bar.update(1)
                                 med, lo, hi = spread([r["trials_per_s"] for r in row["runs"]])
                                 row.update(median=med, min=lo, max=hi)

@@ -155,7 +155,9 @@ class GrownStudy(Workload):
 
 class ColdLoad(Workload):
     name = "cold-load"
-    description = "a fresh process opens the storage and reads all --study-size trials (figure: trials read/s)"
+    description = (
+        "a fresh process opens the storage and reads all --study-size trials (figure: trials read/s)"
+    )
     big_study = True
     read_only = True
     threads_ok = False

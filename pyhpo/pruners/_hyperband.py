@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import binascii
 import math
-from collections.abc import Container
 from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo._values import TrialState
@@ -13,6 +12,8 @@ from pyhpo.pruners._percentile import _check_int_at_least, _last_step
 from pyhpo.pruners._successive_halving import SuccessiveHalvingPruner
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
 

@@ -42,7 +42,9 @@ class PatientPruner(BasePruner):
             raise TypeError(
                 f"wrapped_pruner must be a BasePruner or None, got {type(wrapped_pruner).__name__}."
             )
-        self._patience = _check_int_at_least("patience", patience, 0, "patience cannot be negative but got {value}.")
+        self._patience = _check_int_at_least(
+            "patience", patience, 0, "patience cannot be negative but got {value}."
+        )
         if not float(min_delta) >= 0.0:
             raise ValueError(f"min_delta cannot be negative but got {min_delta}.")
         self._wrapped_pruner = wrapped_pruner

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +18,8 @@ from pyhpo._values import StudyDirection, TrialState
 from pyhpo.pruners._base import BasePruner
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
 
@@ -159,19 +160,27 @@ class PercentilePruner(BasePruner):
         self._percentile = as_float
         # Optuna's messages, in Optuna's order of checks.
         self._n_startup_trials = _check_int_at_least(
-            "n_startup_trials", n_startup_trials, 0,
+            "n_startup_trials",
+            n_startup_trials,
+            0,
             "Number of startup trials cannot be negative, but got n_startup_trials={value}.",
         )
         self._n_warmup_steps = _check_int_at_least(
-            "n_warmup_steps", n_warmup_steps, 0,
+            "n_warmup_steps",
+            n_warmup_steps,
+            0,
             "Number of warmup steps cannot be negative, but got n_warmup_steps={value}.",
         )
         self._interval_steps = _check_int_at_least(
-            "interval_steps", interval_steps, 1,
+            "interval_steps",
+            interval_steps,
+            1,
             "Pruning interval steps must be at least 1, but got interval_steps={value}.",
         )
         self._n_min_trials = _check_int_at_least(
-            "n_min_trials", n_min_trials, 1,
+            "n_min_trials",
+            n_min_trials,
+            1,
             "Number of trials for pruning must be at least 1, but got n_min_trials={value}.",
         )
         self._cache = _CompletedStepValues()

@@ -90,20 +90,28 @@ class SuccessiveHalvingPruner(BasePruner):
             self._min_resource: int | None = None
         else:
             self._min_resource = _check_int_at_least(
-                "min_resource", min_resource, 1,
+                "min_resource",
+                min_resource,
+                1,
                 "The value of `min_resource` is {value}, but must be either `min_resource >= 1` or 'auto'",
             )
         # Optuna's messages (without a final period, as Optuna's).
         self._reduction_factor = _check_int_at_least(
-            "reduction_factor", reduction_factor, 2,
+            "reduction_factor",
+            reduction_factor,
+            2,
             "The value of `reduction_factor` is {value}, but must be `reduction_factor >= 2`",
         )
         self._min_early_stopping_rate = _check_int_at_least(
-            "min_early_stopping_rate", min_early_stopping_rate, 0,
+            "min_early_stopping_rate",
+            min_early_stopping_rate,
+            0,
             "The value of `min_early_stopping_rate` is {value}, but must be `min_early_stopping_rate >= 0`",
         )
         self._bootstrap_count = _check_int_at_least(
-            "bootstrap_count", bootstrap_count, 0,
+            "bootstrap_count",
+            bootstrap_count,
+            0,
             "The value of `bootstrap_count` is {value}, but must be `bootstrap_count >= 0`",
         )
         if self._bootstrap_count > 0 and self._min_resource is None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 import abc
 import math
 import warnings
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import decimal
 import math
-from collections.abc import Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import math
 import warnings
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,6 +39,8 @@ from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
@@ -414,11 +415,8 @@ class CmaEsSampler(BaseSampler):
 
         out = []
         for t in study._get_trials(deepcopy=False, use_cache=True):
-            if (
-                t.state == TrialState.COMPLETE
-                or self._consider_pruned_trials
-                and t.state == TrialState.PRUNED
-                and t.intermediate_values
+            if t.state == TrialState.COMPLETE or (
+                self._consider_pruned_trials and t.state == TrialState.PRUNED and t.intermediate_values
             ):
                 out.append(t)
         return out

@@ -10,7 +10,6 @@ keeps many-objective fronts spread out where crowding distance stops working.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from itertools import combinations_with_replacement
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +18,16 @@ import numpy as np
 from pyhpo._experimental import experimental_class
 from pyhpo._multi_objective import loss_values
 from pyhpo.samplers._lazy_random_state import LazyRandomState
-from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
-from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._sampler import NSGAIISampler
 from pyhpo.samplers._nsgaii._selection import _is_constrained, _penalties, _rank_population
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
+    from pyhpo.samplers._nsgaii._crossovers import BaseCrossover
+    from pyhpo.samplers._nsgaii._mutations import BaseMutation
     from pyhpo.study import Study
 
 

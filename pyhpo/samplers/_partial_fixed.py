@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pyhpo._experimental import experimental_class
 from pyhpo.samplers._base import BaseSampler
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study

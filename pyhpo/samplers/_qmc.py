@@ -20,7 +20,6 @@ import hashlib
 import json
 import math
 import threading
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,6 +33,8 @@ from pyhpo.samplers._base import _INDEPENDENT_SAMPLING_WARNING_TEMPLATE, BaseSam
 from pyhpo.samplers._random import RandomSampler
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study

@@ -82,7 +82,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
 
-def get_storage(storage: None | str | BaseStorage) -> BaseStorage:
+def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
     """Turn what a user passed as ``storage=`` into a storage.
 
     Args:

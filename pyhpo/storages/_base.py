@@ -7,12 +7,15 @@ never knows where trials live.
 from __future__ import annotations
 
 import abc
-from collections.abc import Container, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
-from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Sequence
+
+    from pyhpo.distributions import BaseDistribution
 
 __all__ = ["DEFAULT_STUDY_NAME_PREFIX", "BaseStorage"]
 

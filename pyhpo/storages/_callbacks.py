@@ -27,7 +27,9 @@ class RetryHeartbeatStaleTrialCallback:
     """
 
     def __init__(self, max_retry: int | None = None, inherit_intermediate_values: bool = False) -> None:
-        if max_retry is not None and (isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0):
+        if max_retry is not None and (
+            isinstance(max_retry, bool) or not isinstance(max_retry, int) or max_retry < 0
+        ):
             raise ValueError(f"max_retry must be None or an int >= 0, got {max_retry!r}")
         self._max_retry = max_retry
         self._inherit_intermediate_values = inherit_intermediate_values
@@ -38,7 +40,7 @@ class RetryHeartbeatStaleTrialCallback:
             "retry_history": [],
             **trial.system_attrs,
         }
-        system_attrs["retry_history"] = list(system_attrs["retry_history"]) + [trial.number]
+        system_attrs["retry_history"] = [*list(system_attrs["retry_history"]), trial.number]
         if self._max_retry is not None and len(system_attrs["retry_history"]) > self._max_retry:
             return
         study.add_trial(

@@ -13,10 +13,11 @@ from __future__ import annotations
 import abc
 import importlib
 import warnings
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pyhpo._values import FrozenTrial
     from pyhpo.storages._base import BaseStorage
     from pyhpo.study import Study

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
-from collections.abc import Container, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, check_distribution_compatibility
@@ -14,6 +13,9 @@ from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._validation import check_param, check_state, check_template, check_values
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Sequence
 
 __all__ = ["InMemoryStorage"]
 
@@ -280,9 +282,7 @@ class InMemoryStorage(BaseStorage):
                 if n == 0:
                     trials = []
                 elif n * 4 < len(study.trials):
-                    trials = sorted(
-                        (t for s in wanted for t in study.by_state[s].values()), key=_number
-                    )
+                    trials = sorted((t for s in wanted for t in study.by_state[s].values()), key=_number)
                 else:
                     trials = [t for t in study.trials if t.state in wanted]
             if deepcopy:
@@ -344,8 +344,17 @@ class InMemoryStorage(BaseStorage):
 def _detached(t: FrozenTrial) -> FrozenTrial:
     """A copy with its own containers; the values in them are shared (updates replace values, never mutate)."""
     return FrozenTrial(
-        t.number, t.state, None, t.datetime_start, t.datetime_complete, dict(t.params), dict(t.distributions),
-        dict(t.user_attrs), dict(t.system_attrs), dict(t.intermediate_values), t._trial_id,
+        t.number,
+        t.state,
+        None,
+        t.datetime_start,
+        t.datetime_complete,
+        dict(t.params),
+        dict(t.distributions),
+        dict(t.user_attrs),
+        dict(t.system_attrs),
+        dict(t.intermediate_values),
+        t._trial_id,
         values=t.values,
     )
 

@@ -42,11 +42,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import FrozenTrial, TrialState
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["check_mysql_param", "check_param", "check_state", "check_template", "check_values"]
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
 from typing import TYPE_CHECKING
 
 from pyhpo._values import FrozenTrial, TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from pyhpo.study._study import Study
 
 __all__ = ["MaxTrialsCallback"]
@@ -24,9 +25,7 @@ class MaxTrialsCallback:
         states: The states that count; None counts every trial. By default only COMPLETE trials count.
     """
 
-    def __init__(
-        self, n_trials: int, states: Container[TrialState] | None = (TrialState.COMPLETE,)
-    ) -> None:
+    def __init__(self, n_trials: int, states: Container[TrialState] | None = (TrialState.COMPLETE,)) -> None:
         if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 0:
             raise ValueError(f"n_trials must be an int >= 0, got {n_trials!r}")
         self._n_trials = n_trials

@@ -14,8 +14,23 @@ if TYPE_CHECKING:
 # Attributes whose value is a mapping: each key becomes its own column, ``(attr, key)``.
 _NESTED = ("params", "user_attrs", "system_attrs", "intermediate_values", "distributions")
 _ALLOWED = frozenset(
-    {"number", "value", "values", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
-     "system_attrs", "state", "intermediate_values", "distributions", "trial_id", "_trial_id", "last_step"}
+    {
+        "number",
+        "value",
+        "values",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
+        "params",
+        "user_attrs",
+        "system_attrs",
+        "state",
+        "intermediate_values",
+        "distributions",
+        "trial_id",
+        "_trial_id",
+        "last_step",
+    }
 )
 
 
@@ -51,7 +66,9 @@ def trials_dataframe(study: Study, attrs: tuple[str, ...], multi_index: bool) ->
                 cells = {(col, k): v for k, v in getattr(t, a).items()}
             elif a == "values":
                 vals = t.values if t.values is not None else [None] * n_objectives
-                keys: list[Any] = list(metric_names) if metric_names is not None else list(range(n_objectives))
+                keys: list[Any] = (
+                    list(metric_names) if metric_names is not None else list(range(n_objectives))
+                )
                 cells = {(col, k): v for k, v in zip(keys, vals)}
             elif a == "value":
                 cells = {(col, "" if metric_names is None else metric_names[0]): t.value}

@@ -30,7 +30,12 @@ _logger = get_logger(__name__)
 DirectionLike = Literal["minimize", "maximize"] | StudyDirection
 
 
-_VALID_DIRECTIONS: tuple[object, ...] = ("minimize", "maximize", StudyDirection.MINIMIZE, StudyDirection.MAXIMIZE)
+_VALID_DIRECTIONS: tuple[object, ...] = (
+    "minimize",
+    "maximize",
+    StudyDirection.MINIMIZE,
+    StudyDirection.MAXIMIZE,
+)
 
 
 def _direction_objects(
@@ -176,7 +181,9 @@ def copy_study(
     target.add_trials(source.get_trials(deepcopy=False))
 
 
-def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool = True) -> list[StudySummary]:
+def get_all_study_summaries(
+    storage: str | BaseStorage, include_best_trial: bool = True
+) -> list[StudySummary]:
     """Summaries (name, directions, best trial, trial count, start time) of every study of ``storage``."""
     storage_obj = _storages.get_storage(storage)
     summaries = []
@@ -207,5 +214,3 @@ def get_all_study_summaries(storage: str | BaseStorage, include_best_trial: bool
 def get_all_study_names(storage: str | BaseStorage) -> list[str]:
     """Names of every study of ``storage``."""
     return [s.study_name for s in _storages.get_storage(storage).get_all_studies()]
-
-

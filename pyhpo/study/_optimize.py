@@ -8,7 +8,6 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +20,11 @@ from pyhpo.study._tell import tell
 from pyhpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
     from pyhpo.study._study import Study
 
 _logger = get_logger(__name__)
-
 
 
 class _Run:
@@ -76,7 +76,7 @@ def optimize(
     if timeout is not None and (
         isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0
     ):
-            raise ValueError(f"timeout must be None or a number of seconds >= 0, got {timeout!r}")
+        raise ValueError(f"timeout must be None or a number of seconds >= 0, got {timeout!r}")
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ValueError(f"n_jobs must be a positive int or -1 (one per CPU), got {n_jobs!r}")
     if isinstance(catch, type) and issubclass(catch, BaseException):
@@ -113,7 +113,9 @@ def optimize(
     if show_progress_bar and n_trials is None and timeout is None:
         warnings.warn("Progress bar won't be displayed because n_trials and timeout are None.", stacklevel=3)
     # Optuna's test, kept as is: n_trials=0 without a timeout draws no bar either (and does not warn).
-    progress = ProgressBar(n_trials, timeout) if show_progress_bar and (n_trials or timeout) is not None else None
+    progress = (
+        ProgressBar(n_trials, timeout) if show_progress_bar and (n_trials or timeout) is not None else None
+    )
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
 
@@ -156,7 +158,11 @@ def _run_threads(run: _Run, n_jobs: int) -> None:
     executor = ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="pyhpo")
     try:
         for submitted in itertools.count():
-            if study._stop_flag or run.out_of_time() or (run.n_trials is not None and submitted >= run.n_trials):
+            if (
+                study._stop_flag
+                or run.out_of_time()
+                or (run.n_trials is not None and submitted >= run.n_trials)
+            ):
                 break
             if len(futures) >= n_jobs:
                 done, futures = wait(futures, return_when=FIRST_COMPLETED)
@@ -229,7 +235,9 @@ def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:
         if heartbeat is not None:
             heartbeat.stop()
     try:
-        frozen, reason = tell(study, trial, None if state is not None else result, state, skip_if_finished=True)
+        frozen, reason = tell(
+            study, trial, None if state is not None else result, state, skip_if_finished=True
+        )
     except Exception:
         frozen = study._storage.get_trial(trial._trial_id)
         raise

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo._experimental import experimental_func
 from pyhpo._values import StudyDirection
-from pyhpo.distributions import BaseDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages import get_storage
@@ -24,6 +23,7 @@ from pyhpo.trial import FrozenTrial, Trial, TrialState, create_trial
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pyhpo.distributions import BaseDistribution
     from pyhpo.pruners import BasePruner
     from pyhpo.samplers import BaseSampler
     from pyhpo.storages import BaseStorage
@@ -117,7 +117,8 @@ class Study:
             return best  # (a NaN constraint does not make the best trial infeasible here, as in Optuna)
         # The best value is infeasible (a constraint > 0): the best trial is the best feasible one, as in Optuna.
         feasible = [
-            t for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            t
+            for t in self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
             if all(c <= 0.0 for c in t.constraints.values())
         ]
         if not feasible:
@@ -133,7 +134,10 @@ class Study:
         trials = self.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
         # In constrained optimisation (any trial has constraints) only feasible trials can be on the front.
         constrained = any(t.constraints for t in self.get_trials(deepcopy=False))
-        return [t._copy() for t in get_pareto_front_trials(trials, self.directions, consider_constraint=constrained)]
+        return [
+            t._copy()
+            for t in get_pareto_front_trials(trials, self.directions, consider_constraint=constrained)
+        ]
 
     @property
     def direction(self) -> StudyDirection:
@@ -273,7 +277,9 @@ class Study:
         return trial
 
     def _pop_waiting_trial_id(self) -> int | None:
-        for trial in self._storage.get_all_trials(self._study_id, deepcopy=False, states=(TrialState.WAITING,)):
+        for trial in self._storage.get_all_trials(
+            self._study_id, deepcopy=False, states=(TrialState.WAITING,)
+        ):
             try:
                 claimed = self._storage.set_trial_state_values(trial._trial_id, state=TrialState.RUNNING)
             except UpdateFinishedTrialError:
@@ -343,7 +349,9 @@ class Study:
                     _logger.info(f"Trial with params {params} already exists. Skipping enqueue.")
                     return
         self.add_trial(
-            create_trial(state=TrialState.WAITING, system_attrs={"fixed_params": params}, user_attrs=user_attrs)
+            create_trial(
+                state=TrialState.WAITING, system_attrs={"fixed_params": params}, user_attrs=user_attrs
+            )
         )
 
     def add_trial(self, trial: FrozenTrial) -> None:
@@ -367,8 +375,15 @@ class Study:
     def trials_dataframe(
         self,
         attrs: tuple[str, ...] = (
-            "number", "value", "datetime_start", "datetime_complete", "duration", "params", "user_attrs",
-            "system_attrs", "state",
+            "number",
+            "value",
+            "datetime_start",
+            "datetime_complete",
+            "duration",
+            "params",
+            "user_attrs",
+            "system_attrs",
+            "state",
         ),
         multi_index: bool = False,
     ) -> pd.DataFrame:
@@ -390,7 +405,9 @@ class Study:
         names = self._metric_names
         if len(values) > 1:
             shown: Any = values if names is None else dict(zip(names, values))
-            _logger.info(f"Trial {trial.number} finished with values: {shown} and parameters: {trial.params}.")
+            _logger.info(
+                f"Trial {trial.number} finished with values: {shown} and parameters: {trial.params}."
+            )
             return
         shown = values[0] if names is None else {names[0]: values[0]}
         message = f"Trial {trial.number} finished with value: {shown} and parameters: {trial.params}."
@@ -417,7 +434,9 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
             return False
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             a, b = float(value), float(existing)
-            if not (math.isclose(a, b, rel_tol=0.0, abs_tol=1e-5 * abs(b)) or (math.isnan(a) and math.isnan(b))):
+            if not (
+                math.isclose(a, b, rel_tol=0.0, abs_tol=1e-5 * abs(b)) or (math.isnan(a) and math.isnan(b))
+            ):
                 return False
         elif value != existing:
             return False
@@ -464,4 +483,3 @@ def _default_pruner() -> BasePruner:
     from pyhpo import pruners  # see _check_sampler_and_pruner
 
     return pruners.MedianPruner()
-

@@ -42,7 +42,10 @@ def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | N
         return None, "; ".join(errors)
     n_objectives = len(study.directions)
     if len(out) != n_objectives:
-        return None, f"The number of the values {len(out)} did not match the number of the objectives {n_objectives}"
+        return (
+            None,
+            f"The number of the values {len(out)} did not match the number of the objectives {n_objectives}",
+        )
     return out, None
 
 
@@ -65,7 +68,9 @@ def tell(
         try:
             trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, trial)
         except KeyError as e:
-            raise ValueError(f"Cannot tell for trial with number {trial} since it has not been created.") from e
+            raise ValueError(
+                f"Cannot tell for trial with number {trial} since it has not been created."
+            ) from e
         frozen = storage.get_trial(trial_id)
     else:
         raise TypeError("Trial must be a trial object or trial number.")
@@ -81,7 +86,8 @@ def tell(
     if frozen.state != TrialState.RUNNING:
         raise ValueError(f"Cannot tell a {frozen.state.name} trial.")
     if state is not None and (
-        not isinstance(state, TrialState) or state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
+        not isinstance(state, TrialState)
+        or state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
     ):
         # Optuna's check and words; a state that is not a TrialState at all (e.g. "COMPLETE") is refused alike.
         raise ValueError(f"Cannot tell with state {state}.")
@@ -114,8 +120,18 @@ def tell(
     assert state is not None
 
     finished = FrozenTrial(
-        frozen.number, state, None, frozen.datetime_start, None, frozen.params, frozen.distributions,
-        frozen.user_attrs, frozen.system_attrs, frozen.intermediate_values, trial_id, values=out_values,
+        frozen.number,
+        state,
+        None,
+        frozen.datetime_start,
+        None,
+        frozen.params,
+        frozen.distributions,
+        frozen.user_attrs,
+        frozen.system_attrs,
+        frozen.intermediate_values,
+        trial_id,
+        values=out_values,
     )
     try:
         # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values._base_trial import (
     BaseTrial,
@@ -20,6 +19,9 @@ from pyhpo.distributions import (
     IntDistribution,
     check_distribution_compatibility,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["FixedTrial"]
 

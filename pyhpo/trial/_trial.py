@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import copy
-import datetime
 import warnings
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pyhpo._values import FrozenTrial
 from pyhpo._values._base_trial import (
     BaseTrial,
     constraint_entry,
@@ -25,6 +22,10 @@ from pyhpo.distributions import (
 )
 
 if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Sequence
+
+    from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
 
 __all__ = ["Trial"]
@@ -201,11 +202,15 @@ class Trial(BaseTrial):
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise TypeError(f"The `value` argument is of type '{type(value)}' but supposed to be a float.") from None
+            raise TypeError(
+                f"The `value` argument is of type '{type(value)}' but supposed to be a float."
+            ) from None
         try:
             step = int(step)  # as in Optuna: 2.0 and np.int64(2) are fine, 2.5 is truncated
         except (TypeError, ValueError):
-            raise TypeError(f"The `step` argument is of type '{type(step)}' but supposed to be an int.") from None
+            raise TypeError(
+                f"The `step` argument is of type '{type(step)}' but supposed to be an int."
+            ) from None
         if step < 0:
             raise ValueError(f"`step={step}` must be non-negative.")
         intermediate = self._cached_frozen_trial.intermediate_values

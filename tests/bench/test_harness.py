@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,6 +12,9 @@ from pyhpo.bench._backends import server_urls
 from pyhpo.bench._report import format_table
 from pyhpo.bench._workloads import split, spread
 from tests.bench._faulty import FailsOneTrial, SkipsOneTrial
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CLOSED = {"postgres": "postgresql+psycopg2://postgres@127.0.0.1:1/test", "mysql": None, "redis": None}
 
@@ -43,8 +45,12 @@ def test_every_workload_runs_on_memory_and_journal_file_and_passes_the_integrity
     result = run_matrix(_config(workloads=list(WORKLOADS.values())))
     ok = _rows(result, status="ok")
     assert {(r["backend"], r["workload"]) for r in ok} == {
-        ("memory", "random"), ("memory", "tpe"), ("memory", "grown"),
-        ("journal-file", "random"), ("journal-file", "tpe"), ("journal-file", "grown"),
+        ("memory", "random"),
+        ("memory", "tpe"),
+        ("memory", "grown"),
+        ("journal-file", "random"),
+        ("journal-file", "tpe"),
+        ("journal-file", "grown"),
         ("journal-file", "cold-load"),
     }
     for row in ok:
@@ -59,7 +65,9 @@ def test_every_workload_runs_on_memory_and_journal_file_and_passes_the_integrity
 
 
 def test_a_missing_trial_fails_the_row_loudly() -> None:
-    result = run_matrix(_config(workloads=[SkipsOneTrial()], procs=[2], threads=[], storages=["journal-file"]))
+    result = run_matrix(
+        _config(workloads=[SkipsOneTrial()], procs=[2], threads=[], storages=["journal-file"])
+    )
     (row,) = result["rows"]
     assert row["status"] == "FAILED"
     assert "integrity check failed" in row["reason"] and "4 trials instead of 6" in row["reason"]
@@ -77,8 +85,23 @@ def test_a_failed_trial_fails_the_row_and_names_the_states() -> None:
 
 def test_the_command_exits_nonzero_when_a_row_fails(monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
     monkeypatch.setitem(WORKLOADS, "skip-one", SkipsOneTrial())
-    code = main(["--storages", "memory", "--workloads", "skip-one", "--procs", "1", "--threads", "1",
-                 "--trials", "4", "--repeat", "1", "--no-progress"])
+    code = main(
+        [
+            "--storages",
+            "memory",
+            "--workloads",
+            "skip-one",
+            "--procs",
+            "1",
+            "--threads",
+            "1",
+            "--trials",
+            "4",
+            "--repeat",
+            "1",
+            "--no-progress",
+        ]
+    )
     assert code == 1
     out = capsys.readouterr()
     assert "FAILED" in out.out and "3 trials instead of 4" in out.out
@@ -87,10 +110,19 @@ def test_the_command_exits_nonzero_when_a_row_fails(monkeypatch: pytest.MonkeyPa
 
 def test_unreachable_server_and_missing_peer_are_listed_as_skipped_with_reasons() -> None:
     urls = server_urls(CLOSED)
-    result = run_matrix(_config(storages=["memory", "postgres"], procs=[1], threads=[1], urls=urls,
-                                compare=["no_such_library_xyz"]))
+    result = run_matrix(
+        _config(
+            storages=["memory", "postgres"],
+            procs=[1],
+            threads=[1],
+            urls=urls,
+            compare=["no_such_library_xyz"],
+        )
+    )
     assert set(result["skipped"]) == {"postgres"}
-    assert "not reachable" in result["skipped"]["postgres"] or "not installed" in result["skipped"]["postgres"]
+    assert (
+        "not reachable" in result["skipped"]["postgres"] or "not installed" in result["skipped"]["postgres"]
+    )
     assert "no_such_library_xyz" in result["peers_skipped"]
     assert result["libs"] == ["pyhpo"]
     table = format_table(result)
@@ -99,8 +131,25 @@ def test_unreachable_server_and_missing_peer_are_listed_as_skipped_with_reasons(
 
 def test_json_holds_every_raw_figure_and_the_machine(tmp_path: Path, capsys: Any) -> None:
     out = tmp_path / "bench.json"
-    code = main(["--storages", "journal-file", "--workloads", "random", "--procs", "1,2", "--threads", "1",
-                 "--trials", "4", "--repeat", "2", "--no-progress", "--json", str(out)])
+    code = main(
+        [
+            "--storages",
+            "journal-file",
+            "--workloads",
+            "random",
+            "--procs",
+            "1,2",
+            "--threads",
+            "1",
+            "--trials",
+            "4",
+            "--repeat",
+            "2",
+            "--no-progress",
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     doc = json.loads(out.read_text())
     machine = doc["machine"]
@@ -122,8 +171,25 @@ def test_json_holds_every_raw_figure_and_the_machine(tmp_path: Path, capsys: Any
 def test_plot_writes_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     png = tmp_path / "bench.png"
-    code = main(["--storages", "memory", "--workloads", "random", "--procs", "1", "--threads", "2",
-                 "--trials", "4", "--repeat", "1", "--no-progress", "--plot", str(png)])
+    code = main(
+        [
+            "--storages",
+            "memory",
+            "--workloads",
+            "random",
+            "--procs",
+            "1",
+            "--threads",
+            "2",
+            "--trials",
+            "4",
+            "--repeat",
+            "1",
+            "--no-progress",
+            "--plot",
+            str(png),
+        ]
+    )
     assert code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -137,8 +203,10 @@ def test_peer_library_runs_the_same_workload_and_gets_a_ratio() -> None:
     assert "pyhpo/optuna" in table and "x" in table.splitlines()[2].split()[-1]
 
 
-@pytest.mark.parametrize("argv", [["--trials", "0"], ["--storages", "nosuch"], ["--procs", "two"],
-                                  ["--workloads", "random,nosuch"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["--trials", "0"], ["--storages", "nosuch"], ["--procs", "two"], ["--workloads", "random,nosuch"]],
+)
 def test_bad_options_exit_2_with_a_message(argv: list[str], capsys: Any) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)

@@ -13,22 +13,36 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import pyhpo
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 optuna = pytest.importorskip("optuna")
 
 LIBS: dict[str, ModuleType] = {"optuna": optuna, "pyhpo": pyhpo}
 
 _BUILTINS = (
-    KeyError, IndexError, ValueError, TypeError, AttributeError, RuntimeError, NotImplementedError,
-    OSError, LookupError, ArithmeticError, UserWarning, DeprecationWarning, FutureWarning, RuntimeWarning,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    RuntimeError,
+    NotImplementedError,
+    OSError,
+    LookupError,
+    ArithmeticError,
+    UserWarning,
+    DeprecationWarning,
+    FutureWarning,
+    RuntimeWarning,
 )
 
 
@@ -64,7 +78,9 @@ class Observed:
     logs: list[str] = field(default_factory=list)
 
 
-def observe(lib: ModuleType, script: Callable[[ModuleType], Any], *, log_level: int = logging.INFO) -> Observed:
+def observe(
+    lib: ModuleType, script: Callable[[ModuleType], Any], *, log_level: int = logging.INFO
+) -> Observed:
     """Run ``script(lib)`` and record its result, exception, warnings and log lines (``LEVEL message``)."""
     seen = Observed()
     records: list[logging.LogRecord] = []
@@ -113,5 +129,7 @@ def assert_same(
         ours.warnings = [(k, "") for k, _ in ours.warnings]
         if theirs.error is not None and ours.error is not None:
             theirs.error, ours.error = (theirs.error[0], ""), (ours.error[0], "")
-    assert ours == theirs, f"pyhpo and optuna {optuna.__version__} differ:\n  optuna: {theirs}\n  pyhpo:  {ours}"
+    assert ours == theirs, (
+        f"pyhpo and optuna {optuna.__version__} differ:\n  optuna: {theirs}\n  pyhpo:  {ours}"
+    )
     return ours

@@ -7,12 +7,14 @@ are Optuna's, and those pages are where they are explained), while ``_diff`` tur
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyhpo
 from tests.compat._diff import Observed, observe, optuna
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 _OPTUNA_URL = "https://github.com/optuna/optuna/"
 _NEUTRAL_URL = "https://github.com/<lib>/<lib>/"

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -19,6 +17,10 @@ import pytest
 import pyhpo
 from tests.compat._diff import assert_same, observe, optuna
 from tests.compat._same import same
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 inf, nan = math.inf, math.nan
 
@@ -129,8 +131,31 @@ with warnings.catch_warnings():
     VALID = [s for s in SPECS if observe(optuna, lambda lib, s=s: _build(lib, s)).error is None]
 
 VALUES: list[Any] = [
-    0, 1, 0.5, 0.9, 0.3, 3, 9, 10, 11, -1, 2.5, 1e-5, "0.5", "a", None, nan, inf, -inf, True, np.float32(0.5),
-    np.int64(3), [1], "b", 1.0, 2,
+    0,
+    1,
+    0.5,
+    0.9,
+    0.3,
+    3,
+    9,
+    10,
+    11,
+    -1,
+    2.5,
+    1e-5,
+    "0.5",
+    "a",
+    None,
+    nan,
+    inf,
+    -inf,
+    True,
+    np.float32(0.5),
+    np.int64(3),
+    [1],
+    "b",
+    1.0,
+    2,
 ]
 
 
@@ -240,13 +265,18 @@ def test_json_round_trip_both_ways(spec: tuple[str, tuple[Any, ...], dict[str, A
 
 
 def test_distribution_to_json_of_choices_json_cannot_write() -> None:
-    assert_same(lambda lib: lib.distributions.distribution_to_json(
-        lib.distributions.CategoricalDistribution([len, (1, 2)])))
+    assert_same(
+        lambda lib: lib.distributions.distribution_to_json(
+            lib.distributions.CategoricalDistribution([len, (1, 2)])
+        )
+    )
 
 
 # Compatibility and equality ------------------------------------------------------------------------------------
 
-PAIRS: list[tuple[tuple[str, tuple[Any, ...], dict[str, Any]], tuple[str, tuple[Any, ...], dict[str, Any]]]] = [
+PAIRS: list[
+    tuple[tuple[str, tuple[Any, ...], dict[str, Any]], tuple[str, tuple[Any, ...], dict[str, Any]]]
+] = [
     (("FloatDistribution", (0, 1), {}), ("FloatDistribution", (-5, 5), {})),
     (("FloatDistribution", (0, 1), {}), ("FloatDistribution", (0, 1), {"step": 0.5})),
     (("FloatDistribution", (0.1, 1), {}), ("FloatDistribution", (0.1, 1), {"log": True})),
@@ -307,7 +337,9 @@ LEGACY_SPECS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
 
 
 @pytest.mark.parametrize("spec", LEGACY_SPECS, ids=_spec_id)
-def test_optuna_2_classes_build_with_a_future_warning(spec: tuple[str, tuple[Any, ...], dict[str, Any]]) -> None:
+def test_optuna_2_classes_build_with_a_future_warning(
+    spec: tuple[str, tuple[Any, ...], dict[str, Any]],
+) -> None:
     def script(lib: ModuleType) -> Any:
         dist = _build(lib, spec)
         new = lib.distributions._convert_old_distribution_to_new_distribution(dist)
@@ -356,8 +388,12 @@ def test_optuna_2_names_are_read_as_todays_distributions(text: str) -> None:
     """Kept difference: Optuna returns an instance of its deprecated Optuna 2 class (with a FutureWarning) and
     converts it when a trial is created; pyhpo has no such classes and returns today's equivalent at once,
     the distribution Optuna converts to, with the same off-grid warning if any."""
-    theirs = observe(optuna, lambda lib: lib.distributions._convert_old_distribution_to_new_distribution(
-        lib.distributions.json_to_distribution(text), suppress_warning=True))
+    theirs = observe(
+        optuna,
+        lambda lib: lib.distributions._convert_old_distribution_to_new_distribution(
+            lib.distributions.json_to_distribution(text), suppress_warning=True
+        ),
+    )
     ours = observe(pyhpo, lambda lib: lib.distributions.json_to_distribution(text))
     assert ours.error is None and theirs.error is None
     assert repr(ours.result) == repr(theirs.result)
@@ -383,7 +419,8 @@ def test_categorical_internal_repr_is_a_float_where_optuna_gives_the_int_index()
     """Kept difference: Optuna's ``to_internal_repr`` of a choice returns the index as an int (its annotation
     says float); pyhpo returns it as a float, the type every storage keeps. Equal as numbers."""
     script: Callable[[ModuleType], Any] = lambda lib: lib.distributions.CategoricalDistribution(
-        ["a", "b"]).to_internal_repr("b")
+        ["a", "b"]
+    ).to_internal_repr("b")
     theirs, ours = observe(optuna, script), observe(pyhpo, script)
     assert theirs.result == ours.result == 1
     assert type(theirs.result) is int and type(ours.result) is float

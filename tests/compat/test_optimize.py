@@ -186,7 +186,10 @@ def callbacks_see_each_trial_in_order(lib: ModuleType) -> Any:
     study.optimize(
         _quadratic,
         n_trials=3,
-        callbacks=[lambda s, t: seen.append(("a", t.number, t.state.name)), lambda s, t: seen.append(("b", t.number))],
+        callbacks=[
+            lambda s, t: seen.append(("a", t.number, t.state.name)),
+            lambda s, t: seen.append(("b", t.number)),
+        ],
     )
     return seen
 
@@ -301,7 +304,9 @@ def threads_stop(lib: ModuleType) -> Any:
 
 
 THREADED = {
-    "threads_run_the_asked_number_of_trials", "threads_raise_the_objectives_error", "threads_stop",
+    "threads_run_the_asked_number_of_trials",
+    "threads_raise_the_objectives_error",
+    "threads_stop",
     "progress_bar_with_a_timeout_and_threads",
 }
 
@@ -420,7 +425,14 @@ def _bar(lib: ModuleType, **kwargs: Any) -> str:
 
 @pytest.mark.parametrize(
     ("timeout", "total"),
-    [(59, "00:59"), (60, "01:00"), (3600, "1:00:00"), (86400, "24:00:00"), (864000, "240:00:00"), (0.5, "00:00")],
+    [
+        (59, "00:59"),
+        (60, "01:00"),
+        (3600, "1:00:00"),
+        (86400, "24:00:00"),
+        (864000, "240:00:00"),
+        (0.5, "00:00"),
+    ],
 )
 def test_a_timeout_bar_shows_elapsed_out_of_the_timeout_as_optuna_does(timeout: float, total: str) -> None:
     ours, theirs = _bar(pyhpo, timeout=timeout), _bar(optuna, timeout=timeout)
@@ -437,7 +449,9 @@ def test_a_trial_count_bar_looks_like_optunas(kwargs: dict[str, Any]) -> None:
 
 def test_no_bar_is_drawn_for_a_timeout_with_threads() -> None:
     for lib in LIBS.values():
-        with pytest.warns(UserWarning, match="The timeout-based progress bar is not supported with n_jobs != 1."):
+        with pytest.warns(
+            UserWarning, match="The timeout-based progress bar is not supported with n_jobs != 1."
+        ):
             assert _bar(lib, timeout=30, n_jobs=2) == "", lib.__name__
 
 
@@ -501,7 +515,9 @@ def test_the_default_handler_is_back_after_the_bar_and_stays_off_if_it_was_off()
         ({"n_trials": 1, "callbacks": print}, TypeError),
     ],
 )
-def test_bad_optimize_arguments_are_refused_before_any_trial(kwargs: dict[str, Any], error: type[Exception]) -> None:
+def test_bad_optimize_arguments_are_refused_before_any_trial(
+    kwargs: dict[str, Any], error: type[Exception]
+) -> None:
     study = pyhpo.create_study()
     with pytest.raises(error):
         study.optimize(lambda t: 1.0, **kwargs)

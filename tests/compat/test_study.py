@@ -55,7 +55,10 @@ def create_maximize_enum(lib: ModuleType) -> Any:
 
 @script
 def create_two_directions(lib: ModuleType) -> Any:
-    return [d.name for d in lib.create_study(directions=["minimize", lib.study.StudyDirection.MAXIMIZE]).directions]
+    return [
+        d.name
+        for d in lib.create_study(directions=["minimize", lib.study.StudyDirection.MAXIMIZE]).directions
+    ]
 
 
 @script
@@ -103,7 +106,9 @@ def create_duplicated_name(lib: ModuleType) -> Any:
 def create_load_if_exists_keeps_the_stored_direction(lib: ModuleType) -> Any:
     storage = _mem(lib)
     lib.create_study(storage=storage, study_name="a", direction="maximize")
-    return lib.create_study(storage=storage, study_name="a", load_if_exists=True, direction="minimize").direction.name
+    return lib.create_study(
+        storage=storage, study_name="a", load_if_exists=True, direction="minimize"
+    ).direction.name
 
 
 @script
@@ -184,8 +189,14 @@ def study_summaries(lib: ModuleType) -> Any:
     study.optimize(_quadratic, n_trials=3)
     lib.create_study(storage=storage, study_name="b", directions=["minimize", "maximize"])
     return [
-        (s.study_name, s.n_trials, [d.name for d in s.directions], s.best_trial.number if s.best_trial else None,
-         s.user_attrs, s.datetime_start is not None)
+        (
+            s.study_name,
+            s.n_trials,
+            [d.name for d in s.directions],
+            s.best_trial.number if s.best_trial else None,
+            s.user_attrs,
+            s.datetime_start is not None,
+        )
         for s in lib.get_all_study_summaries(storage)
     ]
 
@@ -474,7 +485,9 @@ def tell_a_waiting_trial_by_number(lib: ModuleType) -> Any:
 @script
 def ask_with_fixed_distributions(lib: ModuleType) -> Any:
     study = lib.create_study()
-    trial = study.ask({"x": lib.distributions.FloatDistribution(1, 1), "n": lib.distributions.IntDistribution(2, 2)})
+    trial = study.ask(
+        {"x": lib.distributions.FloatDistribution(1, 1), "n": lib.distributions.IntDistribution(2, 2)}
+    )
     return trial.params
 
 
@@ -519,7 +532,9 @@ def trials_dataframe_with_chosen_attrs(lib: ModuleType) -> Any:
 def trials_dataframe_multi_objective(lib: ModuleType) -> Any:
     study = lib.create_study(directions=["minimize", "maximize"], sampler=_rs(lib))
     study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=2)
-    return list(study.trials_dataframe().columns), [tuple(c) for c in study.trials_dataframe(multi_index=True).columns]
+    return list(study.trials_dataframe().columns), [
+        tuple(c) for c in study.trials_dataframe(multi_index=True).columns
+    ]
 
 
 @script
@@ -537,8 +552,16 @@ def constrained_trials_in_log_lines_best_trial_and_data_frames(lib: ModuleType) 
     study.optimize(objective, n_trials=4)
     study.ask()
     attrs = (
-        "number", "value", "params", "user_attrs", "system_attrs", "intermediate_values", "state", "last_step",
-        "distributions", "values",
+        "number",
+        "value",
+        "params",
+        "user_attrs",
+        "system_attrs",
+        "intermediate_values",
+        "state",
+        "last_step",
+        "distributions",
+        "values",
     )
     df = study.trials_dataframe(attrs=attrs)
     return (
@@ -674,8 +697,11 @@ EXPERIMENTAL_CONSTRUCTORS: dict[str, Script] = {
     "crossovers": lambda lib: [
         type(c()).__name__
         for c in (
-            lib.samplers.nsgaii.UniformCrossover, lib.samplers.nsgaii.BLXAlphaCrossover,
-            lib.samplers.nsgaii.SBXCrossover, lib.samplers.nsgaii.VSBXCrossover, lib.samplers.nsgaii.SPXCrossover,
+            lib.samplers.nsgaii.UniformCrossover,
+            lib.samplers.nsgaii.BLXAlphaCrossover,
+            lib.samplers.nsgaii.SBXCrossover,
+            lib.samplers.nsgaii.VSBXCrossover,
+            lib.samplers.nsgaii.SPXCrossover,
             lib.samplers.nsgaii.UNDXCrossover,
         )
     ],
@@ -732,11 +758,18 @@ def test_the_in_memory_storage_hands_out_snapshots_of_running_trials() -> None:
         trial.suggest_float("x", 0, 1)
         study.tell(trial, 1.0)
         after = study._storage.get_all_trials(study._study_id, deepcopy=False)[0]
-        return (before.state.name, before.params, before.user_attrs, before.system_attrs,
-                before.intermediate_values, before.values), (after.state.name, after.user_attrs, after.values)
+        return (
+            before.state.name,
+            before.params,
+            before.user_attrs,
+            before.system_attrs,
+            before.intermediate_values,
+            before.values,
+        ), (after.state.name, after.user_attrs, after.values)
 
     assert observe(pyhpo, run).result == (
-        ("RUNNING", {}, {}, {}, {}, None), ("COMPLETE", {"k": 1, "j": 2}, [1.0])
+        ("RUNNING", {}, {}, {}, {}, None),
+        ("COMPLETE", {"k": 1, "j": 2}, [1.0]),
     )
 
 
@@ -849,11 +882,15 @@ BAD_CONSTRUCTORS: dict[str, Script] = {
     "SuccessiveHalvingPruner min_resource='fast'": lambda lib: lib.pruners.SuccessiveHalvingPruner(
         min_resource="fast"
     ),
-    "SuccessiveHalvingPruner reduction_factor=1": lambda lib: lib.pruners.SuccessiveHalvingPruner(reduction_factor=1),
+    "SuccessiveHalvingPruner reduction_factor=1": lambda lib: lib.pruners.SuccessiveHalvingPruner(
+        reduction_factor=1
+    ),
     "SuccessiveHalvingPruner min_early_stopping_rate=-1": lambda lib: lib.pruners.SuccessiveHalvingPruner(
         min_early_stopping_rate=-1
     ),
-    "SuccessiveHalvingPruner bootstrap_count=-1": lambda lib: lib.pruners.SuccessiveHalvingPruner(bootstrap_count=-1),
+    "SuccessiveHalvingPruner bootstrap_count=-1": lambda lib: lib.pruners.SuccessiveHalvingPruner(
+        bootstrap_count=-1
+    ),
     "SuccessiveHalvingPruner bootstrap_count with auto": lambda lib: lib.pruners.SuccessiveHalvingPruner(
         bootstrap_count=2
     ),
@@ -866,7 +903,9 @@ BAD_CONSTRUCTORS: dict[str, Script] = {
     "PatientPruner min_delta=-1": lambda lib: lib.pruners.PatientPruner(None, 1, min_delta=-1),
     "WilcoxonPruner p_threshold=2": lambda lib: lib.pruners.WilcoxonPruner(p_threshold=2),
     "WilcoxonPruner n_startup_steps=-1": lambda lib: lib.pruners.WilcoxonPruner(n_startup_steps=-1),
-    "TPESampler group without multivariate": lambda lib: lib.samplers.TPESampler(group=True, multivariate=False),
+    "TPESampler group without multivariate": lambda lib: lib.samplers.TPESampler(
+        group=True, multivariate=False
+    ),
     "QMCSampler qmc_type='foo'": lambda lib: lib.samplers.QMCSampler(qmc_type="foo"),
 }
 
@@ -883,7 +922,5 @@ def test_load_if_exists_logs_the_study_name_in_pyhpo_s_words_and_otherwise_as_op
     ours = observe(pyhpo, create_load_if_exists_keeps_the_stored_direction)
     assert (ours.result, ours.error, ours.warnings) == (theirs.result, theirs.error, theirs.warnings)
     assert "INFO Using an existing study with `study_name='a'` instead of creating a new one." in theirs.logs
-    expected = [
-        line.replace("with `study_name='a'`", "with name 'a'") for line in theirs.logs
-    ]
+    expected = [line.replace("with `study_name='a'`", "with name 'a'") for line in theirs.logs]
     assert ours.logs == expected

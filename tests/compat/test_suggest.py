@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -20,6 +18,10 @@ import pytest
 import pyhpo
 from tests.compat._diff import observe, optuna
 from tests.compat._same import same
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 inf, nan = math.inf, math.nan
 
@@ -160,9 +162,12 @@ def test_suggest_on_a_running_trial(call: tuple[str, tuple[Any, ...], dict[str, 
 # Kept difference (storages, not trials): pyhpo's storages refuse to store a non-integral value for an
 # IntDistribution; Optuna stores 2.5 and the trial returns int(2.5) = 2 with the out-of-range warning.
 _STORAGE_REFUSES = pytest.mark.xfail(
-    strict=True, reason="pyhpo's storages check that an IntDistribution's value is integral on write; Optuna's do not"
+    strict=True,
+    reason="pyhpo's storages check that an IntDistribution's value is integral on write; Optuna's do not",
 )
-ENQUEUED = [pytest.param(c, marks=_STORAGE_REFUSES) if c == ("suggest_int", (0, 10), {}, 2.5) else c for c in CALLS]
+ENQUEUED = [
+    pytest.param(c, marks=_STORAGE_REFUSES) if c == ("suggest_int", (0, 10), {}, 2.5) else c for c in CALLS
+]
 
 
 @pytest.mark.parametrize("call", ENQUEUED, ids=_ids)
@@ -196,9 +201,17 @@ def test_suggest_on_a_frozen_trial(call: tuple[str, tuple[Any, ...], dict[str, A
 
     def script(lib: ModuleType) -> Any:
         trial = lib.trial.FrozenTrial(
-            number=0, state=lib.trial.TrialState.COMPLETE, value=1.0, datetime_start=None,
-            datetime_complete=None, params={"x": value}, distributions={}, user_attrs={}, system_attrs={},
-            intermediate_values={}, trial_id=0,
+            number=0,
+            state=lib.trial.TrialState.COMPLETE,
+            value=1.0,
+            datetime_start=None,
+            datetime_complete=None,
+            params={"x": value},
+            distributions={},
+            user_attrs={},
+            system_attrs={},
+            intermediate_values={},
+            trial_id=0,
         )
         return _describe(_call(trial, method, args, kwargs), trial)
 
@@ -206,7 +219,9 @@ def test_suggest_on_a_frozen_trial(call: tuple[str, tuple[Any, ...], dict[str, A
 
 
 # The same name twice in one trial: (first call, second call).
-REPEATS: list[tuple[tuple[str, tuple[Any, ...], dict[str, Any]], tuple[str, tuple[Any, ...], dict[str, Any]]]] = [
+REPEATS: list[
+    tuple[tuple[str, tuple[Any, ...], dict[str, Any]], tuple[str, tuple[Any, ...], dict[str, Any]]]
+] = [
     (("suggest_float", (0, 1), {}), ("suggest_float", (0, 1), {})),
     (("suggest_float", (0, 1), {}), ("suggest_float", (0, 2), {})),
     (("suggest_float", (0, 1), {}), ("suggest_float", (0, 1), {"step": 0.5})),
@@ -235,7 +250,7 @@ def _twice(trial: Any, pair: Any) -> tuple[Any, ...]:
     (m1, a1, k1), (m2, a2, k2) = pair
     first = getattr(trial, m1)("x", *a1, **k1)
     second = getattr(trial, m2)("x", *a2, **k2)
-    return (first, second) + _describe(second, trial)
+    return (first, second, *_describe(second, trial))
 
 
 @pytest.mark.parametrize("pair", REPEATS, ids=_repeat_id)
@@ -275,8 +290,12 @@ def test_a_frozen_trials_suggest_raises_for_an_unknown_name_and_replaces_the_dis
 
 
 def test_a_name_that_is_not_a_string_is_taken_as_in_optuna() -> None:
-    same(lambda lib: _describe(lib.create_study(sampler=lib.samplers.RandomSampler(0)).ask().suggest_float(1, 0, 1),
-                               lib.trial.FixedTrial({})))
+    same(
+        lambda lib: _describe(
+            lib.create_study(sampler=lib.samplers.RandomSampler(0)).ask().suggest_float(1, 0, 1),
+            lib.trial.FixedTrial({}),
+        )
+    )
 
 
 def test_a_trial_suggests_the_same_sequence_of_values_as_optuna() -> None:
@@ -285,11 +304,16 @@ def test_a_trial_suggests_the_same_sequence_of_values_as_optuna() -> None:
         out = []
         for _ in range(5):
             trial = study.ask()
-            out.append((
-                trial.suggest_float("f", -1, 1), trial.suggest_float("s", 0, 1, step=0.3),
-                trial.suggest_float("l", 1e-4, 1, log=True), trial.suggest_int("i", 0, 10, step=3),
-                trial.suggest_int("il", 1, 1000, log=True), trial.suggest_categorical("c", ["a", "b", None]),
-            ))
+            out.append(
+                (
+                    trial.suggest_float("f", -1, 1),
+                    trial.suggest_float("s", 0, 1, step=0.3),
+                    trial.suggest_float("l", 1e-4, 1, log=True),
+                    trial.suggest_int("i", 0, 10, step=3),
+                    trial.suggest_int("il", 1, 1000, log=True),
+                    trial.suggest_categorical("c", ["a", "b", None]),
+                )
+            )
             study.tell(trial, 0.0)
         return out
 
@@ -319,7 +343,10 @@ SAMPLERS: list[tuple[str, Callable[[ModuleType], Any]]] = [
     ("nsgaii", lambda lib: lib.samplers.NSGAIISampler(seed=0)),
     ("qmc", lambda lib: lib.samplers.QMCSampler(seed=0)),
     ("grid", lambda lib: lib.samplers.GridSampler({"x": [1.0]})),
-    ("partial-fixed", lambda lib: lib.samplers.PartialFixedSampler({"x": 2.0}, lib.samplers.RandomSampler(0))),
+    (
+        "partial-fixed",
+        lambda lib: lib.samplers.PartialFixedSampler({"x": 2.0}, lib.samplers.RandomSampler(0)),
+    ),
 ]
 
 
@@ -338,7 +365,10 @@ def test_a_non_finite_range_is_an_overflow_error_when_a_sampler_must_draw_from_i
     if bounds[0] == -1e308:
         # numpy also warns 'overflow encountered in subtract' here: compare the outcome without warnings.
         theirs, ours = observe(optuna, script), observe(pyhpo, script)
-        assert (ours.result, ours.error and ours.error[0]) == (theirs.result, theirs.error and theirs.error[0])
+        assert (ours.result, ours.error and ours.error[0]) == (
+            theirs.result,
+            theirs.error and theirs.error[0],
+        )
     else:
         same(script, compare_messages=False)
     ours = observe(pyhpo, script)
@@ -349,8 +379,18 @@ def test_a_non_finite_range_is_an_overflow_error_when_a_sampler_must_draw_from_i
 # report, set_constraint ---------------------------------------------------------------------------------------
 
 REPORTS: list[tuple[Any, Any]] = [
-    (1.0, 0), (np.float32(0.5), np.int64(2)), ("0.5", 1), ("x", 0), (None, 0), (1.0, "one"), (1.0, "2"),
-    (1.0, 1.5), (1.0, -1), (1.0, nan), (1.0, inf), (nan, 3),
+    (1.0, 0),
+    (np.float32(0.5), np.int64(2)),
+    ("0.5", 1),
+    ("x", 0),
+    (None, 0),
+    (1.0, "one"),
+    (1.0, "2"),
+    (1.0, 1.5),
+    (1.0, -1),
+    (1.0, nan),
+    (1.0, inf),
+    (nan, 3),
 ]
 
 
@@ -398,18 +438,44 @@ CREATE: list[tuple[str, Callable[[ModuleType], Any]]] = [
     ("waiting", lambda lib: lib.trial.create_trial(state=lib.trial.TrialState.WAITING)),
     ("running", lambda lib: lib.trial.create_trial(state=lib.trial.TrialState.RUNNING)),
     ("param without distribution", lambda lib: lib.trial.create_trial(value=1.0, params={"x": 1})),
-    ("distribution without param", lambda lib: lib.trial.create_trial(
-        value=1.0, distributions={"x": lib.distributions.FloatDistribution(0, 1)})),
-    ("param out of range", lambda lib: lib.trial.create_trial(
-        value=1.0, params={"x": 5}, distributions={"x": lib.distributions.FloatDistribution(0, 1)})),
-    ("param off the grid", lambda lib: lib.trial.create_trial(
-        value=1.0, params={"x": 3}, distributions={"x": lib.distributions.IntDistribution(0, 10, step=2)})),
-    ("param not a choice", lambda lib: lib.trial.create_trial(
-        value=1.0, params={"x": "c"}, distributions={"x": lib.distributions.CategoricalDistribution(["a"])})),
-    ("param not a float", lambda lib: lib.trial.create_trial(
-        value=1.0, params={"x": "a"}, distributions={"x": lib.distributions.FloatDistribution(0, 1)})),
-    ("param in range", lambda lib: lib.trial.create_trial(
-        value=1.0, params={"x": 0.5}, distributions={"x": lib.distributions.FloatDistribution(0, 1)})),
+    (
+        "distribution without param",
+        lambda lib: lib.trial.create_trial(
+            value=1.0, distributions={"x": lib.distributions.FloatDistribution(0, 1)}
+        ),
+    ),
+    (
+        "param out of range",
+        lambda lib: lib.trial.create_trial(
+            value=1.0, params={"x": 5}, distributions={"x": lib.distributions.FloatDistribution(0, 1)}
+        ),
+    ),
+    (
+        "param off the grid",
+        lambda lib: lib.trial.create_trial(
+            value=1.0, params={"x": 3}, distributions={"x": lib.distributions.IntDistribution(0, 10, step=2)}
+        ),
+    ),
+    (
+        "param not a choice",
+        lambda lib: lib.trial.create_trial(
+            value=1.0,
+            params={"x": "c"},
+            distributions={"x": lib.distributions.CategoricalDistribution(["a"])},
+        ),
+    ),
+    (
+        "param not a float",
+        lambda lib: lib.trial.create_trial(
+            value=1.0, params={"x": "a"}, distributions={"x": lib.distributions.FloatDistribution(0, 1)}
+        ),
+    ),
+    (
+        "param in range",
+        lambda lib: lib.trial.create_trial(
+            value=1.0, params={"x": 0.5}, distributions={"x": lib.distributions.FloatDistribution(0, 1)}
+        ),
+    ),
     ("constraints", lambda lib: lib.trial.create_trial(value=1.0, constraints={"a": 1, "b": -1.0})),
     ("bad constraint", lambda lib: lib.trial.create_trial(value=1.0, constraints={"a": "x"})),
     ("nan constraint", lambda lib: lib.trial.create_trial(value=1.0, constraints={"a": nan})),
@@ -420,8 +486,15 @@ CREATE: list[tuple[str, Callable[[ModuleType], Any]]] = [
 def test_create_trial(script: Callable[[ModuleType], Any]) -> None:
     def run(lib: ModuleType) -> Any:
         trial = script(lib)
-        return (trial.state.name, trial.values, trial.params, repr(trial.distributions), trial.system_attrs,
-                trial.datetime_start is None, trial.datetime_complete is None)
+        return (
+            trial.state.name,
+            trial.values,
+            trial.params,
+            repr(trial.distributions),
+            trial.system_attrs,
+            trial.datetime_start is None,
+            trial.datetime_complete is None,
+        )
 
     same(run)
 
@@ -429,9 +502,17 @@ def test_create_trial(script: Callable[[ModuleType], Any]) -> None:
 def _frozen(lib: ModuleType, **changes: Any) -> Any:
     now = datetime.datetime(2024, 1, 1)
     fields: dict[str, Any] = {
-        "number": 0, "state": lib.trial.TrialState.COMPLETE, "value": 1.0, "datetime_start": now,
-        "datetime_complete": now, "params": {}, "distributions": {}, "user_attrs": {}, "system_attrs": {},
-        "intermediate_values": {}, "trial_id": 0,
+        "number": 0,
+        "state": lib.trial.TrialState.COMPLETE,
+        "value": 1.0,
+        "datetime_start": now,
+        "datetime_complete": now,
+        "params": {},
+        "distributions": {},
+        "user_attrs": {},
+        "system_attrs": {},
+        "intermediate_values": {},
+        "trial_id": 0,
     }
     fields.update(changes)
     return lib.trial.FrozenTrial(**fields)
@@ -563,12 +644,31 @@ def test_a_log_flag_that_is_not_a_bool_is_kept_as_given_on_every_trial() -> None
 
 def test_frozen_trial_repr_and_comparisons() -> None:
     def script(lib: ModuleType) -> Any:
-        a = _frozen(lib, params={"x": 1}, distributions={"x": lib.distributions.IntDistribution(0, 1)},
-                    user_attrs={"u": [1]}, intermediate_values={0: 0.5})
+        a = _frozen(
+            lib,
+            params={"x": 1},
+            distributions={"x": lib.distributions.IntDistribution(0, 1)},
+            user_attrs={"u": [1]},
+            intermediate_values={0: 0.5},
+        )
         b = _frozen(lib, number=1, trial_id=1)
-        return [repr(a), a == b, a == _frozen(lib, params={"x": 1}, distributions={
-            "x": lib.distributions.IntDistribution(0, 1)}, user_attrs={"u": [1]}, intermediate_values={0: 0.5}),
-            a < b, a <= b, b < a, [t.number for t in sorted([b, a])], a == 5]
+        return [
+            repr(a),
+            a == b,
+            a
+            == _frozen(
+                lib,
+                params={"x": 1},
+                distributions={"x": lib.distributions.IntDistribution(0, 1)},
+                user_attrs={"u": [1]},
+                intermediate_values={0: 0.5},
+            ),
+            a < b,
+            a <= b,
+            b < a,
+            [t.number for t in sorted([b, a])],
+            a == 5,
+        ]
 
     same(script)
 

@@ -13,10 +13,8 @@ import contextlib
 import multiprocessing
 import time
 import traceback
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy
@@ -26,6 +24,10 @@ from pyhpo.storages import RDBStorage
 from pyhpo.trial import TrialState
 from tests.conftest import require_server_url
 from tests.storages.rdb.dbutil import temporary_database
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 WORKERS = 4
 ROUNDS = 4

@@ -21,8 +21,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -33,6 +32,9 @@ from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages import JournalStorage
 from pyhpo.storages.journal import JournalFileBackend
 from tests.storages.journal.engines import ENGINES, use_engine
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Every test runs once per journal engine.
 pytestmark = pytest.mark.usefixtures("journal_engine")

@@ -8,12 +8,12 @@ client must get the new study's parameters and values, never the deleted study's
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("grpc")
+
+from typing import TYPE_CHECKING
 
 from pyhpo.distributions import FloatDistribution
 from pyhpo.storages import BaseStorage, RDBStorage
@@ -21,6 +21,10 @@ from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.storages._grpc.server import make_server
 from pyhpo.study import StudyDirection
 from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 MIN = [StudyDirection.MINIMIZE]
 TABLES = (

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 pytest.importorskip("grpc")
 x509 = pytest.importorskip("cryptography.x509")
+
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -26,6 +26,10 @@ from cryptography.x509.oid import NameOID
 from pyhpo.storages import InMemoryStorage
 from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.storages._grpc.server import GrpcProxyServer, make_server
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 FAST = 10.0  # seconds: far below the client's default retry_timeout of 60 s
 

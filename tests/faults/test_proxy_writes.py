@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -30,6 +28,10 @@ from pyhpo.distributions import (
 from pyhpo.storages import RDBStorage
 from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
 from pyhpo.storages._grpc.server import make_server
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 CHOICES = CategoricalDistribution(["a", "b"])
 
@@ -76,7 +78,9 @@ def _param(name: str, value: float, distribution: str) -> Callable[[Setup], Any]
 def _finish(state: int, values: list[float]) -> Callable[[Setup], Any]:
     def call(s: Setup) -> Any:
         request = api_pb2.SetTrialStateValuesRequest(
-            trial_id=s.trial_id, state=state, values=values  # type: ignore[arg-type]
+            trial_id=s.trial_id,
+            state=state,
+            values=values,  # type: ignore[arg-type]
         )
         return s.stub.SetTrialStateValues(request)
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -20,6 +19,9 @@ from pyhpo.storages import JournalStorage
 from pyhpo.storages.journal import JournalRedisBackend
 from pyhpo.storages.journal import _redis as redis_backend_module
 from tests.conftest import require_server_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 redis = pytest.importorskip("redis", reason="the redis package is needed for JournalRedisBackend")
 

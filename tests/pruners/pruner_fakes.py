@@ -7,14 +7,16 @@ pyhpo's pruner and to Optuna's and the decisions compared.
 from __future__ import annotations
 
 import copy
-from collections.abc import Container
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import optuna
 
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial._frozen import create_trial
 from pyhpo.trial._state import TrialState
+
+if TYPE_CHECKING:
+    from collections.abc import Container
 
 
 class FakeStorage:

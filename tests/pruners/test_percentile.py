@@ -24,14 +24,22 @@ from pyhpo.trial._state import TrialState
         # Optuna's messages, word for word.
         ({"percentile": -0.1}, "Percentile must be between 0 and 100 inclusive, but got percentile=-0.1."),
         ({"percentile": 100.5}, "Percentile must be between 0 and 100 inclusive, but got percentile=100.5."),
-        ({"percentile": 50, "n_startup_trials": -1},
-         "Number of startup trials cannot be negative, but got n_startup_trials=-1."),
-        ({"percentile": 50, "n_warmup_steps": -1},
-         "Number of warmup steps cannot be negative, but got n_warmup_steps=-1."),
-        ({"percentile": 50, "interval_steps": 0},
-         "Pruning interval steps must be at least 1, but got interval_steps=0."),
-        ({"percentile": 50, "n_min_trials": 0},
-         "Number of trials for pruning must be at least 1, but got n_min_trials=0."),
+        (
+            {"percentile": 50, "n_startup_trials": -1},
+            "Number of startup trials cannot be negative, but got n_startup_trials=-1.",
+        ),
+        (
+            {"percentile": 50, "n_warmup_steps": -1},
+            "Number of warmup steps cannot be negative, but got n_warmup_steps=-1.",
+        ),
+        (
+            {"percentile": 50, "interval_steps": 0},
+            "Pruning interval steps must be at least 1, but got interval_steps=0.",
+        ),
+        (
+            {"percentile": 50, "n_min_trials": 0},
+            "Number of trials for pruning must be at least 1, but got n_min_trials=0.",
+        ),
     ],
 )
 def test_bad_arguments_name_the_argument_and_range(kwargs: dict, message: str) -> None:
@@ -91,7 +99,7 @@ def test_startup_warmup_and_min_trials_disable_pruning() -> None:
 
 
 def test_interval_checks_happen_on_the_first_report_after_each_checkpoint() -> None:
-    study = _study_with_completed([{s: 0.0 for s in range(20)}])
+    study = _study_with_completed([dict.fromkeys(range(20), 0.0)])
     pruner = MedianPruner(n_startup_trials=0, n_warmup_steps=2, interval_steps=3)
     # Checkpoints at 2, 5, 8, ...; reports at 0, 1, 3, 4, 6, 9.
     decisions = {}

@@ -26,7 +26,9 @@ def test_threshold_needs_a_bound_and_ordered_bounds() -> None:
         ThresholdPruner()
     with pytest.raises(ValueError, match="^lower should be smaller than upper.$"):
         ThresholdPruner(lower=2, upper=1)
-    with pytest.raises(TypeError, match="^The `value` argument is of type 'str' but supposed to be a float.$"):
+    with pytest.raises(
+        TypeError, match="^The `value` argument is of type 'str' but supposed to be a float.$"
+    ):
         ThresholdPruner(upper="high")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="^Pruning interval steps must be at least 1 but got 0.$"):
         ThresholdPruner(upper=1.0, interval_steps=0)

@@ -20,14 +20,27 @@ from pyhpo.trial._state import TrialState
     ("kwargs", "message"),
     [
         # Optuna's messages, word for word (its two min_resource texts differ in where a backquote closes).
-        ({"min_resource": "fast"}, "The value of `min_resource` is fast, but must be either `min_resource` >= 1 or 'auto'"),
-        ({"min_resource": 0}, "The value of `min_resource` is 0, but must be either `min_resource >= 1` or 'auto'"),
-        ({"reduction_factor": 1}, "The value of `reduction_factor` is 1, but must be `reduction_factor >= 2`"),
-        ({"min_early_stopping_rate": -1},
-         "The value of `min_early_stopping_rate` is -1, but must be `min_early_stopping_rate >= 0`"),
+        (
+            {"min_resource": "fast"},
+            "The value of `min_resource` is fast, but must be either `min_resource` >= 1 or 'auto'",
+        ),
+        (
+            {"min_resource": 0},
+            "The value of `min_resource` is 0, but must be either `min_resource >= 1` or 'auto'",
+        ),
+        (
+            {"reduction_factor": 1},
+            "The value of `reduction_factor` is 1, but must be `reduction_factor >= 2`",
+        ),
+        (
+            {"min_early_stopping_rate": -1},
+            "The value of `min_early_stopping_rate` is -1, but must be `min_early_stopping_rate >= 0`",
+        ),
         ({"bootstrap_count": -1}, "The value of `bootstrap_count` is -1, but must be `bootstrap_count >= 0`"),
-        ({"bootstrap_count": 2},
-         "bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible, bootstrap_count is 2"),
+        (
+            {"bootstrap_count": 2},
+            "bootstrap_count > 0 and min_resource == 'auto' are mutually incompatible, bootstrap_count is 2",
+        ),
     ],
 )
 def test_bad_arguments_name_the_argument_and_range(kwargs: dict, message: str) -> None:
@@ -62,7 +75,7 @@ def test_auto_min_resource_waits_for_a_completed_trial() -> None:
     study = FakeStudy()
     pruner = SuccessiveHalvingPruner()
     assert not pruner.prune(study, study.add(TrialState.RUNNING, {0: 1.0}))
-    study.add(TrialState.COMPLETE, {s: 1.0 for s in range(0, 400, 10)})
+    study.add(TrialState.COMPLETE, dict.fromkeys(range(0, 400, 10), 1.0))
     # Longest completed trial: last step 390 -> min_resource = 3.
     assert not pruner.prune(study, study.add(TrialState.RUNNING, {2: 1.0}))
     pruner.prune(study, study.add(TrialState.RUNNING, {3: 1.0}))

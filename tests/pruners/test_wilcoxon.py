@@ -92,7 +92,7 @@ def test_maximisation_and_non_finite_values() -> None:
     with pytest.warns(UserWarning, match="contain infinity/NaNs"):
         assert not pruner.prune(study, nan_trial)
     extra = pyhpo.trial.create_trial(
-        state=pyhpo.trial.TrialState.RUNNING, intermediate_values={i: 0.0 for i in range(5, 15)}
+        state=pyhpo.trial.TrialState.RUNNING, intermediate_values=dict.fromkeys(range(5, 15), 0.0)
     )
     with pytest.warns(UserWarning, match="does not exist in the best trial"):
         assert pruner.prune(study, extra)

@@ -6,8 +6,7 @@ import datetime
 import math
 import sys
 import threading
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,10 +17,14 @@ from pyhpo.distributions import (
     distribution_to_json,
 )
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
-from pyhpo.storages import BaseStorage
 from pyhpo.study import StudyDirection
 from pyhpo.trial import FrozenTrial, TrialState, create_trial
 from tests.storages.backends import BACKENDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyhpo.storages import BaseStorage
 
 MIN = [StudyDirection.MINIMIZE]
 MAX = [StudyDirection.MAXIMIZE]
@@ -345,7 +348,8 @@ def test_concurrent_trial_creation_gives_dense_numbers(storage: BaseStorage) -> 
 def test_a_waiting_trial_is_claimed_by_exactly_one_thread(storage: BaseStorage) -> None:
     study_id = storage.create_new_study(MIN, "claims")
     waiting = [
-        storage.create_new_trial(study_id, template_trial=create_trial(state=TrialState.WAITING)) for _ in range(5)
+        storage.create_new_trial(study_id, template_trial=create_trial(state=TrialState.WAITING))
+        for _ in range(5)
     ]
     wins: list[int] = []
     lock = threading.Lock()
@@ -372,7 +376,6 @@ def test_frozen_trials_compare_equal_after_round_trip(storage: BaseStorage) -> N
     a = storage.get_trial(trial_id)
     b = storage.get_all_trials(study_id)[0]
     assert isinstance(a, FrozenTrial) and a == b
-
 
 
 # What storages accept and refuse (pyhpo/storages/_validation.py) -------------------------------------------

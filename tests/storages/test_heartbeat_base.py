@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 import pyhpo
 from pyhpo.storages import BaseHeartbeat, InMemoryStorage, RetryFailedTrialCallback, fail_stale_trials
 from pyhpo.storages._heartbeat import is_heartbeat_enabled
-from pyhpo.study import Study
 from pyhpo.trial import FrozenTrial, Trial, TrialState
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pyhpo.study import Study
 
 
 class FakeHeartbeatStorage(InMemoryStorage, BaseHeartbeat):
@@ -38,7 +42,11 @@ class FakeHeartbeatStorage(InMemoryStorage, BaseHeartbeat):
 
     def _get_stale_trial_ids(self, study_id: int) -> list[int]:
         running = self.get_all_trials(study_id, deepcopy=False, states=(TrialState.RUNNING,))
-        return [t._trial_id for t in running if t._trial_id in self.beats and self.now - self.beats[t._trial_id] > self.grace]
+        return [
+            t._trial_id
+            for t in running
+            if t._trial_id in self.beats and self.now - self.beats[t._trial_id] > self.grace
+        ]
 
     def get_heartbeat_interval(self) -> float | None:  # type: ignore[override]
         return self.interval
@@ -47,11 +55,15 @@ class FakeHeartbeatStorage(InMemoryStorage, BaseHeartbeat):
         return self.callback
 
 
-def _running_trial_of_a_dead_worker(study: Study, storage: FakeHeartbeatStorage, **params: float) -> FrozenTrial:
+def _running_trial_of_a_dead_worker(
+    study: Study, storage: FakeHeartbeatStorage, **params: float
+) -> FrozenTrial:
     """A RUNNING trial whose worker beat once and then died."""
     trial = study.ask()
     for name, value in params.items():
-        study._storage.set_trial_param(trial._trial_id, name, value, pyhpo.distributions.FloatDistribution(0, 1))
+        study._storage.set_trial_param(
+            trial._trial_id, name, value, pyhpo.distributions.FloatDistribution(0, 1)
+        )
     storage.record_heartbeat(trial._trial_id)
     return study._storage.get_trial(trial._trial_id)
 

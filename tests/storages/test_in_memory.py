@@ -20,7 +20,9 @@ MIN = [StudyDirection.MINIMIZE]
 MAX = [StudyDirection.MAXIMIZE]
 
 
-def finish(storage: InMemoryStorage, study_id: int, value: float | None, state: TrialState = TrialState.COMPLETE) -> int:
+def finish(
+    storage: InMemoryStorage, study_id: int, value: float | None, state: TrialState = TrialState.COMPLETE
+) -> int:
     trial_id = storage.create_new_trial(study_id)
     storage.set_trial_state_values(trial_id, state, None if value is None else [value])
     return trial_id
@@ -37,8 +39,14 @@ def test_state_filters_agree_with_a_full_scan_whichever_path_is_taken() -> None:
             finish(storage, sid, float(i) if state == TrialState.COMPLETE else None, state)
     storage.create_new_trial(sid, template_trial=create_trial(state=TrialState.WAITING))
     everything = storage.get_all_trials(sid)
-    for wanted in [(TrialState.COMPLETE,), (TrialState.RUNNING,), (TrialState.WAITING,),
-                   (TrialState.PRUNED, TrialState.FAIL), (), tuple(TrialState)]:
+    for wanted in [
+        (TrialState.COMPLETE,),
+        (TrialState.RUNNING,),
+        (TrialState.WAITING,),
+        (TrialState.PRUNED, TrialState.FAIL),
+        (),
+        tuple(TrialState),
+    ]:
         got = storage.get_all_trials(sid, states=wanted)
         assert [t.number for t in got] == [t.number for t in everything if t.state in wanted]
         assert storage.get_n_trials(sid, state=wanted) == len(got)
@@ -58,11 +66,14 @@ def test_state_index_follows_state_changes() -> None:
     assert storage.get_n_trials(sid, state=TrialState.RUNNING) == 0
 
 
-@pytest.mark.parametrize(("directions", "values", "best"), [
-    (MIN, [3.0, 1.0, 2.0, 1.0], 1),
-    (MAX, [3.0, 1.0, 5.0, 5.0], 2),
-    (MIN, [float("inf"), -float("inf"), 0.0], 1),
-])
+@pytest.mark.parametrize(
+    ("directions", "values", "best"),
+    [
+        (MIN, [3.0, 1.0, 2.0, 1.0], 1),
+        (MAX, [3.0, 1.0, 5.0, 5.0], 2),
+        (MIN, [float("inf"), -float("inf"), 0.0], 1),
+    ],
+)
 def test_best_trial_is_tracked_incrementally_and_ties_keep_the_earlier(
     directions: list[StudyDirection], values: list[float], best: int
 ) -> None:
@@ -250,12 +261,19 @@ def _replay(lib: Any, direction: int, ops: list[tuple[Any, ...]]) -> list[Any]:
             if op[0] == "new":
                 ids.append(storage.create_new_trial(sid))
             elif op[0] == "waiting":
-                ids.append(storage.create_new_trial(sid, template_trial=trial_mod.create_trial(
-                    state=trial_mod.TrialState.WAITING)))
+                ids.append(
+                    storage.create_new_trial(
+                        sid, template_trial=trial_mod.create_trial(state=trial_mod.TrialState.WAITING)
+                    )
+                )
             elif not ids:
                 continue
             elif op[0] == "param":
-                dist = dists.FloatDistribution(0, 1) if op[2] == "x" else dists.CategoricalDistribution(["a", "b"])
+                dist = (
+                    dists.FloatDistribution(0, 1)
+                    if op[2] == "x"
+                    else dists.CategoricalDistribution(["a", "b"])
+                )
                 value = op[3] if op[2] == "x" else float(op[3] > 0.5)
                 storage.set_trial_param(ids[op[1] % len(ids)], op[2], value, dist)
             elif op[0] == "state":
@@ -269,8 +287,12 @@ def _replay(lib: Any, direction: int, ops: list[tuple[Any, ...]]) -> list[Any]:
             out.append("ok")
         except Exception as e:  # noqa: BLE001 - which error is part of the comparison
             out.append(type(e).__name__.replace("Optuna", "Pyhpo"))
-    out.append([(t.number, int(t.state), t.values, t.params, t.intermediate_values, t.user_attrs)
-                for t in storage.get_all_trials(sid)])
+    out.append(
+        [
+            (t.number, int(t.state), t.values, t.params, t.intermediate_values, t.user_attrs)
+            for t in storage.get_all_trials(sid)
+        ]
+    )
     for states in ((1,), (0, 4), (2, 3)):
         out.append(storage.get_n_trials(sid, state=tuple(trial_mod.TrialState(s) for s in states)))
     try:

@@ -12,17 +12,21 @@ import multiprocessing
 import os
 import pickle
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import pyhpo
 from pyhpo.storages import BaseStorage, InMemoryStorage
 from pyhpo.storages.journal import JournalFileOpenLock, JournalFileSymlinkLock
-from pyhpo.storages.journal._locks import BaseJournalFileLock
 from tests.storages.backends import BACKENDS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from pyhpo.storages.journal._locks import BaseJournalFileLock
 
 pytestmark = pytest.mark.filterwarnings("ignore::pyhpo.exceptions.ExperimentalWarning")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +18,9 @@ from pyhpo.storages._validation import check_param, check_values
 from pyhpo.storages.journal import JournalFileBackend
 from pyhpo.study import StudyDirection
 from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize(

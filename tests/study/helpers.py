@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pyhpo
 from pyhpo.samplers import RandomSampler
-from pyhpo.study import Study
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyhpo.study import Study
 
 
 def new_study(direction: str = "minimize", seed: int = 0, **kwargs: object) -> Study:

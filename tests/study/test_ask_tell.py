@@ -22,7 +22,11 @@ def test_ask_returns_a_running_trial_with_the_next_number() -> None:
 
 def test_ask_with_fixed_distributions_suggests_them_at_once() -> None:
     study = new_study()
-    dists = {"x": FloatDistribution(0, 1), "n": IntDistribution(1, 3), "c": CategoricalDistribution(["a", "b"])}
+    dists = {
+        "x": FloatDistribution(0, 1),
+        "n": IntDistribution(1, 3),
+        "c": CategoricalDistribution(["a", "b"]),
+    }
     trial = study.ask(fixed_distributions=dists)
     assert set(trial.params) == {"x", "n", "c"}
     assert trial.distributions == dists
@@ -128,7 +132,9 @@ def test_telling_twice_with_skip_if_finished_returns_the_finished_trial_unchange
 def test_tell_with_the_wrong_number_of_values_fails_the_trial_with_a_warning() -> None:
     study = new_study()
     trial = study.ask()
-    with pytest.warns(UserWarning, match="The number of the values 2 did not match the number of the objectives 1"):
+    with pytest.warns(
+        UserWarning, match="The number of the values 2 did not match the number of the objectives 1"
+    ):
         frozen = study.tell(trial, [1.0, 2.0])
     assert frozen.state == TrialState.FAIL and frozen.values is None
 
@@ -159,7 +165,9 @@ def test_tell_with_none_and_no_state_fails_the_trial_with_a_warning() -> None:
 
 
 def test_multi_objective_tell_records_every_value() -> None:
-    study = pyhpo.create_study(directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=1))
+    study = pyhpo.create_study(
+        directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=1)
+    )
     frozen = study.tell(study.ask(), [1.0, 2.0])
     assert frozen.values == [1.0, 2.0]
     with pytest.raises(RuntimeError):

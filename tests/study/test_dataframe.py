@@ -27,8 +27,15 @@ def test_default_columns_match_optunas() -> None:
     study.optimize(objective, n_trials=3)
     df = study.trials_dataframe()
     assert list(df.columns) == [
-        "number", "value", "datetime_start", "datetime_complete", "duration", "params_n", "params_x",
-        "user_attrs_u", "state",
+        "number",
+        "value",
+        "datetime_start",
+        "datetime_complete",
+        "duration",
+        "params_n",
+        "params_x",
+        "user_attrs_u",
+        "state",
     ]
     assert len(df) == 3
     assert list(df["number"]) == [0, 1, 2]
@@ -58,7 +65,9 @@ def test_attrs_selects_columns_and_unknown_attrs_are_rejected() -> None:
 
 
 def test_multi_objective_frames_have_one_values_column_per_objective() -> None:
-    study = pyhpo.create_study(directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0)
+    )
     study.optimize(lambda t: (1.0, 2.0), n_trials=2)
     study.tell(study.ask(), state=TrialState.FAIL)
     df = study.trials_dataframe(attrs=("number", "value", "state"))
@@ -81,10 +90,16 @@ def test_without_pandas_trials_dataframe_raises_a_clear_import_error(monkeypatch
 
 
 def test_metric_names_name_the_value_columns() -> None:
-    study = pyhpo.create_study(directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0)
+    )
     study.set_metric_names(["loss", "acc"])
     study.optimize(lambda t: (1.0, 2.0), n_trials=1)
-    assert list(study.trials_dataframe(attrs=("number", "values")).columns) == ["number", "values_loss", "values_acc"]
+    assert list(study.trials_dataframe(attrs=("number", "values")).columns) == [
+        "number",
+        "values_loss",
+        "values_acc",
+    ]
     single = new_study()
     single.set_metric_names(["loss"])
     single.optimize(lambda t: 0.5, n_trials=1)
@@ -97,8 +112,13 @@ def test_distributions_and_trial_id_columns_hold_the_objects() -> None:
     study = new_study()
     study.optimize(objective, n_trials=1)
     df = study.trials_dataframe(attrs=("_trial_id", "distributions", "intermediate_values"))
-    assert list(df.columns) == ["trial_id", "distributions_n", "distributions_x", "intermediate_values_0",
-                                "intermediate_values_2"]
+    assert list(df.columns) == [
+        "trial_id",
+        "distributions_n",
+        "distributions_x",
+        "intermediate_values_0",
+        "intermediate_values_2",
+    ]
     assert df["distributions_x"][0] == study.trials[0].distributions["x"]
     assert df["trial_id"][0] == study.trials[0]._trial_id
 
@@ -115,13 +135,18 @@ def test_the_frame_matches_the_one_optuna_builds_for_the_same_trials() -> None:
                 state=optuna.trial.TrialState(int(t.state)),
                 value=t.value,
                 params=t.params,
-                distributions={k: optuna.distributions.json_to_distribution(
-                    pyhpo.distributions.distribution_to_json(d)) for k, d in t.distributions.items()},
+                distributions={
+                    k: optuna.distributions.json_to_distribution(pyhpo.distributions.distribution_to_json(d))
+                    for k, d in t.distributions.items()
+                },
                 user_attrs=t.user_attrs,
                 intermediate_values=t.intermediate_values,
             )
         )
-    for attrs in (("number", "value", "params", "user_attrs", "state"), ("number", "values", "intermediate_values")):
+    for attrs in (
+        ("number", "value", "params", "user_attrs", "state"),
+        ("number", "values", "intermediate_values"),
+    ):
         for multi_index in (False, True):
             ours = study.trials_dataframe(attrs=attrs, multi_index=multi_index)
             theirs = ostudy.trials_dataframe(attrs=attrs, multi_index=multi_index)

@@ -27,7 +27,11 @@ step = st.one_of(
         st.sampled_from(OUTCOMES),
         st.lists(st.floats(min_value=-5, max_value=5, allow_nan=False), max_size=3),
     ),
-    st.tuples(st.just("add"), st.floats(min_value=0, max_value=10, allow_nan=False), st.sampled_from(["complete", "pruned", "fail"])),
+    st.tuples(
+        st.just("add"),
+        st.floats(min_value=0, max_value=10, allow_nan=False),
+        st.sampled_from(["complete", "pruned", "fail"]),
+    ),
     st.tuples(st.just("retell"), st.booleans()),
     st.tuples(st.just("enqueue"), st.sampled_from([0.0, 1.0, 2.5, 1 + 1e-7]), st.booleans()),
     st.tuples(st.just("tell_number"), st.integers(min_value=0, max_value=6)),
@@ -69,12 +73,19 @@ def play(lib: Any, direction: str, steps: list[tuple[Any, ...]]) -> dict[str, An
                         study.tell(trial, "abc")
                 elif s[0] == "add":
                     _, x, kind = s
-                    state = {"complete": lib.trial.TrialState.COMPLETE, "pruned": lib.trial.TrialState.PRUNED,
-                             "fail": lib.trial.TrialState.FAIL}[kind]
-                    study.add_trial(lib.trial.create_trial(
-                        state=state, value=x if kind == "complete" else None, params={"x": x},
-                        distributions={"x": lib.distributions.FloatDistribution(0, 10)},
-                    ))
+                    state = {
+                        "complete": lib.trial.TrialState.COMPLETE,
+                        "pruned": lib.trial.TrialState.PRUNED,
+                        "fail": lib.trial.TrialState.FAIL,
+                    }[kind]
+                    study.add_trial(
+                        lib.trial.create_trial(
+                            state=state,
+                            value=x if kind == "complete" else None,
+                            params={"x": x},
+                            distributions={"x": lib.distributions.FloatDistribution(0, 10)},
+                        )
+                    )
                 elif s[0] == "retell" and last is not None:
                     study.tell(last, 1.0, skip_if_finished=s[1])
                 elif s[0] == "enqueue":
@@ -92,7 +103,8 @@ def play(lib: Any, direction: str, steps: list[tuple[Any, ...]]) -> dict[str, An
     return {
         "events": events,
         "trials": [
-            (t.number, int(t.state), t.values, t.params, t.intermediate_values, t.user_attrs) for t in study.trials
+            (t.number, int(t.state), t.values, t.params, t.intermediate_values, t.user_attrs)
+            for t in study.trials
         ],
         "best": best,
         "best_trials": [t.number for t in study.best_trials],
@@ -124,8 +136,9 @@ def run_optimize(lib: Any, direction: str, outcomes: list[str], n_jobs: int) -> 
     lib.logging.set_verbosity(lib.logging.INFO)
     lib.logging.disable_default_handler()
     try:
-        study = lib.create_study(direction=direction, sampler=lib.samplers.RandomSampler(seed=0),
-                                 study_name="diff")
+        study = lib.create_study(
+            direction=direction, sampler=lib.samplers.RandomSampler(seed=0), study_name="diff"
+        )
         for i in range(len(outcomes)):
             study.enqueue_trial({"x": float(i)})
         seen: list[int] = []
@@ -146,8 +159,13 @@ def run_optimize(lib: Any, direction: str, outcomes: list[str], n_jobs: int) -> 
                 return None
             return [x, x]
 
-        study.optimize(objective, n_trials=len(outcomes), catch=(_Boom,), n_jobs=n_jobs,
-                       callbacks=[lambda s, t: seen.append(t.number)])
+        study.optimize(
+            objective,
+            n_trials=len(outcomes),
+            catch=(_Boom,),
+            n_jobs=n_jobs,
+            callbacks=[lambda s, t: seen.append(t.number)],
+        )
     finally:
         logger.removeHandler(handler)
         lib.logging.enable_default_handler()
@@ -166,7 +184,9 @@ def run_optimize(lib: Any, direction: str, outcomes: list[str], n_jobs: int) -> 
     st.lists(st.sampled_from(["value", "pruned", "caught", "nan", "none", "list"]), min_size=1, max_size=6),
     st.sampled_from([1, 2]),
 )
-def test_optimize_gives_the_same_trials_and_log_lines_as_optuna(direction: str, outcomes: list[str], n_jobs: int) -> None:
+def test_optimize_gives_the_same_trials_and_log_lines_as_optuna(
+    direction: str, outcomes: list[str], n_jobs: int
+) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = run_optimize(optuna, direction, outcomes, n_jobs)

@@ -6,14 +6,16 @@ import gc
 import re
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import pyhpo
-from pyhpo.study import Study
 from pyhpo.trial import FrozenTrial, Trial, TrialState
 from tests.study.helpers import new_study, pyhpo_records
+
+if TYPE_CHECKING:
+    from pyhpo.study import Study
 
 
 def quadratic(trial: Trial) -> float:
@@ -111,7 +113,9 @@ def test_an_exception_in_catch_fails_the_trial_and_optimize_goes_on() -> None:
         study.optimize(objective, n_trials=3, catch=(ValueError,))
     assert [t.state for t in study.trials] == [TrialState.COMPLETE, TrialState.FAIL, TrialState.COMPLETE]
     assert any(
-        m.startswith("Trial 1 failed with parameters: {} because of the following error: ValueError('bad luck').")
+        m.startswith(
+            "Trial 1 failed with parameters: {} because of the following error: ValueError('bad luck')."
+        )
         for m in log.messages
     )
 
@@ -308,12 +312,16 @@ def test_metric_names_appear_in_log_lines() -> None:
     study.set_metric_names(["loss"])
     with pyhpo_records() as log:
         study.optimize(lambda t: 0.5, n_trials=1)
-    assert log.messages == ["Trial 0 finished with value: {'loss': 0.5} and parameters: {}. Best is trial 0 with value: 0.5."]
+    assert log.messages == [
+        "Trial 0 finished with value: {'loss': 0.5} and parameters: {}. Best is trial 0 with value: 0.5."
+    ]
     assert study.metric_names == ["loss"]
 
 
 def test_multi_objective_log_line_names_each_value() -> None:
-    study = pyhpo.create_study(directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "maximize"], sampler=pyhpo.samplers.RandomSampler(seed=0)
+    )
     study.set_metric_names(["loss", "acc"])
     with pyhpo_records() as log:
         study.optimize(lambda t: (0.5, 0.9), n_trials=1)

@@ -157,8 +157,9 @@ def test_summaries_of_a_multi_objective_study_have_no_best_trial() -> None:
 
 def test_copy_study_copies_trials_attrs_and_directions_into_another_storage() -> None:
     src, dst = InMemoryStorage(), InMemoryStorage()
-    study = pyhpo.create_study(storage=src, study_name="orig", direction="maximize",
-                               sampler=pyhpo.samplers.RandomSampler(seed=3))
+    study = pyhpo.create_study(
+        storage=src, study_name="orig", direction="maximize", sampler=pyhpo.samplers.RandomSampler(seed=3)
+    )
     study.set_user_attr("k", [1, 2])
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     study.tell(study.ask(), state=TrialState.FAIL)
@@ -346,7 +347,9 @@ def test_add_trial_with_an_incompatible_distribution_raises() -> None:
     study = new_study()
     study.add_trial(create_trial(value=1.0, params={"p": 1}, distributions={"p": IntDistribution(0, 3)}))
     with pytest.raises(ValueError):
-        study.add_trial(create_trial(value=1.0, params={"p": 1.0}, distributions={"p": FloatDistribution(0, 3)}))
+        study.add_trial(
+            create_trial(value=1.0, params={"p": 1.0}, distributions={"p": FloatDistribution(0, 3)})
+        )
 
 
 def test_private_attributes_that_integrations_use_exist() -> None:

@@ -16,10 +16,17 @@ NOW = datetime.datetime(2025, 6, 3, 14, 7, 45)
 
 def make(**overrides: object) -> FrozenTrial:
     fields: dict[str, object] = {
-        "number": 0, "state": TrialState.COMPLETE, "value": 1.0, "datetime_start": NOW,
-        "datetime_complete": NOW + datetime.timedelta(seconds=2), "params": {"x": 0.5},
-        "distributions": {"x": FloatDistribution(0, 1)}, "user_attrs": {}, "system_attrs": {},
-        "intermediate_values": {}, "trial_id": 7,
+        "number": 0,
+        "state": TrialState.COMPLETE,
+        "value": 1.0,
+        "datetime_start": NOW,
+        "datetime_complete": NOW + datetime.timedelta(seconds=2),
+        "params": {"x": 0.5},
+        "distributions": {"x": FloatDistribution(0, 1)},
+        "user_attrs": {},
+        "system_attrs": {},
+        "intermediate_values": {},
+        "trial_id": 7,
     }
     fields.update(overrides)
     return FrozenTrial(**fields)  # type: ignore[arg-type]
@@ -27,9 +34,17 @@ def make(**overrides: object) -> FrozenTrial:
 
 def test_trial_state_values_are_optunas_and_only_three_are_finished() -> None:
     assert [(s.name, int(s)) for s in TrialState] == [
-        ("RUNNING", 0), ("COMPLETE", 1), ("PRUNED", 2), ("FAIL", 3), ("WAITING", 4)
+        ("RUNNING", 0),
+        ("COMPLETE", 1),
+        ("PRUNED", 2),
+        ("FAIL", 3),
+        ("WAITING", 4),
     ]
-    assert {s for s in TrialState if s.is_finished()} == {TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL}
+    assert {s for s in TrialState if s.is_finished()} == {
+        TrialState.COMPLETE,
+        TrialState.PRUNED,
+        TrialState.FAIL,
+    }
 
 
 def test_frozen_trials_with_equal_fields_are_equal_and_differ_otherwise() -> None:
@@ -48,7 +63,13 @@ def test_frozen_trials_order_by_number() -> None:
 
 def test_repr_shows_the_fields_and_is_evaluable_in_spirit() -> None:
     text = repr(make())
-    for fragment in ("number=0", "state=<TrialState.COMPLETE: 1>", "values=[1.0]", "params={'x': 0.5}", "trial_id=7"):
+    for fragment in (
+        "number=0",
+        "state=<TrialState.COMPLETE: 1>",
+        "values=[1.0]",
+        "params={'x': 0.5}",
+        "trial_id=7",
+    ):
         assert fragment in text
 
 
@@ -58,7 +79,9 @@ def test_value_and_values_are_two_views_of_the_same_list() -> None:
     t.value = 3.0
     assert t.values == [3.0]
     t.values = [1.0, 2.0]
-    with pytest.raises(RuntimeError, match="^This attribute is not available during multi-objective optimization.$"):
+    with pytest.raises(
+        RuntimeError, match="^This attribute is not available during multi-objective optimization.$"
+    ):
         _ = t.value
     with pytest.raises(RuntimeError, match="multi-objective"):
         t.value = 1.0  # nor settable, as in Optuna
@@ -91,8 +114,14 @@ def test_deepcopy_gives_independent_containers() -> None:
 
 
 def test_suggest_on_a_frozen_trial_returns_its_params() -> None:
-    t = make(params={"x": 0.5, "n": 3, "c": "b"}, distributions={
-        "x": FloatDistribution(0, 1), "n": IntDistribution(0, 5), "c": CategoricalDistribution(["a", "b"])})
+    t = make(
+        params={"x": 0.5, "n": 3, "c": "b"},
+        distributions={
+            "x": FloatDistribution(0, 1),
+            "n": IntDistribution(0, 5),
+            "c": CategoricalDistribution(["a", "b"]),
+        },
+    )
     assert t.suggest_float("x", 0, 1) == 0.5
     assert t.suggest_int("n", 0, 5) == 3
     assert t.suggest_categorical("c", ["a", "b"]) == "b"
@@ -108,8 +137,13 @@ def test_suggest_on_a_frozen_trial_returns_its_params() -> None:
 
 
 def test_create_trial_builds_a_valid_complete_trial() -> None:
-    t = create_trial(value=0.25, params={"x": 0.5}, distributions={"x": FloatDistribution(0, 1)},
-                     user_attrs={"u": 1}, intermediate_values={0: 0.3})
+    t = create_trial(
+        value=0.25,
+        params={"x": 0.5},
+        distributions={"x": FloatDistribution(0, 1)},
+        user_attrs={"u": 1},
+        intermediate_values={0: 0.3},
+    )
     assert t.state == TrialState.COMPLETE and t.value == 0.25
     assert t.datetime_start is not None and t.datetime_complete is not None
     assert t.number == -1 and t._trial_id == -1
@@ -166,7 +200,9 @@ def test_fixed_trial_errors_name_the_parameter() -> None:
         t.suggest_float("y", 0, 1)
     with pytest.warns(UserWarning, match="'x'"):
         assert t.suggest_float("x", 0, 1) == 5.0  # out of range: warned and used, as in Optuna
-    with pytest.raises(ValueError, match="^Cannot set different distribution kind to the same parameter name.$"):
+    with pytest.raises(
+        ValueError, match="^Cannot set different distribution kind to the same parameter name.$"
+    ):
         t.suggest_int("x", 0, 10)  # but a different kind for the same name is an error
 
 
@@ -203,7 +239,9 @@ def test_create_trial_stores_constraints() -> None:
 def test_trial_state_and_direction_print_like_optunas() -> None:
     from pyhpo.study import StudyDirection
 
-    assert repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
+    assert (
+        repr(TrialState.PRUNED) == "<TrialState.PRUNED: 2>" and str(TrialState.PRUNED) == "TrialState.PRUNED"
+    )
     assert repr(StudyDirection.MAXIMIZE) == "<StudyDirection.MAXIMIZE: 2>"
 
 
@@ -216,31 +254,45 @@ def _create_on(lib: object, state: int, value: object, values: object, x: object
     params, distributions = {}, {}
     if dist_kind != "none":
         params = {"x": x}
-        distributions = {"x": {"float": dists.FloatDistribution(0, 1), "int": dists.IntDistribution(0, 3),
-                               "cat": dists.CategoricalDistribution(["a", "b"])}[dist_kind]}
+        distributions = {
+            "x": {
+                "float": dists.FloatDistribution(0, 1),
+                "int": dists.IntDistribution(0, 3),
+                "cat": dists.CategoricalDistribution(["a", "b"]),
+            }[dist_kind]
+        }
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            trial_mod.create_trial(state=trial_mod.TrialState(state), value=value, values=values, params=params,
-                                   distributions=distributions)
+            trial_mod.create_trial(
+                state=trial_mod.TrialState(state),
+                value=value,
+                values=values,
+                params=params,
+                distributions=distributions,
+            )
         return "ok"
     except (ValueError, TypeError) as e:
         return type(e).__name__
 
 
 @pytest.mark.parametrize("state", [0, 1, 2, 3, 4])
-@pytest.mark.parametrize(("value", "values"), [(None, None), (0.5, None), (None, [0.5, 1.0]), (math.nan, None),
-                                               (0.5, [0.5])])
-@pytest.mark.parametrize(("x", "dist_kind"), [(None, "none"), (0.5, "float"), (2.0, "float"), (2, "int"),
-                                              (5, "int"), ("a", "cat"), ("z", "cat")])
+@pytest.mark.parametrize(
+    ("value", "values"), [(None, None), (0.5, None), (None, [0.5, 1.0]), (math.nan, None), (0.5, [0.5])]
+)
+@pytest.mark.parametrize(
+    ("x", "dist_kind"),
+    [(None, "none"), (0.5, "float"), (2.0, "float"), (2, "int"), (5, "int"), ("a", "cat"), ("z", "cat")],
+)
 def test_create_trial_accepts_and_rejects_what_optuna_does(
     state: int, value: object, values: object, x: object, dist_kind: str
 ) -> None:
     optuna = pytest.importorskip("optuna")
     import pyhpo
 
-    assert _create_on(pyhpo, state, value, values, x, dist_kind) == _create_on(optuna, state, value, values, x,
-                                                                                 dist_kind)
+    assert _create_on(pyhpo, state, value, values, x, dist_kind) == _create_on(
+        optuna, state, value, values, x, dist_kind
+    )
 
 
 def test_create_trial_takes_numpy_values_and_stores_python_floats() -> None:
@@ -266,10 +318,16 @@ def _fixed_on(lib: object, params: dict[str, object], call: str) -> str:
 
 
 @pytest.mark.parametrize("params", [{"x": 0.5}, {"x": 2}, {"x": "a"}, {"x": 5.0}, {}])
-@pytest.mark.parametrize("call", [
-    't.suggest_float("x", 0, 1)', 't.suggest_float("x", 0, 10, step=0.5)', 't.suggest_int("x", 0, 3)',
-    't.suggest_categorical("x", ["a", "b"])', 't.suggest_float("x", 0.1, 10, log=True)',
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        't.suggest_float("x", 0, 1)',
+        't.suggest_float("x", 0, 10, step=0.5)',
+        't.suggest_int("x", 0, 3)',
+        't.suggest_categorical("x", ["a", "b"])',
+        't.suggest_float("x", 0.1, 10, log=True)',
+    ],
+)
 def test_fixed_trial_answers_like_optunas(params: dict[str, object], call: str) -> None:
     optuna = pytest.importorskip("optuna")
     import pyhpo

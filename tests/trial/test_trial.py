@@ -91,8 +91,10 @@ def test_suggesting_the_same_name_twice_returns_the_same_value() -> None:
 def test_an_incompatible_redefinition_raises_optunas_value_error(second: object) -> None:
     trial = new_study().ask()
     trial.suggest_float("x", 0.1, 1)
-    with pytest.raises(ValueError, match="^Cannot set different (distribution kind|log configuration) to the same "
-                       "parameter name.$"):
+    with pytest.raises(
+        ValueError,
+        match="^Cannot set different (distribution kind|log configuration) to the same parameter name.$",
+    ):
         second(trial)  # type: ignore[operator]
 
 
@@ -115,7 +117,9 @@ def test_legacy_suggest_methods_map_to_suggest_float() -> None:
         trial.suggest_loguniform("l", 1e-3, 1)
         trial.suggest_discrete_uniform("d", 0, 1, 0.5)
     assert trial.distributions == {
-        "u": FloatDistribution(0, 1), "l": FloatDistribution(1e-3, 1, log=True), "d": FloatDistribution(0, 1, step=0.5)
+        "u": FloatDistribution(0, 1),
+        "l": FloatDistribution(1e-3, 1, log=True),
+        "d": FloatDistribution(0, 1, step=0.5),
     }
 
 
@@ -155,7 +159,9 @@ def test_report_validates_its_arguments(value: object, step: object, error: type
 
 
 def test_report_and_should_prune_are_refused_for_multi_objective_studies() -> None:
-    study = pyhpo.create_study(directions=["minimize", "minimize"], sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        directions=["minimize", "minimize"], sampler=pyhpo.samplers.RandomSampler(seed=0)
+    )
     trial = study.ask()
     with pytest.raises(NotImplementedError):
         trial.report(1.0, 0)

@@ -11,7 +11,6 @@ from pyhpo._multi_objective import dominates, get_constraints
 from pyhpo._transform import SearchSpaceTransform
 from pyhpo._values import TrialState
 from pyhpo.distributions import CategoricalDistribution
-from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._crossovers import BaseCrossover, _check_probability
 from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._selection import _is_constrained
@@ -19,6 +18,7 @@ from pyhpo.samplers._nsgaii._selection import _is_constrained
 if TYPE_CHECKING:
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
+    from pyhpo.samplers._lazy_random_state import LazyRandomState
     from pyhpo.study import Study, StudyDirection
 
 

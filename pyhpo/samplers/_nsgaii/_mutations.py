@@ -5,11 +5,11 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from pyhpo._experimental import experimental_class
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from pyhpo.study import Study
 
 

@@ -7,7 +7,6 @@ selection and breeding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pyhpo._experimental import warn_experimental_argument
@@ -16,14 +15,16 @@ from pyhpo.samplers._ga import BaseGASampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._nsgaii._child_generation import NSGAIIChildGenerationStrategy
 from pyhpo.samplers._nsgaii._crossovers import BaseCrossover, UniformCrossover
-from pyhpo.samplers._nsgaii._mutations import BaseMutation
 from pyhpo.samplers._nsgaii._selection import NSGAIIElitePopulationSelectionStrategy
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.distributions import BaseDistribution
+    from pyhpo.samplers._nsgaii._mutations import BaseMutation
     from pyhpo.study import Study
 
 

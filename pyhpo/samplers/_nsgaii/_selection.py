@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,6 +9,8 @@ import numpy as np
 from pyhpo._multi_objective import fast_non_domination_rank, get_constraints, loss_values
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from pyhpo._values import FrozenTrial
     from pyhpo.study import Study
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +23,8 @@ from pyhpo.samplers._base import _infeasibility
 from pyhpo.samplers._tpe.parzen_estimator import _Space
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from pyhpo._values import FrozenTrial
 
 __all__: list[str] = []

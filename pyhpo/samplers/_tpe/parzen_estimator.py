@@ -28,13 +28,15 @@ are no Python loops over observations, components or candidates.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo.distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, IntDistribution
 from pyhpo.samplers._tpe import _truncnorm
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
 
 __all__: list[str] = []
 

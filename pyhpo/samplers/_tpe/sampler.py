@@ -7,14 +7,11 @@ import json
 import math
 import threading
 import weakref
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
-from pyhpo._values import TrialState
-from pyhpo.distributions import BaseDistribution
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import (
     _INDEPENDENT_SAMPLING_WARNING_TEMPLATE,
@@ -28,7 +25,10 @@ from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Spa
 from pyhpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
 
 if TYPE_CHECKING:
-    from pyhpo._values import FrozenTrial
+    from collections.abc import Callable, Sequence
+
+    from pyhpo._values import FrozenTrial, TrialState
+    from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
 
 __all__ = ["TPESampler", "default_gamma", "default_weights", "hyperopt_default_gamma"]

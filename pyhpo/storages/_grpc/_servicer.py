@@ -26,18 +26,21 @@ import functools
 import hmac
 import json
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import grpc
 
 from pyhpo import logging
-from pyhpo._values import FrozenTrial
 from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
-from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
 from pyhpo.storages._heartbeat import BaseHeartbeat
 from pyhpo.storages._validation import check_param
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pyhpo._values import FrozenTrial
+    from pyhpo.storages._base import BaseStorage
 
 __all__ = ["ExtensionServicer", "StorageServicer", "TokenInterceptor", "add_services", "encode_trials_reply"]
 

@@ -30,7 +30,6 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Container, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -45,6 +44,8 @@ from pyhpo.storages._validation import check_param
 
 if TYPE_CHECKING:
     # At run time these four are module globals set by _load_runtime() on first use.
+    from collections.abc import Callable, Container, Sequence
+
     import grpc  # noqa: TC004
 
     from pyhpo._values import FrozenStudy, StudyDirection

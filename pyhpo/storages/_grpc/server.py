@@ -14,10 +14,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
@@ -26,6 +24,9 @@ from pyhpo.storages import get_storage
 from pyhpo.storages._grpc import _tls
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import FrameType
+
     import grpc
 
     from pyhpo.storages._base import BaseStorage
@@ -246,7 +247,10 @@ def main_cli(argv: list[str] | None = None) -> int:
     try:
         import grpc  # noqa: F401 -- fail early and clearly without the extra
     except ImportError as e:
-        print(f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo-opt[grpc]' ({e})", file=sys.stderr)
+        print(
+            f"pyhpo grpc-proxy: error: needs grpcio and protobuf: pip install 'pyhpo-opt[grpc]' ({e})",
+            file=sys.stderr,
+        )
         return 1
     run_grpc_proxy_server(
         get_storage(ns.storage),

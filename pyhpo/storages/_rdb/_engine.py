@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    import sqlite3
 
 try:
     import fcntl

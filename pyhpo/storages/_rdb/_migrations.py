@@ -22,14 +22,17 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic.operations import BatchOperations
 from sqlalchemy.dialects import postgresql
 
 from pyhpo.distributions import distribution_to_json, json_to_distribution
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from alembic.operations import BatchOperations
 
 __all__ = [
     "FLOAT32_MAX",
@@ -95,16 +98,21 @@ def new_distribution_json(old_json: str) -> str:
     :class:`~pyhpo.distributions.IntDistribution` with the same ``step``; categorical and already
     new distributions come back unchanged, byte for byte.
     """
-    if json.loads(old_json).get("name") in ("FloatDistribution", "IntDistribution", "CategoricalDistribution"):
+    if json.loads(old_json).get("name") in (
+        "FloatDistribution",
+        "IntDistribution",
+        "CategoricalDistribution",
+    ):
         return old_json
     return distribution_to_json(json_to_distribution(old_json))
 
 
-def executemany(bind: sa.Connection, statement: sa.Executable, rows: Sequence[dict[str, Any]],
-                chunk: int = 5000) -> None:
+def executemany(
+    bind: sa.Connection, statement: sa.Executable, rows: Sequence[dict[str, Any]], chunk: int = 5000
+) -> None:
     """Run ``statement`` once per row, ``chunk`` rows per round trip (nothing when there are none)."""
     for start in range(0, len(rows), chunk):
-        bind.execute(statement, list(rows[start:start + chunk]))
+        bind.execute(statement, list(rows[start : start + chunk]))
 
 
 def column_names(bind: sa.Connection, table: str) -> list[str]:

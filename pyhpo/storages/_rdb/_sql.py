@@ -72,7 +72,9 @@ STUDY_DIRECTIONS = (
 
 # The newest trial of the study holds the highest number. Served by the (study_id) index, whose
 # entries end with the primary key on SQLite and InnoDB: one index probe, not a scan of the study.
-LAST_NUMBER = select(_t.number).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id.desc()).limit(1)
+LAST_NUMBER = (
+    select(_t.number).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id.desc()).limit(1)
+)
 INSERT_TRIAL = insert(m.trials)
 TRIAL = select(m.trials).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_STUDY_STATE = select(_t.study_id, _t.state).where(_t.trial_id == bindparam("trial_id"))
@@ -238,8 +240,14 @@ def children_query(where_child: Any) -> Any:
     return union_all(
         part(p, "p", p.c.param_name, p.c.param_value, p.c.distribution_json, p.c.param_id),
         part(v, "v", v.c.objective.cast(text), v.c.value, v.c.value_type.cast(text), v.c.trial_value_id),
-        part(i, "i", i.c.step.cast(text), i.c.intermediate_value, i.c.intermediate_value_type.cast(text),
-             i.c.trial_intermediate_value_id),
+        part(
+            i,
+            "i",
+            i.c.step.cast(text),
+            i.c.intermediate_value,
+            i.c.intermediate_value_type.cast(text),
+            i.c.trial_intermediate_value_id,
+        ),
         part(u, "u", u.c.key, null(), u.c.value_json, u.c.trial_user_attribute_id),
         part(s, "s", s.c.key, null(), s.c.value_json, s.c.trial_system_attribute_id),
     ).order_by(column("ord"))

@@ -11,15 +11,18 @@ from __future__ import annotations
 import datetime
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
-
-from sqlalchemy import Connection
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import FrozenTrial, StudyDirection, TrialState
-from pyhpo.distributions import BaseDistribution
 from pyhpo.storages._rdb import _sql as q
 from pyhpo.storages._validation import check_mysql_param, check_param, check_template, check_values
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from sqlalchemy import Connection
+
+    from pyhpo.distributions import BaseDistribution
 
 __all__ = [
     "StudyCache",

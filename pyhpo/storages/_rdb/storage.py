@@ -32,14 +32,12 @@ import threading
 import uuid
 import warnings
 import weakref
-from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, delete, event, func, insert, or_, select, true, union_all
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import scoped_session, sessionmaker
-from sqlalchemy.sql.elements import ColumnElement
 
 from pyhpo import logging as pyhpo_logging
 from pyhpo._experimental import warn_experimental_argument
@@ -70,6 +68,10 @@ from pyhpo.storages._rdb._trials import (
 from pyhpo.storages._rdb._versions import VersionManager, release_schema_lock, serialize_schema_setup
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Container, Iterator, Sequence
+
+    from sqlalchemy.sql.elements import ColumnElement
+
     from pyhpo.study import Study
 
 __all__ = ["RDBStorage", "upgrade_storage"]
@@ -145,12 +147,16 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         # Optuna's checks, messages and warnings, in Optuna's order (code ported from it filters on them).
         # Stricter than Optuna on types: a bool or a string is refused, not compared with 0.
         for name, value in (("heartbeat_interval", heartbeat_interval), ("grace_period", grace_period)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+            ):
                 raise ValueError(f"The value of `{name}` should be a positive integer.")
             if name == "heartbeat_interval" and value is not None:
                 warn_experimental_argument("heartbeat_interval")
         if failed_trial_callback is not None and heartbeat_stale_trial_callback is not None:
-            raise ValueError("Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`.")
+            raise ValueError(
+                "Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`."
+            )
         if failed_trial_callback is not None:
             warnings.warn(
                 "`failed_trial_callback` has been deprecated in v4.9.0. This feature will be removed in v6.0.0. "
@@ -276,7 +282,11 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
                 yield
 
     def _transaction(
-        self, body: Callable[[Connection], _T], *, write: bool, budget: float = 120.0,
+        self,
+        body: Callable[[Connection], _T],
+        *,
+        write: bool,
+        budget: float = 120.0,
         what: str = "Database operation failed",
     ) -> _T:
         """Run ``body`` in one transaction, again from the start after a transient error.
@@ -329,7 +339,10 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             study_id = key[0]
             conn.execute(
                 insert(m.study_directions),
-                [{"study_id": study_id, "objective": i, "direction": d.name} for i, d in enumerate(directions)],
+                [
+                    {"study_id": study_id, "objective": i, "direction": d.name}
+                    for i, d in enumerate(directions)
+                ],
             )
             return int(study_id)
 
@@ -482,15 +495,21 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
 
     def get_all_studies(self) -> list[FrozenStudy]:
         def body(conn: Connection) -> list[FrozenStudy]:
-            names = conn.execute(select(m.studies.c.study_id, m.studies.c.study_name).order_by("study_id")).all()
+            names = conn.execute(
+                select(m.studies.c.study_id, m.studies.c.study_name).order_by("study_id")
+            ).all()
             directions: dict[int, list[StudyDirection]] = {}
             d = m.study_directions.c
-            for sid, direction in conn.execute(select(d.study_id, d.direction).order_by(d.study_id, d.objective)):
+            for sid, direction in conn.execute(
+                select(d.study_id, d.direction).order_by(d.study_id, d.objective)
+            ):
                 directions.setdefault(sid, []).append(StudyDirection[direction])
             attrs: list[dict[int, dict[str, Any]]] = []
             for table in (m.study_user_attributes, m.study_system_attributes):
                 by_study: dict[int, dict[str, Any]] = {}
-                for sid, key, value in conn.execute(select(table.c.study_id, table.c.key, table.c.value_json)):
+                for sid, key, value in conn.execute(
+                    select(table.c.study_id, table.c.key, table.c.value_json)
+                ):
                     by_study.setdefault(sid, {})[key] = json.loads(value)
                 attrs.append(by_study)
             return [
@@ -567,12 +586,19 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         for step, v in template.intermediate_values.items():
             value, kind = value_to_db(v, allow_nan=True)
             rows.setdefault(m.trial_intermediate_values, []).append(
-                {"trial_id": trial_id, "step": step, "intermediate_value": value, "intermediate_value_type": kind}
+                {
+                    "trial_id": trial_id,
+                    "step": step,
+                    "intermediate_value": value,
+                    "intermediate_value_type": kind,
+                }
             )
         for table, attrs in ((m.trial_user_attributes, template.user_attrs),
                              (m.trial_system_attributes, template.system_attrs)):  # fmt: skip
             for key, value in attrs.items():
-                rows.setdefault(table, []).append({"trial_id": trial_id, "key": key, "value_json": json.dumps(value)})
+                rows.setdefault(table, []).append(
+                    {"trial_id": trial_id, "key": key, "value_json": json.dumps(value)}
+                )
         for table, batch in rows.items():
             conn.execute(insert(table), batch)
 
@@ -612,7 +638,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             # with; it never changes, so each process looks it up once.
             known = self._param_dists.get((study_id, param_name))
             if known is None:
-                first = conn.execute(q.FIRST_DISTRIBUTION, {"study_id": study_id, "name": param_name}).scalar()
+                first = conn.execute(
+                    q.FIRST_DISTRIBUTION, {"study_id": study_id, "name": param_name}
+                ).scalar()
                 known = self._distribution(first) if first is not None else None
             if known is not None:
                 check_distribution_compatibility(known, distribution)
@@ -805,7 +833,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         if len(cache.directions) > 1:
             raise RuntimeError("Best trial can be obtained only for single-objective optimization.")
         if cache.best is None:
-            raise ValueError(_NOT_FOUND)  # Optuna's RDBStorage says so (its in-memory storage words it otherwise)
+            raise ValueError(
+                _NOT_FOUND
+            )  # Optuna's RDBStorage says so (its in-memory storage words it otherwise)
         return cache.best._copy()
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
@@ -816,7 +846,9 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
         query = select(t.trial_id).where(t.study_id == study_id, t.number == trial_number)
         trial_id = self._transaction(lambda conn: conn.execute(query).scalar(), write=False)
         if trial_id is None:
-            raise KeyError(f"No trial with trial number {trial_number} exists in study with study_id {study_id}.")
+            raise KeyError(
+                f"No trial with trial number {trial_number} exists in study with study_id {study_id}."
+            )
         return int(trial_id)
 
     def get_trial_number_from_id(self, trial_id: int) -> int:
@@ -890,7 +922,8 @@ class RDBStorage(BaseStorage, BaseHeartbeat):
             query: Any = beats.where(t.study_id == study_id)
         else:
             query = union_all(
-                beats.where(t.study_id == study_id, t.trial_id > last_id), beats.where(t.trial_id.in_(unfinished))
+                beats.where(t.study_id == study_id, t.trial_id > last_id),
+                beats.where(t.trial_id.in_(unfinished)),
             )
 
         def body(conn: Connection) -> list[int]:

@@ -16,11 +16,13 @@ cursor is the record number.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._format import decode_record
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["BaseJournalBackend"]
 

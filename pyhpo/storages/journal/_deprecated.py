@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._file import JournalFileBackend
 from pyhpo.storages.journal._locks import JournalFileOpenLock, JournalFileSymlinkLock
 from pyhpo.storages.journal._redis import JournalRedisBackend
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "BaseJournalLogStorage",

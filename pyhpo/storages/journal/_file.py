@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._engine import Engine
-from pyhpo.storages.journal._locks import BaseJournalFileLock
+
+if TYPE_CHECKING:
+    from pyhpo.storages.journal._locks import BaseJournalFileLock
 
 __all__ = ["JournalFileBackend"]
 

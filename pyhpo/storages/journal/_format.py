@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import JournalCorruptionError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "HEARTBEAT_KEY",
@@ -121,7 +123,7 @@ def decode_chunk(
     except ValueError:
         records = None
     if records is not None and len(records) == body.count(b"\n") + 1:
-        for index, record in enumerate(records):
+        for _index, record in enumerate(records):
             if type(record) is not dict:
                 break
         else:

@@ -16,12 +16,14 @@ import hashlib
 import json
 import os
 import tempfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
 from pyhpo._values import StudyDirection
-from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._replay import JournalReplay, _Study, _Trial
+
+if TYPE_CHECKING:
+    from pyhpo.storages.journal._base import BaseJournalBackend
 
 __all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "load_snapshot", "write_snapshot"]
 

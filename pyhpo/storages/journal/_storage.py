@@ -9,7 +9,6 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Container, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pyhpo import logging
@@ -32,6 +31,8 @@ from pyhpo.storages.journal._replay import NOT_FOUND_MSG, JournalReplay
 from pyhpo.storages.journal._snapshot import load_snapshot, write_snapshot
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Container, Iterator, Sequence
+
     from pyhpo.study import Study
 
 __all__ = ["JournalStorage"]

@@ -266,7 +266,9 @@ def test_one_sampler_reused_across_fresh_studies_never_mixes_their_histories() -
         del study
 
 
-@pytest.mark.filterwarnings("ignore:The distribution is specified by:UserWarning")  # the odd step moves `high`
+@pytest.mark.filterwarnings(
+    "ignore:The distribution is specified by:UserWarning"
+)  # the odd step moves `high`
 def test_edge_distributions_are_handled() -> None:
     def objective(trial: pyhpo.Trial) -> float:
         only = trial.suggest_categorical("only", ["x"])  # one choice: never sampled by TPE

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,6 +13,9 @@ pytest.importorskip("grpc")
 from pyhpo.storages import InMemoryStorage
 from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.storages._grpc.server import GrpcProxyServer, make_server
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 
 class CallCounter:

@@ -106,9 +106,9 @@ def _start_server(url: str, port: int) -> subprocess.Popen[str]:
             if proc.poll() is not None:
                 raise AssertionError(
                     "the proxy server exited:\n" + (proc.stderr.read() if proc.stderr else "")
-                )
+                ) from None
             if time.monotonic() > deadline:
-                raise AssertionError("the proxy server did not listen within 30 s")
+                raise AssertionError("the proxy server did not listen within 30 s") from None
             time.sleep(0.1)
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,6 +13,9 @@ from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.trial import FrozenTrial, TrialState
 
 from .conftest import serving
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_stale_trials_are_failed_through_the_proxy_and_the_client_callback_runs(tmp_path: Path) -> None:

@@ -6,8 +6,7 @@ Both kinds of client work the same study on the same port at the same time, in e
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +20,9 @@ from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.trial import TrialState
 
 from .conftest import serving
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 pytestmark = [
     pytest.mark.interop("gRPC proxy wire (api.proto messages, timestamps, error codes)"),
@@ -189,7 +191,11 @@ def _pyhpo_server() -> Iterator[int]:
         ("", "2026-12-03 23:46:22.230995", None),  # Optuna 5.0: naive local time
         ("", "2026-12-03T23:46:22.230995+00:00", "2026-12-03 23:46:22.230995"),  # Optuna 5.1: UTC offset
         ("", "2026-12-04T08:46:22.230995+09:00", "2026-12-03 23:46:22.230995"),
-        ("2026-12-03T23:46:22.230995+00:00", "garbage", "2026-12-03 23:46:22.230995"),  # pyhpo's own field wins
+        (
+            "2026-12-03T23:46:22.230995+00:00",
+            "garbage",
+            "2026-12-03 23:46:22.230995",
+        ),  # pyhpo's own field wins
     ],
 )
 def test_every_timestamp_form_on_the_wire_is_read_as_local_time(

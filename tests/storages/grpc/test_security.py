@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,6 +13,9 @@ from pyhpo.storages._grpc.client import GrpcStorageProxy
 from pyhpo.study._study_direction import StudyDirection
 
 from .conftest import serving
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MIN = [StudyDirection.MINIMIZE]
 

@@ -10,7 +10,6 @@ import hashlib
 import json
 import logging
 import os
-import pathlib
 import random
 import signal
 import subprocess
@@ -18,12 +17,16 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pyhpo.storages.journal._engine import Engine
 from pyhpo.storages.journal._file import JournalFileBackend
+
+if TYPE_CHECKING:
+    import pathlib
+    from collections.abc import Iterator
 
 # Every test runs once per journal engine (tests/storages/journal/conftest.py: journal_engine).
 pytestmark = pytest.mark.usefixtures("journal_engine")

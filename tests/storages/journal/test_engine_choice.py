@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import pathlib
 import subprocess
 import sys
 import textwrap
 import threading
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +15,9 @@ import pyhpo
 from pyhpo.storages import JournalStorage
 from pyhpo.storages.journal import JournalFileBackend, _engine, engine_name
 from pyhpo.storages.journal._engine import ENGINE_ENV, Engine
+
+if TYPE_CHECKING:
+    import pathlib
 
 needs_c = pytest.mark.skipif(_engine.lib is None, reason="the C journal engine is not built")
 

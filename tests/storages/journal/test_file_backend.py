@@ -13,8 +13,7 @@ import pathlib
 import pickle
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +21,9 @@ from hypothesis import strategies as st
 
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._file import JournalFileBackend
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ENGINE_LOGGER = "pyhpo.storages.journal._engine"
 

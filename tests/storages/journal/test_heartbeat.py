@@ -9,11 +9,9 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import MemoryJournalBackend
 
 import pyhpo
 from pyhpo.storages import fail_stale_trials
@@ -21,6 +19,11 @@ from pyhpo.storages.journal._format import HEARTBEAT_KEY
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import MemoryJournalBackend
 
 MIN = [StudyDirection.MINIMIZE]
 

@@ -15,11 +15,14 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pyhpo.storages.journal._locks import BaseJournalFileLock, JournalFileOpenLock, JournalFileSymlinkLock
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 KINDS = {"open": JournalFileOpenLock, "symlink": JournalFileSymlinkLock}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -13,6 +13,9 @@ import pyhpo
 from pyhpo.storages.journal import JournalFileBackend
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _PYHPO_WORKER = """
 import sys

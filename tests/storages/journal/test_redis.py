@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +14,9 @@ from pyhpo.storages.journal import JournalRedisBackend
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 redis = pytest.importorskip("redis", reason="the redis package is needed for JournalRedisBackend")
 

@@ -7,13 +7,16 @@ drops it at the end. Without the variable those tests skip (and fail when CI=tru
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.conftest import require_server_url
 from tests.storages.rdb.dbutil import create_private_database, drop_private_database
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterator
 
 
 def pytest_configure(config: pytest.Config) -> None:

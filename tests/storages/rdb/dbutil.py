@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import sqlalchemy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 __all__ = ["create_private_database", "drop_private_database", "temporary_database"]
 
 
 def _admin_engine(server_url: str) -> sqlalchemy.Engine:
-    return sqlalchemy.create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=sqlalchemy.pool.NullPool)
+    return sqlalchemy.create_engine(
+        server_url, isolation_level="AUTOCOMMIT", poolclass=sqlalchemy.pool.NullPool
+    )
 
 
 def create_private_database(server_url: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy
@@ -11,6 +11,9 @@ from pyhpo.exceptions import StorageInternalError
 from pyhpo.storages import get_storage
 from pyhpo.storages._rdb.storage import RDBStorage
 from tests.conftest import require_server_url
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.mark.parametrize("url", ["not a url", "://nothing", "sqlite//missing-colon.db"])
@@ -32,7 +35,9 @@ def test_unknown_dialect_or_driver_is_a_value_error(url: str) -> None:
     assert "s3cret" not in str(info.value) and "supported" in str(info.value)
 
 
-@pytest.mark.parametrize(("driver", "module"), [("postgresql+pg8000", "pg8000"), ("mysql+mysqldb", "MySQLdb")])
+@pytest.mark.parametrize(
+    ("driver", "module"), [("postgresql+pg8000", "pg8000"), ("mysql+mysqldb", "MySQLdb")]
+)
 def test_missing_driver_module_says_what_to_install(driver: str, module: str) -> None:
     import importlib.util
 

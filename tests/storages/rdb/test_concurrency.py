@@ -69,8 +69,13 @@ print(json.dumps(won))
 def _run_workers(script: str, argv_list: list[list[str]], timeout: float = 240) -> list[str]:
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     procs = [
-        subprocess.Popen([sys.executable, "-c", script, *argv], env=env, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", script, *argv],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for argv in argv_list
     ]
     outputs = []
@@ -184,13 +189,18 @@ def test_a_storage_inherited_through_fork_opens_its_own_connections(
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql", "mysql"])
-def test_optimize_with_many_threads_and_heartbeats(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_optimize_with_many_threads_and_heartbeats(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     import pyhpo
 
     url = _url(kind, tmp_path, request)
     storage = RDBStorage(url, heartbeat_interval=1)
-    study = pyhpo.create_study(study_name=f"threads-{kind}-{time.time_ns()}", storage=storage,
-                               sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study = pyhpo.create_study(
+        study_name=f"threads-{kind}-{time.time_ns()}",
+        storage=storage,
+        sampler=pyhpo.samplers.RandomSampler(seed=0),
+    )
     study.optimize(lambda t: t.suggest_float("x", -1, 1) ** 2, n_trials=48, n_jobs=12)
     trials = study.get_trials()
     assert [t.number for t in trials] == list(range(48))

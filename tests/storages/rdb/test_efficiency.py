@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import event
 
@@ -12,6 +11,10 @@ from pyhpo.distributions import FloatDistribution
 from pyhpo.storages._rdb.storage import RDBStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState, create_trial
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 DIST = FloatDistribution(0.0, 1.0)
 
@@ -41,8 +44,13 @@ def _study(url: str, n_finished: int) -> tuple[RDBStorage, int]:
     for i in range(n_finished):
         storage.create_new_trial(
             study_id,
-            create_trial(params={"x": 0.5}, distributions={"x": DIST}, value=float(i), user_attrs={"i": i},
-                         intermediate_values={0: 1.0}),
+            create_trial(
+                params={"x": 0.5},
+                distributions={"x": DIST},
+                value=float(i),
+                user_attrs={"i": i},
+                intermediate_values={0: 1.0},
+            ),
         )
     return storage, study_id
 

@@ -40,7 +40,10 @@ for i in range(n):
 
 def _cluster() -> list[str]:
     versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
-    if not versions or subprocess.run(["which", "pg_ctlcluster"], check=False, capture_output=True).returncode != 0:
+    if (
+        not versions
+        or subprocess.run(["which", "pg_ctlcluster"], check=False, capture_output=True).returncode != 0
+    ):
         pytest.skip("no local PostgreSQL cluster managed by pg_ctlcluster")
     return [versions[-1], "main"]
 
@@ -78,8 +81,12 @@ def test_workers_ride_through_a_postgresql_restart(postgres_url: str) -> None:
     workers, per_worker = 4, 60
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     procs = [
-        subprocess.Popen([sys.executable, "-c", STEADY_WORKER, postgres_url, name, str(per_worker)],
-                         env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", STEADY_WORKER, postgres_url, name, str(per_worker)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(workers)
     ]
     try:
@@ -90,12 +97,20 @@ def test_workers_ride_through_a_postgresql_restart(postgres_url: str) -> None:
         booted = _postmaster_start(postgres_url)
         # The restart must hit running workers, or the test proves nothing.
         assert all(p.poll() is None for p in procs), "workers finished before the restart"
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "restart"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "restart"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     finally:
         # Whatever happened, the server is left running for everyone else.
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "start"],
-                       check=False, capture_output=True, timeout=60)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster, "start"],
+            check=False,
+            capture_output=True,
+            timeout=60,
+        )
         _wait_until_up(postgres_url)
     logs = [p.communicate(timeout=240)[1] for p in procs]
     for p, log in zip(procs, logs):
@@ -122,7 +137,11 @@ def _wrapped(orig: Exception, cls: type[sa_exc.DBAPIError] = sa_exc.OperationalE
     [
         (_wrapped(_Orig("deadlock", pgcode="40P01")), "postgresql", True),
         (_wrapped(_Orig("could not serialize", pgcode="40001")), "postgresql", True),
-        (_wrapped(_Orig("terminating connection due to administrator command", pgcode="57P01")), "postgresql", True),
+        (
+            _wrapped(_Orig("terminating connection due to administrator command", pgcode="57P01")),
+            "postgresql",
+            True,
+        ),
         (_wrapped(_Orig("connection refused")), "postgresql", True),
         (_wrapped(_Orig('FATAL: database "x" does not exist')), "postgresql", False),
         (_wrapped(_Orig("syntax error", pgcode="42601"), sa_exc.ProgrammingError), "postgresql", False),

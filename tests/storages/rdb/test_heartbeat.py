@@ -35,14 +35,20 @@ study.optimize(objective, n_trials=1)
 """
 
 
-def test_trial_of_a_killed_worker_is_failed_and_retried(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_trial_of_a_killed_worker_is_failed_and_retried(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = f"sqlite:///{tmp_path}/hb.db"
     name = "heartbeat"
     pyhpo.create_study(study_name=name, storage=url)
     ready = tmp_path / "ready"
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    worker = subprocess.Popen([sys.executable, "-c", DOOMED_WORKER, url, name, str(ready)], env=env,
-                              stderr=subprocess.PIPE, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", DOOMED_WORKER, url, name, str(ready)],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
@@ -53,8 +59,12 @@ def test_trial_of_a_killed_worker_is_failed_and_retried(tmp_path: Path, request:
         worker.send_signal(signal.SIGKILL)
         worker.communicate()
 
-    storage = RDBStorage(url, heartbeat_interval=1, grace_period=2,
-                         heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=2))
+    storage = RDBStorage(
+        url,
+        heartbeat_interval=1,
+        grace_period=2,
+        heartbeat_stale_trial_callback=RetryHeartbeatStaleTrialCallback(max_retry=2),
+    )
     study = pyhpo.load_study(study_name=name, storage=storage)
     (orphan,) = study.get_trials()
     assert orphan.state == TrialState.RUNNING

@@ -34,8 +34,12 @@ def _canonical(trial: Any) -> tuple[Any, ...]:
         trial.state.name,
         floats(trial.values),
         trial.params,
-        {k: distribution_to_json(v) if hasattr(v, "_contains") and type(v).__module__.startswith("pyhpo")
-         else optuna.distributions.distribution_to_json(v) for k, v in trial.distributions.items()},
+        {
+            k: distribution_to_json(v)
+            if hasattr(v, "_contains") and type(v).__module__.startswith("pyhpo")
+            else optuna.distributions.distribution_to_json(v)
+            for k, v in trial.distributions.items()
+        },
         {k: ("nan" if math.isnan(v) else v) for k, v in trial.intermediate_values.items()},
         trial.user_attrs,
         trial.system_attrs,
@@ -147,7 +151,9 @@ def test_sqlite_written_by_optuna_loads_in_pyhpo(tmp_path: Path) -> None:
 def test_server_databases_interoperate_both_ways(kind: str, request: pytest.FixtureRequest) -> None:
     url = request.getfixturevalue("postgres_url" if kind == "postgresql" else "mysql_url")
     name = _write_with_pyhpo(url)
-    expected = [_canonical(t) for t in RDBStorage(url).get_all_trials(RDBStorage(url).get_study_id_from_name(name))]
+    expected = [
+        _canonical(t) for t in RDBStorage(url).get_all_trials(RDBStorage(url).get_study_id_from_name(name))
+    ]
     assert [_canonical(t) for t in optuna.load_study(study_name=name, storage=url).get_trials()] == expected
     name = _write_with_optuna(url)
     expected = [_canonical(t) for t in optuna.load_study(study_name=name, storage=url).get_trials()]
@@ -176,8 +182,12 @@ def test_pyhpo_and_optuna_workers_share_one_study_at_once(postgres_url: str) -> 
     RDBStorage(postgres_url).create_new_study([StudyDirection.MINIMIZE], name)
     env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     procs = [
-        subprocess.Popen([sys.executable, "-c", MIXED_WORKER, lib, postgres_url, name], env=env,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", MIXED_WORKER, lib, postgres_url, name],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for lib in ("pyhpo", "optuna", "pyhpo", "optuna")
     ]
     for p in procs:
@@ -187,4 +197,6 @@ def test_pyhpo_and_optuna_workers_share_one_study_at_once(postgres_url: str) -> 
     trials = ours.get_all_trials(ours.get_study_id_from_name(name))
     assert [t.number for t in trials] == list(range(32))
     assert all(t.state == TrialState.COMPLETE for t in trials)
-    assert [t.number for t in optuna.load_study(study_name=name, storage=postgres_url).trials] == list(range(32))
+    assert [t.number for t in optuna.load_study(study_name=name, storage=postgres_url).trials] == list(
+        range(32)
+    )

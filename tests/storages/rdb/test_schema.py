@@ -28,10 +28,13 @@ def _describe(url: str) -> dict[str, object]:
             "columns": [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)],
             "pk": inspector.get_pk_constraint(table)["constrained_columns"],
             "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
-            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
-                              for i in inspector.get_indexes(table)),
-            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"])
-                          for f in inspector.get_foreign_keys(table)),
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)
+            ),
+            "fks": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
+            ),
         }
     engine.dispose()
     return described
@@ -103,7 +106,10 @@ def test_unknown_revision_asks_to_upgrade_pyhpo(tmp_path: Path) -> None:
 def test_versions_and_upgrade_of_a_current_database(tmp_path: Path) -> None:
     storage = RDBStorage(f"sqlite:///{tmp_path}/v.db")
     assert storage.get_current_version() == storage.get_head_version() == HEAD_REVISION
-    assert storage.get_all_versions() == optuna.storages.RDBStorage(f"sqlite:///{tmp_path}/o.db").get_all_versions()
+    assert (
+        storage.get_all_versions()
+        == optuna.storages.RDBStorage(f"sqlite:///{tmp_path}/o.db").get_all_versions()
+    )
     storage.upgrade()  # nothing to do, and it must not break the database
     assert storage.get_current_version() == HEAD_REVISION
     RDBStorage(storage.url)  # still accepted
@@ -125,15 +131,20 @@ def test_skip_table_creation_on_empty_database_fails_clearly(tmp_path: Path) -> 
         RDBStorage(f"sqlite:///{tmp_path}/empty.db", skip_table_creation=True)
 
 
-def test_a_later_migration_is_required_then_applied_by_upgrade(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_later_migration_is_required_then_applied_by_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Simulate pyhpo's next schema change: a revision on top of ours, applied by upgrade()."""
     import shutil
 
     import pyhpo.storages._rdb._versions as versions
 
     here = tmp_path / "rdb"
-    shutil.copytree(Path(versions.__file__).parent / "alembic", here / "alembic",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        Path(versions.__file__).parent / "alembic",
+        here / "alembic",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     shutil.copy(Path(versions.__file__).parent / "alembic.ini", here / "alembic.ini")
     (here / "alembic" / "versions" / "pyhpo_next.py").write_text(
         '"""A pretend next revision."""\n'
@@ -147,7 +158,9 @@ def test_a_later_migration_is_required_then_applied_by_upgrade(tmp_path: Path, m
     url = f"sqlite:///{tmp_path}/old.db"
     RDBStorage(url).engine.dispose()  # written at v3.2.0.a by "the previous pyhpo"
     monkeypatch.setattr(versions, "_HERE", str(here))
-    with pytest.raises(RuntimeError, match=r"older pyhpo schema \(revision v3\.2\.0\.a.*pyhpo storage upgrade"):
+    with pytest.raises(
+        RuntimeError, match=r"older pyhpo schema \(revision v3\.2\.0\.a.*pyhpo storage upgrade"
+    ):
         RDBStorage(url)
     storage = RDBStorage(url, skip_compatibility_check=True)
     assert storage.get_all_versions()[:2] == ["pyhpo_next", "v3.2.0.a"]

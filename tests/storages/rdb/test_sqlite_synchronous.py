@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import pickle
 import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-import sqlalchemy
 
 import pyhpo
 from pyhpo.storages import RDBStorage
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import sqlalchemy
 
 # PRAGMA synchronous reads back as a number.
 _LEVELS = {"off": 0, "normal": 1, "full": 2, "extra": 3}

@@ -27,9 +27,8 @@ import math
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy
@@ -45,14 +44,27 @@ from pyhpo.storages._rdb.storage import RDBStorage, upgrade_storage
 from tests.conftest import require_server_url
 from tests.storages.rdb.dbutil import temporary_database
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 optuna = pytest.importorskip("optuna")
 
 pytestmark = [pytest.mark.interop("RDB databases of Optuna 1.0 to 3.1, upgraded by pyhpo")]
 
 ASSETS = Path(__file__).parent / "assets"
 GOLDEN = sorted(p.stem for p in ASSETS.glob("optuna-*.db"))
-OPTUNA_REVISIONS = ["v3.2.0.a", "v3.0.0.d", "v3.0.0.c", "v3.0.0.b", "v3.0.0.a", "v2.6.0.a", "v2.4.0.a",
-                    "v1.3.0.a", "v1.2.0.a", "v0.9.0.a"]
+OPTUNA_REVISIONS = [
+    "v3.2.0.a",
+    "v3.0.0.d",
+    "v3.0.0.c",
+    "v3.0.0.b",
+    "v3.0.0.a",
+    "v2.6.0.a",
+    "v2.4.0.a",
+    "v1.3.0.a",
+    "v1.2.0.a",
+    "v0.9.0.a",
+]
 
 
 def _expected(name: str) -> dict[str, Any]:
@@ -88,8 +100,10 @@ def _trial_view(trial: Any, library: Any) -> dict[str, Any]:
         "state": trial.state.name,
         "values": trial.values,
         "params": trial.params,
-        "distributions": {k: json.loads(library.distributions.distribution_to_json(d))
-                          for k, d in trial.distributions.items()},
+        "distributions": {
+            k: json.loads(library.distributions.distribution_to_json(d))
+            for k, d in trial.distributions.items()
+        },
         "intermediate_values": dict(trial.intermediate_values),
         "user_attrs": trial.user_attrs,
         "system_attrs": trial.system_attrs,
@@ -129,10 +143,15 @@ def _assert_matches_sidecar(view: dict[str, Any], expected: dict[str, Any], sing
     want_values = None if expected["values"] is None else [near(_float(v)) for v in expected["values"]]
     assert view["values"] == want_values
     assert view["params"] == {k: near(v) for k, v in expected["params"].items()}
-    want_dists = {k: json.loads(distribution_to_json(json_to_distribution(json.dumps(d))))
-                  for k, d in expected["distributions"].items()}
+    want_dists = {
+        k: json.loads(distribution_to_json(json_to_distribution(json.dumps(d))))
+        for k, d in expected["distributions"].items()
+    }
     assert view["distributions"] == want_dists
-    want_iv = {int(k): (math.nan if v is None else near(_float(v))) for k, v in expected["intermediate_values"].items()}
+    want_iv = {
+        int(k): (math.nan if v is None else near(_float(v)))
+        for k, v in expected["intermediate_values"].items()
+    }
     assert view["intermediate_values"].keys() == want_iv.keys()
     assert all(_same(view["intermediate_values"][s], want_iv[s]) for s in want_iv)
     assert view["user_attrs"] == expected["user_attrs"]
@@ -235,26 +254,38 @@ def test_api_upgrade_then_optuna_accepts_the_database(name: str, tmp_path: Path)
 
 def _ddl(path: str) -> list[tuple[str, str]]:
     with sqlite3.connect(path) as conn:
-        return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE "
-                                   "'sqlite_%'"))
+        return sorted(
+            conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+            )
+        )
 
 
-def _describe(url: str, index_names: bool = False, checks: bool = True, column_order: bool = True) -> dict[str, Any]:
+def _describe(
+    url: str, index_names: bool = False, checks: bool = True, column_order: bool = True
+) -> dict[str, Any]:
     engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
     inspector = sqlalchemy.inspect(engine)
     described = {
         table: {
             "columns": (list if column_order else sorted)(
-                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)),
+                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+            ),
             "pk": inspector.get_pk_constraint(table)["constrained_columns"],
             "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
             # The index on trials.study_id is named by who made it: the models (ix_trials_study_id) or
             # the v3.2.0.a migration (trials_study_id_key, Optuna's name); its columns must agree.
-            "indexes": sorted((i["name"] if index_names else "", tuple(i["column_names"]), bool(i["unique"]))
-                              for i in inspector.get_indexes(table)),
-            "checks": sorted(str(c["sqltext"]) for c in inspector.get_check_constraints(table)) if checks else [],
-            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"])
-                          for f in inspector.get_foreign_keys(table)),
+            "indexes": sorted(
+                (i["name"] if index_names else "", tuple(i["column_names"]), bool(i["unique"]))
+                for i in inspector.get_indexes(table)
+            ),
+            "checks": sorted(str(c["sqltext"]) for c in inspector.get_check_constraints(table))
+            if checks
+            else [],
+            "fks": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"])
+                for f in inspector.get_foreign_keys(table)
+            ),
         }
         for table in sorted(inspector.get_table_names())
     }
@@ -271,8 +302,10 @@ def test_upgraded_schema_is_the_one_pyhpo_creates(name: str, tmp_path: Path) -> 
     assert _describe(url, checks=False) == _describe(fresh, checks=False)
     # Tables that SQLAlchemy < 1.4 created (Optuna <= 2.5) carry a CHECK per enumeration column. The
     # upgrade removes those of columns it rebuilds or drops; any left must admit every member.
-    members = {"state": ("RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"),
-               "direction": ("NOT_SET", "MINIMIZE", "MAXIMIZE")}
+    members = {
+        "state": ("RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"),
+        "direction": ("NOT_SET", "MINIMIZE", "MAXIMIZE"),
+    }
     for table, described in _describe(url).items():
         for check in described["checks"]:
             if check == "version_info_id=1":
@@ -281,21 +314,25 @@ def test_upgraded_schema_is_the_one_pyhpo_creates(name: str, tmp_path: Path) -> 
             assert all(f"'{m}'" in check for m in members[column]), (table, check)
 
 
-@pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::RuntimeWarning")  # raised by Optuna's migrations
+@pytest.mark.filterwarnings(
+    "ignore::FutureWarning", "ignore::RuntimeWarning"
+)  # raised by Optuna's migrations
 @pytest.mark.parametrize("name", [n for n in GOLDEN if _revision(n) >= "v2.4.0.a"])
 def test_upgraded_sqlite_schema_is_what_optunas_own_upgrade_makes(name: str, tmp_path: Path) -> None:
     ours, theirs = tmp_path / "ours", tmp_path / "theirs"
     ours.mkdir(), theirs.mkdir()
     upgrade_storage(_copy(name, ours))
-    storage = optuna.storages.RDBStorage(_copy(name, theirs), skip_compatibility_check=True,
-                                         skip_table_creation=True)
+    storage = optuna.storages.RDBStorage(
+        _copy(name, theirs), skip_compatibility_check=True, skip_table_creation=True
+    )
     storage.upgrade()
     storage.engine.dispose()
     optuna.storages.RDBStorage(f"sqlite:///{theirs}/{name}.db").engine.dispose()  # creates trial_heartbeats
     # Structure, not DDL text: the two upgrades rebuild tables in different steps, so SQLite lists
     # the same constraints in a different order.
     assert _describe(f"sqlite:///{ours}/{name}.db", index_names=True) == _describe(
-        f"sqlite:///{theirs}/{name}.db", index_names=True)
+        f"sqlite:///{theirs}/{name}.db", index_names=True
+    )
 
 
 def test_upgraded_oldest_database_takes_new_trials_in_every_state(tmp_path: Path) -> None:
@@ -321,7 +358,9 @@ def test_database_from_before_alembic_is_stamped_at_the_base_and_upgrades(tmp_pa
     with sqlite3.connect(tmp_path / "optuna-1.0.0.db") as conn:  # what Optuna < 0.9 left behind
         conn.execute("DROP TABLE alembic_version")
         conn.execute("UPDATE version_info SET schema_version = 11")
-    with pytest.raises(RuntimeError, match=r"older Optuna schema \(revision v0\.9\.0\.a.*pyhpo storage upgrade"):
+    with pytest.raises(
+        RuntimeError, match=r"older Optuna schema \(revision v0\.9\.0\.a.*pyhpo storage upgrade"
+    ):
         RDBStorage(url)
     assert upgrade_storage(url) == "Completed to upgrade the storage."
     _assert_reads_as_expected(url, "optuna-1.0.0")
@@ -331,10 +370,14 @@ def test_complete_trial_without_a_value_stops_the_upgrade_and_changes_nothing(tm
     url = _copy("optuna-1.5.0", tmp_path)
     path = tmp_path / "optuna-1.5.0.db"
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE trials SET value = NULL WHERE trial_id = "
-                     "(SELECT MIN(trial_id) FROM trials WHERE state = 'COMPLETE')")
+        conn.execute(
+            "UPDATE trials SET value = NULL WHERE trial_id = "
+            "(SELECT MIN(trial_id) FROM trials WHERE state = 'COMPLETE')"
+        )
     before = _ddl(str(path))
-    with pytest.raises(ValueError, match=r"Found invalid trial_values records \(value=None and state='COMPLETE'\)"):
+    with pytest.raises(
+        ValueError, match=r"Found invalid trial_values records \(value=None and state='COMPLETE'\)"
+    ):
         upgrade_storage(url)
     assert _ddl(str(path)) == before
     # One transaction: the migrations that ran before the failing one are rolled back too.
@@ -460,8 +503,9 @@ def _restore(dump: str, url: str) -> None:
     with engine.begin() as conn:
         for statement in re.split(r";\s*\n", script):
             # Leave out comments and psql's meta-commands (\restrict ... in recent pg_dump).
-            lines = [line for line in statement.splitlines()
-                     if line.strip() and not line.startswith(("--", "\\"))]
+            lines = [
+                line for line in statement.splitlines() if line.strip() and not line.startswith(("--", "\\"))
+            ]
             if lines:
                 conn.exec_driver_sql("\n".join(lines).replace("%", "%%"))
     engine.dispose()
@@ -471,7 +515,9 @@ def _restore(dump: str, url: str) -> None:
 def test_server_database_written_by_old_optuna_itself_upgrades(dump: str) -> None:
     """Dumps of PostgreSQL and MySQL databases that Optuna 1.0 and 2.5 wrote themselves (their own DDL)."""
     expected = _expected(dump)
-    server_var = {"postgresql": "PYHPO_TEST_POSTGRES_URL", "mysql": "PYHPO_TEST_MYSQL_URL"}[expected["server"]]
+    server_var = {"postgresql": "PYHPO_TEST_POSTGRES_URL", "mysql": "PYHPO_TEST_MYSQL_URL"}[
+        expected["server"]
+    ]
     with temporary_database(require_server_url(server_var)) as url:
         _restore(dump, url)
         assert RDBStorage(url, skip_compatibility_check=True).get_current_version() == expected["revision"]
@@ -480,8 +526,9 @@ def test_server_database_written_by_old_optuna_itself_upgrades(dump: str) -> Non
         assert upgrade_storage(url) == "Completed to upgrade the storage."
         with temporary_database(require_server_url(server_var)) as fresh:
             RDBStorage(fresh).engine.dispose()
-            assert _describe(url, column_order=False, checks=False) == _describe(fresh, column_order=False,
-                                                                                checks=False)
+            assert _describe(url, column_order=False, checks=False) == _describe(
+                fresh, column_order=False, checks=False
+            )
         # The old release read MySQL's single-precision FLOAT back through its 6-digit text form; the
         # upgraded DOUBLE column holds the float32 itself. Hence the looser match there.
         _assert_reads_as_expected(url, dump, single=expected["server"] == "mysql")
@@ -493,17 +540,22 @@ def test_server_database_written_by_old_optuna_itself_upgrades(dump: str) -> Non
         study._storage.engine.dispose()
 
 
-@pytest.mark.parametrize(("stored", "nan_allowed", "expected"), [
-    (1.5, True, (1.5, "FINITE")),
-    (1e17, False, (1e17, "FINITE")),  # large, but not an infinity in disguise
-    (math.inf, False, (None, "INF_POS")),
-    (-math.inf, True, (None, "INF_NEG")),
-    (FLOAT32_MAX, False, (None, "INF_POS")),  # how Optuna < 3 (and MySQL's FLOAT) stored an infinity
-    (-FLOAT32_MAX * (1 - 1e-7), True, (None, "INF_NEG")),  # float32 max read back through a double
-    (None, True, (None, "NAN")),  # SQLite's NaN
-    (math.nan, True, (None, "NAN")),  # PostgreSQL's NaN
-])
-def test_old_floats_are_classified_as_optunas_migrations_do(stored: Any, nan_allowed: bool, expected: Any) -> None:
+@pytest.mark.parametrize(
+    ("stored", "nan_allowed", "expected"),
+    [
+        (1.5, True, (1.5, "FINITE")),
+        (1e17, False, (1e17, "FINITE")),  # large, but not an infinity in disguise
+        (math.inf, False, (None, "INF_POS")),
+        (-math.inf, True, (None, "INF_NEG")),
+        (FLOAT32_MAX, False, (None, "INF_POS")),  # how Optuna < 3 (and MySQL's FLOAT) stored an infinity
+        (-FLOAT32_MAX * (1 - 1e-7), True, (None, "INF_NEG")),  # float32 max read back through a double
+        (None, True, (None, "NAN")),  # SQLite's NaN
+        (math.nan, True, (None, "NAN")),  # PostgreSQL's NaN
+    ],
+)
+def test_old_floats_are_classified_as_optunas_migrations_do(
+    stored: Any, nan_allowed: bool, expected: Any
+) -> None:
     from pyhpo.storages._rdb._migrations import classify_float
 
     assert classify_float(stored, nan_allowed) == expected
@@ -516,20 +568,44 @@ def test_an_objective_value_cannot_be_nan() -> None:
         classify_float(None, nan_allowed=False)
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ('{"name": "UniformDistribution", "attributes": {"low": -1.0, "high": 2.0}}',
-     {"name": "FloatDistribution", "attributes": {"low": -1.0, "high": 2.0, "log": False, "step": None}}),
-    ('{"name": "LogUniformDistribution", "attributes": {"low": 0.001, "high": 1.0}}',
-     {"name": "FloatDistribution", "attributes": {"low": 0.001, "high": 1.0, "log": True, "step": None}}),
-    ('{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 1.0, "q": 0.25}}',
-     {"name": "FloatDistribution", "attributes": {"low": 0.0, "high": 1.0, "log": False, "step": 0.25}}),
-    ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10, "step": 2}}',
-     {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 2}}),
-    ('{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10}}',  # Optuna 1.0: no step
-     {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 1}}),
-    ('{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 64, "step": 1}}',
-     {"name": "IntDistribution", "attributes": {"low": 1, "high": 64, "log": True, "step": 1}}),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (
+            '{"name": "UniformDistribution", "attributes": {"low": -1.0, "high": 2.0}}',
+            {
+                "name": "FloatDistribution",
+                "attributes": {"low": -1.0, "high": 2.0, "log": False, "step": None},
+            },
+        ),
+        (
+            '{"name": "LogUniformDistribution", "attributes": {"low": 0.001, "high": 1.0}}',
+            {
+                "name": "FloatDistribution",
+                "attributes": {"low": 0.001, "high": 1.0, "log": True, "step": None},
+            },
+        ),
+        (
+            '{"name": "DiscreteUniformDistribution", "attributes": {"low": 0.0, "high": 1.0, "q": 0.25}}',
+            {
+                "name": "FloatDistribution",
+                "attributes": {"low": 0.0, "high": 1.0, "log": False, "step": 0.25},
+            },
+        ),
+        (
+            '{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10, "step": 2}}',
+            {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 2}},
+        ),
+        (
+            '{"name": "IntUniformDistribution", "attributes": {"low": 0, "high": 10}}',  # Optuna 1.0: no step
+            {"name": "IntDistribution", "attributes": {"low": 0, "high": 10, "log": False, "step": 1}},
+        ),
+        (
+            '{"name": "IntLogUniformDistribution", "attributes": {"low": 1, "high": 64, "step": 1}}',
+            {"name": "IntDistribution", "attributes": {"low": 1, "high": 64, "log": True, "step": 1}},
+        ),
+    ],
+)
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # Optuna's old distribution classes are deprecated
 def test_optuna2_distributions_are_rewritten_as_optuna_rewrites_them(old: str, new: dict[str, Any]) -> None:
     from pyhpo.storages._rdb._migrations import new_distribution_json
@@ -537,13 +613,16 @@ def test_optuna2_distributions_are_rewritten_as_optuna_rewrites_them(old: str, n
     ours = json.loads(new_distribution_json(old))
     assert ours == new
     theirs = optuna.distributions._convert_old_distribution_to_new_distribution(
-        optuna.distributions.json_to_distribution(old), suppress_warning=True)
+        optuna.distributions.json_to_distribution(old), suppress_warning=True
+    )
     assert ours == json.loads(optuna.distributions.distribution_to_json(theirs))
 
 
 def test_categorical_and_new_distributions_are_left_byte_for_byte() -> None:
     from pyhpo.storages._rdb._migrations import new_distribution_json
 
-    for text in ('{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null, 2.5]}}',
-                 '{"name":"FloatDistribution","attributes":{"low":0,"high":1,"log":false,"step":null}}'):
+    for text in (
+        '{"name": "CategoricalDistribution", "attributes": {"choices": ["a", null, 2.5]}}',
+        '{"name":"FloatDistribution","attributes":{"low":0,"high":1,"log":false,"step":null}}',
+    ):
         assert new_distribution_json(text) == text

@@ -20,8 +20,12 @@ def _run(connection: Connection) -> None:
 
 config = context.config
 if context.is_offline_mode():
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
-                      literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:
@@ -29,7 +33,8 @@ else:
     if given is not None:
         _run(given)
     else:
-        engine = engine_from_config(config.get_section(config.config_ini_section) or {},
-                                    prefix="sqlalchemy.", poolclass=pool.NullPool)
+        engine = engine_from_config(
+            config.get_section(config.config_ini_section) or {}, prefix="sqlalchemy.", poolclass=pool.NullPool
+        )
         with engine.connect() as connection:
             _run(connection)

@@ -156,9 +156,11 @@ def _add_running_trial(study):
     study_id = _study_id(study)
     create = getattr(storage, "create_new_trial", None) or storage.create_new_trial_id  # 0.9's name
     trial_id = create(study_id)
-    distribution = optuna.distributions.UniformDistribution(-10.0, 10.0) if not hasattr(
-        optuna.distributions, "FloatDistribution"
-    ) else optuna.distributions.FloatDistribution(-10.0, 10.0)
+    distribution = (
+        optuna.distributions.UniformDistribution(-10.0, 10.0)
+        if not hasattr(optuna.distributions, "FloatDistribution")
+        else optuna.distributions.FloatDistribution(-10.0, 10.0)
+    )
     storage.set_trial_param(trial_id, "x", 1.5, distribution)
     storage.set_trial_intermediate_value(trial_id, 0, 0.125)
     storage.set_trial_user_attr(trial_id, "running", True)
@@ -166,7 +168,10 @@ def _add_running_trial(study):
 
 def _distributions(storage, trial):
     if hasattr(trial, "distributions"):
-        return {k: json.loads(optuna.distributions.distribution_to_json(d)) for k, d in trial.distributions.items()}
+        return {
+            k: json.loads(optuna.distributions.distribution_to_json(d))
+            for k, d in trial.distributions.items()
+        }
     # 0.9's FrozenTrial has none: read what it stored.
     rows = getattr(storage, "_backend", storage).engine.execute(
         f"SELECT param_name, distribution_json FROM trial_params WHERE trial_id = {trial.trial_id:d}"
@@ -315,8 +320,11 @@ def main():
     parser.add_argument("out_dir")
     parser.add_argument("--migrate", help="name of an existing database (without .db) to migrate")
     parser.add_argument("--migrate-to", help="the alembic revision to migrate it to")
-    parser.add_argument("--url", help="write into this (empty) database instead, e.g. a PostgreSQL one; "
-                        "the expected data goes to <out_dir>/optuna-<release>-server.json")
+    parser.add_argument(
+        "--url",
+        help="write into this (empty) database instead, e.g. a PostgreSQL one; "
+        "the expected data goes to <out_dir>/optuna-<release>-server.json",
+    )
     args = parser.parse_args()
     if args.url:
         with open(os.path.join(args.out_dir, "optuna-" + RELEASE + "-server.json"), "w") as f:

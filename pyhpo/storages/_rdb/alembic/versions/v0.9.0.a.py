@@ -38,7 +38,9 @@ def upgrade() -> None:
         "studies",
         sa.Column("study_id", sa.Integer(), primary_key=True),
         sa.Column("study_name", sa.String(_KEY), nullable=False),
-        sa.Column("direction", sa.Enum("NOT_SET", "MINIMIZE", "MAXIMIZE", name="studydirection"), nullable=False),
+        sa.Column(
+            "direction", sa.Enum("NOT_SET", "MINIMIZE", "MAXIMIZE", name="studydirection"), nullable=False
+        ),
     )
     op.create_index("ix_studies_study_name", "studies", ["study_name"], unique=True)
     op.create_table(
@@ -54,7 +56,9 @@ def upgrade() -> None:
         "trials",
         sa.Column("trial_id", sa.Integer(), primary_key=True),
         sa.Column("study_id", sa.Integer(), sa.ForeignKey("studies.study_id"), nullable=True),
-        sa.Column("state", sa.Enum("RUNNING", "COMPLETE", "PRUNED", "FAIL", name="trialstate"), nullable=False),
+        sa.Column(
+            "state", sa.Enum("RUNNING", "COMPLETE", "PRUNED", "FAIL", name="trialstate"), nullable=False
+        ),
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("datetime_start", sa.DateTime(), nullable=True),
         sa.Column("datetime_complete", sa.DateTime(), nullable=True),
@@ -81,8 +85,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("trial_values", "trial_user_attributes", "trial_system_attributes", "trial_params", "trials",
-                  "study_user_attributes", "study_system_attributes", "version_info"):
+    for table in (
+        "trial_values",
+        "trial_user_attributes",
+        "trial_system_attributes",
+        "trial_params",
+        "trials",
+        "study_user_attributes",
+        "study_system_attributes",
+        "version_info",
+    ):
         op.drop_table(table)
     op.drop_index("ix_studies_study_name", table_name="studies")
     op.drop_table("studies")

@@ -27,10 +27,16 @@ def upgrade() -> None:
         return
     # MySQL: MODIFY the inline ENUM. SQLite: the table is rebuilt, which also drops the CHECK
     # constraint that SQLAlchemy < 1.4 attached to the column (it would refuse 'WAITING').
-    with op.batch_alter_table("trials", recreate="always" if bind.dialect.name == "sqlite" else "auto") as batch:
+    with op.batch_alter_table(
+        "trials", recreate="always" if bind.dialect.name == "sqlite" else "auto"
+    ) as batch:
         drop_enum_checks(batch, bind, "trials", "state")
-        batch.alter_column("state", type_=sa.Enum(*_NEW, name="trialstate"),
-                           existing_type=sa.Enum(*_OLD, name="trialstate"), existing_nullable=False)
+        batch.alter_column(
+            "state",
+            type_=sa.Enum(*_NEW, name="trialstate"),
+            existing_type=sa.Enum(*_OLD, name="trialstate"),
+            existing_nullable=False,
+        )
 
 
 def downgrade() -> None:

@@ -48,7 +48,9 @@ def upgrade() -> None:
     ):
         rank = ranks[study_id] = ranks.get(study_id, -1) + 1
         numbers.setdefault(trial_id, rank)
-    update = sa.update(_trials).where(_trials.c.trial_id == sa.bindparam("tid")).values(number=sa.bindparam("num"))
+    update = (
+        sa.update(_trials).where(_trials.c.trial_id == sa.bindparam("tid")).values(number=sa.bindparam("num"))
+    )
     executemany(bind, update, [{"tid": t, "num": n} for t, n in sorted(numbers.items())])
     bind.execute(sa.delete(_attrs).where(_attrs.c.key == "_number"))
 

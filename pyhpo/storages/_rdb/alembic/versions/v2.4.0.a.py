@@ -30,12 +30,16 @@ branch_labels = None
 depends_on = None
 
 _studies = sa.table("studies", sa.column("study_id"), sa.column("direction"))
-_directions = sa.table("study_directions", sa.column("study_id"), sa.column("direction"), sa.column("objective"))
+_directions = sa.table(
+    "study_directions", sa.column("study_id"), sa.column("direction"), sa.column("objective")
+)
 _trials = sa.table("trials", sa.column("trial_id"), sa.column("value"))
-_values = sa.table("trial_values", sa.column("trial_id"), sa.column("step"), sa.column("value"),
-                   sa.column("objective"))
-_intermediate = sa.table("trial_intermediate_values", sa.column("trial_id"), sa.column("step"),
-                         sa.column("intermediate_value"))
+_values = sa.table(
+    "trial_values", sa.column("trial_id"), sa.column("step"), sa.column("value"), sa.column("objective")
+)
+_intermediate = sa.table(
+    "trial_intermediate_values", sa.column("trial_id"), sa.column("step"), sa.column("intermediate_value")
+)
 
 
 def _drop_if_empty(bind: sa.Connection, name: str) -> None:
@@ -56,7 +60,9 @@ def upgrade() -> None:
     op.create_table(
         "study_directions",
         sa.Column("study_direction_id", sa.Integer(), primary_key=True),
-        sa.Column("direction", enum_type("studydirection", "NOT_SET", "MINIMIZE", "MAXIMIZE"), nullable=False),
+        sa.Column(
+            "direction", enum_type("studydirection", "NOT_SET", "MINIMIZE", "MAXIMIZE"), nullable=False
+        ),
         sa.Column("study_id", sa.Integer(), sa.ForeignKey("studies.study_id"), nullable=False),
         sa.Column("objective", sa.Integer(), nullable=False),
         sa.UniqueConstraint("study_id", "objective"),
@@ -70,14 +76,18 @@ def upgrade() -> None:
         sa.UniqueConstraint("trial_id", "step"),
     )
 
-    bind.execute(sa.insert(_directions).from_select(
-        ["study_id", "direction", "objective"],
-        sa.select(_studies.c.study_id, _studies.c.direction, sa.literal(0)),
-    ))
-    bind.execute(sa.insert(_intermediate).from_select(
-        ["trial_id", "step", "intermediate_value"],
-        sa.select(_values.c.trial_id, _values.c.step, _values.c.value).where(_values.c.step.is_not(None)),
-    ))
+    bind.execute(
+        sa.insert(_directions).from_select(
+            ["study_id", "direction", "objective"],
+            sa.select(_studies.c.study_id, _studies.c.direction, sa.literal(0)),
+        )
+    )
+    bind.execute(
+        sa.insert(_intermediate).from_select(
+            ["trial_id", "step", "intermediate_value"],
+            sa.select(_values.c.trial_id, _values.c.step, _values.c.value).where(_values.c.step.is_not(None)),
+        )
+    )
 
     # trial_values is done with: created again in its new shape (its rows are all copied above),
     # then filled from trials.value as objective 0.
@@ -90,9 +100,11 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=True),
         sa.UniqueConstraint("trial_id", "objective", name="uq_trial_values_trial_id_objective"),
     )
-    bind.execute(sa.insert(_values).from_select(
-        ["trial_id", "objective", "value"], sa.select(_trials.c.trial_id, sa.literal(0), _trials.c.value)
-    ))
+    bind.execute(
+        sa.insert(_values).from_select(
+            ["trial_id", "objective", "value"], sa.select(_trials.c.trial_id, sa.literal(0), _trials.c.value)
+        )
+    )
 
     with op.batch_alter_table("studies") as batch:
         drop_enum_checks(batch, bind, "studies", "direction")

@@ -28,8 +28,11 @@ _params = sa.table("trial_params", sa.column("param_id"), sa.column("distributio
 def upgrade() -> None:
     bind = op.get_bind()
     converted: dict[str, str] = {}  # a study has few distinct distributions and many rows of each
-    update = (sa.update(_params).where(_params.c.param_id == sa.bindparam("pid"))
-              .values(distribution_json=sa.bindparam("dist")))
+    update = (
+        sa.update(_params)
+        .where(_params.c.param_id == sa.bindparam("pid"))
+        .values(distribution_json=sa.bindparam("dist"))
+    )
     # Page through the table by key, so memory stays flat however many parameters there are.
     last = None
     while True:

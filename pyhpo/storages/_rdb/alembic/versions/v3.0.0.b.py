@@ -25,7 +25,8 @@ _values = sa.table("trial_values", sa.column("trial_id"), sa.column("value"))
 def upgrade() -> None:
     bind = op.get_bind()
     broken = bind.execute(
-        sa.select(sa.func.count()).select_from(_values.join(_trials, _values.c.trial_id == _trials.c.trial_id))
+        sa.select(sa.func.count())
+        .select_from(_values.join(_trials, _values.c.trial_id == _trials.c.trial_id))
         .where(_trials.c.state == "COMPLETE", _values.c.value.is_(None))
     ).scalar()
     if broken:

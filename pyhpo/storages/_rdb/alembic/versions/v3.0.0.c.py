@@ -28,8 +28,12 @@ branch_labels = None
 depends_on = None
 
 _TYPES = ("FINITE", "INF_POS", "INF_NEG", "NAN")
-_rows = sa.table("trial_intermediate_values", sa.column("trial_intermediate_value_id"),
-                 sa.column("intermediate_value"), sa.column("intermediate_value_type"))
+_rows = sa.table(
+    "trial_intermediate_values",
+    sa.column("trial_intermediate_value_id"),
+    sa.column("intermediate_value"),
+    sa.column("intermediate_value_type"),
+)
 
 
 def upgrade() -> None:
@@ -39,22 +43,29 @@ def upgrade() -> None:
     if "intermediate_value_type" not in column_names(bind, "trial_intermediate_values"):
         # Added with a server default so existing rows get FINITE, which is then removed again.
         with op.batch_alter_table("trial_intermediate_values") as batch:
-            batch.add_column(sa.Column("intermediate_value_type", kind, nullable=False, server_default="FINITE"))
+            batch.add_column(
+                sa.Column("intermediate_value_type", kind, nullable=False, server_default="FINITE")
+            )
     with op.batch_alter_table("trial_intermediate_values") as batch:
-        batch.alter_column("intermediate_value_type", existing_type=kind, existing_nullable=False,
-                           server_default=None)
+        batch.alter_column(
+            "intermediate_value_type", existing_type=kind, existing_nullable=False, server_default=None
+        )
 
     value = _rows.c.intermediate_value
     suspects = bind.execute(
-        sa.select(_rows.c.trial_intermediate_value_id, value)
-        .where(sa.or_(value > SUSPECT_MAGNITUDE, value < -SUSPECT_MAGNITUDE, value.is_(None)))
+        sa.select(_rows.c.trial_intermediate_value_id, value).where(
+            sa.or_(value > SUSPECT_MAGNITUDE, value < -SUSPECT_MAGNITUDE, value.is_(None))
+        )
     ).all()
     changes = []
     for row_id, old in suspects:
         stored, float_type = classify_float(old, nan_allowed=True)
         changes.append({"rid": row_id, "v": stored, "t": float_type})
-    update = (sa.update(_rows).where(_rows.c.trial_intermediate_value_id == sa.bindparam("rid"))
-              .values(intermediate_value=sa.bindparam("v"), intermediate_value_type=sa.bindparam("t")))
+    update = (
+        sa.update(_rows)
+        .where(_rows.c.trial_intermediate_value_id == sa.bindparam("rid"))
+        .values(intermediate_value=sa.bindparam("v"), intermediate_value_type=sa.bindparam("t"))
+    )
     executemany(bind, update, changes)
 
 

@@ -43,14 +43,19 @@ def upgrade() -> None:
 
     value = _rows.c.value
     suspects = bind.execute(
-        sa.select(_rows.c.trial_value_id, value).where(sa.or_(value > SUSPECT_MAGNITUDE, value < -SUSPECT_MAGNITUDE))
+        sa.select(_rows.c.trial_value_id, value).where(
+            sa.or_(value > SUSPECT_MAGNITUDE, value < -SUSPECT_MAGNITUDE)
+        )
     ).all()
     changes = []
     for row_id, old in suspects:
         stored, value_type = classify_float(old, nan_allowed=False)
         changes.append({"rid": row_id, "v": stored, "t": value_type})
-    update = (sa.update(_rows).where(_rows.c.trial_value_id == sa.bindparam("rid"))
-              .values(value=sa.bindparam("v"), value_type=sa.bindparam("t")))
+    update = (
+        sa.update(_rows)
+        .where(_rows.c.trial_value_id == sa.bindparam("rid"))
+        .values(value=sa.bindparam("v"), value_type=sa.bindparam("t"))
+    )
     executemany(bind, update, changes)
 
 

@@ -19,6 +19,7 @@ down_revision = "v3.0.0.d"
 branch_labels = None
 depends_on = None
 
+
 def upgrade() -> None:
     # Unless one is there already: MySQL keeps an index on every foreign key column, and a dump
     # restored from an old database carries it as a plain index, which a second one would duplicate.
