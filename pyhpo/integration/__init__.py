@@ -1,0 +1,37 @@
+"""Integrations with machine-learning frameworks, under the names of ``optuna.integration``.
+
+pyhpo builds these itself (Optuna forwards ``optuna.integration`` to the separate ``optuna-integration``
+package, which cannot run on pyhpo). Each needs its framework, installed with an extra of ``pyhpo-opt``;
+``import pyhpo.integration`` loads none of them, and using an integration whose framework is missing raises
+:class:`ImportError` naming the extra:
+
+========================================  ==================================
+:class:`LightGBMPruningCallback`          ``pip install "pyhpo-opt[lightgbm]"``
+:class:`XGBoostPruningCallback`           ``pip install "pyhpo-opt[xgboost]"``
+:class:`CatBoostPruningCallback`          ``pip install "pyhpo-opt[catboost]"``
+========================================  ==================================
+
+Optuna's other integrations (BoTorch, MLflow, Weights & Biases, Keras, PyTorch Lightning, ...) raise
+:class:`ImportError` pointing to ``docs/integrations.md``, which says what to use instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyhpo.integration._catboost import CatBoostPruningCallback
+from pyhpo.integration._lightgbm import LightGBMPruningCallback
+from pyhpo.integration._unavailable import UNAVAILABLE, unavailable_error
+from pyhpo.integration._xgboost import XGBoostPruningCallback
+
+__all__ = [
+    "CatBoostPruningCallback",
+    "LightGBMPruningCallback",
+    "XGBoostPruningCallback",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in UNAVAILABLE:
+        raise unavailable_error(name)
+    raise AttributeError(f"module 'pyhpo.integration' has no attribute {name!r}")
