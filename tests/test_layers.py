@@ -40,6 +40,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
         "pyhpo.exceptions",
         "pyhpo.logging",
         "pyhpo._experimental",
+        "pyhpo._runtime",
         "pyhpo.version",
     ),
     # storages: the BaseStorage contract and every backend
@@ -82,6 +83,12 @@ def _lazy(importer: str, reason: str, *targets: str) -> dict[tuple[str, str], st
 # string literal; every string literal naming a pyhpo module in such a module then counts as one of its
 # function-level imports, so a lazy table cannot hide one either.
 LAZY_IMPORTS: dict[tuple[str, str], str] = {
+    **_lazy(
+        "pyhpo._runtime",
+        "the lazy-export helper itself: it loads the module a package's table names for a public name, on first "
+        "use; each table is checked as the function-level imports of the package that declares it",
+        "<dynamic>",
+    ),
     **_lazy(
         "pyhpo.storages",
         "backends with optional dependencies (SQLAlchemy, grpcio, redis) and Optuna's deprecated journal names "
@@ -246,9 +253,14 @@ def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
 
 
 def _dynamic_target(call: ast.Call) -> str | None:
-    """The module an ``importlib.import_module(...)`` / ``__import__(...)`` call loads: its literal or "<dynamic>"."""
+    """The module an ``importlib.import_module(...)`` / ``__import__(...)`` call loads: its literal or "<dynamic>".
+
+    A call of :func:`pyhpo._runtime.lazy_exports` (a table of names to load on first use) is dynamic too.
+    """
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name == "lazy_exports":
+        return "<dynamic>"
     if name not in ("import_module", "__import__"):
         return None
     if call.args and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str):

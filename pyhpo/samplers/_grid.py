@@ -20,16 +20,19 @@ import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from pyhpo._runtime import LockFreePickle
 from pyhpo._values import TrialState
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
@@ -49,7 +52,7 @@ def _grid_values_equal(a: Any, b: Any) -> bool:
     return isinstance(a, Real) and isinstance(b, Real) and math.isnan(float(a)) and math.isnan(float(b))
 
 
-class GridSampler(BaseSampler):
+class GridSampler(LockFreePickle, BaseSampler):
     """Sampler that evaluates each point of a grid of candidate values exactly once.
 
     Every parameter suggested by the objective must appear in ``search_space``; the
@@ -71,6 +74,8 @@ class GridSampler(BaseSampler):
         seed: Seed of the shuffle of the grid order (and of the random choice among unvisited
             points). Give every process the same seed in distributed runs.
     """
+
+    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {"_lock": threading.Lock}
 
     def __init__(self, search_space: Mapping[str, Sequence[GridValueType]], seed: int | None = None) -> None:
         if not isinstance(search_space, Mapping):
@@ -109,15 +114,6 @@ class GridSampler(BaseSampler):
         self._scan_from = 0
         self._scan_last_number = -1
         self._visited = np.zeros(self._n_min_trials, dtype=bool)
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
         self._rng.rng.seed()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import threading
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from pyhpo._runtime import LockFreePickle
 from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
 from pyhpo.distributions import BaseDistribution, check_distribution_compatibility
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
@@ -15,7 +16,7 @@ from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._validation import check_param, check_state, check_template, check_values
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Sequence
+    from collections.abc import Callable, Container, Sequence
 
 __all__ = ["InMemoryStorage"]
 
@@ -50,7 +51,7 @@ class _Study:
         self.by_state: dict[TrialState, dict[int, FrozenTrial]] = {s: {} for s in TrialState}
 
 
-class InMemoryStorage(BaseStorage):
+class InMemoryStorage(LockFreePickle, BaseStorage):
     """Keeps studies in memory: the fastest backend, for one process (threads included).
 
     Trials are gone when the process ends; use a journal file or a database to keep them or to share them
@@ -62,6 +63,8 @@ class InMemoryStorage(BaseStorage):
     read stays what it read, as with every other backend, and a trial that nobody read costs no copy.
     """
 
+    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {"_lock": threading.RLock}
+
     def __init__(self) -> None:
         self._studies: dict[int, _Study] = {}
         self._name_to_id: dict[str, int] = {}
@@ -71,15 +74,6 @@ class InMemoryStorage(BaseStorage):
         self._max_trial_id = -1
         # Ids of unfinished trials whose stored object was handed out by reference: copied before next update.
         self._lent: set[int] = set()
-        self._lock = threading.RLock()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
         self._lock = threading.RLock()
 
     # Studies ---------------------------------------------------------------------------------------------------

@@ -7,11 +7,12 @@ import json
 import math
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
+from pyhpo._runtime import LockFreePickle
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import (
     _INDEPENDENT_SAMPLING_WARNING_TEMPLATE,
@@ -71,7 +72,7 @@ def default_weights(x: int) -> np.ndarray:
     return ramp
 
 
-class TPESampler(BaseSampler):
+class TPESampler(LockFreePickle, BaseSampler):
     """Sampler using the Tree-structured Parzen Estimator.
 
     For each proposal TPE splits the finished trials into a good group (the best ``gamma(n)``) and the
@@ -110,6 +111,10 @@ class TPESampler(BaseSampler):
         categorical_distance_func: ``{param_name: distance(choice_a, choice_b)}``; categorical kernels
             then give nearby choices more weight.
     """
+
+    # Copies (n_jobs > 1 workers, spawned processes) get their own lock; the history caches refer to storages
+    # and are rebuilt on demand, so copies start without them.
+    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {"_lock": threading.Lock, "_histories": dict}
 
     def __init__(
         self,
@@ -157,18 +162,6 @@ class TPESampler(BaseSampler):
         self._groups: list[dict[str, BaseDistribution]] = []
         self._histories: dict[tuple[int, int], _History] = {}
         self._space_cache: dict[tuple[tuple[str, int], ...], tuple[tuple[BaseDistribution, ...], _Space]] = {}
-        self._lock = threading.Lock()
-
-    # The lock cannot be copied or pickled; copies (n_jobs > 1 workers) get their own. The history caches
-    # refer to storages and are rebuilt on demand, so copies start without them.
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_lock"]
-        state["_histories"] = {}
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
