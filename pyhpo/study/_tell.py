@@ -133,6 +133,9 @@ def tell(
         trial_id,
         values=out_values,
     )
+    # The state is stored even when the sampler's after_trial raises; its exception then propagates (a `return`
+    # in the `finally` below would swallow it).
+    done: FrozenTrial | None = None
     try:
         # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
         study.sampler.after_trial(study.pruner.filter_study(study, frozen), finished, state, out_values)
@@ -146,7 +149,8 @@ def tell(
                 trial._cached_frozen_trial.state = done.state
             if not skip_if_finished:
                 raise ValueError(f"Cannot tell a {done.state.name} trial.") from None
-            return done, reason
+    if done is not None:
+        return done, reason
     if isinstance(trial, Trial):
         trial._cached_frozen_trial.state = state
     return storage.get_trial(trial_id), reason

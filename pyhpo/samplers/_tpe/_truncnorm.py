@@ -156,9 +156,3 @@ def sample_standard(rng: np.random.RandomState, a: np.ndarray, b: np.ndarray) ->
     lower = p <= 0.5
     x = np.where(lower, ndtri_lower(np.where(lower, p, 0.5)), -ndtri_lower(np.where(lower, 0.5, q)))
     return np.clip(x, a, b)
-
-
-def log_pdf_standard(z: np.ndarray) -> np.ndarray:
-    """``log`` of the standard normal density at ``z``."""
-    out: np.ndarray = -0.5 * z * z - _LOG_SQRT_2PI
-    return out
