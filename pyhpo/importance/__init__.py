@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pyhpo._experimental import warn_experimental_argument
-from pyhpo.importance._base import BaseImportanceEvaluator, Target
+from pyhpo import _experimental
+from pyhpo.importance._base import BaseImportanceEvaluator
 from pyhpo.importance._fanova import FanovaImportanceEvaluator
 from pyhpo.importance._mean_decrease_impurity import MeanDecreaseImpurityImportanceEvaluator
 from pyhpo.importance._ped_anova import PedAnovaImportanceEvaluator
 
 if TYPE_CHECKING:
+    from pyhpo.importance._base import Target
     from pyhpo.study import Study
 
 __all__ = [
@@ -80,7 +81,7 @@ def get_param_importances(
         )
     scores = evaluator.evaluate(study, params=params, target=target)
     if not normalize:
-        warn_experimental_argument("normalize")
+        _experimental.warn_experimental_argument("normalize")
         return scores
     total = sum(scores.values())
     if total == 0.0:
