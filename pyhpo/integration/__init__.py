@@ -9,6 +9,7 @@ package, which cannot run on pyhpo). Each needs its framework, installed with an
 :class:`LightGBMPruningCallback`          ``pip install "pyhpo-opt[lightgbm]"``
 :class:`XGBoostPruningCallback`           ``pip install "pyhpo-opt[xgboost]"``
 :class:`CatBoostPruningCallback`          ``pip install "pyhpo-opt[catboost]"``
+:class:`OptunaSearchCV`                   ``pip install "pyhpo-opt[sklearn]"``
 ========================================  ==================================
 
 Optuna's other integrations (BoTorch, MLflow, Weights & Biases, Keras, PyTorch Lightning, ...) raise
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pyhpo.integration import _sklearn
 from pyhpo.integration._catboost import CatBoostPruningCallback
 from pyhpo.integration._lightgbm import LightGBMPruningCallback
 from pyhpo.integration._unavailable import UNAVAILABLE, unavailable_error
@@ -27,11 +29,19 @@ from pyhpo.integration._xgboost import XGBoostPruningCallback
 __all__ = [
     "CatBoostPruningCallback",
     "LightGBMPruningCallback",
+    "OptunaSearchCV",
     "XGBoostPruningCallback",
 ]
 
+# Classes that subclass their framework's base class, so they are built when first asked for.
+_BUILT_ON_FIRST_USE = {"OptunaSearchCV": _sklearn}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _BUILT_ON_FIRST_USE:
+        value = getattr(_BUILT_ON_FIRST_USE[name], name)
+        globals()[name] = value
+        return value
     if name in UNAVAILABLE:
         raise unavailable_error(name)
     raise AttributeError(f"module 'pyhpo.integration' has no attribute {name!r}")
