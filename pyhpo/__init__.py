@@ -47,7 +47,7 @@ __all__ = [
     "version",
 ]
 
-_LAZY_SUBMODULES = ("pruners", "samplers", "search_space")
+_LAZY_SUBMODULES = ("artifacts", "pruners", "samplers", "search_space")
 
 
 def __getattr__(name: str) -> Any:

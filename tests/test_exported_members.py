@@ -12,6 +12,7 @@ import pytest
 
 MODULES = [
     "pyhpo",
+    "pyhpo.artifacts",
     "pyhpo.distributions",
     "pyhpo.exceptions",
     "pyhpo.logging",
