@@ -10,6 +10,7 @@ package, which cannot run on pyhpo). Each needs its framework, installed with an
 :class:`XGBoostPruningCallback`           ``pip install "pyhpo-opt[xgboost]"``
 :class:`CatBoostPruningCallback`          ``pip install "pyhpo-opt[catboost]"``
 :class:`OptunaSearchCV`                   ``pip install "pyhpo-opt[sklearn]"``
+:class:`DaskStorage`                      ``pip install "pyhpo-opt[dask]"``
 ========================================  ==================================
 
 Optuna's other integrations (BoTorch, MLflow, Weights & Biases, Keras, PyTorch Lightning, ...) raise
@@ -22,12 +23,14 @@ from typing import Any
 
 from pyhpo.integration import _sklearn
 from pyhpo.integration._catboost import CatBoostPruningCallback
+from pyhpo.integration._dask import DaskStorage
 from pyhpo.integration._lightgbm import LightGBMPruningCallback
 from pyhpo.integration._unavailable import UNAVAILABLE, unavailable_error
 from pyhpo.integration._xgboost import XGBoostPruningCallback
 
 __all__ = [
     "CatBoostPruningCallback",
+    "DaskStorage",
     "LightGBMPruningCallback",
     "OptunaSearchCV",
     "XGBoostPruningCallback",
