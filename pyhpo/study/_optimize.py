@@ -1,60 +1,28 @@
-"""The optimisation loop: run trials one after another, or in a pool of threads."""
+"""The optimisation loop: run trials one after another, in a pool of threads, or in worker processes.
+
+This module checks the arguments of :meth:`Study.optimize` and picks the loop; one trial is run by
+:mod:`pyhpo.study._run`, the worker processes by :mod:`pyhpo.study._processes`.
+"""
 
 from __future__ import annotations
 
-import gc
 import itertools
+import multiprocessing
 import os
 import sys
-import time
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
-from pyhpo.exceptions import TrialPruned, UpdateFinishedTrialError
-from pyhpo.logging import get_logger
-from pyhpo.storages._heartbeat import is_heartbeat_enabled
-from pyhpo.study._heartbeat import HeartbeatThread, _fail_stale_trials
+from pyhpo.study._processes import run_processes
 from pyhpo.study._progress import ProgressBar
-from pyhpo.study._tell import tell
-from pyhpo.trial import FrozenTrial, Trial, TrialState
+from pyhpo.study._run import Run, fail_trials, run_one
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from pyhpo.study._study import Study
-
-_logger = get_logger(__name__)
-
-
-class _Run:
-    """What one call of ``optimize`` shares between its threads."""
-
-    def __init__(
-        self,
-        study: Study,
-        func: Callable[[Trial], Any],
-        n_trials: int | None,
-        timeout: float | None,
-        catch: tuple[type[Exception], ...],
-        callbacks: list[Callable[[Study, FrozenTrial], None]],
-        gc_after_trial: bool,
-        progress: ProgressBar | None,
-    ) -> None:
-        self.study = study
-        self.func = func
-        self.n_trials = n_trials
-        self.timeout = timeout
-        self.catch = catch
-        self.callbacks = callbacks
-        self.gc_after_trial = gc_after_trial
-        self.progress = progress
-        self.start = time.monotonic()
-        self.running: set[int] = set()
-        self.heartbeat = is_heartbeat_enabled(study._storage)
-
-    def out_of_time(self) -> bool:
-        return self.timeout is not None and time.monotonic() - self.start >= self.timeout
+    from pyhpo.trial import FrozenTrial, Trial
 
 
 def optimize(
@@ -67,6 +35,7 @@ def optimize(
     callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None,
     gc_after_trial: bool,
     show_progress_bar: bool,
+    processes: bool | str = False,
 ) -> None:
     """Validate the arguments of :meth:`Study.optimize` and run it."""
     if not callable(func):
@@ -104,6 +73,7 @@ def optimize(
     for flag_name, flag in (("gc_after_trial", gc_after_trial), ("show_progress_bar", show_progress_bar)):
         if not isinstance(flag, (bool, int)):
             raise TypeError(f"{flag_name} must be a bool, got {flag!r}")
+    start_method = _start_method(processes)
     if study._thread_local.in_optimize_loop:
         raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
     if show_progress_bar and n_trials is None and timeout is not None and n_jobs != 1:
@@ -117,12 +87,14 @@ def optimize(
         ProgressBar(n_trials, timeout) if show_progress_bar and (n_trials or timeout) is not None else None
     )
     if n_jobs == -1:
-        n_jobs = os.cpu_count() or 1
+        n_jobs = usable_cpu_count() if start_method is not None else (os.cpu_count() or 1)
 
-    run = _Run(study, func, n_trials, timeout, catch_tuple, callback_list, gc_after_trial, progress)
+    run = Run(study, func, n_trials, timeout, catch_tuple, callback_list, gc_after_trial, progress)
     study._stop_flag = False
     try:
-        if n_jobs == 1:
+        if start_method is not None:
+            run_processes(run, n_jobs, start_method)
+        elif n_jobs == 1:
             _run_sequential(run, n_trials)
         else:
             _run_threads(run, n_jobs)
@@ -132,19 +104,19 @@ def optimize(
             progress.close()
 
 
-def _run_sequential(run: _Run, n_trials: int | None) -> None:
+def _run_sequential(run: Run, n_trials: int | None) -> None:
     study = run.study
     study._thread_local.in_optimize_loop = True
     try:
         for i in itertools.count():
             if study._stop_flag or run.out_of_time() or (n_trials is not None and i >= n_trials):
                 break
-            _run_one(run)
+            run_one(run)
     finally:
         study._thread_local.in_optimize_loop = False
 
 
-def _run_in_worker(run: _Run) -> None:
+def _run_in_worker(run: Run) -> None:
     """One trial in a pool thread. The sampler is reseeded first, as Optuna does for each task it submits, so
     threads that share a sampler never draw the same random numbers (with a fixed seed, ``n_jobs > 1`` is not
     reproducible, in Optuna as here)."""
@@ -152,7 +124,7 @@ def _run_in_worker(run: _Run) -> None:
     _run_sequential(run, 1)
 
 
-def _run_threads(run: _Run, n_jobs: int) -> None:
+def _run_threads(run: Run, n_jobs: int) -> None:
     study = run.study
     futures: set[Future[None]] = set()
     executor = ThreadPoolExecutor(max_workers=n_jobs, thread_name_prefix="pyhpo")
@@ -177,7 +149,7 @@ def _run_threads(run: _Run, n_jobs: int) -> None:
         study._stop_flag = True
         if isinstance(e, KeyboardInterrupt):
             # Ctrl-C: the user wants out now; fail what is in flight instead of waiting for it.
-            _fail_running(run)
+            fail_trials(study, run.running)
             executor.shutdown(wait=False, cancel_futures=True)
         else:
             # Any other error: let the trials in flight finish (as Optuna does), so no objective is still
@@ -187,74 +159,39 @@ def _run_threads(run: _Run, n_jobs: int) -> None:
     executor.shutdown(wait=True)
 
 
-def _fail_running(run: _Run) -> None:
-    """On Ctrl-C, mark the trials this run still has in flight FAIL so no RUNNING trial is left behind."""
-    storage = run.study._storage
-    for trial_id in list(run.running):
-        try:
-            storage.set_trial_state_values(trial_id, TrialState.FAIL)
-        except (UpdateFinishedTrialError, KeyError):
-            pass
+def default_start_method() -> str:
+    """The start method of ``processes=True``: ``fork`` where the platform has it and it is safe, else ``spawn``.
+
+    Chosen here rather than left to :mod:`multiprocessing`, whose default changes between Python versions
+    (``forkserver`` on Linux from 3.14): with ``fork`` the objective reaches the workers without being pickled
+    (a lambda or a closure works) and a worker starts in milliseconds. macOS forks unsafely (system frameworks
+    are not fork-safe; Python itself switched to ``spawn`` there), Windows cannot fork.
+    """
+    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
-def _run_one(run: _Run) -> None:
-    study = run.study
-    if run.heartbeat:
-        _fail_stale_trials(study)
-    trial = study.ask()
-    run.running.add(trial._trial_id)
-    try:
-        frozen = _run_trial(run, trial)
-    finally:
-        run.running.discard(trial._trial_id)
-        if run.gc_after_trial:
-            gc.collect()
-    # Callbacks first, then the bar, as in Optuna; each callback gets its own copy of the trial.
-    for callback in run.callbacks:
-        callback(study, frozen._copy())
-    if run.progress is not None:
-        run.progress.update(time.monotonic() - run.start, study)
+def usable_cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one): ``n_jobs=-1`` with processes."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return int(counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
-def _run_trial(run: _Run, trial: Trial) -> FrozenTrial:
-    study = run.study
-    state: TrialState | None = None
-    result: Any = None
-    err: BaseException | None = None
-    exc_info: Any = None
-    heartbeat = HeartbeatThread(trial._trial_id, study._storage) if run.heartbeat else None
-    if heartbeat is not None:
-        heartbeat.start()
-    try:
-        result = run.func(trial)
-    except TrialPruned as e:
-        state, err = TrialState.PRUNED, e
-    except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - any failure of the objective fails the trial
-        state, err, exc_info = TrialState.FAIL, e, sys.exc_info()
-    finally:
-        if heartbeat is not None:
-            heartbeat.stop()
-    try:
-        frozen, reason = tell(
-            study, trial, None if state is not None else result, state, skip_if_finished=True
-        )
-    except Exception:
-        frozen = study._storage.get_trial(trial._trial_id)
-        raise
-    finally:
-        if err is not None and state == TrialState.PRUNED:
-            _logger.info(f"Trial {trial.number} pruned. {err}")
-    if frozen.state == TrialState.COMPLETE:
-        study._log_completed_trial(frozen)
-    elif frozen.state == TrialState.FAIL and (err is not None or reason is not None):
-        # Two lines, as Optuna writes them: why, then what the objective returned (None after an exception).
-        why = repr(err) if err is not None else reason
-        _logger.warning(
-            f"Trial {frozen.number} failed with parameters: {frozen.params} because of the following error: "
-            f"{why}.",
-            exc_info=exc_info,
-        )
-        _logger.warning(f"Trial {frozen.number} failed with value {result!r}.")
-    if state == TrialState.FAIL and err is not None and not isinstance(err, run.catch):
-        raise err
-    return frozen
+def _start_method(processes: object) -> str | None:
+    """None for threads; otherwise the start method of the worker processes."""
+    if processes is False:
+        return None
+    if processes is True:
+        return default_start_method()
+    methods = multiprocessing.get_all_start_methods()
+    if isinstance(processes, str) and processes in methods:
+        return processes
+    raise ValueError(
+        f"processes must be a bool or a start method this platform has ({', '.join(map(repr, methods))}), "
+        f"got {processes!r}"
+    )

@@ -230,6 +230,7 @@ class Study:
         callbacks: Iterable[Callable[[Study, FrozenTrial], None]] | None = None,
         gc_after_trial: bool = False,
         show_progress_bar: bool = False,
+        processes: bool | str = False,
     ) -> None:
         """Run trials of ``func`` until ``n_trials`` have run, ``timeout`` seconds passed, or :meth:`stop`.
 
@@ -242,10 +243,27 @@ class Study:
             callbacks: Called with ``(study, frozen_trial)`` after each trial.
             gc_after_trial: Run ``gc.collect()`` after each trial.
             show_progress_bar: Draw a tqdm bar of trials (or of time, with only a timeout).
+            processes: Run the ``n_jobs`` workers as processes instead of threads, so an objective in pure
+                Python uses every core (pyhpo only; Optuna has threads). True starts them with ``fork`` where
+                that is safe (Linux), else ``spawn``; a start method name (``"fork"``, ``"spawn"``,
+                ``"forkserver"``) picks one, and all but ``fork`` pickle the objective. Callbacks and the
+                progress bar run in this process; an in-memory study is served to the workers and holds every
+                trial afterwards. Each worker's sampler is reseeded, as threads' are. See docs/parallel.md.
 
         Ctrl-C marks the trials still running FAIL and re-raises KeyboardInterrupt.
         """
-        optimize(self, func, n_trials, timeout, n_jobs, catch, callbacks, gc_after_trial, show_progress_bar)
+        optimize(
+            self,
+            func,
+            n_trials,
+            timeout,
+            n_jobs,
+            catch,
+            callbacks,
+            gc_after_trial,
+            show_progress_bar,
+            processes,
+        )
 
     def ask(self, fixed_distributions: dict[str, BaseDistribution] | None = None) -> Trial:
         """Start a trial (an enqueued WAITING one if there is any) and return it; finish it with :meth:`tell`.
