@@ -15,11 +15,10 @@ cursor is the record number.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import JournalCorruptionError
-from pyhpo.storages.journal._format import decode_record
+from pyhpo.storages.journal._format import decode_lines, decode_record, encode_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,8 +51,7 @@ class BaseJournalBackend:
         records = list(self.read_logs(cursor))
         if not records:
             return b"", cursor
-        data = "".join(json.dumps(r, separators=(",", ":")) + "\n" for r in records).encode("utf-8")
-        return data, cursor + len(records)
+        return encode_records(records), cursor + len(records)
 
     def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
         """Append one batch of lines atomically.
@@ -68,7 +66,7 @@ class BaseJournalBackend:
         """
         if type(self).append_logs is BaseJournalBackend.append_logs:
             raise NotImplementedError(f"{type(self).__name__} must implement append_chunk or append_logs.")
-        self.append_logs([json.loads(line) for line in data.split(b"\n") if line])
+        self.append_logs(decode_lines(data))
 
     def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
         """Yield the records numbered ``log_number_from`` and later (Optuna's API).
@@ -108,8 +106,7 @@ class BaseJournalBackend:
             raise NotImplementedError(f"{type(self).__name__} must implement append_chunk or append_logs.")
         if not logs:
             return
-        lines = [json.dumps(log, separators=(",", ":")) + "\n" for log in logs]
-        self.append_chunk("".join(lines).encode("utf-8"), durable=True)
+        self.append_chunk(encode_records(logs), durable=True)
 
     def _journal_location(self) -> str:
         """Name the journal in error messages (a file path, a Redis key)."""

@@ -13,19 +13,33 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
+from pyhpo._values import TrialState
+from pyhpo.distributions import distribution_to_json
 from pyhpo.exceptions import JournalCorruptionError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
+
+    from pyhpo._values import FrozenTrial, StudyDirection
+    from pyhpo.distributions import BaseDistribution
 
 __all__ = [
     "HEARTBEAT_KEY",
     "JournalOperation",
+    "create_study_record",
+    "create_trial_record",
     "decode_chunk",
+    "decode_lines",
+    "delete_study_record",
     "encode_records",
     "format_datetime",
+    "intermediate_value_record",
     "now_string",
     "parse_datetime",
+    "study_attr_record",
+    "trial_attr_record",
+    "trial_param_record",
+    "trial_state_record",
 ]
 
 
@@ -56,9 +70,149 @@ _encoder = json.JSONEncoder(separators=(",", ":"))
 _encode = _encoder.encode
 
 
-def encode_records(records: list[dict[str, Any]]) -> bytes:
-    """Encode records as one batch of complete lines, ready for ``append_chunk``."""
-    return ("\n".join([_encode(record) for record in records]) + "\n").encode("ascii")
+def encode_records(records: Iterable[dict[str, Any]]) -> bytes:
+    """Encode records as one batch of complete lines, ready for ``append_chunk`` (``b""`` for none)."""
+    lines = [_encode(record) for record in records]
+    return ("\n".join(lines) + "\n").encode("ascii") if lines else b""
+
+
+def decode_lines(data: bytes) -> list[Any]:
+    """The JSON value on each non-empty line of ``data``, unchecked (for backends written for Optuna)."""
+    return [json.loads(line) for line in data.split(b"\n") if line]
+
+
+# ---------------------------------------------------------------------------------------------- records
+# One builder per operation. Keys in Optuna's order; plain ints (not enum members) keep encoding on json's
+# fast path. ``worker_id`` names the writer: replay tells a worker's own records (and conflicts) by it.
+_CREATE_STUDY = int(JournalOperation.CREATE_STUDY)
+_DELETE_STUDY = int(JournalOperation.DELETE_STUDY)
+_SET_STUDY_USER_ATTR = int(JournalOperation.SET_STUDY_USER_ATTR)
+_SET_STUDY_SYSTEM_ATTR = int(JournalOperation.SET_STUDY_SYSTEM_ATTR)
+_CREATE_TRIAL = int(JournalOperation.CREATE_TRIAL)
+_SET_TRIAL_PARAM = int(JournalOperation.SET_TRIAL_PARAM)
+_SET_TRIAL_STATE_VALUES = int(JournalOperation.SET_TRIAL_STATE_VALUES)
+_SET_TRIAL_INTERMEDIATE_VALUE = int(JournalOperation.SET_TRIAL_INTERMEDIATE_VALUE)
+_SET_TRIAL_USER_ATTR = int(JournalOperation.SET_TRIAL_USER_ATTR)
+_SET_TRIAL_SYSTEM_ATTR = int(JournalOperation.SET_TRIAL_SYSTEM_ATTR)
+
+
+def create_study_record(
+    worker_id: str, study_name: str, directions: Sequence[StudyDirection]
+) -> dict[str, Any]:
+    return {
+        "op_code": _CREATE_STUDY,
+        "worker_id": worker_id,
+        "study_name": study_name,
+        "directions": [int(d) for d in directions],
+    }
+
+
+def delete_study_record(worker_id: str, study_id: int) -> dict[str, Any]:
+    return {"op_code": _DELETE_STUDY, "worker_id": worker_id, "study_id": study_id}
+
+
+def study_attr_record(worker_id: str, study_id: int, key: str, value: Any, *, system: bool) -> dict[str, Any]:
+    if system:
+        return {
+            "op_code": _SET_STUDY_SYSTEM_ATTR,
+            "worker_id": worker_id,
+            "study_id": study_id,
+            "system_attr": {key: value},
+        }
+    return {
+        "op_code": _SET_STUDY_USER_ATTR,
+        "worker_id": worker_id,
+        "study_id": study_id,
+        "user_attr": {key: value},
+    }
+
+
+def create_trial_record(worker_id: str, study_id: int, template: FrozenTrial | None = None) -> dict[str, Any]:
+    """A CREATE_TRIAL record: a new RUNNING trial, or a copy of the whole ``template`` trial."""
+    record: dict[str, Any] = {
+        "op_code": _CREATE_TRIAL,
+        "worker_id": worker_id,
+        "study_id": study_id,
+        "datetime_start": now_string(),
+    }
+    if template is None:
+        return record
+    record["state"] = int(template.state)
+    values = template.values
+    if values is not None and len(values) > 1:
+        record["value"] = None
+        record["values"] = list(values)
+    else:
+        record["value"] = template.value
+        record["values"] = None
+    start = template.datetime_start
+    record["datetime_start"] = None if start is None else format_datetime(start)
+    if template.datetime_complete is not None:
+        record["datetime_complete"] = format_datetime(template.datetime_complete)
+    dists = template.distributions
+    record["distributions"] = {name: distribution_to_json(dist) for name, dist in dists.items()}
+    record["params"] = {name: dists[name].to_internal_repr(value) for name, value in template.params.items()}
+    record["user_attrs"] = template.user_attrs
+    record["system_attrs"] = template.system_attrs
+    record["intermediate_values"] = template.intermediate_values
+    return record
+
+
+def trial_param_record(
+    worker_id: str, trial_id: int, name: str, value_internal: float, distribution: BaseDistribution
+) -> dict[str, Any]:
+    return {
+        "op_code": _SET_TRIAL_PARAM,
+        "worker_id": worker_id,
+        "trial_id": trial_id,
+        "param_name": name,
+        "param_value_internal": value_internal,
+        "distribution": distribution_to_json(distribution),
+    }
+
+
+def trial_state_record(
+    worker_id: str, trial_id: int, state: TrialState, values: Sequence[float] | None
+) -> dict[str, Any]:
+    """A SET_TRIAL_STATE_VALUES record, stamped with the start (RUNNING) or completion (finished) time."""
+    record: dict[str, Any] = {
+        "op_code": _SET_TRIAL_STATE_VALUES,
+        "worker_id": worker_id,
+        "trial_id": trial_id,
+        "state": int(state),
+        "values": None if values is None else [float(v) for v in values],
+    }
+    if state == TrialState.RUNNING:
+        record["datetime_start"] = now_string()
+    elif state.is_finished():
+        record["datetime_complete"] = now_string()
+    return record
+
+
+def intermediate_value_record(worker_id: str, trial_id: int, step: int, value: float) -> dict[str, Any]:
+    return {
+        "op_code": _SET_TRIAL_INTERMEDIATE_VALUE,
+        "worker_id": worker_id,
+        "trial_id": trial_id,
+        "step": int(step),
+        "intermediate_value": float(value),
+    }
+
+
+def trial_attr_record(worker_id: str, trial_id: int, key: str, value: Any, *, system: bool) -> dict[str, Any]:
+    if system:
+        return {
+            "op_code": _SET_TRIAL_SYSTEM_ATTR,
+            "worker_id": worker_id,
+            "trial_id": trial_id,
+            "system_attr": {key: value},
+        }
+    return {
+        "op_code": _SET_TRIAL_USER_ATTR,
+        "worker_id": worker_id,
+        "trial_id": trial_id,
+        "user_attr": {key: value},
+    }
 
 
 def format_datetime(value: datetime) -> str:

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
 from pyhpo._values import StudyDirection
-from pyhpo.storages.journal._replay import JournalReplay, _Study, _Trial
+from pyhpo.storages.journal._replay import JournalPosition, JournalReplay, _Study, _Trial
 
 if TYPE_CHECKING:
     from pyhpo.storages.journal._base import BaseJournalBackend
 
-__all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "load_snapshot", "write_snapshot"]
+__all__ = ["SNAPSHOT_FORMAT", "SNAPSHOT_VERSION", "default_snapshot_path", "load_snapshot", "write_snapshot"]
 
 _logger = logging.get_logger(__name__)
 
@@ -33,10 +33,14 @@ SNAPSHOT_FORMAT = "pyhpo-journal-snapshot"
 SNAPSHOT_VERSION = 1
 
 
-def write_snapshot(
-    path: str, replay: JournalReplay, cursor: int, lines: int, last_line_cursor: int, last_line: bytes
-) -> None:
-    """Write ``replay`` (the state after ``lines`` lines, ending at ``cursor``) to ``path`` atomically."""
+def default_snapshot_path(backend: BaseJournalBackend) -> str | None:
+    """Where the snapshot of ``backend``'s journal lives by default: beside its file (``None``: no file)."""
+    file_path = getattr(backend, "file_path", None)
+    return file_path + ".snapshot" if isinstance(file_path, str) else None
+
+
+def write_snapshot(path: str, replay: JournalReplay, position: JournalPosition) -> None:
+    """Write ``replay`` (the state of the journal up to ``position``) to ``path`` atomically."""
     shape_index: dict[tuple[tuple[str, str], ...], int] = {}
     shapes: list[list[list[str]]] = []
     rows = []
@@ -65,10 +69,10 @@ def write_snapshot(
         "format": SNAPSHOT_FORMAT,
         "version": SNAPSHOT_VERSION,
         "journal": {
-            "cursor": cursor,
-            "lines": lines,
-            "last_line_cursor": last_line_cursor,
-            "last_line_sha256": hashlib.sha256(last_line).hexdigest(),
+            "cursor": position.cursor,
+            "lines": position.lines,
+            "last_line_cursor": position.last_line_cursor,
+            "last_line_sha256": hashlib.sha256(position.last_line).hexdigest(),
         },
         "next_study_id": replay.next_study_id,
         "studies": [
@@ -105,14 +109,12 @@ def write_snapshot(
         raise
 
 
-def load_snapshot(
-    path: str, backend: BaseJournalBackend
-) -> tuple[JournalReplay, int, int, int, bytes] | None:
+def load_snapshot(path: str, backend: BaseJournalBackend) -> tuple[JournalReplay, JournalPosition] | None:
     """Load the snapshot at ``path`` if it exists and matches the journal of ``backend``.
 
     Returns:
-        ``(replay, cursor, lines, last_line_cursor, last_line)``, or ``None`` when there is no snapshot or
-        it cannot be trusted (a warning says why).
+        ``(replay, position)``, or ``None`` when there is no snapshot or it cannot be trusted (a warning says
+        why).
     """
     try:
         with open(path, "rb") as f:
@@ -136,7 +138,7 @@ class _Mismatch(Exception):
     pass
 
 
-def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay, int, int, int, bytes]:
+def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay, JournalPosition]:
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise _Mismatch("not a pyhpo journal snapshot")
     if document.get("version") != SNAPSHOT_VERSION:
@@ -213,4 +215,4 @@ def _restore(document: Any, backend: BaseJournalBackend) -> tuple[JournalReplay,
             raise ValueError(f"trial numbers of study {study.study_id} are not dense")
     replay.reindex()
     replay.heartbeats = {int(trial_id): float(beat) for trial_id, beat in document["heartbeats"]}
-    return replay, cursor, lines, last_cursor, last_line
+    return replay, JournalPosition(cursor, lines, last_line, last_cursor)

@@ -374,7 +374,8 @@ def test_records_before_an_undecodable_line_in_the_same_chunk_are_replayed(
     with pytest.raises(JournalCorruptionError) as info:
         reader.get_all_trials(study_id)
     assert info.value.line_number == 3
-    assert len(reader._replay.study(study_id).trial_ids) == 1  # the line before the bad one was applied
+    # The line before the bad one was applied.
+    assert len(reader._reader.replay.study(study_id).trial_ids) == 1
     with pytest.raises(JournalCorruptionError):
         reader.get_study_directions(study_id)
 
