@@ -40,14 +40,27 @@ __all__ = ["dashboard_storage", "run_server", "wsgi"]
 _FINISHED = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL})
 
 
-def _import(name: str) -> Any:
+_MISSING = (
+    "Showing pyhpo studies in optuna-dashboard needs the packages optuna-dashboard and optuna ({} is missing). "
+    "Install them with: pip install optuna-dashboard"
+)
+
+
+def _optuna() -> Any:
     try:
-        return __import__(name, fromlist=["_"])
+        import optuna
+        import optuna.study._frozen
     except ImportError as error:
-        raise ImportError(
-            f"Showing pyhpo studies in optuna-dashboard needs the packages optuna-dashboard and optuna ({name} "
-            "is missing). Install them with: pip install optuna-dashboard"
-        ) from error
+        raise ImportError(_MISSING.format("optuna")) from error
+    return optuna
+
+
+def _optuna_dashboard() -> Any:
+    try:
+        import optuna_dashboard
+    except ImportError as error:
+        raise ImportError(_MISSING.format("optuna-dashboard")) from error
+    return optuna_dashboard
 
 
 def dashboard_storage(storage: BaseStorage | str) -> Any:
@@ -67,8 +80,7 @@ def dashboard_storage(storage: BaseStorage | str) -> Any:
     """
     if isinstance(storage, str):
         return storage
-    optuna_storages = _import("optuna.storages")
-    if isinstance(storage, optuna_storages.BaseStorage):
+    if isinstance(storage, _optuna().storages.BaseStorage):
         return storage
     if isinstance(storage, RDBStorage):
         return storage.url
@@ -88,7 +100,7 @@ def run_server(storage: BaseStorage | str, host: str = "localhost", port: int = 
         port: Port to listen on.
         kwargs: Passed on to ``optuna_dashboard.run_server`` (``artifact_store``, ``llm_provider``, ...).
     """
-    _import("optuna_dashboard").run_server(dashboard_storage(storage), host=host, port=port, **kwargs)
+    _optuna_dashboard().run_server(dashboard_storage(storage), host=host, port=port, **kwargs)
 
 
 def wsgi(storage: BaseStorage | str, **kwargs: Any) -> Any:
@@ -98,14 +110,15 @@ def wsgi(storage: BaseStorage | str, **kwargs: Any) -> Any:
         storage: A pyhpo storage, or a URL / journal path.
         kwargs: Passed on to ``optuna_dashboard.wsgi`` (``artifact_store``, ``llm_provider``, ...).
     """
-    return _import("optuna_dashboard").wsgi(dashboard_storage(storage), **kwargs)
+    return _optuna_dashboard().wsgi(dashboard_storage(storage), **kwargs)
 
 
 @functools.cache
 def _adapter_class() -> type:
     """``_Forwarding`` mixed into Optuna's ``BaseStorage``; built on first use, since Optuna is optional."""
-    optuna_storages = _import("optuna.storages")
-    return type("PyhpoStorageForOptuna", (_Forwarding, optuna_storages.BaseStorage), {"__module__": __name__})
+    return type(
+        "PyhpoStorageForOptuna", (_Forwarding, _optuna().storages.BaseStorage), {"__module__": __name__}
+    )
 
 
 class _Forwarding:
@@ -119,7 +132,7 @@ class _Forwarding:
 
     def __init__(self, storage: BaseStorage) -> None:
         self._pyhpo = storage
-        self._optuna = _import("optuna")
+        self._optuna = _optuna()
         self._finished: dict[int, Any] = {}
         self._distributions: dict[BaseDistribution, Any] = {}
         self._lock = threading.Lock()
@@ -201,8 +214,7 @@ class _Forwarding:
         )
 
     def _to_optuna_study(self, study: FrozenStudy) -> Any:
-        frozen_study = _import("optuna.study._frozen").FrozenStudy
-        return frozen_study(
+        return self._optuna.study._frozen.FrozenStudy(
             study_name=study.study_name,
             direction=None,
             user_attrs=dict(study.user_attrs),

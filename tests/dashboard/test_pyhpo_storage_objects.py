@@ -7,6 +7,7 @@ them (trials told from the web page, user attributes, notes) through pyhpo.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -96,3 +97,11 @@ def test_what_the_dashboard_writes_lands_in_the_pyhpo_storage(kind: str, tmp_pat
         )
         == "looks good"
     )
+
+
+def test_without_the_dashboard_installed_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "optuna_dashboard", None)
+    with pytest.raises(ImportError, match="optuna-dashboard is missing.*pip install optuna-dashboard"):
+        dashboard.wsgi(pyhpo.storages.InMemoryStorage())
