@@ -7,6 +7,7 @@ package, which cannot run on pyhpo). Each needs its framework, installed with an
 
 ========================================  ==================================
 :class:`LightGBMPruningCallback`          ``pip install "pyhpo-opt[lightgbm]"``
+:class:`LightGBMTuner`, ``LightGBMTunerCV``  ``pip install "pyhpo-opt[lightgbm]"`` (also ``pyhpo.integration.lightgbm``)
 :class:`XGBoostPruningCallback`           ``pip install "pyhpo-opt[xgboost]"``
 :class:`CatBoostPruningCallback`          ``pip install "pyhpo-opt[catboost]"``
 :class:`OptunaSearchCV`                   ``pip install "pyhpo-opt[sklearn]"``
@@ -27,11 +28,14 @@ from pyhpo.integration._dask import DaskStorage
 from pyhpo.integration._lightgbm import LightGBMPruningCallback
 from pyhpo.integration._unavailable import UNAVAILABLE, unavailable_error
 from pyhpo.integration._xgboost import XGBoostPruningCallback
+from pyhpo.integration.lightgbm import LightGBMTuner, LightGBMTunerCV
 
 __all__ = [
     "CatBoostPruningCallback",
     "DaskStorage",
     "LightGBMPruningCallback",
+    "LightGBMTuner",
+    "LightGBMTunerCV",
     "OptunaSearchCV",
     "XGBoostPruningCallback",
 ]
