@@ -196,9 +196,17 @@ def _resolve_params(study: Study, params: list[str] | None) -> list[str]:
 
 def _regimes(name: str, trials: list[FrozenTrial]) -> dict[BaseDistribution | None, list[FrozenTrial]]:
     """The trials grouped by the distribution ``name`` had in them (:obj:`None`: absent), small groups dropped."""
+    # Trials usually share a handful of distribution objects: group by identity first, and compare values only
+    # when a new object shows up (hashing a distribution on every trial costs more than the whole analysis).
     groups: dict[BaseDistribution | None, list[FrozenTrial]] = {}
+    by_identity: dict[int, list[FrozenTrial]] = {}
     for trial in trials:
-        groups.setdefault(trial.distributions.get(name), []).append(trial)
+        dist = trial.distributions.get(name)
+        group = by_identity.get(id(dist))
+        if group is None:
+            group = groups.setdefault(dist, [])
+            by_identity[id(dist)] = group
+        group.append(trial)
     if any(len(g) < _MIN_TRIALS_PER_REGIME for g in groups.values()):
         warnings.warn(
             f"Some regimes for parameter `{name}` have less than {_MIN_TRIALS_PER_REGIME} trials. "
