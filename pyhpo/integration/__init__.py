@@ -26,7 +26,8 @@ from pyhpo.integration import _sklearn
 from pyhpo.integration._catboost import CatBoostPruningCallback
 from pyhpo.integration._dask import DaskStorage
 from pyhpo.integration._lightgbm import LightGBMPruningCallback
-from pyhpo.integration._unavailable import UNAVAILABLE, unavailable_error
+from pyhpo.integration._unavailable import UNAVAILABLE as _UNAVAILABLE
+from pyhpo.integration._unavailable import unavailable_error as _unavailable_error
 from pyhpo.integration._xgboost import XGBoostPruningCallback
 from pyhpo.integration.lightgbm import LightGBMTuner, LightGBMTunerCV
 
@@ -49,6 +50,10 @@ def __getattr__(name: str) -> Any:
         value = getattr(_BUILT_ON_FIRST_USE[name], name)
         globals()[name] = value
         return value
-    if name in UNAVAILABLE:
-        raise unavailable_error(name)
+    if name in _UNAVAILABLE:
+        raise _unavailable_error(name)
     raise AttributeError(f"module 'pyhpo.integration' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

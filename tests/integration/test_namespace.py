@@ -33,3 +33,13 @@ def test_optuna_integrations_pyhpo_lacks_raise_import_error_pointing_to_the_docs
 def test_an_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no attribute 'NoSuchCallback'"):
         pyhpo.integration.NoSuchCallback  # noqa: B018
+
+
+def test_every_name_optuna_integration_exposes_is_either_built_or_explained() -> None:
+    optuna_integration = pytest.importorskip("optuna.integration")
+    for name in optuna_integration.__all__:
+        if name in pyhpo.integration.__all__:
+            assert getattr(pyhpo.integration, name).__name__ == name
+        else:
+            with pytest.raises(ImportError, match="not available in pyhpo"):
+                getattr(pyhpo.integration, name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyhpo.integration._framework import requires
+from pyhpo.integration._framework import requires as _requires
 from pyhpo.integration._lightgbm import LightGBMPruningCallback
 from pyhpo.integration.lightgbm._train import train
 from pyhpo.integration.lightgbm._tuner import LightGBMTuner, LightGBMTunerCV
@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
     # The rest of LightGBM's public API, as Optuna's module re-exports it.
     if name.startswith("__"):
         raise AttributeError(name)
-    with requires("lightgbm", f"pyhpo.integration.lightgbm.{name}"):
+    with _requires("lightgbm", f"pyhpo.integration.lightgbm.{name}"):
         import lightgbm
     if name in getattr(lightgbm, "__all__", ()):
         return getattr(lightgbm, name)
