@@ -14,6 +14,9 @@ package, which cannot run on pyhpo). Each needs its framework, installed with an
 :class:`DaskStorage`                      ``pip install "pyhpo-opt[dask]"``
 ========================================  ==================================
 
+Optuna's submodules are here too: ``pyhpo.integration.lightgbm`` (with the tuner's ``train``), ``.xgboost``,
+``.catboost``, ``.sklearn`` and ``.dask``.
+
 Optuna's other integrations (BoTorch, MLflow, Weights & Biases, Keras, PyTorch Lightning, ...) raise
 :class:`ImportError` pointing to ``docs/integrations.md``, which says what to use instead.
 """
@@ -23,6 +26,11 @@ from __future__ import annotations
 from typing import Any
 
 from pyhpo.integration import _sklearn
+from pyhpo.integration import catboost as catboost
+from pyhpo.integration import dask as dask
+from pyhpo.integration import lightgbm as lightgbm
+from pyhpo.integration import sklearn as sklearn
+from pyhpo.integration import xgboost as xgboost
 from pyhpo.integration._catboost import CatBoostPruningCallback
 from pyhpo.integration._dask import DaskStorage
 from pyhpo.integration._lightgbm import LightGBMPruningCallback

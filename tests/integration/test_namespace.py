@@ -43,3 +43,18 @@ def test_every_name_optuna_integration_exposes_is_either_built_or_explained() ->
         else:
             with pytest.raises(ImportError, match="not available in pyhpo"):
                 getattr(pyhpo.integration, name)
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("dask", "DaskStorage"),
+        ("xgboost", "XGBoostPruningCallback"),
+        ("catboost", "CatBoostPruningCallback"),
+        ("sklearn", "OptunaSearchCV"),
+        ("lightgbm", "LightGBMTuner"),
+    ],
+)
+def test_optuna_submodules_are_here_too(module: str, name: str) -> None:
+    namespace = getattr(pyhpo.integration, module)
+    assert getattr(namespace, name) is getattr(pyhpo.integration, name)
