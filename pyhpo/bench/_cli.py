@@ -7,7 +7,7 @@ import sys
 from typing import Any
 
 from pyhpo.bench._backends import BACKENDS, DEFAULT_URLS, URL_ENV, server_urls
-from pyhpo.bench._workloads import WORKLOADS
+from pyhpo.bench._workloads import OPT_IN_WORKLOADS, WORKLOADS
 
 __all__ = ["build_parser", "main"]
 
@@ -67,12 +67,13 @@ def _flat(groups: list[list[Any]] | None) -> list[Any] | None:
 
 def build_parser(prog: str = "python -m pyhpo.bench") -> argparse.ArgumentParser:
     storages = list(BACKENDS)
-    workloads = list(WORKLOADS)
+    workloads = [*WORKLOADS, *OPT_IN_WORKLOADS]
     parser = argparse.ArgumentParser(
         prog=prog,
         description="Measure pyhpo's storages (and optionally Optuna's, side by side): trials per second for "
         "each backend x workload x number of worker processes or threads. Lists take spaces or commas.",
-        epilog="Workloads: " + "; ".join(f"{w.name}: {w.description}" for w in WORKLOADS.values()),
+        epilog="Workloads: "
+        + "; ".join(f"{w.name}: {w.description}" for w in [*WORKLOADS.values(), *OPT_IN_WORKLOADS.values()]),
     )
     add = parser.add_argument
     add(
@@ -87,7 +88,7 @@ def build_parser(prog: str = "python -m pyhpo.bench") -> argparse.ArgumentParser
         nargs="+",
         type=_names(workloads, "workload"),
         metavar="NAME",
-        help=f"workloads (default: all): {', '.join(workloads)}",
+        help=f"workloads (default: all but cpu, cpu-procs): {', '.join(workloads)}",
     )
     add(
         "--procs", nargs="+", type=_counts, metavar="P", help="worker process counts (default: 1 2 4 8 16 32)"
@@ -140,9 +141,10 @@ def config_from_args(ns: argparse.Namespace) -> Any:
     base = {**_FULL, **(_QUICK if ns.quick else {})}
     storages = _flat(ns.storages) or base.get("storages") or list(BACKENDS)
     names = _flat(ns.workloads) or list(WORKLOADS)
+    known = {**WORKLOADS, **OPT_IN_WORKLOADS}
     return BenchConfig(
         storages=storages,
-        workloads=[WORKLOADS[n] for n in names],
+        workloads=[known[n] for n in names],
         procs=_flat(ns.procs) or base["procs"],
         threads=_flat(ns.threads) or base["threads"],
         trials=ns.trials or base["trials"],

@@ -18,7 +18,10 @@ from typing import Any, ClassVar
 from pyhpo.bench._backends import Unsupported, open_storage, storage_factory
 
 __all__ = [
+    "OPT_IN_WORKLOADS",
     "WORKLOADS",
+    "CPUProcesses",
+    "CPUThreads",
     "ColdLoad",
     "GrownStudy",
     "RandomOverhead",
@@ -184,8 +187,54 @@ class ColdLoad(Workload):
         return summarize(state["trials"])
 
 
-#: The built-in workloads, in table order.
+#: Iterations of :func:`burn_cpu` in one trial of the CPU workloads: about 20 ms on a 2020s x86 core.
+CPU_LOOP = 350_000
+
+
+def burn_cpu(n: int) -> int:
+    """Pure-Python work that holds the GIL throughout (no C call releases it)."""
+    acc = 0
+    for i in range(n):
+        acc = (acc + i * i) % 1_000_003
+    return acc
+
+
+class CPUThreads(Workload):
+    name = "cpu"
+    description = (
+        "a pure-Python objective of ~20 ms CPU, n_jobs threads (the GIL lets one run at a time); "
+        "run it by name, with --storages memory"
+    )
+
+    @staticmethod
+    def objective(trial: Any) -> float:
+        x = trial.suggest_float("x", -10.0, 10.0)
+        burn_cpu(CPU_LOOP)
+        return float(x * x)
+
+
+class CPUProcesses(CPUThreads):
+    name = "cpu-procs"
+    description = (
+        "the cpu objective with processes=True: n_jobs worker processes in one optimize call (a peer "
+        "without processes= runs its n_jobs threads, its best in one call); run it by name"
+    )
+
+    def run(self, state: Any, n_trials: int, n_jobs: int) -> int:
+        import inspect
+
+        kwargs: dict[str, Any] = {"n_jobs": n_jobs}
+        if "processes" in inspect.signature(state.optimize).parameters:
+            kwargs["processes"] = True
+        state.optimize(self.objective, n_trials=n_trials, **kwargs)
+        return n_trials
+
+
+#: The built-in workloads run by default, in table order.
 WORKLOADS: dict[str, Workload] = {w.name: w for w in (RandomOverhead(), TPECost(), GrownStudy(), ColdLoad())}
+
+#: Workloads that run only when named in ``--workloads`` (each trial burns CPU: minutes per matrix).
+OPT_IN_WORKLOADS: dict[str, Workload] = {w.name: w for w in (CPUThreads(), CPUProcesses())}
 
 
 def workload_ref(workload: Workload) -> str:

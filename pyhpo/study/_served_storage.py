@@ -75,6 +75,13 @@ class StorageServer:
         """Run ``storage.<name>(*args, **kwargs)`` for ``worker``; raise what the storage raises."""
         if name == "new_trials":
             return self._new_trials(worker, *args)
+        if name == "create_new_trial_and_get":
+            trial_id = self.call(worker, "create_new_trial", args, kwargs)
+            return trial_id, self._storage.get_trial(trial_id)
+        if name == "set_trial_state_values_and_get":
+            changed = self.call(worker, "set_trial_state_values", args, kwargs)
+            finished = changed and TrialState(_state_arg(args, kwargs)).is_finished()
+            return changed, self._storage.get_trial(args[0]) if finished else None
         if name not in SERVED_METHODS:
             raise AttributeError(f"a worker asked for storage method {name!r}, which is not served")
         result = getattr(self._storage, name)(*args, **kwargs)
@@ -121,6 +128,10 @@ class ServedStorage(BaseStorage):
     def __init__(self, request: Callable[[str, tuple[Any, ...], dict[str, Any]], Any]) -> None:
         self._request = request
         self._finished: dict[int, dict[int, FrozenTrial]] = {}  # study id -> trial id -> finished trial
+        self._finished_by_id: dict[int, FrozenTrial] = {}
+        # A trial this worker just created, as the parent stored it, for the get_trial that ask() does next
+        # (a RUNNING trial changes only through its owner, so it stays true until this worker writes to it).
+        self._created: dict[int, FrozenTrial] = {}
         self._lock = threading.Lock()
 
     def __reduce__(self) -> Any:
@@ -128,6 +139,11 @@ class ServedStorage(BaseStorage):
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return self._request(name, args, kwargs)
+
+    def _write(self, name: str, trial_id: int, *args: Any) -> Any:
+        with self._lock:
+            self._created.pop(trial_id, None)
+        return self._request(name, (trial_id, *args), {})
 
     # Studies ---------------------------------------------------------------------------------------------------
 
@@ -137,7 +153,8 @@ class ServedStorage(BaseStorage):
     def delete_study(self, study_id: int) -> None:
         self._call("delete_study", study_id)
         with self._lock:
-            self._finished.pop(study_id, None)
+            for trial_id in self._finished.pop(study_id, {}):
+                self._finished_by_id.pop(trial_id, None)
 
     def set_study_user_attr(self, study_id: int, key: str, value: Any) -> None:
         self._call("set_study_user_attr", study_id, key, value)
@@ -166,12 +183,15 @@ class ServedStorage(BaseStorage):
     # Trials ----------------------------------------------------------------------------------------------------
 
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
-        return int(self._call("create_new_trial", study_id, template_trial))
+        trial_id, trial = self._call("create_new_trial_and_get", study_id, template_trial)
+        with self._lock:
+            self._created[trial_id] = trial
+        return int(trial_id)
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        self._call("set_trial_param", trial_id, param_name, param_value_internal, distribution)
+        self._write("set_trial_param", trial_id, param_name, param_value_internal, distribution)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
         return int(self._call("get_trial_id_from_study_id_trial_number", study_id, trial_number))
@@ -182,25 +202,32 @@ class ServedStorage(BaseStorage):
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
     ) -> bool:
-        return bool(
-            self._call("set_trial_state_values", trial_id, state, None if values is None else list(values))
+        # A finished trial comes back with the answer (tell reads it next) and is kept: it never changes.
+        changed, finished = self._write(
+            "set_trial_state_values_and_get", trial_id, state, None if values is None else list(values)
         )
+        if finished is not None:
+            with self._lock:
+                self._finished_by_id[trial_id] = finished
+        return bool(changed)
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
-        self._call("set_trial_intermediate_value", trial_id, step, intermediate_value)
+        self._write("set_trial_intermediate_value", trial_id, step, intermediate_value)
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._call("set_trial_user_attr", trial_id, key, value)
+        self._write("set_trial_user_attr", trial_id, key, value)
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
-        self._call("set_trial_system_attr", trial_id, key, value)
+        self._write("set_trial_system_attr", trial_id, key, value)
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
         with self._lock:
-            for trials in self._finished.values():
-                kept = trials.get(trial_id)
-                if kept is not None:
-                    return copy.deepcopy(kept)
+            created = self._created.pop(trial_id, None)
+            if created is not None:
+                return created  # handed out once: the caller owns it
+            kept = self._finished_by_id.get(trial_id)
+            if kept is not None:
+                return copy.deepcopy(kept)
         trial = self._call("get_trial", trial_id)
         assert isinstance(trial, FrozenTrial)
         return trial
@@ -213,6 +240,7 @@ class ServedStorage(BaseStorage):
             kept = self._finished.setdefault(study_id, {})
             for trial in fresh:
                 kept[trial._trial_id] = trial
+                self._finished_by_id[trial._trial_id] = trial
             trials = sorted([*kept.values(), *unfinished], key=lambda t: t.number)
         if states is not None:
             trials = [t for t in trials if t.state in states]
