@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -156,9 +157,9 @@ def test_a_large_study_is_gridded_on_bounded_positions() -> None:
     assert len(points.x) == n
 
 
-def test_renders(single: tuple[object, object], tmp_path: object) -> None:
+def test_renders(single: tuple[object, object], tmp_path: Path) -> None:
     ours, _ = single
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         assert figure_json(plot_contour(ours, ["f_lin", "c_str", "i_log"]))["data"]
-    save_png(mpl_plot_contour(ours, ["f_log", "i_log"]), tmp_path / "contour2.png")  # type: ignore[operator]
+    save_png(mpl_plot_contour(ours, ["f_log", "i_log"]), tmp_path / "contour2.png")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -120,14 +122,14 @@ def test_axes_of_each_kind() -> None:
     assert all(len(d.values) == n_complete for d in info.dims_params)
 
 
-def test_renders(single: tuple[object, object], tmp_path: object) -> None:
+def test_renders(single: tuple[object, object], tmp_path: Path) -> None:
     ours, _ = single
     figure = plot_parallel_coordinate(ours)
     assert figure_json(figure)["data"]
     # The trace dicts skip validation at build time; later edits are validated again.
     with pytest.raises(ValueError):
         figure.update_layout(not_a_property=1)
-    save_png(mpl_plot_parallel_coordinate(ours), tmp_path / "pc.png")  # type: ignore[operator]
+    save_png(mpl_plot_parallel_coordinate(ours), tmp_path / "pc.png")
 
 
 def test_many_trials_and_params_stay_linear() -> None:

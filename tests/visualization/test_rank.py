@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -111,8 +113,8 @@ def test_ties_share_their_average_rank() -> None:
     np.testing.assert_array_equal(average_ranks(values), [4.0, 1.0, 4.0, 2.0, 4.0, 0.0])
 
 
-def test_renders(single: tuple[object, object], tmp_path: object) -> None:
+def test_renders(single: tuple[object, object], tmp_path: Path) -> None:
     ours, _ = single
     assert figure_json(plot_rank(ours, ["f_lin", "c_str", "i_log"]))["data"]
-    save_png(mpl_plot_rank(ours, ["f_lin", "c_str", "i_log"]), tmp_path / "rank.png")  # type: ignore[operator]
-    save_png(mpl_plot_rank(ours, ["f_log", "i_log"]), tmp_path / "rank2.png")  # type: ignore[operator]
+    save_png(mpl_plot_rank(ours, ["f_lin", "c_str", "i_log"]), tmp_path / "rank.png")
+    save_png(mpl_plot_rank(ours, ["f_log", "i_log"]), tmp_path / "rank2.png")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import pyhpo
@@ -123,8 +125,8 @@ def test_equal_but_distinct_choices_stay_apart() -> None:
     assert sub.feasible.trial_numbers == [0, 2, 1]
 
 
-def test_renders(single: tuple[object, object], tmp_path: object) -> None:
+def test_renders(single: tuple[object, object], tmp_path: Path) -> None:
     ours, _ = single
     assert figure_json(plot_slice(ours))["data"]
-    save_png(mpl_plot_slice(ours), tmp_path / "slice.png")  # type: ignore[operator]
-    save_png(mpl_plot_slice(ours, ["f_log"]), tmp_path / "slice1.png")  # type: ignore[operator]
+    save_png(mpl_plot_slice(ours), tmp_path / "slice.png")
+    save_png(mpl_plot_slice(ours, ["f_log"]), tmp_path / "slice1.png")
