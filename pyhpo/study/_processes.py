@@ -224,6 +224,8 @@ class _Pool:
                 logger.handle(record)
         elif kind == "error":
             worker.done = True
+            # An error the trial did not catch (SystemExit, a storage failure) may leave it RUNNING.
+            fail_trials(self.study, self._trials_of(worker))
             worker.trial_id = None
             worker.granted = False
             error, text = message[1], message[2]

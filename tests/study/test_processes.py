@@ -283,6 +283,40 @@ def test_a_worker_that_dies_fails_its_trial_and_the_others_go_on(how: str, tmp_p
     assert len(study.trials) == 10
 
 
+def test_a_killed_worker_leaves_a_journal_study_intact(tmp_path: Path) -> None:
+    from pyhpo.storages import JournalStorage
+    from pyhpo.storages.journal import JournalFileBackend
+
+    path = str(tmp_path / "journal.log")
+    study = pyhpo.create_study(storage=JournalStorage(JournalFileBackend(path)), study_name="k")
+    marker = tmp_path / "died"
+
+    def objective(trial: Trial) -> float:
+        x = quadratic(trial)
+        if trial.number == 1 and not marker.exists():
+            marker.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return x
+
+    study.optimize(objective, n_trials=6, n_jobs=2, processes=True)
+    reloaded = pyhpo.load_study(study_name="k", storage=JournalStorage(JournalFileBackend(path)))
+    states = [t.state for t in reloaded.trials]
+    assert states == [TrialState.COMPLETE, TrialState.FAIL] + [TrialState.COMPLETE] * 4
+    assert_no_worker_left()
+
+
+def test_system_exit_in_the_objective_fails_the_trial_and_is_raised() -> None:
+    study = new_study()
+
+    def objective(trial: Trial) -> float:
+        raise SystemExit(4)
+
+    with pytest.raises(SystemExit):
+        study.optimize(objective, n_trials=3, n_jobs=1, processes=True)
+    assert [t.state for t in study.trials] == [TrialState.FAIL]
+    assert_no_worker_left()
+
+
 def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     study = new_study()
     monkeypatch.setattr(pyhpo.study._process_worker, "_forward_logs", lambda *a: os._exit(7))
