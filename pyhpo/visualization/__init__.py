@@ -12,6 +12,7 @@ from pyhpo.visualization._edf import plot_edf
 from pyhpo.visualization._hypervolume_history import plot_hypervolume_history
 from pyhpo.visualization._intermediate_values import plot_intermediate_values
 from pyhpo.visualization._optimization_history import plot_optimization_history
+from pyhpo.visualization._param_importances import plot_param_importances
 from pyhpo.visualization._pareto_front import plot_pareto_front
 from pyhpo.visualization._timeline import plot_timeline
 from pyhpo.visualization._utils import is_available
@@ -23,6 +24,7 @@ __all__ = [
     "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
+    "plot_param_importances",
     "plot_pareto_front",
     "plot_timeline",
 ]

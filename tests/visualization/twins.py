@@ -7,6 +7,7 @@ directions and metric names, so that both libraries plot exactly the same data.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import math
 from typing import Any
@@ -153,6 +154,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:  # plotly's base64 form of a numpy array
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+            return _plain(
+                array.reshape([int(n) for n in str(value["shape"]).split(",")]) if "shape" in value else array
+            )
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (float, np.floating)) and math.isnan(value):
         return "nan"

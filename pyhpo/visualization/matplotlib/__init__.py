@@ -10,6 +10,7 @@ from pyhpo.visualization.matplotlib._edf import plot_edf
 from pyhpo.visualization.matplotlib._hypervolume_history import plot_hypervolume_history
 from pyhpo.visualization.matplotlib._intermediate_values import plot_intermediate_values
 from pyhpo.visualization.matplotlib._optimization_history import plot_optimization_history
+from pyhpo.visualization.matplotlib._param_importances import plot_param_importances
 from pyhpo.visualization.matplotlib._pareto_front import plot_pareto_front
 from pyhpo.visualization.matplotlib._timeline import plot_timeline
 from pyhpo.visualization.matplotlib._utils import is_available
@@ -20,6 +21,7 @@ __all__ = [
     "plot_hypervolume_history",
     "plot_intermediate_values",
     "plot_optimization_history",
+    "plot_param_importances",
     "plot_pareto_front",
     "plot_timeline",
 ]
