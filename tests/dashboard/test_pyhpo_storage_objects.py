@@ -8,12 +8,14 @@ them (trials told from the web page, user attributes, notes) through pyhpo.
 from __future__ import annotations
 
 import sys
+import uuid
 from typing import Any
 
 import pytest
 
 import pyhpo
 from pyhpo.storages import dashboard
+from tests.conftest import require_server_url
 
 from .studies import check_dashboard, write_studies
 
@@ -22,7 +24,21 @@ optuna_dashboard = pytest.importorskip("optuna_dashboard")
 webtest = pytest.importorskip("webtest")
 
 
-def _storage(kind: str, tmp_path: Any) -> Any:
+def _storage(kind: str, tmp_path: Any, request: pytest.FixtureRequest | None = None) -> Any:
+    if kind == "redis":
+        redis = pytest.importorskip("redis")
+        url = require_server_url("PYHPO_TEST_REDIS_URL")
+        prefix = f"pyhpo-dashboard-{uuid.uuid4().hex}"
+
+        def delete_keys() -> None:  # this test's keys only
+            client = redis.Redis.from_url(url)
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+
+        assert request is not None
+        request.addfinalizer(delete_keys)
+        return pyhpo.storages.JournalStorage(pyhpo.storages.journal.JournalRedisBackend(url, prefix=prefix))
     if kind == "memory":
         return pyhpo.storages.InMemoryStorage()
     if kind == "journal":
@@ -53,9 +69,11 @@ def test_a_database_is_handed_over_by_url_and_anything_else_by_a_forwarding_optu
         dashboard.dashboard_storage({})  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("kind", ["memory", "journal", "rdb"])
-def test_the_dashboard_shows_the_studies_of_a_pyhpo_storage_object(kind: str, tmp_path: Any) -> None:
-    storage = _storage(kind, tmp_path)
+@pytest.mark.parametrize("kind", ["memory", "journal", "rdb", "redis"])
+def test_the_dashboard_shows_the_studies_of_a_pyhpo_storage_object(
+    kind: str, tmp_path: Any, request: pytest.FixtureRequest
+) -> None:
+    storage = _storage(kind, tmp_path, request)
     single, two = write_studies(storage)
     app = webtest.TestApp(dashboard.wsgi(storage))
     check_dashboard(app, single, two)
