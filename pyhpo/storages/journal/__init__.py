@@ -7,9 +7,9 @@ warnings; like Optuna, this module never had them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pyhpo import _runtime
 from pyhpo.storages.journal._base import BaseJournalBackend
 from pyhpo.storages.journal._redis import JournalRedisBackend
 
@@ -31,23 +31,14 @@ __all__ = [
 
 # The file backend loads the journal engine (compiled, if built); import it on first use so that Redis users and
 # ``import pyhpo`` do not pay for (or depend on) the extension module.
-_LAZY = {
-    "JournalFileBackend": ("pyhpo.storages.journal._file", "JournalFileBackend"),
-    "JournalFileOpenLock": ("pyhpo.storages.journal._locks", "JournalFileOpenLock"),
-    "JournalFileSymlinkLock": ("pyhpo.storages.journal._locks", "JournalFileSymlinkLock"),
-    "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
-    "engine_name": ("pyhpo.storages.journal._engine", "engine_name"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'pyhpo.storages.journal' has no attribute {name!r}")
-    value = getattr(importlib.import_module(target[0]), target[1])
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = _runtime.lazy_exports(
+    __name__,
+    {
+        "JournalFileBackend": "pyhpo.storages.journal._file",
+        "JournalFileOpenLock": "pyhpo.storages.journal._locks",
+        "JournalFileSymlinkLock": "pyhpo.storages.journal._locks",
+        "JournalStorage": "pyhpo.storages.journal._storage",
+        "engine_name": "pyhpo.storages.journal._engine",
+    },
+    globals(),
+)

@@ -21,9 +21,9 @@ from __future__ import annotations
 import errno
 import os
 import threading
-import weakref
 from typing import Any, NoReturn, Protocol
 
+from pyhpo._runtime import after_fork
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.logging import get_logger
 from pyhpo.storages.journal import _engine_py
@@ -60,9 +60,6 @@ _LOCK_NAMES = {
     _engine_py.LOCK_FLOCK: "flock",
     _engine_py.LOCK_PORTALOCKER: "portalocker",
 }
-
-# Engines alive in this process, so a forked child can drop the handles it inherited.
-_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def engine_name() -> str:
@@ -192,7 +189,7 @@ class Engine:
         self._capacity = _INITIAL_READ_CAPACITY
         self._read_only = 0  # set by _open: the errno that refused opening for writing, or 0
         self._handle = self._open()
-        _engines.add(self)
+        after_fork(self)  # a forked child drops the handle it inherited
 
     @property
     def path(self) -> str:
@@ -444,12 +441,3 @@ def _raise(err: int, path: str) -> NoReturn:
             err, "The journal file was replaced or deleted after it was opened; open it again", path
         )
     raise OSError(err, os.strerror(err), path)
-
-
-def _after_fork_in_child() -> None:
-    for engine in list(_engines):
-        engine._after_fork_in_child()
-
-
-if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork()
-    os.register_at_fork(after_in_child=_after_fork_in_child)

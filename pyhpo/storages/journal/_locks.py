@@ -32,10 +32,13 @@ import threading
 import time
 import uuid
 import warnings
-import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from pyhpo._runtime import LockFreePickle, after_fork
 from pyhpo.logging import get_logger
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["BaseJournalFileLock", "JournalFileOpenLock", "JournalFileSymlinkLock"]
 
@@ -46,18 +49,6 @@ _BROKEN_SUFFIX = ".broken"
 _FIRST_SLEEP = 0.001
 _MAX_SLEEP = 0.05
 _WAIT_WARNING_INTERVAL = 10.0
-
-# Every lock object of this process, so that a forked child starts with its own (unheld) state.
-_live_locks: weakref.WeakSet[_RefreshedLockFile] = weakref.WeakSet()
-
-
-def _reset_locks_after_fork() -> None:
-    for lock in list(_live_locks):
-        lock._init_process_state()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_reset_locks_after_fork)
 
 
 class BaseJournalFileLock(abc.ABC):
@@ -74,8 +65,21 @@ class BaseJournalFileLock(abc.ABC):
         raise NotImplementedError
 
 
-class _RefreshedLockFile(BaseJournalFileLock):
-    """The protocol shared by both lock kinds; subclasses say how a lock file is created and identified."""
+class _RefreshedLockFile(LockFreePickle, BaseJournalFileLock):
+    """The protocol shared by both lock kinds; subclasses say how a lock file is created and identified.
+
+    A copy (pickled for another process) or a forked child names the same lock file but starts unheld.
+    """
+
+    # Holding does not transfer, and thread primitives cannot be pickled: a copy gets fresh ones.
+    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {
+        "_token_pid": int,
+        "_token_value": str,
+        "_held": type(None),
+        "_held_guard": threading.Lock,
+        "_stop": threading.Event,
+        "_refresher": type(None),
+    }
 
     def __init__(self, filepath: str, grace_period: float | None = 30) -> None:
         if not isinstance(filepath, (str, os.PathLike)):
@@ -113,18 +117,13 @@ class _RefreshedLockFile(BaseJournalFileLock):
         self._held_guard = threading.Lock()  # the refresher and release() both update _held
         self._stop = threading.Event()
         self._refresher: threading.Thread | None = None
-        _live_locks.add(self)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # Only what names the lock: thread primitives cannot be pickled, and holding does not transfer.
-        return {
-            "grace_period": self.grace_period,
-            "_lock_target_file": self._lock_target_file,
-            "_lock_file": self._lock_file,
-        }
+        after_fork(self)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
+        super().__setstate__(state)
+        self._init_process_state()
+
+    def _after_fork_in_child(self) -> None:
         self._init_process_state()
 
     # --- what differs between the two kinds -----------------------------------------------------------
