@@ -91,10 +91,13 @@ class TreePartition:
         stop = [np.searchsorted(e, self._high[:, c]) for e, c in zip(edges, columns)]
         shape = tuple(len(e) for e in edges)  # one more than the cells per axis, for the difference array
 
-        grid = np.zeros(shape)
+        grid = np.zeros(int(np.prod(shape)))
         for corner in itertools.product((0, 1), repeat=len(columns)):
-            index = tuple(stop[d] if up else first[d] for d, up in enumerate(corner))
-            np.add.at(grid, index, mass if sum(corner) % 2 == 0 else -mass)
+            index = np.ravel_multi_index(
+                tuple(stop[d] if up else first[d] for d, up in enumerate(corner)), shape
+            )
+            grid += np.bincount(index, weights=mass if sum(corner) % 2 == 0 else -mass, minlength=grid.size)
+        grid = grid.reshape(shape)
         for axis in range(len(columns)):
             grid = np.cumsum(grid, axis=axis)
         marginal = grid[tuple(slice(0, n - 1) for n in shape)]
