@@ -22,6 +22,7 @@ are optional: they are imported when one of these functions is called (``pip ins
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from typing import TYPE_CHECKING, Any
@@ -299,18 +300,19 @@ class _Forwarding:
         self._call("set_trial_system_attr", trial_id, key, value)
 
     def get_trial(self, trial_id: int) -> Any:
-        return self._to_optuna_trial(self._call("get_trial", trial_id))
+        return copy.deepcopy(self._to_optuna_trial(self._call("get_trial", trial_id)))
 
     def get_all_trials(self, study_id: int, deepcopy: bool = True, states: Any = None) -> list[Any]:
-        # The converted trials are fresh objects (or cached finished ones nobody else holds), so no deep copy.
+        # Converted finished trials are cached and shared: hand out copies unless the caller promises to only read.
         trials = self._call("get_all_trials", study_id, deepcopy=False, states=self._states(states))
-        return [self._to_optuna_trial(t) for t in trials]
+        converted = [self._to_optuna_trial(t) for t in trials]
+        return copy.deepcopy(converted) if deepcopy else converted
 
     def get_n_trials(self, study_id: int, state: Any = None) -> int:
         return int(self._call("get_n_trials", study_id, self._states(state)))
 
     def get_best_trial(self, study_id: int) -> Any:
-        return self._to_optuna_trial(self._call("get_best_trial", study_id))
+        return copy.deepcopy(self._to_optuna_trial(self._call("get_best_trial", study_id)))
 
     def get_trial_params(self, trial_id: int) -> dict[str, Any]:
         return dict(self._call("get_trial_params", trial_id))

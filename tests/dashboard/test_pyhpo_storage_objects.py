@@ -123,3 +123,18 @@ def test_without_the_dashboard_installed_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "optuna_dashboard", None)
     with pytest.raises(ImportError, match="optuna-dashboard is missing.*pip install optuna-dashboard"):
         dashboard.wsgi(pyhpo.storages.InMemoryStorage())
+
+
+def test_optuna_code_reads_a_pyhpo_study_through_the_forwarding_storage() -> None:
+    storage = pyhpo.storages.InMemoryStorage()
+    single, two = write_studies(storage)
+    theirs = optuna.load_study(study_name="single", storage=dashboard.dashboard_storage(storage))
+    assert [t.params for t in theirs.trials] == [t.params for t in single.trials]
+    assert theirs.best_trial.number == single.best_trial.number
+    assert theirs.best_value == single.best_value
+    assert [t.state.name for t in theirs.get_trials(states=(optuna.trial.TrialState.RUNNING,))] == ["RUNNING"]
+    # Copies are handed out: changing one does not change what the next caller sees.
+    theirs.trials[0].user_attrs["tag"] = "changed"
+    assert theirs.trials[0].user_attrs["tag"] == "t0"
+    two_theirs = optuna.load_study(study_name="two", storage=dashboard.dashboard_storage(storage))
+    assert sorted(t.number for t in two_theirs.best_trials) == sorted(t.number for t in two.best_trials)
