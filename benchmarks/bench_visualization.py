@@ -5,8 +5,9 @@ parameters of every kind, three intermediate values per trial, some infeasible t
 study, built once with Optuna's API and copied field by field into pyhpo, so both libraries draw identical
 data. A plot that went quadratic in the number of trials would show here first.
 
-Run: ``python -m pytest benchmarks/bench_visualization.py --benchmark-only -p no:cacheprovider
---benchmark-group-by=group --benchmark-columns=median,min,max,rounds``.
+Run (select with ``-k``: naming the file as well makes pytest collect it twice): ``python -m pytest benchmarks
+-k bench_visualization --benchmark-only -p no:cacheprovider --benchmark-group-by=group
+--benchmark-columns=median,min,max,rounds``.
 """
 
 from __future__ import annotations
