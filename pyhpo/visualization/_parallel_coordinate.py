@@ -322,28 +322,22 @@ def plot_parallel_coordinate(
 
 
 def _line_colors(info: ParallelCoordinateInfo, lo: float, hi: float) -> list[str]:
+    # Linear interpolation between the two neighbouring colours of plotly's Blues scale, in the same float
+    # arithmetic as plotly.colors.find_intermediate_color (so the strings are the same), for all lines at once.
     import plotly.colors
 
-    scale = plotly.colors.sequential.Blues
+    scale = np.array([plotly.colors.unlabel_rgb(c) for c in plotly.colors.sequential.Blues], dtype=float)
     if lo == hi:
         norm = np.full(len(info.color_values), 0.5)
     else:
         norm = (info.color_values - lo) / (hi - lo)
     if info.reverse_scale:
         norm = 1.0 - norm
-    colors = []
-    cache: dict[float, str] = {}
-    for v in norm.tolist():
-        color = cache.get(v)
-        if color is None:
-            pos = v * (len(scale) - 1)
-            low = min(int(pos), len(scale) - 2)
-            color = plotly.colors.find_intermediate_color(
-                scale[low], scale[low + 1], pos - low, colortype="rgb"
-            )
-            cache[v] = color
-        colors.append(color)
-    return colors
+    pos = norm * (len(scale) - 1)
+    low = np.minimum(pos.astype(int), len(scale) - 2)
+    frac = (pos - low)[:, None]
+    rgb = scale[low] + frac * (scale[low + 1] - scale[low])
+    return ["rgb(%s, %s, %s)" % (r, g, b) for r, g, b in rgb.tolist()]  # noqa: UP031 - plotly's format
 
 
 def _make_figure(go: Any, data: list[dict[str, Any]], layout: Any) -> Any:
@@ -369,10 +363,15 @@ def _draw(go: Any, info: ParallelCoordinateInfo) -> Any:
 
     dims = info.dims_objectives + info.dims_params
     lo, hi = color_range(info)
-    ys = np.column_stack([normalize(d) for d in dims]).tolist()
-    texts = [format_values(d) for d in dims]
+    # Per-trace arrays are numpy rows: plotly deep-copies every trace it is given, and copying one array is
+    # far cheaper than copying lists of Python objects (the JSON sent to the browser is the same).
+    ys = np.column_stack([normalize(d) for d in dims])
+    labels_column = np.array([d.label for d in dims], dtype=str)
+    texts = np.column_stack([np.array(format_values(d), dtype=str) for d in dims])
+    n_dims = len(dims)
     colors = _line_colors(info, lo, hi)
     xs = list(range(len(dims)))
+    x_row = np.arange(n_dims)
     labels = [d.label for d in dims]
     data: list[dict[str, Any]] = []
     for i in info.draw_order:
@@ -380,9 +379,9 @@ def _draw(go: Any, info: ParallelCoordinateInfo) -> Any:
         data.append(
             {
                 "type": "scatter",
-                "x": xs,
+                "x": x_row,
                 "y": ys[i],
-                "customdata": [[label, col[i]] for label, col in zip(labels, texts)],
+                "customdata": np.column_stack([labels_column, texts[i]]),
                 "mode": "lines",
                 "line": {"color": colors[i], "dash": "solid" if solid else "dot", "width": 1.2},
                 "opacity": 0.5,

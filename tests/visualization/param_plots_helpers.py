@@ -96,11 +96,30 @@ def twins(rows: list[dict[str, Any]], directions: list[str] | None = None, **kwa
     return build_study(pyhpo, rows, directions, **kwargs), build_study(optuna, rows, directions, **kwargs)
 
 
+def _decode_typed_arrays(node: Any) -> Any:
+    # plotly (>= 6) sends numpy arrays as base64 typed arrays ({"dtype", "bdata", "shape"}); plotly.js reads
+    # them as the same numbers as a JSON list, so comparisons read them back into lists.
+    import base64
+
+    import numpy as np
+
+    if isinstance(node, dict):
+        if set(node) <= {"dtype", "bdata", "shape"} and "bdata" in node:
+            arr = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
+            if "shape" in node:
+                arr = arr.reshape([int(n) for n in str(node["shape"]).split(",")])
+            return arr.tolist()
+        return {k: _decode_typed_arrays(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_decode_typed_arrays(v) for v in node]
+    return node
+
+
 def figure_json(fig: Any) -> dict[str, Any]:
-    """A plotly figure as the validated JSON document a browser receives."""
+    """A plotly figure as the validated JSON document a browser receives (typed arrays read as lists)."""
     import plotly.io
 
-    doc: dict[str, Any] = json.loads(plotly.io.to_json(fig, validate=True))
+    doc: dict[str, Any] = _decode_typed_arrays(json.loads(plotly.io.to_json(fig, validate=True)))
     return doc
 
 
