@@ -89,3 +89,13 @@ def test_matplotlib_matches_optuna() -> None:
     ours = mpl_summary(mvis.plot_edf([p for _, p in pairs]))
     assert ours == mpl_summary(optuna.visualization.matplotlib.plot_edf([o for o, _ in pairs]))
     assert ours["legend"] == ["s0", "s1"]
+
+
+def test_a_target_that_is_not_a_number_is_named_and_refused() -> None:
+    o, p = twins(optuna, rich_trials(optuna, n=4), ["minimize"])
+    with pytest.warns(UserWarning, match="Trial0's target value 'x' could not be cast to float."):
+        with pytest.raises(ValueError, match="could not convert string to float"):
+            plot_edf(p, target=lambda t: "x", target_name="x")  # type: ignore[arg-type, return-value]
+    with pytest.warns(UserWarning, match="Trial0's target value 'x' could not be cast to float."):
+        with pytest.raises(ValueError):
+            optuna.visualization.plot_edf(o, target=lambda t: "x", target_name="x")
