@@ -6,8 +6,11 @@ exact), when to stop (``timeout``, :meth:`Study.stop`, an error, Ctrl-C), and ru
 trials of a worker, as a thread of ``n_jobs`` would. Messages, worker to parent:
 
 * ``("next", report)`` -- may I start a trial? ``report`` is None first, then ``(trial_id, stop_requested)``
-  for the trial just finished. The answer is True or False (then the worker exits).
-* ``("began", trial_id)`` -- the trial this worker now runs (the parent fails it if the worker dies).
+  for the trial just finished. The answer is ``(go, prefetch)``: go is True or False (then the worker exits);
+  for a served study, prefetch is what the worker's first read of the study would fetch (one round trip
+  less), else None.
+* ``("began", trial_id)`` -- the trial this worker now runs (the parent fails it if the worker dies); only
+  with a storage the worker opened itself (a served one tells the parent by creating the trial).
 * ``("call", method, args, kwargs)`` -- a storage call, for a study served from the parent's memory; the
   answer is ``("ok", result)`` or ``("err", exception)``.
 * ``("log", record)`` -- a record of the ``pyhpo`` logger, handled by the parent's handlers (its verbosity,
@@ -159,8 +162,9 @@ def worker_main(conn: Connection, sent: WorkerSetup | bytes) -> None:
         setup = sent if isinstance(sent, WorkerSetup) else _SetupUnpickler(io.BytesIO(sent)).load()
         _forward_logs(channel, setup.log_level)
         study = setup.study
-        if setup.storage is None:
-            study._storage = ServedStorage(channel.storage_call)
+        served = ServedStorage(channel.storage_call) if setup.storage is None else None
+        if served is not None:
+            study._storage = served
         else:
             study._storage = pickle.loads(setup.storage)  # a fresh connection / file handle of this process
         # As threads of n_jobs do: a worker must not draw the random numbers its siblings (forked copies of the
@@ -170,11 +174,17 @@ def worker_main(conn: Connection, sent: WorkerSetup | bytes) -> None:
         study._stop_flag = False
         study._thread_local.in_optimize_loop = True
         report: tuple[int, bool] | None = None
-        while channel.request(("next", report)):
+        while True:
+            go, prefetch = channel.request(("next", report))
+            if not go:
+                break
+            if served is not None and prefetch is not None:
+                served.prefetched(study._study_id, prefetch)
             if run.heartbeat:
                 _fail_stale_trials(study)
             trial = study.ask()
-            channel.post(("began", trial._trial_id))
+            if served is None:
+                channel.post(("began", trial._trial_id))
             try:
                 run_trial(run, trial)
             finally:

@@ -66,15 +66,16 @@ class StorageServer:
 
     def __init__(self, storage: BaseStorage) -> None:
         self._storage = storage
-        # Per worker: ids of the finished trials it already holds.
-        self._sent: dict[int, set[int]] = {}
+        # Per worker and study: how many leading trials (by number) it holds, all finished, and the ids of
+        # the finished trials after those that it holds too. A request scans only past the leading ones.
+        self._sent: dict[tuple[int, int], tuple[int, set[int]]] = {}
         # Per worker: ids of the trials it created or claimed (to fail them if it dies mid-trial).
         self._owned: dict[int, set[int]] = {}
 
     def call(self, worker: int, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run ``storage.<name>(*args, **kwargs)`` for ``worker``; raise what the storage raises."""
         if name == "new_trials":
-            return self._new_trials(worker, *args)
+            return self.new_trials(worker, *args)
         if name == "create_new_trial_and_get":
             trial_id = self.call(worker, "create_new_trial", args, kwargs)
             return trial_id, self._storage.get_trial(trial_id)
@@ -97,19 +98,26 @@ class StorageServer:
 
     def forget(self, worker: int) -> None:
         """Drop what was kept for a worker that has ended."""
-        self._sent.pop(worker, None)
+        for key in [k for k in self._sent if k[0] == worker]:
+            del self._sent[key]
         self._owned.pop(worker, None)
 
-    def _new_trials(self, worker: int, study_id: int) -> tuple[list[FrozenTrial], list[FrozenTrial]]:
-        sent = self._sent.setdefault(worker, set())
+    def new_trials(self, worker: int, study_id: int) -> tuple[list[FrozenTrial], list[FrozenTrial]]:
+        """The finished trials of a study that ``worker`` has not been sent yet, and the unfinished ones."""
+        leading, sent = self._sent.get((worker, study_id), (0, set()))
         fresh: list[FrozenTrial] = []
         unfinished: list[FrozenTrial] = []
-        for trial in self._storage.get_all_trials(study_id, deepcopy=False):
+        trials = self._storage.get_all_trials(study_id, deepcopy=False)
+        for trial in trials[leading:]:
             if not trial.state.is_finished():
                 unfinished.append(trial)
             elif trial._trial_id not in sent:
                 fresh.append(trial)
                 sent.add(trial._trial_id)
+        while leading < len(trials) and trials[leading]._trial_id in sent:
+            sent.discard(trials[leading]._trial_id)
+            leading += 1
+        self._sent[(worker, study_id)] = (leading, sent)
         return fresh, unfinished
 
 
@@ -132,10 +140,21 @@ class ServedStorage(BaseStorage):
         # A trial this worker just created, as the parent stored it, for the get_trial that ask() does next
         # (a RUNNING trial changes only through its owner, so it stays true until this worker writes to it).
         self._created: dict[int, FrozenTrial] = {}
+        # What the parent sent with its "go" for the next trial: the answer to the next get_all_trials.
+        self._prefetched: dict[int, tuple[list[FrozenTrial], list[FrozenTrial]]] = {}
         self._lock = threading.Lock()
 
     def __reduce__(self) -> Any:
         raise TypeError("a ServedStorage is bound to one worker's pipe and cannot be pickled")
+
+    def prefetched(self, study_id: int, answer: tuple[list[FrozenTrial], list[FrozenTrial]]) -> None:
+        """Keep ``answer`` (of :meth:`StorageServer.new_trials`) for the next :meth:`get_all_trials` of the study.
+
+        The parent sends it with the go-ahead for a trial, whose first step (looking for a WAITING trial)
+        reads the study: one round trip less per trial, and no staler than a read made a moment earlier.
+        """
+        with self._lock:
+            self._prefetched[study_id] = answer
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return self._request(name, args, kwargs)
@@ -235,7 +254,9 @@ class ServedStorage(BaseStorage):
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
-        fresh, unfinished = self._call("new_trials", study_id)
+        with self._lock:
+            answer = self._prefetched.pop(study_id, None)
+        fresh, unfinished = self._call("new_trials", study_id) if answer is None else answer
         with self._lock:
             kept = self._finished.setdefault(study_id, {})
             for trial in fresh:
