@@ -162,8 +162,9 @@ def worker_main(conn: Connection, sent: WorkerSetup | bytes) -> None:
         setup = sent if isinstance(sent, WorkerSetup) else _SetupUnpickler(io.BytesIO(sent)).load()
         _forward_logs(channel, setup.log_level)
         study = setup.study
-        served = ServedStorage(channel.storage_call) if setup.storage is None else None
-        if served is not None:
+        served: ServedStorage | None = None
+        if setup.storage is None:
+            served = ServedStorage(channel.storage_call)
             study._storage = served
         else:
             study._storage = pickle.loads(setup.storage)  # a fresh connection / file handle of this process
