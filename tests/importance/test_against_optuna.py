@@ -14,12 +14,13 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
 import pytest
 
 import pyhpo.importance as pimp
 from pyhpo.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
-from .twins import objective, optuna_study, pyhpo_study, random_rows
+from .twins import SPACE, objective, optuna_study, pyhpo_study, random_rows
 
 optuna = pytest.importorskip("optuna")
 pytest.importorskip("sklearn")
@@ -153,3 +154,26 @@ def test_a_single_valued_parameter_scores_zero_in_fanova_as_in_optuna() -> None:
     theirs, ours = _both(rows, "fanova", normalize=False)
     _assert_same(theirs, ours)
     assert ours["b"] == ours["s"] == 0.0 and ours["a"] > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_search_spaces_and_study_sizes_score_as_in_optuna(seed: int) -> None:
+    rng = np.random.default_rng(100 + seed)
+    names = sorted(rng.choice(sorted(SPACE), size=int(rng.integers(1, len(SPACE) + 1)), replace=False))
+    space = {name: SPACE[name] for name in names}
+    weights = rng.normal(size=len(names))
+
+    def values(p: dict[str, Any]) -> list[float]:
+        encoded = [
+            float(SPACE["c"].choices.index(p[n]))
+            if n == "c"
+            else math.log(p[n])
+            if n in ("lr", "n")
+            else p[n]
+            for n in names
+        ]
+        return [float(np.dot(weights, np.asarray(encoded) ** 2))]
+
+    rows = random_rows(int(rng.integers(8, 90)), seed=seed, space=space, values=values)
+    for kind in ("fanova", "ped", "ped-global"):
+        _assert_same(*_both(rows, kind))
