@@ -97,13 +97,22 @@ def run_processes(run: Run, n_jobs: int, start_method: str) -> None:
 
 def _share(storage: BaseStorage) -> tuple[StorageServer | None, bytes | None]:
     """How workers reach the storage: served from here (in-memory, or not picklable), or opened by each."""
-    if isinstance(storage, InMemoryStorage):
+    if isinstance(storage, InMemoryStorage) or _is_in_memory_database(storage):
         return StorageServer(storage), None
     try:
         return None, pickle.dumps(storage)
     except Exception as e:  # noqa: BLE001 - a storage that cannot travel is served from here instead
         _logger.debug(f"{type(storage).__name__} cannot be pickled ({e!r}); serving it to the workers.")
         return StorageServer(storage), None
+
+
+def _is_in_memory_database(storage: BaseStorage) -> bool:
+    """An RDB storage on SQLite's in-memory database (``sqlite://``): each process that opened it would get its own."""
+    url = getattr(storage, "url", None)
+    if not isinstance(url, str) or not url.startswith("sqlite"):
+        return False
+    path = url.split("://", 1)[-1].split("?", 1)[0]
+    return path in ("", "/", "/:memory:") or "mode=memory" in url
 
 
 def _pickle_setup(setup: WorkerSetup, start_method: str) -> bytes:

@@ -439,6 +439,13 @@ def test_rdb_storage_with_heartbeats_beats_from_the_workers(tmp_path: Path) -> N
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
 
 
+def test_sqlite_in_memory_database_is_served_not_reopened() -> None:
+    pytest.importorskip("sqlalchemy")
+    study = pyhpo.create_study(storage="sqlite:///:memory:", sampler=pyhpo.samplers.RandomSampler(seed=0))
+    study.optimize(quadratic, n_trials=4, n_jobs=2, processes=True)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
+
+
 def test_served_storage_sends_each_finished_trial_once() -> None:
     from pyhpo.study._served_storage import ServedStorage, StorageServer
 
