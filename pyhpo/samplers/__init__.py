@@ -3,6 +3,7 @@
 * :class:`RandomSampler` -- independent uniform sampling.
 * :class:`TPESampler` -- Tree-structured Parzen Estimator, the default for single-objective studies.
 * :class:`GridSampler`, :class:`QMCSampler`, :class:`CmaEsSampler`, :class:`NSGAIISampler`.
+* :class:`GPSampler` -- Gaussian-process Bayesian optimisation (needs scipy, the ``gp`` extra).
 
 Every sampler derives from :class:`BaseSampler`.
 """
@@ -20,6 +21,7 @@ __all__ = [
     "BaseSampler",
     "BruteForceSampler",
     "CmaEsSampler",
+    "GPSampler",
     "GridSampler",
     "NSGAIIISampler",
     "NSGAIISampler",
@@ -35,6 +37,7 @@ _LAZY = {
     "BaseGASampler": "pyhpo.samplers._ga",
     "BruteForceSampler": "pyhpo.samplers._brute_force",
     "CmaEsSampler": "pyhpo.samplers._cmaes",
+    "GPSampler": "pyhpo.samplers._gp",
     "GridSampler": "pyhpo.samplers._grid",
     "NSGAIISampler": "pyhpo.samplers._nsgaii",
     "NSGAIIISampler": "pyhpo.samplers._nsgaiii",

@@ -33,6 +33,7 @@ __all__ = [
     "MINIMUM_NOISE_VAR",
     "GPRegressor",
     "KernelParams",
+    "believe",
     "clip_non_finite",
     "fit_kernel_params",
     "matern52",
@@ -84,14 +85,23 @@ class GPRegressor:
     """The posterior of a GP with fixed kernel parameters, given training data ``X`` (n, d) and ``y`` (n,)."""
 
     def __init__(
-        self, X: np.ndarray, y: np.ndarray, is_categorical: np.ndarray, params: KernelParams
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        is_categorical: np.ndarray,
+        params: KernelParams,
+        noise: np.ndarray | None = None,
     ) -> None:
         self.X = np.asarray(X, dtype=float)
         self.y = np.asarray(y, dtype=float)
         self.is_categorical = np.asarray(is_categorical, dtype=bool)
         self.params = params
+        # per-observation noise variances: all ``params.noise_var`` unless some points are exact (``believe``)
+        self.noise = (
+            np.full(len(self.y), params.noise_var) if noise is None else np.asarray(noise, dtype=float)
+        )
         cov = self.kernel(self.X, self.X)
-        cov[np.diag_indices_from(cov)] += params.noise_var
+        cov[np.diag_indices_from(cov)] += self.noise
         self._chol = np.linalg.cholesky(cov)
         self._alpha = self._solve(self.y)
 
@@ -155,6 +165,19 @@ class GPRegressor:
         if clipped.any():
             dvar[clipped] = 0.0
         return mean, np.maximum(var, 0.0), dmean, dvar
+
+
+def believe(gpr: GPRegressor, X_new: np.ndarray) -> GPRegressor:
+    """The same model conditioned on the function taking its posterior mean at ``X_new`` (a "Kriging believer").
+
+    The believed values are exact (minimum noise), so the posterior variance collapses at those points, as
+    conditioning on a fantasy of the latent function does.
+    """
+    y_new = gpr.posterior(X_new)[0]
+    noise = np.concatenate([gpr.noise, np.full(len(X_new), MINIMUM_NOISE_VAR)])
+    return GPRegressor(
+        np.vstack([gpr.X, X_new]), np.concatenate([gpr.y, y_new]), gpr.is_categorical, gpr.params, noise
+    )
 
 
 def _loss_and_grad(

@@ -11,6 +11,7 @@ Needs numpy and scipy (``pip install "pyhpo-opt[gp]"``); no PyTorch.
 
 from __future__ import annotations
 
+import json
 import logging
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from pyhpo.samplers._base import (
     _process_constraints_after_trial,
 )
 from pyhpo.samplers._gp import acqf as acqf_module
-from pyhpo.samplers._gp.gp import KernelParams, clip_non_finite, fit_kernel_params
+from pyhpo.samplers._gp.gp import KernelParams, believe, clip_non_finite, fit_kernel_params
 from pyhpo.samplers._gp.optim import optimize_acqf
 from pyhpo.samplers._gp.search_space import SearchSpace, import_scipy
 from pyhpo.samplers._lazy_random_state import LazyRandomState
@@ -46,6 +47,8 @@ __all__ = ["GPSampler", "standardize"]
 _logger = logging.getLogger(__name__)
 _EPS = 1e-10
 _MAX_SEED = 1 << 30
+_RELATIVE_PARAMS_KEY = "gp:relative_params"
+_SYSTEM_ATTR_MAX_LENGTH = 2045  # RDBStorage holds system attribute values of up to 2048 characters
 
 
 def standardize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,16 +131,46 @@ class GPSampler(BaseSampler):
     ) -> dict[str, Any]:
         if not search_space:
             return {}
-        complete = study._get_trials(deepcopy=False, states=(TrialState.COMPLETE,), use_cache=False)
+        trials = study._get_trials(
+            deepcopy=False, states=(TrialState.COMPLETE, TrialState.RUNNING), use_cache=False
+        )
+        complete = [t for t in trials if t.state == TrialState.COMPLETE]
         if len(complete) < self._n_startup_trials:
             return {}
+        running_params = [
+            params
+            for t in trials
+            if t.state == TrialState.RUNNING
+            and t.number != trial.number
+            and search_space.keys() <= (params := _params_of(t)).keys()
+        ]
+        params = self._sample(study, complete, running_params, search_space)
+        # Other workers read these while this trial runs, before its params are all suggested (Optuna's key).
+        encoded = json.dumps(params)
+        for i in range(0, len(encoded), _SYSTEM_ATTR_MAX_LENGTH):
+            study._storage.set_trial_system_attr(
+                trial._trial_id,
+                f"{_RELATIVE_PARAMS_KEY}:{i // _SYSTEM_ATTR_MAX_LENGTH}",
+                encoded[i : i + _SYSTEM_ATTR_MAX_LENGTH],
+            )
+        return params
+
+    def _sample(
+        self,
+        study: Study,
+        complete: list[FrozenTrial],
+        running_params: list[dict[str, Any]],
+        search_space: dict[str, BaseDistribution],
+    ) -> dict[str, Any]:
         space = SearchSpace(search_space)
         X = space.normalize([t.params for t in complete])
+        X_run = space.normalize(running_params) if running_params else None
         signs = np.array([1.0 if d == StudyDirection.MAXIMIZE else -1.0 for d in study.directions])
         Y, _, _ = standardize(signs * np.array([t.values for t in complete], dtype=float))
         gprs = self._fit(X, Y, space, self._objective_params)
         self._objective_params = [g.params for g in gprs]
-        acqf, warm = self._acquisition(complete, gprs, space, X, Y)
+        warm = self._warm_starts(complete, X, Y)
+        acqf = self._acquisition(complete, gprs, space, X, Y, X_run)
         x, _ = optimize_acqf(
             acqf,
             space,
@@ -163,6 +196,19 @@ class GPSampler(BaseSampler):
             for i in range(Y.shape[1])
         ]
 
+    def _warm_starts(self, complete: list[FrozenTrial], X: np.ndarray, Y: np.ndarray) -> np.ndarray | None:
+        """Local-search starts from the data: the best feasible trial, or part of the feasible Pareto front."""
+        feasible = _constraint_values(complete)[1] if any(t.constraints for t in complete) else None
+        X_feas, Y_feas = (X, Y) if feasible is None else (X[feasible], Y[feasible])
+        if not len(Y_feas):
+            return None
+        if Y.shape[1] == 1:
+            return X_feas[[int(np.argmax(Y_feas[:, 0]))]]
+        front = X_feas[is_pareto_front(-Y_feas)]
+        size = min(self._n_local_search // 2, len(front))
+        chosen: np.ndarray = front[self._rng.rng.choice(len(front), size=size, replace=False)]
+        return chosen
+
     def _acquisition(
         self,
         complete: list[FrozenTrial],
@@ -170,42 +216,46 @@ class GPSampler(BaseSampler):
         space: SearchSpace,
         X: np.ndarray,
         Y: np.ndarray,
-    ) -> tuple[acqf_module.AcquisitionFunction, np.ndarray | None]:
-        multi = Y.shape[1] > 1
+        X_run: np.ndarray | None,
+    ) -> acqf_module.AcquisitionFunction:
+        """The acquisition for this study; running trials enter as observations at their predicted values."""
         feasible = np.ones(len(complete), dtype=bool)
-        constraint_acqfs: list[acqf_module.LogPI] = []
+        constraint_gprs: list[GPRegressor] = []
+        thresholds: list[float] = []
         if any(t.constraints for t in complete):
             values, feasible = _constraint_values(complete)
             # A constraint c <= 0 is modelled as -c >= 0, standardised like the objectives.
             C, means, stds = standardize(-values)
             constraint_gprs = self._fit(X, C, space, self._constraint_params)
             self._constraint_params = [g.params for g in constraint_gprs]
-            constraint_acqfs = [
-                acqf_module.LogPI(g, float(-m / max(_EPS, s)))
-                for g, m, s in zip(constraint_gprs, means, stds, strict=True)
-            ]
-        X_feas, Y_feas = X[feasible], Y[feasible]
-        warm: np.ndarray | None = None
+            thresholds = [float(-m / max(_EPS, s)) for m, s in zip(means, stds)]
+        if X_run is not None:
+            # Kriging believer: the running trials will probably land near the model's mean, so the model
+            # pretends they did; their variance collapses and the next point goes elsewhere.
+            Y = np.vstack([Y, np.column_stack([g.posterior(X_run)[0] for g in gprs])])
+            gprs = [believe(g, X_run) for g in gprs]
+            if constraint_gprs:
+                C_run = np.column_stack([g.posterior(X_run)[0] for g in constraint_gprs])
+                feasible = np.concatenate([feasible, np.all(C_run >= thresholds, axis=1)])
+                constraint_gprs = [believe(g, X_run) for g in constraint_gprs]
+            else:
+                feasible = np.ones(len(Y), dtype=bool)
+        Y_feas = Y[feasible]
         objective: acqf_module.AcquisitionFunction | None
-        if multi:
+        if Y.shape[1] > 1:
+            objective = None
             if len(Y_feas):
-                front = X_feas[is_pareto_front(-Y_feas)]
-                size = min(self._n_local_search // 2, len(front))
-                warm = front[self._rng.rng.choice(len(front), size=size, replace=False)]
                 seed = int(self._rng.rng.randint(_MAX_SEED))
                 objective = acqf_module.LogEHVI(gprs, Y_feas, self._n_ehvi_samples, seed)
-            else:
-                objective = None
         else:
             threshold = float(Y_feas[:, 0].max()) if len(Y_feas) else -np.inf
-            if len(Y_feas):
-                warm = X_feas[[int(np.argmax(Y_feas[:, 0]))]]
             objective = acqf_module.LogEI(gprs[0], threshold)
-        scales = np.mean([g.length_scales for g in gprs], axis=0)
-        if not constraint_acqfs:
+        if not constraint_gprs:
             assert objective is not None
-            return objective, warm
-        return acqf_module.Constrained(objective, constraint_acqfs, scales), warm
+            return objective
+        constraint_acqfs = [acqf_module.LogPI(g, t) for g, t in zip(constraint_gprs, thresholds)]
+        scales = np.mean([g.length_scales for g in gprs], axis=0)
+        return acqf_module.Constrained(objective, constraint_acqfs, scales)
 
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
@@ -233,6 +283,20 @@ class GPSampler(BaseSampler):
         if self._constraints_func is not None:
             _process_constraints_after_trial(self._constraints_func, study, trial, state)
         self._independent_sampler.after_trial(study, trial, state, values)
+
+
+def _params_of(trial: FrozenTrial) -> dict[str, Any]:
+    """A trial's params, completed for a running trial by the relative params its sampler recorded."""
+    if trial.state.is_finished():
+        return trial.params
+    chunks: list[str] = []
+    while (chunk := trial.system_attrs.get(f"{_RELATIVE_PARAMS_KEY}:{len(chunks)}")) is not None:
+        chunks.append(chunk)
+    if not chunks:
+        return trial.params
+    params: dict[str, Any] = json.loads("".join(chunks))
+    params.update(trial.params)
+    return params
 
 
 def _constraint_values(trials: list[FrozenTrial]) -> tuple[np.ndarray, np.ndarray]:
