@@ -53,7 +53,7 @@ class BaseJournalBackend:
             return b"", cursor
         return encode_records(records), cursor + len(records)
 
-    def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
+    def append_chunk(self, data: bytes, *, durable: bool = True) -> tuple[int, int] | None:
         """Append one batch of lines atomically.
 
         Args:
@@ -63,10 +63,16 @@ class BaseJournalBackend:
             durable:
                 ``True`` when the batch creates a study or finishes a trial. The backend's sync policy decides
                 whether that forces the data to stable storage before returning.
+
+        Returns:
+            ``(start, end)``: the cursors where the batch begins and just past it, when the backend knows them
+            (a reader whose cursor is ``start`` may then take the batch as read, without reading it back), or
+            ``None``.
         """
         if type(self).append_logs is BaseJournalBackend.append_logs:
             raise NotImplementedError(f"{type(self).__name__} must implement append_chunk or append_logs.")
         self.append_logs(decode_lines(data))
+        return None
 
     def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
         """Yield the records numbered ``log_number_from`` and later (Optuna's API).

@@ -37,13 +37,17 @@ class JournalFileBackend(BaseJournalBackend):
         sync:
             When appends reach stable storage before returning:
 
-            * ``"always"`` (default, as Optuna): ``fdatasync`` after every append.
-            * ``"trial"``: only after batches that create a study or finish a trial. Much faster for workers
-              that report often. Risk: after a power loss or kernel crash (not a process crash) the last
-              intermediate values, parameters and attributes of trials still running may be lost. The file is
-              never corrupted: what survives is a prefix of complete records, and a cut-off last line is
-              repaired by the next writer.
-            * ``"never"``: leave it to the operating system (same risk, for every record).
+            * ``"trial"`` (default): ``fdatasync`` after batches that create a study or finish a trial, one
+              per trial. A killed process loses nothing (what it wrote is in the page cache). A power loss or
+              kernel crash keeps every study created and every trial finished before it (and, since a sync
+              flushes the whole file, every record any process appended before that sync); it may lose what
+              came after the last sync: the creation, parameters, intermediate values and attributes of trials
+              still running. The file is never corrupted: what survives is a prefix of complete records,
+              and a cut-off last line is repaired by the next writer.
+            * ``"always"`` (Optuna's behaviour): ``fdatasync`` after every append, so a power loss loses
+              nothing appended. Several times slower for trials that report often.
+            * ``"never"``: leave it to the operating system (the same risk, for every record, finished
+              trials included).
 
     An existing file this process may not write (mode 0444, a read-only mount, an immutable file) is opened
     for reading, as Optuna reads it: studies load and read as usual, and every append raises at once
@@ -67,7 +71,7 @@ class JournalFileBackend(BaseJournalBackend):
         file_path: str,
         lock_obj: BaseJournalFileLock | None = None,
         *,
-        sync: SyncPolicy = "always",
+        sync: SyncPolicy = "trial",
     ) -> None:
         if lock_obj is not None and not (
             callable(getattr(lock_obj, "acquire", None)) and callable(getattr(lock_obj, "release", None))
@@ -96,11 +100,16 @@ class JournalFileBackend(BaseJournalBackend):
         data = self._engine.read(cursor)
         return data, cursor + len(data)
 
-    def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
-        """Append complete lines as one atomic batch, synced as the ``sync`` policy says."""
-        self._engine.append(
+    def append_chunk(self, data: bytes, *, durable: bool = True) -> tuple[int, int]:
+        """Append complete lines as one atomic batch, synced as the ``sync`` policy says.
+
+        Returns:
+            The byte offsets where the batch begins and ends in the file.
+        """
+        end = self._engine.append(
             data, sync=self._sync_durable if durable else self._sync_other, lock_obj=self._lock_obj
         )
+        return end - len(data), end
 
     def close(self) -> None:
         """Close the file. Later calls raise ``ValueError``."""

@@ -46,16 +46,23 @@ class JournalReader:
         if self._broken is not None:
             raise self._broken
 
-    def sync(self, worker_id: str | None = None, until: bytes | None = None) -> ReplayOutcome:
+    def sync(
+        self, worker_id: str | None = None, until: bytes | None = None, span: tuple[int, int] | None = None
+    ) -> ReplayOutcome:
         """Read and replay everything appended since the last read.
 
         Records written by ``worker_id`` count as the caller's own (their conflicts, created IDs and popped
         trial are in the outcome). With ``until`` (the batch the caller just appended), stop as soon as a chunk
         ends with it: everything up to the caller's write is then replayed, and whatever others append later
-        is for the next call. That saves the read that would only confirm there is nothing more.
+        is for the next call. That saves the read that would only confirm there is nothing more. With
+        ``span`` (the cursors the backend reported for that batch) starting at this reader's cursor, nothing
+        came between: the batch is replayed from memory and not read back at all.
         """
         self.check()
-        data, next_cursor = self.backend.read_chunk(self.position.cursor)
+        if until is not None and span is not None and span[0] == self.position.cursor:
+            data, next_cursor = until, span[1]
+        else:
+            data, next_cursor = self.backend.read_chunk(self.position.cursor)
         if not data:
             outcome = _NOTHING
         else:

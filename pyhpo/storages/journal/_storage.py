@@ -159,8 +159,8 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
         reader = self._reader
         reader.check()
         batch = encode_records(records)
-        self._backend.append_chunk(batch, durable=durable)
-        outcome = reader.sync(records[0]["worker_id"], batch)
+        span = self._backend.append_chunk(batch, durable=durable)
+        outcome = reader.sync(records[0]["worker_id"], batch, span)
         if outcome.error is not None:
             raise outcome.error
         return outcome
