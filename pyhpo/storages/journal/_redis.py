@@ -200,9 +200,14 @@ class JournalRedisBackend(BaseJournalBackend):
             "from here on cannot be replayed in order"
         )
 
-    def append_chunk(self, data: bytes, *, durable: bool = True) -> None:
+    def append_chunk(self, data: bytes, *, durable: bool = True) -> tuple[int, int] | None:
+        """Append the records of ``data`` in one round trip (a script numbers them on the server).
+
+        Returns:
+            The record indexes where the batch begins and just past it.
+        """
         if not data:
-            return
+            return None
         if not data.endswith(b"\n"):
             raise ValueError("data must be complete lines, each ending with b'\\n'.")
         records = data[:-1].split(b"\n")
@@ -213,8 +218,9 @@ class JournalRedisBackend(BaseJournalBackend):
             for index, record in enumerate(records):
                 self._redis.set(self._key(first + index), record)
         else:
-            self._append_script(args=[self._prefix, *records])
+            last = int(self._append_script(args=[self._prefix, *records]))
         # Durability is the server's persistence policy (appendfsync); nothing to force from here.
+        return last - len(records) + 1, last + 1
 
     def _key(self, number: int) -> str:
         return f"{self._prefix}:log:{number}"
