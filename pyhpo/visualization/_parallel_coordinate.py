@@ -21,7 +21,14 @@ import numpy as np
 from pyhpo._multi_objective import fast_non_domination_rank
 from pyhpo._values import FrozenTrial, StudyDirection
 from pyhpo.logging import get_logger
-from pyhpo.visualization._params import Target, complete_trials, is_categorical, resolve_target, select_params
+from pyhpo.visualization._params import (
+    Target,
+    complete_trials,
+    is_categorical,
+    prepared_figure,
+    resolve_target,
+    select_params,
+)
 from pyhpo.visualization._utils import (
     check_plot_args,
     filter_nonfinite,
@@ -340,18 +347,6 @@ def _line_colors(info: ParallelCoordinateInfo, lo: float, hi: float) -> list[str
     return ["rgb(%s, %s, %s)" % (r, g, b) for r, g, b in rgb.tolist()]  # noqa: UP031 - plotly's format
 
 
-def _make_figure(go: Any, data: list[dict[str, Any]], layout: Any) -> Any:
-    # The trace dicts are built here from validated shapes; skipping plotly's per-trace validation keeps a
-    # 10,000-line figure fast. Later edits by the user are validated again.
-    try:
-        figure = go.Figure(data=data, layout=layout, _validate=False)
-    except TypeError:
-        return go.Figure(data=data, layout=layout)
-    if hasattr(figure, "_validate"):
-        figure._validate = True
-    return figure
-
-
 def _draw(go: Any, info: ParallelCoordinateInfo) -> Any:
     import plotly.colors
 
@@ -469,4 +464,4 @@ def _draw(go: Any, info: ParallelCoordinateInfo) -> Any:
         plot_bgcolor="white",
         legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1, "yanchor": "bottom"},
     )
-    return _make_figure(go, data, layout)
+    return prepared_figure(go, data, layout)

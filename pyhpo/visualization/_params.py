@@ -11,7 +11,7 @@ The names are public inside this private module so that the matplotlib package c
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pyhpo._values import FrozenTrial, TrialState
 from pyhpo.distributions import CategoricalDistribution
@@ -24,6 +24,7 @@ __all__ = [
     "Target",
     "complete_trials",
     "is_categorical",
+    "prepared_figure",
     "resolve_target",
     "select_params",
 ]
@@ -73,3 +74,48 @@ def select_params(trials: Sequence[FrozenTrial], params: Sequence[str] | None) -
         if name not in known:
             raise ValueError(f"Parameter {name} does not exist in your study.")
     return sorted(set(params))
+
+
+# plotly validates every element of every array it is given (each colour string of each marker), which is most
+# of the time of a 10,000-trial figure, and does it again in add_trace. The traces built here have shapes that the tests validate once (plotly
+# JSON with validate=True, and equality with Optuna's validated figures), so they are handed over without
+# element-wise validation; what the user sets afterwards is validated as usual.
+
+
+def prepared_figure(go: Any, data: list[Any], layout: Any, grid: Any = None) -> Any:
+    """``go.Figure(data, layout)`` for traces built by this package, without element-wise validation.
+
+    With ``grid`` (an empty figure from ``plotly.subplots.make_subplots``), the figure takes the grid's layout
+    and subplot grid, so that ``row=``/``col=`` keep working on it; ``data`` then holds ``(trace, row, col)``
+    and each trace is placed on its cell's axes (``plotly``'s ``add_trace`` would validate every element); a
+    row of None leaves the trace on the default axes.
+    """
+    if grid is not None:
+        placed = []
+        for trace, row, col in data:
+            if row is None:  # a trace of the whole figure (a colour bar), on the default axes
+                placed.append(trace)
+                continue
+            cell = grid.get_subplot(row, col)
+            x_ref, y_ref = (
+                cell.xaxis.plotly_name.replace("axis", ""),
+                cell.yaxis.plotly_name.replace("axis", ""),
+            )
+            placed.append({**trace, "xaxis": x_ref, "yaxis": y_ref})
+        spec: Any = {
+            "data": placed,
+            "layout": grid.layout,
+            "_grid_str": getattr(grid, "_grid_str", None),
+            "_grid_ref": getattr(grid, "_grid_ref", None),
+        }
+        args: tuple[Any, ...] = (spec,)
+        kwargs: dict[str, Any] = {}
+    else:
+        args, kwargs = (), {"data": data, "layout": layout}
+    try:
+        figure = go.Figure(*args, _validate=False, **kwargs)
+    except TypeError:  # a plotly without the switch: validate, slower but the same figure
+        return go.Figure(*args, **kwargs)
+    if hasattr(figure, "_validate"):
+        figure._validate = True
+    return figure

@@ -14,7 +14,13 @@ import numpy as np
 
 from pyhpo.logging import get_logger
 from pyhpo.visualization._contour import ContourAxis, axis_info
-from pyhpo.visualization._params import Target, complete_trials, resolve_target, select_params
+from pyhpo.visualization._params import (
+    Target,
+    complete_trials,
+    prepared_figure,
+    resolve_target,
+    select_params,
+)
 from pyhpo.visualization._utils import check_plot_args, import_plotly
 
 if TYPE_CHECKING:
@@ -184,29 +190,39 @@ def plot_rank(
     return _draw(go, get_rank_info(study, params, target, target_name))
 
 
-def _scatter(go: Any, sub: RankSubplotInfo, target_name: str, with_objectives: bool) -> Any:
+def _hover_texts(info: RankInfo) -> dict[int, str]:
+    # One hover text per trial (by number), shared by every subplot the trial appears in.
+    texts: dict[int, str] = {}
+    for row in info.sub_plot_infos:
+        for sub in row:
+            for trial, value in zip(sub.trials, sub.zs):
+                if trial.number in texts:
+                    continue
+                lines = [f"Trial #{trial.number}"]
+                lines += [f"{k}: {v}" for k, v in trial.params.items()]
+                lines.append(f"<b>{info.target_name}: {value}</b>")
+                if info.has_custom_target:
+                    lines += [f"Objective #{i}: {v}" for i, v in enumerate(trial.values or [])]
+                texts[trial.number] = "<br>".join(lines)
+    return texts
+
+
+def _scatter(sub: RankSubplotInfo, hover: dict[int, str]) -> dict[str, Any]:
     import plotly.colors
 
-    def hover(trial: FrozenTrial, value: Any) -> str:
-        lines = [f"Trial #{trial.number}"]
-        lines += [f"{k}: {v}" for k, v in trial.params.items()]
-        lines.append(f"<b>{target_name}: {value}</b>")
-        if with_objectives:
-            lines += [f"Objective #{i}: {v}" for i, v in enumerate(trial.values or [])]
-        return "<br>".join(lines)
-
-    return go.Scatter(
-        x=[str(v) for v in sub.xs] if sub.xaxis.is_cat else sub.xs,
-        y=[str(v) for v in sub.ys] if sub.yaxis.is_cat else sub.ys,
-        marker={
-            "color": [plotly.colors.label_rgb(c) for c in sub.colors],
+    return {
+        "type": "scatter",
+        "x": [str(v) for v in sub.xs] if sub.xaxis.is_cat else list(sub.xs),
+        "y": [str(v) for v in sub.ys] if sub.yaxis.is_cat else list(sub.ys),
+        "marker": {
+            "color": [plotly.colors.label_rgb(c) for c in sub.colors.tolist()],
             "line": {"width": 0.5, "color": "Grey"},
         },
-        mode="markers",
-        showlegend=False,
-        hovertemplate="%{hovertext}<extra></extra>",
-        hovertext=[hover(t, z) for t, z in zip(sub.trials, sub.zs)],
-    )
+        "mode": "markers",
+        "showlegend": False,
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "hovertext": [hover[t.number] for t in sub.trials],
+    }
 
 
 def _style_axes(figure: Any, sub: RankSubplotInfo, **cell: int) -> None:
@@ -222,6 +238,25 @@ def _style_axes(figure: Any, sub: RankSubplotInfo, **cell: int) -> None:
         figure.update_yaxes(range=[math.log10(v) for v in sub.yaxis.range], type="log", **cell)
 
 
+def _colorbar(go: Any, zs: np.ndarray) -> dict[str, Any]:
+    ticks = tick_info(zs)
+    trace = go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={
+            "colorscale": _COLORMAP,
+            "showscale": True,
+            "cmin": 0,
+            "cmax": 1,
+            "colorbar": {"thickness": 10, "tickvals": ticks.coloridxs, "ticktext": ticks.text},
+        },
+        hoverinfo="none",
+        showlegend=False,
+    )
+    return dict(trace.to_plotly_json())
+
+
 def _draw(go: Any, info: RankInfo) -> Any:
     from plotly.subplots import make_subplots
 
@@ -229,48 +264,34 @@ def _draw(go: Any, info: RankInfo) -> Any:
     layout = go.Layout(title=f"Rank ({info.target_name})")
     if not names:
         return go.Figure(data=[], layout=layout)
+    hover = _hover_texts(info)
     if len(names) == 2:
         sub = info.sub_plot_infos[0][0]
-        figure = go.Figure(data=_scatter(go, sub, info.target_name, info.has_custom_target), layout=layout)
+        figure = prepared_figure(go, [_scatter(sub, hover), _colorbar(go, info.zs)], layout)
         figure.update_xaxes(title_text=names[0])
         figure.update_yaxes(title_text=names[1])
         _style_axes(figure, sub)
-    else:
-        n = len(names)
-        figure = make_subplots(
-            rows=n,
-            cols=n,
-            shared_xaxes=True,
-            shared_yaxes=True,
-            horizontal_spacing=0.08 / n,
-            vertical_spacing=0.08 / n,
-        )
-        figure.update_layout(layout)
-        for col, x in enumerate(names, start=1):
-            for row, y in enumerate(names, start=1):
-                sub = info.sub_plot_infos[row - 1][col - 1]
-                scatter = _scatter(go, sub, info.target_name, info.has_custom_target)
-                figure.add_trace(scatter, row=row, col=col)
-                _style_axes(figure, sub, row=row, col=col)
-                if col == 1:
-                    figure.update_yaxes(title_text=y, row=row, col=col)
-                if row == n:
-                    figure.update_xaxes(title_text=x, row=row, col=col)
-    ticks = tick_info(info.zs)
-    figure.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            marker={
-                "colorscale": _COLORMAP,
-                "showscale": True,
-                "cmin": 0,
-                "cmax": 1,
-                "colorbar": {"thickness": 10, "tickvals": ticks.coloridxs, "ticktext": ticks.text},
-            },
-            hoverinfo="none",
-            showlegend=False,
-        )
+        return figure
+
+    n = len(names)
+    grid = make_subplots(
+        rows=n,
+        cols=n,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        horizontal_spacing=0.08 / n,
+        vertical_spacing=0.08 / n,
     )
-    return figure
+    grid.update_layout(layout)
+    traces: list[tuple[dict[str, Any], int | None, int | None]] = []
+    for col, x in enumerate(names, start=1):
+        for row, y in enumerate(names, start=1):
+            sub = info.sub_plot_infos[row - 1][col - 1]
+            traces.append((_scatter(sub, hover), row, col))
+            _style_axes(grid, sub, row=row, col=col)
+            if col == 1:
+                grid.update_yaxes(title_text=y, row=row, col=col)
+            if row == n:
+                grid.update_xaxes(title_text=x, row=row, col=col)
+    traces.append((_colorbar(go, info.zs), None, None))
+    return prepared_figure(go, traces, None, grid=grid)

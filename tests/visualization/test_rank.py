@@ -118,3 +118,14 @@ def test_renders(single: tuple[object, object], tmp_path: Path) -> None:
     assert figure_json(plot_rank(ours, ["f_lin", "c_str", "i_log"]))["data"]
     save_png(mpl_plot_rank(ours, ["f_lin", "c_str", "i_log"]), tmp_path / "rank.png")
     save_png(mpl_plot_rank(ours, ["f_log", "i_log"]), tmp_path / "rank2.png")
+
+
+def test_a_subplot_figure_still_takes_rows_and_columns(single: tuple[object, object]) -> None:
+    import plotly.graph_objects as go
+
+    ours, _ = single
+    figure = plot_rank(ours, ["f_lin", "c_str", "i_log"])
+    figure.add_trace(go.Scatter(x=[0.0], y=[1.0]), row=2, col=3)
+    assert figure.data[-1].xaxis == "x6"
+    with pytest.raises(ValueError):
+        figure.update_layout(not_a_property=1)
