@@ -17,6 +17,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -437,6 +438,24 @@ def test_rdb_storage_with_heartbeats_beats_from_the_workers(tmp_path: Path) -> N
 
     study.optimize(objective, n_trials=4, n_jobs=2, processes=True)
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
+
+
+def test_grpc_proxy_storage_is_opened_by_each_worker() -> None:
+    pytest.importorskip("grpc")
+    from tests.storages.backends import grpc_inmemory
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pyhpo.exceptions.ExperimentalWarning)
+        proxy = grpc_inmemory()
+        storage = proxy.__enter__()
+    try:
+        study = pyhpo.create_study(storage=storage, sampler=pyhpo.samplers.RandomSampler(seed=0))
+        study.optimize(rich, n_trials=6, n_jobs=2, processes=True)
+        trials = study.trials
+        assert [t.state for t in trials] == [TrialState.COMPLETE] * 6
+        assert all(t.user_attrs["pid"] != os.getpid() for t in trials)
+    finally:
+        proxy.__exit__(None, None, None)
 
 
 def test_sqlite_in_memory_database_is_served_not_reopened() -> None:
