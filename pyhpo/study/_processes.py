@@ -198,7 +198,11 @@ class _Pool:
         index = self.started
         self.started += 1
         process = self.ctx.Process(  # type: ignore[attr-defined]
-            target=worker_main, args=(child_conn, self.setup), name=f"pyhpo-worker-{index}", daemon=True
+            # Not a daemon: an objective may start processes of its own. This loop reaps every worker itself.
+            target=worker_main,
+            args=(child_conn, self.setup),
+            name=f"pyhpo-worker-{index}",
+            daemon=False,
         )
         try:
             process.start()

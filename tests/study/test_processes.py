@@ -318,6 +318,19 @@ def test_system_exit_in_the_objective_fails_the_trial_and_is_raised() -> None:
     assert_no_worker_left()
 
 
+def test_an_objective_may_start_processes_of_its_own() -> None:
+    study = new_study()
+
+    def objective(trial: Trial) -> float:
+        child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(0,))
+        child.start()
+        child.join()
+        return float(child.exitcode or 0)
+
+    study.optimize(objective, n_trials=2, n_jobs=2, processes=True)
+    assert [t.value for t in study.trials] == [0.0, 0.0]
+
+
 def test_a_worker_that_cannot_start_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     study = new_study()
     monkeypatch.setattr(pyhpo.study._process_worker, "_forward_logs", lambda *a: os._exit(7))
