@@ -22,6 +22,8 @@ MODULES = [
     "pyhpo.storages.journal",
     "pyhpo.study",
     "pyhpo.trial",
+    "pyhpo.visualization",
+    "pyhpo.visualization.matplotlib",
 ]
 
 # Names a module may hold without exporting them: the tools it is written with, not what it offers.
