@@ -73,7 +73,7 @@ def optimize(
     for flag_name, flag in (("gc_after_trial", gc_after_trial), ("show_progress_bar", show_progress_bar)):
         if not isinstance(flag, (bool, int)):
             raise TypeError(f"{flag_name} must be a bool, got {flag!r}")
-    start_method = _start_method(processes)
+    start_method = _start_method(processes, study._storage)
     if study._thread_local.in_optimize_loop:
         raise RuntimeError("Nested invocation of `Study.optimize` method isn't allowed.")
     if show_progress_bar and n_trials is None and timeout is not None and n_jobs != 1:
@@ -159,15 +159,17 @@ def _run_threads(run: Run, n_jobs: int) -> None:
     executor.shutdown(wait=True)
 
 
-def default_start_method() -> str:
+def default_start_method(storage: object = None) -> str:
     """The start method of ``processes=True``: ``fork`` where the platform has it and it is safe, else ``spawn``.
 
     Chosen here rather than left to :mod:`multiprocessing`, whose default changes between Python versions
     (``forkserver`` on Linux from 3.14): with ``fork`` the objective reaches the workers without being pickled
     (a lambda or a closure works) and a worker starts in milliseconds. macOS forks unsafely (system frameworks
-    are not fork-safe; Python itself switched to ``spawn`` there), Windows cannot fork.
+    are not fork-safe; Python itself switched to ``spawn`` there), Windows cannot fork. A study on a gRPC proxy
+    also gets ``spawn``: a process that holds gRPC channels does not survive ``fork`` (its children crash).
     """
-    if sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
+    grpc = any(c.__name__ == "GrpcStorageProxy" for c in type(storage).__mro__)
+    if not grpc and sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
     return "spawn"
 
@@ -182,12 +184,12 @@ def usable_cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _start_method(processes: object) -> str | None:
+def _start_method(processes: object, storage: object) -> str | None:
     """None for threads; otherwise the start method of the worker processes."""
     if processes is False:
         return None
     if processes is True:
-        return default_start_method()
+        return default_start_method(storage)
     methods = multiprocessing.get_all_start_methods()
     if isinstance(processes, str) and processes in methods:
         return processes

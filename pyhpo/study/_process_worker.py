@@ -6,9 +6,9 @@ exact), when to stop (``timeout``, :meth:`Study.stop`, an error, Ctrl-C), and ru
 trials of a worker, as a thread of ``n_jobs`` would. Messages, worker to parent:
 
 * ``("next", report)`` -- may I start a trial? ``report`` is None first, then ``(trial_id, stop_requested)``
-  for the trial just finished. The answer is ``(go, prefetch)``: go is True or False (then the worker exits);
-  for a served study, prefetch is what the worker's first read of the study would fetch (one round trip
-  less), else None.
+  for the trial just finished. The answer is ``(go, prefetch, reserved)``: go is True or False (then the
+  worker exits); for a served study, prefetch is what the worker's first read of the study would fetch and
+  reserved the trial created for it when none is WAITING (two round trips less), else None.
 * ``("began", trial_id)`` -- the trial this worker now runs (the parent fails it if the worker dies); only
   with a storage the worker opened itself (a served one tells the parent by creating the trial).
 * ``("call", method, args, kwargs)`` -- a storage call, for a study served from the parent's memory; the
@@ -176,11 +176,11 @@ def worker_main(conn: Connection, sent: WorkerSetup | bytes) -> None:
         study._thread_local.in_optimize_loop = True
         report: tuple[int, bool] | None = None
         while True:
-            go, prefetch = channel.request(("next", report))
+            go, prefetch, reserved = channel.request(("next", report))
             if not go:
                 break
             if served is not None and prefetch is not None:
-                served.prefetched(study._study_id, prefetch)
+                served.prefetched(study._study_id, prefetch, reserved)
             if run.heartbeat:
                 _fail_stale_trials(study)
             trial = study.ask()

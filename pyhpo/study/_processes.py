@@ -270,15 +270,15 @@ class _Pool:
                 self.study._stop_flag = True  # study.stop() inside the objective
             self._finished(self.study._storage.get_trial(trial_id))
         go = self._may_start()
-        prefetch = None
+        prefetch = reserved = None
         if go:
             self.granted += 1
             worker.granted = True
             if self.server is not None:
-                prefetch = self.server.new_trials(worker.index, self.study._study_id)
+                prefetch, reserved = self.server.prepare_trial(worker.index, self.study._study_id)
         else:
             worker.done = True
-        self._reply(worker, (go, prefetch))
+        self._reply(worker, (go, prefetch, reserved))
 
     def _may_start(self) -> bool:
         n_trials = self.run.n_trials

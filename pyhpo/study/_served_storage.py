@@ -102,6 +102,16 @@ class StorageServer:
             del self._sent[key]
         self._owned.pop(worker, None)
 
+    def prepare_trial(
+        self, worker: int, study_id: int
+    ) -> tuple[tuple[list[FrozenTrial], list[FrozenTrial]], tuple[int, FrozenTrial] | None]:
+        """What a worker's next ``ask`` needs, sent with the go-ahead: the study's news and, when no trial is
+        WAITING (the worker would create one), a new RUNNING trial created for it now."""
+        news = self.new_trials(worker, study_id)
+        if any(t.state == TrialState.WAITING for t in news[1]):
+            return news, None
+        return news, self.call(worker, "create_new_trial_and_get", (study_id, None), {})
+
     def new_trials(self, worker: int, study_id: int) -> tuple[list[FrozenTrial], list[FrozenTrial]]:
         """The finished trials of a study that ``worker`` has not been sent yet, and the unfinished ones."""
         leading, sent = self._sent.get((worker, study_id), (0, set()))
@@ -140,21 +150,32 @@ class ServedStorage(BaseStorage):
         # A trial this worker just created, as the parent stored it, for the get_trial that ask() does next
         # (a RUNNING trial changes only through its owner, so it stays true until this worker writes to it).
         self._created: dict[int, FrozenTrial] = {}
-        # What the parent sent with its "go" for the next trial: the answer to the next get_all_trials.
+        # What the parent sent with its "go" for the next trial: the answer to the next get_all_trials, and
+        # the trial it created for the next create_new_trial without a template.
         self._prefetched: dict[int, tuple[list[FrozenTrial], list[FrozenTrial]]] = {}
+        self._reserved: dict[int, tuple[int, FrozenTrial]] = {}
         self._lock = threading.Lock()
 
     def __reduce__(self) -> Any:
         raise TypeError("a ServedStorage is bound to one worker's pipe and cannot be pickled")
 
-    def prefetched(self, study_id: int, answer: tuple[list[FrozenTrial], list[FrozenTrial]]) -> None:
-        """Keep ``answer`` (of :meth:`StorageServer.new_trials`) for the next :meth:`get_all_trials` of the study.
+    def prefetched(
+        self,
+        study_id: int,
+        answer: tuple[list[FrozenTrial], list[FrozenTrial]],
+        reserved: tuple[int, FrozenTrial] | None,
+    ) -> None:
+        """Keep what :meth:`StorageServer.prepare_trial` sent for the next ``ask`` on the study.
 
-        The parent sends it with the go-ahead for a trial, whose first step (looking for a WAITING trial)
-        reads the study: one round trip less per trial, and no staler than a read made a moment earlier.
+        ``answer`` is the next :meth:`get_all_trials` (ask's look for a WAITING trial), no staler than a read
+        made a moment earlier; ``reserved`` is the trial the next :meth:`create_new_trial` without a template
+        returns, created in the same instant (the parent reserves one only when ``answer`` holds no WAITING
+        trial, so ask creates one). Two round trips less per trial.
         """
         with self._lock:
             self._prefetched[study_id] = answer
+            if reserved is not None:
+                self._reserved[study_id] = reserved
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         return self._request(name, args, kwargs)
@@ -202,7 +223,11 @@ class ServedStorage(BaseStorage):
     # Trials ----------------------------------------------------------------------------------------------------
 
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
-        trial_id, trial = self._call("create_new_trial_and_get", study_id, template_trial)
+        with self._lock:
+            reserved = self._reserved.pop(study_id, None) if template_trial is None else None
+        if reserved is None:
+            reserved = self._call("create_new_trial_and_get", study_id, template_trial)
+        trial_id, trial = reserved
         with self._lock:
             self._created[trial_id] = trial
         return int(trial_id)

@@ -453,7 +453,8 @@ def test_rdb_storage_with_heartbeats_beats_from_the_workers(tmp_path: Path) -> N
     assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 4
 
 
-def test_grpc_proxy_storage_is_opened_by_each_worker() -> None:
+def test_grpc_proxy_storage_is_opened_by_each_spawned_worker() -> None:
+    """gRPC does not survive fork (forked workers crash now and then): processes=True spawns them instead."""
     pytest.importorskip("grpc")
     from tests.storages.backends import grpc_inmemory
 
@@ -462,6 +463,7 @@ def test_grpc_proxy_storage_is_opened_by_each_worker() -> None:
         proxy = grpc_inmemory()
         storage = proxy.__enter__()
     try:
+        assert _optimize.default_start_method(storage) == "spawn"
         study = pyhpo.create_study(storage=storage, sampler=pyhpo.samplers.RandomSampler(seed=0))
         study.optimize(rich, n_trials=6, n_jobs=2, processes=True)
         trials = study.trials
