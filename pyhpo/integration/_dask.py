@@ -66,6 +66,8 @@ _METHODS = frozenset(
         "get_trial_system_attrs",
     }
 )
+# Not a BaseStorage method: get_all_trials that sends only the trial ids of the finished trials the client has.
+_TRIALS_EXCEPT_KNOWN = "get_all_trials_except_known"
 
 
 class SchedulerStorages:
@@ -83,12 +85,16 @@ class SchedulerStorages:
         error (``KeyError``, ``DuplicatedStudyError``, ...) with its type.
         """
         try:
-            if method not in _METHODS:
+            if method not in _METHODS and method != _TRIALS_EXCEPT_KNOWN:
                 raise AttributeError(f"{method!r} is not a storage method DaskStorage forwards")
             if storage_name not in self.storages:
                 raise KeyError(f"no DaskStorage named {storage_name!r} is registered on this scheduler")
             args, kwargs = pickle.loads(payload)
-            outcome: tuple[bool, Any] = (True, getattr(self.storages[storage_name], method)(*args, **kwargs))
+            storage = self.storages[storage_name]
+            if method == _TRIALS_EXCEPT_KNOWN:
+                outcome: tuple[bool, Any] = (True, _trials_except_known(storage, *args))
+            else:
+                outcome = (True, getattr(storage, method)(*args, **kwargs))
         except Exception as error:  # noqa: BLE001 - every error goes back to the caller, who raises it
             outcome = (False, error)
         try:
@@ -96,6 +102,14 @@ class SchedulerStorages:
         except Exception as error:  # noqa: BLE001 - an unpicklable result or error still reaches the caller
             failure = RuntimeError(f"DaskStorage.{method} result could not be pickled: {error!r}")
             return pickle.dumps((False, failure))
+
+
+def _trials_except_known(
+    storage: BaseStorage, study_id: int, states: Container[TrialState] | None, known: frozenset[int]
+) -> list[FrozenTrial | int]:
+    # A finished trial never changes, so one the client already holds travels as its id alone.
+    trials = storage.get_all_trials(study_id, deepcopy=False, states=states)
+    return [t._trial_id if t._trial_id in known else t for t in trials]
 
 
 def register_with_scheduler(dask_scheduler: Any, storage: str | BaseStorage | None, name: str) -> None:
@@ -277,8 +291,11 @@ class DaskStorage(BaseStorage):
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
-        # The reply is unpickled here, so the scheduler's storage need not copy; kept trials are copied on read.
-        trials = [self._keep(t) for t in self._call("get_all_trials", study_id, False, states)]
+        # Finished trials this client has read come back as ids only; the rest as trials (unpickled here, so
+        # the scheduler's storage need not copy them). Kept trials are copied on read.
+        known = frozenset(self._finished.copy())  # copy(): atomic while other threads add trials
+        reply = self._call(_TRIALS_EXCEPT_KNOWN, study_id, states, known)
+        trials = [self._finished[t] if isinstance(t, int) else self._keep(t) for t in reply]
         return copy.deepcopy(trials) if deepcopy else trials
 
     def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:
