@@ -21,7 +21,14 @@ import numpy as np
 
 from pyhpo._values import StudyDirection
 from pyhpo.logging import get_logger
-from pyhpo.visualization._params import PADDING_RATIO, Target, complete_trials, resolve_target, select_params
+from pyhpo.visualization._params import (
+    PADDING_RATIO,
+    Target,
+    complete_trials,
+    prepared_figure,
+    resolve_target,
+    select_params,
+)
 from pyhpo.visualization._utils import (
     check_plot_args,
     filter_nonfinite,
@@ -235,11 +242,13 @@ def plot_contour(
     return _draw(go, get_contour_info(study, params, target, target_name))
 
 
-def _subplot(go: Any, info: ContourInfo, x: str, y: str) -> tuple[Any, Any, Any]:
+def _subplot(go: Any, info: ContourInfo, x: str, y: str) -> list[dict[str, Any]]:
+    # The contour (a few small arrays and z) is validated by plotly; the scatter points, 10,000 per subplot
+    # on a large study, are handed over as plain dicts in their validated form (see prepared_figure).
     import plotly.colors
 
     xaxis, yaxis = info.axes[x], info.axes[y]
-    empty = (go.Contour(), go.Scatter(), go.Scatter())
+    empty = [{"type": "contour"}, {"type": "scatter"}, {"type": "scatter"}]
     if len(xaxis.indices) < 2 or len(yaxis.indices) < 2:
         for axis in (xaxis, yaxis):
             if len(axis.indices) < 2:
@@ -270,24 +279,25 @@ def _subplot(go: Any, info: ContourInfo, x: str, y: str) -> tuple[Any, Any, Any]
         hoverinfo="none",
         line_smoothing=1.3,
         reversescale=info.reverse_scale,
-    )
+    ).to_plotly_json()
     points: dict[bool, tuple[list[Any], list[Any]]] = {True: ([], []), False: ([], [])}
     for i in rows.tolist():
         px, py = points[info.feasible[i]]
         px.append(xaxis.values[i])
         py.append(yaxis.values[i])
     scatters = [
-        go.Scatter(
-            x=points[ok][0],
-            y=points[ok][1],
-            marker={"line": {"width": 2.0, "color": "Gray"}, "color": "black" if ok else "#cccccc"},
-            mode="markers",
-            name="Feasible Trial" if ok else "Infeasible Trial",
-            showlegend=False,
-        )
+        {
+            "type": "scatter",
+            "x": points[ok][0],
+            "y": points[ok][1],
+            "marker": {"line": {"width": 2.0, "color": "Gray"}, "color": "black" if ok else "#cccccc"},
+            "mode": "markers",
+            "name": "Feasible Trial" if ok else "Infeasible Trial",
+            "showlegend": False,
+        }
         for ok in (True, False)
     ]
-    return contour, scatters[0], scatters[1]
+    return [dict(contour), *scatters]
 
 
 def _style_axes(figure: Any, xaxis: ContourAxis, yaxis: ContourAxis, **cell: int) -> None:
@@ -312,30 +322,30 @@ def _draw(go: Any, info: ContourInfo) -> Any:
         return go.Figure(data=[], layout=layout)
     if len(names) == 2:
         x, y = names
-        figure = go.Figure(data=list(_subplot(go, info, x, y)), layout=layout)
+        figure = prepared_figure(go, _subplot(go, info, x, y), layout)
         figure.update_xaxes(title_text=x)
         figure.update_yaxes(title_text=y)
         _style_axes(figure, info.axes[x], info.axes[y])
         return figure
 
     n = len(names)
-    figure = make_subplots(rows=n, cols=n, shared_xaxes=True, shared_yaxes=True)
-    figure.update_layout(layout)
+    grid = make_subplots(rows=n, cols=n, shared_xaxes=True, shared_yaxes=True)
+    grid.update_layout(layout)
+    placed: list[tuple[dict[str, Any], int | None, int | None]] = []
     showscale = True
     for col, x in enumerate(names, start=1):
         for row, y in enumerate(names, start=1):
             if x == y:
-                figure.add_trace(go.Scatter(), row=row, col=col)
+                placed.append(({"type": "scatter"}, row, col))
             else:
-                contour, good, bad = _subplot(go, info, x, y)
+                traces = _subplot(go, info, x, y)
                 # One colour bar for the whole matrix: the first drawn contour's.
-                contour.update(showscale=showscale)
+                traces[0]["showscale"] = showscale
                 showscale = False
-                for trace in (contour, good, bad):
-                    figure.add_trace(trace, row=row, col=col)
-            _style_axes(figure, info.axes[x], info.axes[y], row=row, col=col)
+                placed += [(trace, row, col) for trace in traces]
+            _style_axes(grid, info.axes[x], info.axes[y], row=row, col=col)
             if col == 1:
-                figure.update_yaxes(title_text=y, row=row, col=col)
+                grid.update_yaxes(title_text=y, row=row, col=col)
             if row == n:
-                figure.update_xaxes(title_text=x, row=row, col=col)
-    return figure
+                grid.update_xaxes(title_text=x, row=row, col=col)
+    return prepared_figure(go, placed, None, grid=grid)

@@ -123,9 +123,20 @@ def figure_json(fig: Any) -> dict[str, Any]:
     return doc
 
 
+def _comparable(node: Any) -> Any:
+    # NaN never equals itself; compare it as a marker (a NaN cell of a contour is a NaN on both sides).
+    if isinstance(node, float) and math.isnan(node):
+        return "<NaN>"
+    if isinstance(node, dict):
+        return {k: _comparable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_comparable(v) for v in node]
+    return node
+
+
 def assert_same_figure(ours: Any, theirs: Any) -> None:
     """The two plotly figures serialize to the same document (traces, axes, layout)."""
-    a, b = figure_json(ours), figure_json(theirs)
+    a, b = _comparable(figure_json(ours)), _comparable(figure_json(theirs))
     assert len(a["data"]) == len(b["data"])
     for i, (ta, tb) in enumerate(zip(a["data"], b["data"])):
         assert ta == tb, f"trace {i} differs:\n{ta}\n!=\n{tb}"
