@@ -30,7 +30,13 @@ def _lgb_train(trial: Any, data: Any, history: dict[str, Any], **callback_kwargs
     dtrain = lgb.Dataset(x_train, label=y_train)
     dvalid = lgb.Dataset(x_valid, label=y_valid)
     booster = lgb.train(
-        {"objective": "binary", "metric": "binary_logloss", "verbosity": -1, "num_leaves": 4},
+        {
+            "objective": "binary",
+            "metric": "binary_logloss",
+            "verbosity": -1,
+            "num_leaves": 4,
+            "num_threads": 1,
+        },
         dtrain,
         num_boost_round=ROUNDS,
         valid_sets=[dvalid],
@@ -70,7 +76,7 @@ def test_lightgbm_cv_reports_the_mean_over_folds(breast_cancer: Any) -> None:
 
     def objective(trial: Any) -> float:
         out = lgb.cv(
-            {"objective": "binary", "metric": "auc", "verbosity": -1, "num_leaves": 4},
+            {"objective": "binary", "metric": "auc", "verbosity": -1, "num_leaves": 4, "num_threads": 1},
             lgb.Dataset(x_train, label=y_train),
             num_boost_round=ROUNDS,
             nfold=3,
@@ -99,7 +105,7 @@ def test_lightgbm_unknown_metric_names_what_was_there(breast_cancer: Any) -> Non
     trial = study.ask()
     with pytest.raises(ValueError, match='metric name "auc" is not found'):
         lgb.train(
-            {"objective": "binary", "metric": "binary_logloss", "verbosity": -1},
+            {"objective": "binary", "metric": "binary_logloss", "verbosity": -1, "num_threads": 1},
             lgb.Dataset(x_train, label=y_train),
             num_boost_round=1,
             valid_sets=[lgb.Dataset(x_valid, label=y_valid)],
@@ -125,7 +131,7 @@ def test_xgboost_train_reports_the_observed_metric_and_prunes(breast_cancer: Any
         dtrain = xgb.DMatrix(x_train, label=y_train)
         dvalid = xgb.DMatrix(x_valid, label=y_valid)
         xgb.train(
-            {"objective": "binary:logistic", "eval_metric": "logloss", "max_depth": 2},
+            {"objective": "binary:logistic", "eval_metric": "logloss", "max_depth": 2, "nthread": 1},
             dtrain,
             num_boost_round=ROUNDS,
             evals=[(dtrain, "train"), (dvalid, "validation")],
@@ -151,7 +157,7 @@ def test_xgboost_cv_reports_the_mean_over_folds(breast_cancer: Any) -> None:
 
     def objective(trial: Any) -> float:
         frame = xgb.cv(
-            {"objective": "binary:logistic", "eval_metric": "error", "max_depth": 2},
+            {"objective": "binary:logistic", "eval_metric": "error", "max_depth": 2, "nthread": 1},
             xgb.DMatrix(x_train, label=y_train),
             num_boost_round=ROUNDS,
             nfold=3,
@@ -176,6 +182,7 @@ def test_xgboost_sklearn_api_and_unknown_key(breast_cancer: Any) -> None:
             n_estimators=ROUNDS,
             max_depth=2,
             eval_metric="logloss",
+            n_jobs=1,
             callbacks=[XGBoostPruningCallback(trial, key)],
         )
         model.fit(x_train, y_train, eval_set=[(x_valid, y_valid)], verbose=False)
