@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -215,8 +217,6 @@ def test_box_decomposition_measures_the_hypervolume_improvement() -> None:
 
 def test_the_signature_is_optunas() -> None:
     optuna = pytest.importorskip("optuna")
-    import inspect
-
     ours = inspect.signature(GPSampler.__init__)
     theirs = inspect.signature(optuna.samplers.GPSampler.__init__)
     assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
@@ -242,3 +242,9 @@ def test_running_trials_push_the_next_point_elsewhere() -> None:
     study.tell(second, state=pyhpo.trial.TrialState.FAIL)
     again = study.ask()
     assert abs(again.suggest_float("x", -1, 1) - x1) < 0.02
+
+
+def test_missing_scipy_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)  # makes `import scipy.optimize` fail
+    with pytest.raises(ImportError, match=r'pip install "pyhpo-opt\[gp\]"'):
+        GPSampler()

@@ -326,3 +326,10 @@ def test_regret_bound_terminator_decisions_match_optuna() -> None:
         ref = optuna.terminator.Terminator(optuna.terminator.RegretBoundEvaluator(seed=0)).should_terminate(t)
         decisions.append((mine, ref))
     assert decisions == [(False, False), (True, True)]
+
+
+def test_gp_evaluators_without_scipy_name_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "scipy.optimize", None)  # makes `import scipy.optimize` fail
+    for evaluator in (RegretBoundEvaluator, EMMREvaluator):
+        with pytest.raises(ImportError, match=r'pip install "pyhpo-opt\[gp\]"'):
+            evaluator()

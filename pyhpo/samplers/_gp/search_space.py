@@ -35,7 +35,7 @@ def import_scipy() -> Any:
         import scipy.optimize
         import scipy.special
         import scipy.stats.qmc
-    except ImportError as error:  # pragma: no cover - scipy is installed wherever the tests run
+    except ImportError as error:
         raise ImportError(
             "The Gaussian-process code (GPSampler, RegretBoundEvaluator, EMMREvaluator) needs scipy. "
             'Install it with: pip install "pyhpo-opt[gp]"'
