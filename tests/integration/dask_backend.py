@@ -33,7 +33,10 @@ def _shared_client() -> Any:
 
 @contextlib.contextmanager
 def dask_in_memory() -> Iterator[BaseStorage]:
-    """A fresh DaskStorage over an in-memory storage on the shared cluster's scheduler."""
+    """A fresh DaskStorage over an in-memory storage on the shared cluster's scheduler (skipped without Dask)."""
+    import pytest
+
+    pytest.importorskip("distributed")
     from pyhpo.exceptions import ExperimentalWarning
     from pyhpo.integration import DaskStorage
 
