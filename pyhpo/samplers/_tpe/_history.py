@@ -36,13 +36,17 @@ class _Column:
     Encoded as the Parzen estimator wants them: unit coordinates for numbers, choice indices for categories.
     """
 
-    __slots__ = ("dist", "n", "space", "values")
+    __slots__ = ("dist", "n", "order", "order_values", "space", "values")
 
     def __init__(self, name: str, dist: BaseDistribution) -> None:
         self.dist = dist
         self.space = _Space({name: dist})
         self.values = np.empty(16)
         self.n = 0
+        # Rows sorted by value (ties by row, NaN last) and the values in that order, for the first
+        # ``len(order)`` rows; kept up to date on demand by :meth:`_History.sorted_rows`.
+        self.order = np.empty(0, dtype=np.intp)
+        self.order_values = np.empty(0)
 
 
 def _encode(dist: BaseDistribution, value: Any) -> float:
@@ -192,6 +196,34 @@ class _History:
 
     def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
         """Encoded values of ``name`` for every row (a view; do not modify)."""
+        col = self._column(name, dist)
+        return col.values[: col.n]
+
+    def sorted_rows(self, name: str, dist: BaseDistribution) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows, values)``: every row sorted by its encoded value of ``name`` (ties by row, NaN last).
+
+        Kept incrementally: a new row is inserted where it belongs, so a TPE step on a large study gets the
+        order of any subset of rows by filtering this one (linear) rather than by sorting (n log n).
+        """
+        col = self._column(name, dist)
+        done = len(col.order)
+        if done < col.n:
+            if col.n - done <= 8:
+                for row in range(done, col.n):
+                    value = col.values[row]
+                    at = (
+                        len(col.order)
+                        if math.isnan(value)
+                        else int(np.searchsorted(col.order_values, value, side="right"))
+                    )
+                    col.order = np.insert(col.order, at, row)
+                    col.order_values = np.insert(col.order_values, at, value)
+            else:
+                col.order = np.argsort(col.values[: col.n], kind="stable")
+                col.order_values = col.values[col.order]
+        return col.order, col.order_values
+
+    def _column(self, name: str, dist: BaseDistribution) -> _Column:
         hit = self._by_identity.get((name, id(dist)))
         if hit is not None and hit[0] is dist:
             col = hit[1]
@@ -221,7 +253,7 @@ class _History:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     col.values[col.n : n] = col.space.encode(np.array(new, dtype=float).reshape(-1, 1))[:, 0]
             col.n = n
-        return col.values[:n]
+        return col
 
     def split(
         self, directions: Sequence[StudyDirection], gamma: Callable[[int], int]

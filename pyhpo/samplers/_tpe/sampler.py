@@ -264,23 +264,28 @@ class TPESampler(LockFreePickle, BaseSampler):
     ) -> dict[str, Any]:
         space = self._space_for(search_space)
         names = list(search_space)
-        with history.lock:
-            below, order = history.split(study.directions, self._gamma_func(study))
-            raw = np.column_stack([history.column(n, d) for n, d in search_space.items()])
-        in_order = below[order]
-        present = ~np.isnan(raw).any(axis=1)
-        if present.all():
-            below_rows, above_rows = order[in_order], order[~in_order]
-        else:
-            present = present[order]
-            below_rows, above_rows = order[in_order & present], order[~in_order & present]
-        obs_below = raw[below_rows]
-        obs_above = raw[above_rows]
+        items = list(search_space.items())
+        pending = np.empty((0, len(items)))
         if self._constant_liar:
             pending = space.encode(self._pending_observations(study, trial, search_space, history.running))
-            if len(pending):
-                # Pending trials have the newest numbers in practice; keep them last (highest weight).
-                obs_above = np.vstack([obs_above, pending])
+        with history.lock:
+            below, order = history.split(study.directions, self._gamma_func(study))
+            raw = np.column_stack([history.column(n, d) for n, d in items])
+            in_order = below[order]
+            present = ~np.isnan(raw).any(axis=1)
+            if present.all():
+                below_rows, above_rows = order[in_order], order[~in_order]
+            else:
+                present = present[order]
+                below_rows, above_rows = order[in_order & present], order[~in_order & present]
+            obs_below = raw[below_rows]
+            obs_above = raw[above_rows]
+            above_orders = None
+            if len(pending) == 0 and len(above_rows) >= _SORTED_ROWS_MIN:
+                above_orders = _subset_orders(history, items, space, above_rows)
+        if len(pending):
+            # Pending trials have the newest numbers in practice; keep them last (highest weight).
+            obs_above = np.vstack([obs_above, pending])
 
         if study._is_multi_objective():
             w_below = np.ones(len(obs_below))
@@ -288,7 +293,9 @@ class TPESampler(LockFreePickle, BaseSampler):
             w_below = self._observation_weights(len(obs_below))
         w_above = self._observation_weights(len(obs_above))
         # l(x) (group 0) and g(x) (group 1) are fitted and evaluated together.
-        est = _ParzenEstimator(space, [obs_below, obs_above], [w_below, w_above], self._params)
+        est = _ParzenEstimator(
+            space, [obs_below, obs_above], [w_below, w_above], self._params, [None, above_orders]
+        )
         samples = est.sample(self._rng.rng, self._n_ei_candidates, group=0)
         values, grid_edges = space.decode(samples)
         log_l_g = est.log_pdf_groups(samples[:, space.cont], grid_edges, samples[:, space.cat])
@@ -362,6 +369,32 @@ class TPESampler(LockFreePickle, BaseSampler):
             "gamma": hyperopt_default_gamma,
             "weights": default_weights,
         }
+
+
+# From this many observations on, the bad group's columns are put in order by filtering the history's sorted
+# rows (linear) instead of sorting them (n log n); below it sorting is cheaper than the bookkeeping.
+_SORTED_ROWS_MIN = 256
+
+
+def _subset_orders(
+    history: _History, items: list[tuple[str, BaseDistribution]], space: _Space, rows: np.ndarray
+) -> list[np.ndarray | None]:
+    """Per numeric column of ``space``, the positions in ``rows`` sorted by that column's value.
+
+    A column with equal values (or NaN) among ``rows`` gets None: ties must be ordered by the same sort as
+    Optuna's, so the estimator sorts that column itself. Call with ``history.lock`` held.
+    """
+    position = np.full(len(history), -1, dtype=np.intp)
+    position[rows] = np.arange(len(rows))
+    out: list[np.ndarray | None] = []
+    for j in space.numeric:
+        name, dist = items[j]
+        sorted_rows, sorted_values = history.sorted_rows(name, dist)
+        at = position[sorted_rows]
+        keep = at >= 0
+        values = sorted_values[keep]
+        out.append(at[keep] if np.all(values[1:] > values[:-1]) else None)
+    return out
 
 
 @functools.lru_cache(maxsize=1024)
