@@ -53,9 +53,10 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
     """Storage that writes every operation as a record to a journal and keeps the replayed state in memory.
 
     Any number of threads and processes may share one journal: each storage call appends its records as one
-    atomic batch, then reads only what is new since its last read (its own records included) and replays it.
-    State is a pure function of the log, so every process derives the same study IDs, trial IDs and trial
-    numbers (dense ``0..N-1`` per study); a record that loses a race (finishing an already finished trial,
+    atomic batch, then reads only what is new since its last read and replays it, its own batch included (taken
+    from memory, not read back, when the backend reports that nothing was appended in between). State is a
+    pure function of the log, so every process derives the same study IDs, trial IDs and trial numbers (dense
+    ``0..N-1`` per study); a record that loses a race (finishing an already finished trial,
     popping a WAITING trial another worker took) is skipped at replay and the conflict is raised only to the
     worker that wrote it. The journal format is Optuna's, so the same file opens in Optuna and back.
 
