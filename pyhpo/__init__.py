@@ -28,6 +28,7 @@ __all__ = [
     "Trial",
     "TrialPruned",
     "__version__",
+    "artifacts",
     "copy_study",
     "create_study",
     "create_trial",
@@ -36,6 +37,8 @@ __all__ = [
     "exceptions",
     "get_all_study_names",
     "get_all_study_summaries",
+    "importance",
+    "integration",
     "load_study",
     "logging",
     "pruners",
@@ -45,9 +48,20 @@ __all__ = [
     "study",
     "trial",
     "version",
+    "visualization",
 ]
 
-_LAZY_SUBMODULES = ("artifacts", "pruners", "samplers", "search_space")
+# Loaded on first use: they bring numpy (samplers, pruners) or optional dependencies (plotly, scikit-learn, ...).
+_LAZY_SUBMODULES = (
+    "artifacts",
+    "importance",
+    "integration",
+    "pruners",
+    "samplers",
+    "search_space",
+    "terminator",
+    "visualization",
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -155,6 +155,13 @@ def grpc_sqlite() -> ContextManager[BaseStorage]:
     return _grpc_over(sqlite)
 
 
+def dask_in_memory() -> ContextManager[BaseStorage]:
+    """pyhpo.integration.DaskStorage over an in-memory storage on a local Dask scheduler (skips without Dask)."""
+    from tests.integration.dask_backend import dask_in_memory as dask_factory
+
+    return dask_factory()
+
+
 BACKENDS: dict[str, Factory] = {
     "in_memory": in_memory,
     "journal_file": journal_file,
@@ -167,4 +174,5 @@ BACKENDS: dict[str, Factory] = {
     "mysql": mysql,
     "grpc_inmemory": grpc_inmemory,
     "grpc_sqlite": grpc_sqlite,
+    "dask_in_memory": dask_in_memory,
 }
