@@ -108,7 +108,7 @@ def test_defaults_are_the_regret_bound_and_the_cross_validation_error() -> None:
     assert info.improvements == expected
     assert info.errors is not None
     assert info.errors[-1] == CrossValidationErrorEvaluator().evaluate(complete, study.direction)
-    figure = plot_terminator_improvement(study, plot_error=True, min_n_trials=3)
+    figure = plot_terminator_improvement(study, True, BestValueStagnationEvaluator(), min_n_trials=3)
     assert [trace.name for trace in figure.data] == [
         "Terminator Improvement",
         "Terminator Improvement",
