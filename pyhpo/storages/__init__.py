@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pyhpo import _runtime
 from pyhpo.storages._base import BaseStorage
 from pyhpo.storages._callbacks import RetryFailedTrialCallback, RetryHeartbeatStaleTrialCallback
 from pyhpo.storages._heartbeat import BaseHeartbeat
@@ -17,14 +18,13 @@ from pyhpo.storages._in_memory import InMemoryStorage
 if TYPE_CHECKING:
     from pyhpo.storages._grpc.client import GrpcStorageProxy
     from pyhpo.storages._grpc.server import run_grpc_proxy_server
+    from pyhpo.storages._journal_locks import JournalFileOpenLock, JournalFileSymlinkLock
     from pyhpo.storages._rdb.storage import RDBStorage
     from pyhpo.storages.journal._deprecated import (
         BaseJournalLogStorage,
         JournalFileStorage,
         JournalRedisStorage,
     )
-    from pyhpo.storages.journal._deprecated import DeprecatedJournalFileOpenLock as JournalFileOpenLock
-    from pyhpo.storages.journal._deprecated import DeprecatedJournalFileSymlinkLock as JournalFileSymlinkLock
     from pyhpo.storages.journal._storage import JournalStorage
     from pyhpo.study._heartbeat import fail_stale_trials
 
@@ -47,22 +47,23 @@ __all__ = [
     "run_grpc_proxy_server",
 ]
 
-# name -> (module, attribute). Optuna's pre-4.0 journal names (deprecated: creating one warns) live in
-# journal._deprecated; the lock classes exported here are warning subclasses, as in Optuna, because only this
-# import path of them is deprecated. ``fail_stale_trials`` is where Optuna has it, but it drives a study, so it
-# lives a floor up, in pyhpo.study (see docs/architecture.md), and is loaded from there when first asked for.
+# name -> module defining it, loaded on first use. Optuna's pre-4.0 journal names (deprecated: creating one
+# warns) live in journal._deprecated; the lock classes exported here are warning subclasses, as in Optuna, because
+# only this import path of them is deprecated (see _journal_locks). ``fail_stale_trials`` is where Optuna has it,
+# but it drives a study, so it lives a floor up, in pyhpo.study (see docs/architecture.md).
 _LAZY = {
-    "BaseJournalLogStorage": ("pyhpo.storages.journal._deprecated", "BaseJournalLogStorage"),
-    "GrpcStorageProxy": ("pyhpo.storages._grpc.client", "GrpcStorageProxy"),
-    "JournalFileOpenLock": ("pyhpo.storages.journal._deprecated", "DeprecatedJournalFileOpenLock"),
-    "JournalFileStorage": ("pyhpo.storages.journal._deprecated", "JournalFileStorage"),
-    "JournalFileSymlinkLock": ("pyhpo.storages.journal._deprecated", "DeprecatedJournalFileSymlinkLock"),
-    "JournalRedisStorage": ("pyhpo.storages.journal._deprecated", "JournalRedisStorage"),
-    "JournalStorage": ("pyhpo.storages.journal._storage", "JournalStorage"),
-    "RDBStorage": ("pyhpo.storages._rdb.storage", "RDBStorage"),
-    "fail_stale_trials": ("pyhpo.study._heartbeat", "fail_stale_trials"),
-    "run_grpc_proxy_server": ("pyhpo.storages._grpc.server", "run_grpc_proxy_server"),
+    "BaseJournalLogStorage": "pyhpo.storages.journal._deprecated",
+    "GrpcStorageProxy": "pyhpo.storages._grpc.client",
+    "JournalFileOpenLock": "pyhpo.storages._journal_locks",
+    "JournalFileStorage": "pyhpo.storages.journal._deprecated",
+    "JournalFileSymlinkLock": "pyhpo.storages._journal_locks",
+    "JournalRedisStorage": "pyhpo.storages.journal._deprecated",
+    "JournalStorage": "pyhpo.storages.journal._storage",
+    "RDBStorage": "pyhpo.storages._rdb.storage",
+    "fail_stale_trials": "pyhpo.study._heartbeat",
+    "run_grpc_proxy_server": "pyhpo.storages._grpc.server",
 }
+_lazy_getattr, __dir__ = _runtime.lazy_exports(__name__, _LAZY, globals())
 
 
 def __getattr__(name: str) -> Any:
@@ -70,16 +71,7 @@ def __getattr__(name: str) -> Any:
         # ``optuna.storages.journal`` is reachable right after ``import optuna`` (code does
         # ``optuna.storages.journal.JournalFileBackend(path)``); so is ours, imported on first use.
         return importlib.import_module("pyhpo.storages.journal")
-    target = _LAZY.get(name)
-    if target is None:
-        raise AttributeError(f"module 'pyhpo.storages' has no attribute {name!r}")
-    value = getattr(importlib.import_module(target[0]), target[1])
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return _lazy_getattr(name)
 
 
 def get_storage(storage: str | BaseStorage | None) -> BaseStorage:

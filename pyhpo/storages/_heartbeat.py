@@ -11,9 +11,10 @@ marks those trials FAIL and runs the storage's ``failed_trial_callback``) is a s
 from __future__ import annotations
 
 import abc
-import importlib
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pyhpo import _runtime
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,8 +63,7 @@ def is_heartbeat_enabled(storage: BaseStorage) -> bool:
     return isinstance(storage, BaseHeartbeat) and storage.get_heartbeat_interval() is not None
 
 
-def __getattr__(name: str) -> Any:
-    if name == "fail_stale_trials":
-        # Lazy: fail_stale_trials drives a study (floor 4), which this floor-2 module must not import at load.
-        return importlib.import_module("pyhpo.study._heartbeat").fail_stale_trials
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Lazy: fail_stale_trials drives a study (floor 4), which this floor-2 module must not import at load.
+__getattr__, __dir__ = _runtime.lazy_exports(
+    __name__, {"fail_stale_trials": "pyhpo.study._heartbeat"}, globals()
+)

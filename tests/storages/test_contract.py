@@ -6,6 +6,7 @@ import datetime
 import math
 import sys
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -506,3 +507,75 @@ def test_template_with_values_for_another_number_of_objectives_is_refused(storag
     assert storage.get_all_trials(study_id) == []
     storage.create_new_trial(study_id, template_trial=create_trial(value=1.0))
     assert [t.values for t in storage.get_all_trials(study_id)] == [[1.0]]
+
+
+def test_parameters_read_back_in_both_representations(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "params")
+    trial_id = storage.create_new_trial(study_id)
+    storage.set_trial_param(trial_id, "lr", 0.25, FloatDistribution(0.0, 1.0))
+    storage.set_trial_param(trial_id, "depth", 3.0, IntDistribution(1, 8))
+    storage.set_trial_param(trial_id, "kind", 1.0, CategoricalDistribution(["a", "b", None]))
+    assert storage.get_trial_params(trial_id) == {"lr": 0.25, "depth": 3, "kind": "b"}
+    assert storage.get_trial_param(trial_id, "lr") == 0.25
+    assert storage.get_trial_param(trial_id, "depth") == 3.0
+    assert storage.get_trial_param(trial_id, "kind") == 1.0  # the choice's index
+    params = storage.get_trial_params(trial_id)
+    params["lr"] = 9.0  # the caller's copy
+    assert storage.get_trial_param(trial_id, "lr") == 0.25
+    with pytest.raises(KeyError):
+        storage.get_trial_param(trial_id, "missing")
+    _finish(storage, trial_id, 1.0)  # finished trials read the same, from wherever a backend keeps them
+    assert storage.get_trial_params(trial_id) == {"lr": 0.25, "depth": 3, "kind": "b"}
+    assert storage.get_trial_param(trial_id, "kind") == 1.0
+    for read in (storage.get_trial_params, storage.get_trial_user_attrs, storage.get_trial_system_attrs):
+        with pytest.raises(KeyError):
+            read(987654)
+    with pytest.raises(KeyError):
+        storage.get_trial_param(987654, "lr")
+
+
+def test_check_trial_is_updatable_refuses_only_finished_states(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "updatable")
+    first = storage.create_new_trial(study_id)
+    second = storage.create_new_trial(study_id)
+    for state in (TrialState.RUNNING, TrialState.WAITING):
+        storage.check_trial_is_updatable(second, state)  # no error, no round trip needed
+    _finish(storage, second, 2.0)
+    for state in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL):
+        with pytest.raises(
+            UpdateFinishedTrialError, match=r"Trial#1 has already finished and can not be updated"
+        ):
+            storage.check_trial_is_updatable(second, state)
+    storage.check_trial_is_updatable(first, TrialState.RUNNING)
+    with pytest.raises(KeyError):
+        storage.check_trial_is_updatable(987654, TrialState.COMPLETE)
+
+
+def test_remove_session_leaves_the_storage_usable(storage: BaseStorage) -> None:
+    study_id = storage.create_new_study(MIN, "session")
+    trial_id = storage.create_new_trial(study_id)
+    storage.remove_session()
+    storage.remove_session()  # twice, and with nothing held: still no error
+    _finish(storage, trial_id, 1.0)
+    assert storage.get_n_trials(study_id) == 1
+    assert storage.get_trial(trial_id).value == 1.0
+
+
+def test_every_public_method_of_base_storage_is_exercised() -> None:
+    """Fails when BaseStorage gains a public method that no test of this module calls."""
+    import ast
+
+    from pyhpo.storages import BaseStorage
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    # Called (``storage.get_trial(...)``) or passed around (``for read in (storage.get_trial_params, ...)``).
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    public = {
+        name for name in dir(BaseStorage) if not name.startswith("_") and callable(getattr(BaseStorage, name))
+    }
+    assert public >= {
+        "create_new_study",
+        "get_trial_param",
+        "check_trial_is_updatable",
+    }  # the scan found them
+    assert sorted(public - used) == []

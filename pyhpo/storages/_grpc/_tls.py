@@ -7,6 +7,9 @@ down -- and would retry for its whole ``retry_timeout``. So the server checks it
 ``ssl`` module before gRPC sees them, the client checks its CA file when it is built, and the client
 recognises a failed certificate check in the status details and gives up at once, saying which file or
 name is wrong.
+
+The shared token's environment variable (:data:`TOKEN_ENV`) and the reading of PEM files given as paths are
+here too, so client and server define them once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,36 @@ import ssl
 import tempfile
 from pathlib import Path
 
-__all__ = ["check_root_certificates", "check_server_pair", "handshake_failure", "source_of"]
+__all__ = [
+    "TOKEN_ENV",
+    "check_root_certificates",
+    "check_server_pair",
+    "handshake_failure",
+    "read_pem",
+    "resolve_token",
+    "source_of",
+]
+
+# Where client and server read the shared token from when ``token=None``.
+TOKEN_ENV = "PYHPO_GRPC_TOKEN"
+
+
+def resolve_token(token: str | None) -> str | None:
+    """``None`` means "take the token from TOKEN_ENV if set"; an empty string means "no token"."""
+    if token is None:
+        token = os.environ.get(TOKEN_ENV)
+    return token or None
+
+
+def read_pem(value: bytes | str | os.PathLike[str] | None, what: str) -> bytes | None:
+    """Accept PEM bytes or the path of a PEM file; ``what`` names the file in the error."""
+    if value is None or isinstance(value, bytes):
+        return value
+    path = Path(value)
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot read the {what} from {str(path)!r}: {e.strerror}") from e
 
 
 def source_of(value: bytes | str | os.PathLike[str]) -> str:

@@ -26,24 +26,24 @@ UpdateFinishedTrialError, INVALID_ARGUMENT -> ValueError, UNAUTHENTICATED -> Per
 from __future__ import annotations
 
 import copy
-import os
 import threading
 import time
 import uuid
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
 from pyhpo._experimental import experimental_class
 from pyhpo._values import FrozenTrial, TrialState
-from pyhpo.exceptions import DuplicatedStudyError, StorageInternalError, UpdateFinishedTrialError
+from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
-from pyhpo.storages._grpc import _tls
+from pyhpo.storages._grpc import _errors, _tls
 from pyhpo.storages._heartbeat import BaseHeartbeat
+from pyhpo.storages._trial_cache import StudyTrials, TrialCache
 from pyhpo.storages._validation import check_param
 
 if TYPE_CHECKING:
     # At run time these four are module globals set by _load_runtime() on first use.
+    import os
     from collections.abc import Callable, Container, Sequence
 
     import grpc  # noqa: TC004
@@ -57,66 +57,16 @@ __all__ = ["GrpcStorageProxy"]
 
 _logger = logging.get_logger(__name__)
 
-TOKEN_ENV = "PYHPO_GRPC_TOKEN"
 _MAX_BACKOFF = 2.0
 _FIRST_BACKOFF = 0.05
 
 
 def _load_runtime() -> None:
     """Import grpc and the generated modules on first use (``import pyhpo`` must not need them)."""
-    global grpc, api_pb2, api_pb2_grpc, _convert, _RETRIED
+    global grpc, api_pb2, api_pb2_grpc, _convert
     import grpc
 
     from pyhpo.storages._grpc import _convert, api_pb2, api_pb2_grpc
-
-    # UNAVAILABLE: no server (down, restarting). CANCELLED: the server stopped while the call was in
-    # flight (this client never cancels its own calls). Both are worth retrying; see the module doc.
-    _RETRIED = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED})
-
-
-_RETRIED: frozenset[Any] = frozenset()  # filled by _load_runtime
-
-
-def _read_pem(value: bytes | str | os.PathLike[str] | None) -> bytes | None:
-    if value is None or isinstance(value, bytes):
-        return value
-    try:
-        return Path(value).read_bytes()
-    except OSError as e:
-        raise ValueError(f"cannot read root certificates from {str(value)!r}: {e.strerror}") from e
-
-
-def _rebuild(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
-    """A copy of ``trial`` with some fields replaced, built through the public constructor."""
-    fields: dict[str, Any] = {
-        "number": trial.number,
-        "state": trial.state,
-        "value": None,
-        "values": trial.values,
-        "datetime_start": trial.datetime_start,
-        "datetime_complete": trial.datetime_complete,
-        "params": dict(trial.params),
-        "distributions": dict(trial.distributions),
-        "user_attrs": dict(trial.user_attrs),
-        "system_attrs": dict(trial.system_attrs),
-        "intermediate_values": dict(trial.intermediate_values),
-        "trial_id": trial._trial_id,
-    }
-    fields.update(changes)
-    return FrozenTrial(**fields)
-
-
-class _StudyCache:
-    """What this client knows of one study's trials."""
-
-    __slots__ = ("by_number", "full_refresh", "known", "unfinished_ids", "watermark")
-
-    def __init__(self) -> None:
-        self.by_number: list[FrozenTrial | None] = []
-        self.known = 0  # entries of by_number that are not None
-        self.unfinished_ids: set[int] = set()
-        self.watermark = -1  # highest trial id a GetTrials reply has carried
-        self.full_refresh = False
 
 
 @experimental_class("4.2.0")
@@ -165,10 +115,8 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             raise ValueError(f"retry_timeout must be >= 0 seconds, got {retry_timeout}")
         self._host = host
         self._port = port
-        if token is None:
-            token = os.environ.get(TOKEN_ENV)
-        self._token = token or None
-        self._root_certificates = _read_pem(root_certificates)
+        self._token = _tls.resolve_token(token)
+        self._root_certificates = _tls.read_pem(root_certificates, "root certificates")
         self._roots_source = None if root_certificates is None else _tls.source_of(root_certificates)
         if self._root_certificates is not None:
             _tls.check_root_certificates(self._root_certificates, self._roots_source or "")
@@ -190,8 +138,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         self._ext_stub = api_pb2_grpc.PyhpoExtensionServiceStub(self._channel)  # type: ignore[no-untyped-call]
         self._metadata = (("authorization", f"Bearer {self._token}"),) if self._token else None
         self._lock = threading.RLock()
-        self._studies: dict[int, _StudyCache] = {}
-        self._finished: dict[int, FrozenTrial] = {}  # trial id -> finished trial
+        self._cache = TrialCache()  # finished trials, and what each polled study holds
         self._owned: dict[int, FrozenTrial | None] = {}  # our RUNNING trials (None: not fetched yet)
         self._directions: dict[int, list[StudyDirection]] = {}
         self._names: dict[int, str] = {}
@@ -261,47 +208,18 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
                     failure = _tls.handshake_failure(e.details() or "", self._target, roots, name)
                     if failure is not None:
                         raise ConnectionError(failure) from e
-                if e.code() in _RETRIED and elapsed < self._retry_timeout:
+                if _errors.is_retried(e.code()) and elapsed < self._retry_timeout:
                     if attempts == 1:
                         _logger.warning(f"gRPC storage proxy at {self._target} unavailable; retrying {name}.")
                     time.sleep(min(delay, max(self._retry_timeout - elapsed, 0.0)))
                     delay = min(delay * 2, _MAX_BACKOFF)
                     continue
-                translated = self._translate(e, name, attempts, elapsed)
+                translated = _errors.translate(e, self._target, name, attempts, elapsed, self._timeout)
                 translated._pyhpo_grpc_attempts = attempts  # type: ignore[attr-defined]
                 raise translated from e
 
     def _rpc(self, name: str, request: Any) -> Any:
         return self._call(self._stub, name, request)[0]
-
-    def _translate(self, error: Any, name: str, attempts: int, elapsed: float) -> Exception:
-        code = error.code()
-        details = error.details() or ""
-        codes = grpc.StatusCode
-        if code == codes.NOT_FOUND:
-            return KeyError(details)
-        if code == codes.ALREADY_EXISTS:
-            return DuplicatedStudyError(details)
-        if code == codes.FAILED_PRECONDITION:
-            return UpdateFinishedTrialError(details)
-        if code == codes.INVALID_ARGUMENT:
-            return ValueError(details)
-        if code == codes.UNAUTHENTICATED:
-            return PermissionError(f"gRPC storage proxy at {self._target} refused {name}: {details}")
-        if code in (codes.UNAVAILABLE, codes.CANCELLED):
-            return ConnectionError(
-                f"gRPC storage proxy at {self._target} is unavailable ({details}); gave up {name} after "
-                f"{attempts} attempts in {elapsed:.1f} s"
-            )
-        if code == codes.UNIMPLEMENTED:
-            return NotImplementedError(f"the server at {self._target} does not implement {name}: {details}")
-        if code == codes.DEADLINE_EXCEEDED:
-            return TimeoutError(
-                f"{name} on the gRPC storage proxy at {self._target} exceeded {self._timeout} s"
-            )
-        return StorageInternalError(
-            f"{name} failed on the gRPC storage proxy at {self._target}: {code.name}: {details}"
-        )
 
     def _server_info(self) -> Any:
         """The pyhpo server's GetServerInfo reply, or None for a server without the extension (Optuna)."""
@@ -332,8 +250,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             # Which cached trials belonged to the study is not always known (get_trial does not say):
             # forget every cached trial, keep ownership, and let later calls fetch again. Deleting a
             # study is rare; a stale trial answered from cache would be wrong.
-            self._studies.pop(study_id, None)
-            self._finished.clear()
+            self._cache.clear()
             for trial_id in self._owned:
                 self._owned[trial_id] = None
             self._directions.pop(study_id, None)
@@ -401,7 +318,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         trial = _convert.trial_from_proto(reply.trial) if reply.HasField("trial") else None
         with self._lock:
             if trial is not None and trial.state.is_finished():
-                self._finished[trial_id] = trial
+                self._cache.keep_finished(trial)
             elif template_trial is None or template_trial.state == TrialState.RUNNING:
                 self._owned[trial_id] = trial  # ours: RUNNING trials belong to their creator
         return trial_id
@@ -429,17 +346,15 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             params[param_name] = distribution.to_external_repr(param_value_internal)
             distributions = dict(t.distributions)
             distributions[param_name] = distribution
-            return _rebuild(t, params=params, distributions=distributions)
+            return _convert.rebuild_trial(t, params=params, distributions=distributions)
 
         self._update_owned(trial_id, change)
 
     def get_trial_id_from_study_id_trial_number(self, study_id: int, trial_number: int) -> int:
-        with self._lock:
-            cache = self._studies.get(study_id)
-            if cache is not None and 0 <= trial_number < len(cache.by_number):
-                known = cache.by_number[trial_number]
-                if known is not None:
-                    return known._trial_id
+        with self._cache.lock:
+            cache = self._cache.study(study_id)
+            if cache is not None and trial_number in cache.id_by_number:
+                return cache.id_by_number[trial_number]
         request = api_pb2.GetTrialIdFromStudyIdTrialNumberRequest(
             study_id=study_id, trial_number=trial_number
         )
@@ -468,7 +383,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             if state.is_finished():
                 self._owned.pop(trial_id, None)
                 if trial is not None and trial.state.is_finished():
-                    self._finished[trial_id] = trial
+                    self._cache.keep_finished(trial)
             elif state == TrialState.RUNNING and updated:
                 self._owned[trial_id] = trial  # claimed a WAITING trial: ours now
         return updated
@@ -487,7 +402,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         def change(t: FrozenTrial) -> FrozenTrial:
             values = dict(t.intermediate_values)
             values[step] = intermediate_value
-            return _rebuild(t, intermediate_values=values)
+            return _convert.rebuild_trial(t, intermediate_values=values)
 
         self._update_owned(trial_id, change)
 
@@ -498,14 +413,18 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key=key, value=text),
         )
         copied = _convert.loads(text, "user attribute")
-        self._update_owned(trial_id, lambda t: _rebuild(t, user_attrs={**t.user_attrs, key: copied}))
+        self._update_owned(
+            trial_id, lambda t: _convert.rebuild_trial(t, user_attrs={**t.user_attrs, key: copied})
+        )
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         text = _convert.dumps(value)
         request = api_pb2.SetTrialSystemAttributeRequest(trial_id=trial_id, key=key, value=text)
         self._rpc("SetTrialSystemAttribute", request)
         copied = _convert.loads(text, "system attribute")
-        self._update_owned(trial_id, lambda t: _rebuild(t, system_attrs={**t.system_attrs, key: copied}))
+        self._update_owned(
+            trial_id, lambda t: _convert.rebuild_trial(t, system_attrs={**t.system_attrs, key: copied})
+        )
 
     # ----------------------------------------------------------------------------------------
     # Trials: reads
@@ -515,17 +434,17 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         trial = _convert.trial_from_proto(reply.trial)
         with self._lock:
             if trial.state.is_finished():
-                self._finished[trial_id] = trial
+                self._cache.keep_finished(trial)
                 self._owned.pop(trial_id, None)
             elif trial_id in self._owned and trial.state == TrialState.RUNNING:
                 self._owned[trial_id] = trial
         return trial
 
     def get_trial(self, trial_id: int) -> FrozenTrial:
+        trial = self._cache.finished_trial(trial_id)
+        if trial is not None:
+            return trial
         with self._lock:
-            trial = self._finished.get(trial_id)
-            if trial is not None:
-                return trial
             snapshot = self._owned.get(trial_id)
             if snapshot is not None:
                 return copy.deepcopy(snapshot)
@@ -535,51 +454,34 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
-        with self._lock:
+        with self._lock:  # one poll at a time: each asks for what the previous one left unknown
             cache = self._poll(study_id)
-            if cache.full_refresh:  # holes in the numbering
-                trials = [t for t in cache.by_number if t is not None]
-            else:
-                trials = cast("list[FrozenTrial]", list(cache.by_number))
-        if states is not None:
-            trials = [t for t in trials if t.state in states]
+            with self._cache.lock:
+                trials = cache.select(states)
         return copy.deepcopy(trials) if deepcopy else trials
 
-    def _poll(self, study_id: int) -> _StudyCache:
-        """Bring one study's cache up to date with one GetTrials call (caller holds the lock)."""
-        cache = self._studies.get(study_id)
-        if cache is None:
-            cache = self._studies[study_id] = _StudyCache()
-        after = -1 if cache.full_refresh else cache.watermark
+    def _poll(self, study_id: int) -> StudyTrials:
+        """Bring one study's cache up to date with one GetTrials call (caller holds ``_lock``)."""
+        with self._cache.lock:
+            cache = self._cache.study(study_id)
+            # Numbers are dense per study. A gap means a trial became visible after a higher id did
+            # (concurrent database transactions): look at everything once more.
+            after = -1 if cache is None or cache.has_gaps() else cache.last_id
+            unfinished = sorted(cache.unfinished) if cache is not None else []
         request = api_pb2.GetTrialsRequest(
-            study_id=study_id, included_trial_ids=sorted(cache.unfinished_ids), trial_id_greater_than=after
+            study_id=study_id, included_trial_ids=unfinished, trial_id_greater_than=after
         )
         try:
             reply = self._rpc("GetTrials", request)
         except KeyError:
-            self._studies.pop(study_id, None)
+            self._cache.drop_study(study_id)
             raise
-        by_number = cache.by_number
+        fresh = []
         for message in reply.trials:
-            trial_id = message.trial_id
-            cache.watermark = max(cache.watermark, trial_id)
-            known = self._finished.get(trial_id)
-            trial = known if known is not None else _convert.trial_from_proto(message)
-            number = trial.number
-            if number >= len(by_number):
-                by_number.extend([None] * (number + 1 - len(by_number)))
-            if by_number[number] is None:
-                cache.known += 1
-            by_number[number] = trial
-            if trial.state.is_finished():
-                cache.unfinished_ids.discard(trial_id)
-                self._finished[trial_id] = trial
-            else:
-                cache.unfinished_ids.add(trial_id)
-        # Numbers are dense per study. A hole means a trial became visible after a higher id did
-        # (concurrent database transactions): look at everything once more on the next poll.
-        cache.full_refresh = cache.known != len(by_number)
-        return cache
+            known = self._cache.finished_trial(message.trial_id)
+            fresh.append(known if known is not None else _convert.trial_from_proto(message))
+        with self._cache.lock:
+            return self._cache.absorb(study_id, fresh)
 
     # ----------------------------------------------------------------------------------------
     # Heartbeats (through pyhpo's extension service)

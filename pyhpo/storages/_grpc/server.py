@@ -15,7 +15,6 @@ import signal
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pyhpo import logging
@@ -35,27 +34,8 @@ __all__ = ["GrpcProxyServer", "main_cli", "make_server", "run_grpc_proxy_server"
 
 _logger = logging.get_logger(__name__)
 
-TOKEN_ENV = "PYHPO_GRPC_TOKEN"
 DEFAULT_MAX_WORKERS = 32
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-
-
-def _read_pem(value: bytes | str | os.PathLike[str] | None, what: str) -> bytes | None:
-    """Accept PEM bytes or a path to a PEM file."""
-    if value is None or isinstance(value, bytes):
-        return value
-    path = Path(value)
-    try:
-        return path.read_bytes()
-    except OSError as e:
-        raise ValueError(f"cannot read the {what} from {str(path)!r}: {e.strerror}") from e
-
-
-def _resolve_token(token: str | None) -> str | None:
-    """``None`` means "take PYHPO_GRPC_TOKEN if set"; an empty string means "no token"."""
-    if token is None:
-        token = os.environ.get(TOKEN_ENV)
-    return token or None
 
 
 def _pyhpo_version() -> str:
@@ -153,12 +133,12 @@ def make_server(
         raise ValueError("TLS needs both certificate_chain and private_key (or neither)")
     if max_workers < 1:
         raise ValueError(f"max_workers must be at least 1, got {max_workers}")
-    cert = _read_pem(certificate_chain, "certificate chain")
-    key = _read_pem(private_key, "private key")
+    cert = _tls.read_pem(certificate_chain, "certificate chain")
+    key = _tls.read_pem(private_key, "private key")
     if cert is not None and key is not None and certificate_chain is not None and private_key is not None:
         # gRPC itself would only say "Failed to bind": name the file that is wrong instead.
         _tls.check_server_pair(cert, key, _tls.source_of(certificate_chain), _tls.source_of(private_key))
-    secret = _resolve_token(token)
+    secret = _tls.resolve_token(token)
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", -1),
@@ -240,8 +220,8 @@ def main_cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--tls-key", help="PEM private key of the certificate")
     parser.add_argument(
         "--token-env",
-        default=TOKEN_ENV,
-        help=f"environment variable holding the shared token (default: {TOKEN_ENV}); never pass it on the command line",
+        default=_tls.TOKEN_ENV,
+        help=f"environment variable holding the shared token (default: {_tls.TOKEN_ENV}); never pass it on the command line",
     )
     ns = parser.parse_args(argv)
     try:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from pyhpo.storages._rdb import models as m
+from pyhpo.storages._rdb import models
 
 __all__ = [
     "CHILDREN_OF_IDS",
@@ -59,15 +59,15 @@ __all__ = [
 ]
 
 UNFINISHED = ("RUNNING", "WAITING")
-_t = m.trials.c
+_t = models.trials.c
 
-STUDY_NAME = select(m.studies.c.study_name).where(m.studies.c.study_id == bindparam("study_id"))
+STUDY_NAME = select(models.studies.c.study_name).where(models.studies.c.study_id == bindparam("study_id"))
 # The per-study lock of trial creation (PostgreSQL, MySQL).
 STUDY_NAME_FOR_UPDATE = STUDY_NAME.with_for_update()
 STUDY_DIRECTIONS = (
-    select(m.study_directions.c.direction)
-    .where(m.study_directions.c.study_id == bindparam("study_id"))
-    .order_by(m.study_directions.c.objective)
+    select(models.study_directions.c.direction)
+    .where(models.study_directions.c.study_id == bindparam("study_id"))
+    .order_by(models.study_directions.c.objective)
 )
 
 # The newest trial of the study holds the highest number. Served by the (study_id) index, whose
@@ -75,8 +75,8 @@ STUDY_DIRECTIONS = (
 LAST_NUMBER = (
     select(_t.number).where(_t.study_id == bindparam("study_id")).order_by(_t.trial_id.desc()).limit(1)
 )
-INSERT_TRIAL = insert(m.trials)
-TRIAL = select(m.trials).where(_t.trial_id == bindparam("trial_id"))
+INSERT_TRIAL = insert(models.trials)
+TRIAL = select(models.trials).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_STUDY_STATE = select(_t.study_id, _t.state).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_NUMBER_STATE = select(_t.number, _t.state).where(_t.trial_id == bindparam("trial_id"))
 
@@ -88,10 +88,10 @@ def poll_query(trial_condition: Any) -> Any:
     Checking the study and reading its trials is thus one round trip. Unordered (it may be a branch
     of a UNION); order the outer query by trial_id.
     """
-    studies = m.studies
-    joined = studies.outerjoin(m.trials, and_(_t.study_id == studies.c.study_id, trial_condition))
+    studies = models.studies
+    joined = studies.outerjoin(models.trials, and_(_t.study_id == studies.c.study_id, trial_condition))
     return (
-        select(studies.c.study_name, m.trials)
+        select(studies.c.study_name, models.trials)
         .select_from(joined)
         .where(studies.c.study_id == bindparam("study_id"))
     )
@@ -105,13 +105,15 @@ POLL_ALL = poll_query(true()).order_by(_t.trial_id)
 # of the study instead.
 POLL_CHANGED = union_all(
     poll_query(_t.trial_id > bindparam("last_id")),
-    select(null().label("study_name"), m.trials).where(_t.trial_id.in_(bindparam("ids", expanding=True))),
+    select(null().label("study_name"), models.trials).where(
+        _t.trial_id.in_(bindparam("ids", expanding=True))
+    ),
 ).order_by(column("trial_id"))
 
 # How many objectives the study of a trial has (checking the values given to a trial).
 OBJECTIVES_OF_TRIAL = (
-    select(m.study_directions.c.direction)
-    .join(m.trials, _t.study_id == m.study_directions.c.study_id)
+    select(models.study_directions.c.direction)
+    .join(models.trials, _t.study_id == models.study_directions.c.study_id)
     .where(_t.trial_id == bindparam("trial_id"))
 )
 
@@ -124,7 +126,7 @@ class ParamValue(TypeDecorator[float]):
     (MySQL has no infinity either: ``_validation.check_mysql_param`` refuses those before they get here.)
     """
 
-    impl = Float(precision=m.FLOAT_PRECISION)
+    impl = Float(precision=models.FLOAT_PRECISION)
     cache_ok = True
 
     def process_bind_param(self, value: float | None, dialect: Any) -> float | None:
@@ -133,15 +135,15 @@ class ParamValue(TypeDecorator[float]):
         return value
 
 
-_p = m.trial_params.c
+_p = models.trial_params.c
 FIRST_DISTRIBUTION = (
     select(_p.distribution_json)
-    .join(m.trials, _t.trial_id == _p.trial_id)
+    .join(models.trials, _t.trial_id == _p.trial_id)
     .where(_t.study_id == bindparam("study_id"), _p.param_name == bindparam("name"))
     .limit(1)
 )
 # Inserts the parameter only while the trial is unfinished; a row count of 0 means it was not.
-INSERT_PARAM_IF_UNFINISHED = insert(m.trial_params).from_select(
+INSERT_PARAM_IF_UNFINISHED = insert(models.trial_params).from_select(
     ["trial_id", "param_name", "param_value", "distribution_json"],
     select(
         _t.trial_id,
@@ -154,17 +156,17 @@ INSERT_PARAM_IF_UNFINISHED = insert(m.trial_params).from_select(
 # State changes are conditional on the current state; the row count says whether we won. (In
 # INSERT/UPDATE statements a parameter may not share a column's name, hence "tid".)
 TO_RUNNING = (
-    update(m.trials)
+    update(models.trials)
     .where(_t.trial_id == bindparam("tid"), _t.state == "WAITING")
     .values(state="RUNNING", datetime_start=bindparam("now"))
 )
 TO_UNFINISHED = (
-    update(m.trials)
+    update(models.trials)
     .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
     .values(state=bindparam("new_state"))
 )
 TO_FINISHED = (
-    update(m.trials)
+    update(models.trials)
     .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
     .values(state=bindparam("new_state"), datetime_complete=bindparam("now"))
 )
@@ -173,8 +175,8 @@ TO_FINISHED = (
 # costs no extra statement.
 _n_objectives = (
     select(func.count())
-    .select_from(m.study_directions)
-    .where(m.study_directions.c.study_id == _t.study_id)
+    .select_from(models.study_directions)
+    .where(models.study_directions.c.study_id == _t.study_id)
     .scalar_subquery()
 )
 TO_WITH_VALUES = {
@@ -191,14 +193,14 @@ def upsert_values(dialect: str) -> Any:
         if dialect in ("mysql", "mariadb"):
             from sqlalchemy.dialects.mysql import insert as mysql_insert
 
-            mysql_ins = mysql_insert(m.trial_values)
+            mysql_ins = mysql_insert(models.trial_values)
             stmt = mysql_ins.on_duplicate_key_update(
                 value=mysql_ins.inserted.value, value_type=mysql_ins.inserted.value_type
             )
         elif dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-            pg_ins = pg_insert(m.trial_values)
+            pg_ins = pg_insert(models.trial_values)
             stmt = pg_ins.on_conflict_do_update(
                 index_elements=["trial_id", "objective"],
                 set_={"value": pg_ins.excluded.value, "value_type": pg_ins.excluded.value_type},
@@ -206,7 +208,7 @@ def upsert_values(dialect: str) -> Any:
         else:
             from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-            lite_ins = sqlite_insert(m.trial_values)
+            lite_ins = sqlite_insert(models.trial_values)
             stmt = lite_ins.on_conflict_do_update(
                 index_elements=["trial_id", "objective"],
                 set_={"value": lite_ins.excluded.value, "value_type": lite_ins.excluded.value_type},
@@ -222,9 +224,9 @@ def children_query(where_child: Any) -> Any:
     attribute key as text; ``num`` the float; ``txt`` the distribution JSON, value type or attribute
     JSON; ``ord`` the row's primary key (rows of each table come in insertion order).
     """
-    p, v, i = m.trial_params, m.trial_values, m.trial_intermediate_values
-    u, s = m.trial_user_attributes, m.trial_system_attributes
-    text = String(m.MAX_INDEXED_STRING_LENGTH)
+    p, v, i = models.trial_params, models.trial_values, models.trial_intermediate_values
+    u, s = models.trial_user_attributes, models.trial_system_attributes
+    text = String(models.MAX_INDEXED_STRING_LENGTH)
 
     def part(table: Any, kind: str, key: Any, num: Any, txt: Any, order: Any) -> Any:
         return select(

@@ -1,4 +1,4 @@
-"""Turning rows into FrozenTrials, and what a process remembers about the trials of a study.
+"""Turning rows into FrozenTrials.
 
 A trial's data is spread over six tables. Reading them costs two queries however many trials are
 read: the ``trials`` rows, then every child row (parameters, values, intermediate values, user and
@@ -13,19 +13,18 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from pyhpo._values import FrozenTrial, StudyDirection, TrialState
-from pyhpo.storages._rdb import _sql as q
+from pyhpo._values import FrozenTrial, TrialState
+from pyhpo.storages._rdb import _sql
 from pyhpo.storages._validation import check_mysql_param, check_param, check_template, check_values
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Sequence
 
     from sqlalchemy import Connection
 
     from pyhpo.distributions import BaseDistribution
 
 __all__ = [
-    "StudyCache",
     "build_trials",
     "check_param_row",
     "check_template_row",
@@ -87,77 +86,15 @@ def check_param_row(dialect: str, name: str, value: float, distribution: BaseDis
 def check_values_row(conn: Connection, trial_id: int, values: Sequence[float] | None) -> None:
     """``_validation.check_values`` against the number of objectives of the trial's study (one query)."""
     if values is not None:
-        check_values(values, len(conn.execute(q.OBJECTIVES_OF_TRIAL, {"trial_id": trial_id}).all()))
+        check_values(values, len(conn.execute(_sql.OBJECTIVES_OF_TRIAL, {"trial_id": trial_id}).all()))
 
 
 def check_template_row(conn: Connection, dialect: str, study_id: int, template: FrozenTrial) -> None:
     """``_validation.check_template`` against the study's objectives, and MySQL's refusal of infinities."""
-    check_template(template, len(conn.execute(q.STUDY_DIRECTIONS, {"study_id": study_id}).all()))
+    check_template(template, len(conn.execute(_sql.STUDY_DIRECTIONS, {"study_id": study_id}).all()))
     if dialect in _NO_INFINITY:
         for name, external in template.params.items():
             check_mysql_param(name, float(template.distributions[name].to_internal_repr(external)))
-
-
-class StudyCache:
-    """What one process knows about the trials of one study.
-
-    ``trials`` is ordered by trial id (= by number: creation is serialized per study, so ids are
-    handed out in number order and committed in that order too). Finished trials in it are final;
-    unfinished ones are re-read on every poll.
-    """
-
-    def __init__(self, name: str, directions: list[StudyDirection]) -> None:
-        self.name = name
-        self.directions = directions
-        self.trials: dict[int, FrozenTrial] = {}
-        self.unfinished: set[int] = set()
-        self.last_id = -1
-        self.id_by_number: dict[int, int] = {}
-        self.best: FrozenTrial | None = None
-        self.counts: dict[TrialState, int] = {}
-
-    def select(self, states: Any) -> list[FrozenTrial]:
-        """The trials in ``states`` (None: all), by number, without scanning finished trials for
-        the usual question "which are RUNNING/WAITING"."""
-        if states is None:
-            return list(self.trials.values())
-        listed = isinstance(states, (tuple, list, set, frozenset))
-        if listed and all(isinstance(s, TrialState) and not s.is_finished() for s in states):
-            picked: Iterable[FrozenTrial] = [self.trials[i] for i in sorted(self.unfinished)]
-        else:
-            picked = self.trials.values()
-        return [t for t in picked if t.state in states]
-
-    def absorb(self, trial: FrozenTrial) -> None:
-        old = self.trials.get(trial._trial_id)
-        if old is not None:
-            if old.state.is_finished():
-                return  # a concurrent poll with an older snapshot must not undo what we know
-            self.counts[old.state] -= 1
-        self.counts[trial.state] = self.counts.get(trial.state, 0) + 1
-        self.trials[trial._trial_id] = trial
-        self.id_by_number[trial.number] = trial._trial_id
-        self.last_id = max(self.last_id, trial._trial_id)
-        if trial.state.is_finished():
-            self.unfinished.discard(trial._trial_id)
-            if trial.state == TrialState.COMPLETE and len(self.directions) == 1:
-                self._consider_best(trial)
-        else:
-            self.unfinished.add(trial._trial_id)
-
-    def _consider_best(self, trial: FrozenTrial) -> None:
-        if self.best is None:
-            self.best = trial
-            return
-        assert trial.value is not None and self.best.value is not None
-        better = (
-            trial.value > self.best.value
-            if self.directions[0] == StudyDirection.MAXIMIZE
-            else trial.value < self.best.value
-        )
-        # Ties go to the lower number, which is what a scan in number order would keep.
-        if better or (trial.value == self.best.value and trial.number < self.best.number):
-            self.best = trial
 
 
 def build_trials(

@@ -115,8 +115,8 @@ def test_finished_trials_are_fetched_once_and_polls_ask_only_for_news() -> None:
         assert [t.number for t in trials] == list(range(21))
         assert client.get_all_trials(study_id)[-1]._trial_id == new
         # The next poll asks only for the one unfinished trial and for ids above the newest seen.
-        cache = client._studies[study_id]
-        assert cache.unfinished_ids == {new} and cache.watermark == new
+        cache = client._cache.studies[study_id]
+        assert cache.unfinished == {new} and cache.last_id == new
         client.close()
 
 

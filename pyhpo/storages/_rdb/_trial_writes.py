@@ -1,0 +1,211 @@
+"""RDBStorage's trial writes: creating trials (numbered under the study's lock), parameters, states and values,
+intermediate values and attributes, each a conditional write that refuses a finished trial."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, insert
+from sqlalchemy import exc as sa_exc
+
+from pyhpo._values import FrozenTrial, TrialState
+from pyhpo.distributions import BaseDistribution, check_distribution_compatibility, distribution_to_json
+from pyhpo.exceptions import UpdateFinishedTrialError
+from pyhpo.storages._rdb import _sql, models
+from pyhpo.storages._rdb._core import NOT_FOUND, RDBCore
+from pyhpo.storages._rdb._trials import (
+    check_param_row,
+    check_template_row,
+    check_values_row,
+    to_db_time,
+    utcnow,
+    value_to_db,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["TrialWrites"]
+
+
+class TrialWrites(RDBCore):
+    """The trial-writing half of the storage contract, on the database."""
+
+    # -- creating trials ------------------------------------------------------------------------------
+    def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
+        trial_id = self._transaction(
+            lambda conn: self._create_trial_in_transaction(conn, study_id, template_trial), write=True
+        )
+        self._trial_study[trial_id] = study_id
+        # SQLite hands out the ids of deleted rows again: a trial this process saw finished in a study
+        # another process deleted may share the new trial's id.
+        self._cache.forget_trial(trial_id)
+        return trial_id
+
+    def _create_trial_in_transaction(
+        self, conn: Connection, study_id: int, template: FrozenTrial | None
+    ) -> int:
+        # The lock that serializes trial creation per study: the study row on PostgreSQL/MySQL
+        # (SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already holds the database write lock).
+        self._require_study(conn, study_id, for_update=not self._sqlite)
+        # A separate statement on purpose: under READ COMMITTED a statement's snapshot is taken when it
+        # starts, so a subquery in the locking SELECT could predate the commit of the previous holder of
+        # the lock and hand out its number again. This statement starts after the lock is ours.
+        if template is not None:
+            check_template_row(conn, self._dialect, study_id, template)
+        last = conn.execute(_sql.LAST_NUMBER, {"study_id": study_id}).scalar()
+        number = 0 if last is None else int(last) + 1
+        if template is None:
+            row = {"state": "RUNNING", "datetime_start": utcnow(), "datetime_complete": None}
+        else:
+            row = {
+                "state": template.state.name,
+                "datetime_start": to_db_time(template.datetime_start),
+                "datetime_complete": to_db_time(template.datetime_complete),
+            }
+        result = conn.execute(_sql.INSERT_TRIAL, {"number": number, "study_id": study_id, **row})
+        key = result.inserted_primary_key
+        assert key is not None
+        trial_id = int(key[0])
+        if template is not None:
+            self._insert_template_children(conn, trial_id, template)
+        return trial_id
+
+    def _insert_template_children(self, conn: Connection, trial_id: int, template: FrozenTrial) -> None:
+        rows: dict[Any, list[dict[str, Any]]] = {}
+        if template.values is not None:
+            for objective, v in enumerate(template.values):
+                value, kind = value_to_db(v, allow_nan=False)
+                rows.setdefault(models.trial_values, []).append(
+                    {"trial_id": trial_id, "objective": objective, "value": value, "value_type": kind}
+                )
+        for name, external in template.params.items():
+            dist = template.distributions[name]
+            rows.setdefault(models.trial_params, []).append({
+                "trial_id": trial_id,
+                "param_name": name,
+                "param_value": dist.to_internal_repr(external),
+                "distribution_json": distribution_to_json(dist),
+            })  # fmt: skip
+        for step, v in template.intermediate_values.items():
+            value, kind = value_to_db(v, allow_nan=True)
+            rows.setdefault(models.trial_intermediate_values, []).append(
+                {
+                    "trial_id": trial_id,
+                    "step": step,
+                    "intermediate_value": value,
+                    "intermediate_value_type": kind,
+                }
+            )
+        for table, attrs in ((models.trial_user_attributes, template.user_attrs),
+                             (models.trial_system_attributes, template.system_attrs)):  # fmt: skip
+            for key, value in attrs.items():
+                rows.setdefault(table, []).append(
+                    {"trial_id": trial_id, "key": key, "value_json": json.dumps(value)}
+                )
+        for table, batch in rows.items():
+            conn.execute(insert(table), batch)
+
+    def set_trial_param(
+        self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
+    ) -> None:
+        check_param_row(self._dialect, param_name, param_value_internal, distribution)
+        params = {
+            "tid": trial_id,
+            "name": param_name,
+            "value": float(param_value_internal),
+            "dist": distribution_to_json(distribution),
+        }
+
+        def body(conn: Connection) -> None:
+            study_id = self._trial_study.get(trial_id)
+            if study_id is None:
+                study_id = self._require_updatable(conn, trial_id)
+            # The first distribution of a parameter in the study is what later ones must be compatible
+            # with; it never changes, so each process looks it up once.
+            known = self._param_dists.get((study_id, param_name))
+            if known is None:
+                first = conn.execute(
+                    _sql.FIRST_DISTRIBUTION, {"study_id": study_id, "name": param_name}
+                ).scalar()
+                known = self._distribution(first) if first is not None else None
+            if known is not None:
+                check_distribution_compatibility(known, distribution)
+            if conn.execute(_sql.INSERT_PARAM_IF_UNFINISHED, params).rowcount == 0:
+                self._raise_not_updatable(conn, trial_id)
+            self._param_dists.setdefault((study_id, param_name), known or distribution)
+
+        try:
+            self._transaction(body, write=True)
+        except sa_exc.IntegrityError as e:
+            self._trial_gone_or_raise(trial_id, e)
+            # The parameter is already set in this trial: the first value stays, as in Optuna.
+
+    def set_trial_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
+    ) -> bool:
+        if not isinstance(state, TrialState):
+            raise TypeError(f"state must be a TrialState, got {state!r}")
+        stored = [value_to_db(v, allow_nan=False) for v in values] if values is not None else None
+        if state == TrialState.RUNNING:
+            change = _sql.TO_RUNNING
+        else:
+            change = _sql.TO_FINISHED if state.is_finished() else _sql.TO_UNFINISHED
+        if values is not None:
+            change = _sql.TO_WITH_VALUES[change]
+        attempt = [0]
+
+        def body(conn: Connection) -> bool:
+            attempt[0] += 1
+            n_values = 0 if values is None else len(values)
+            params = {"tid": trial_id, "new_state": state.name, "now": utcnow(), "n_values": n_values}
+            if not conn.execute(change, params).rowcount:
+                row = conn.execute(_sql.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
+                if row is None:
+                    raise KeyError(NOT_FOUND)
+                if row[1] in _sql.UNFINISHED:
+                    check_values_row(conn, trial_id, values)  # matched nothing: a wrong number of values?
+                if attempt[0] > 1 and row[1] == state.name:
+                    # Our previous attempt committed but its reply was lost; it was us who won.
+                    return True
+                if row[1] in _sql.UNFINISHED:
+                    return False  # RUNNING requested for a trial that is not WAITING any more
+                raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")
+            if stored is not None:
+                conn.execute(_sql.upsert_values(self._dialect), [
+                    {"trial_id": trial_id, "objective": i, "value": v, "value_type": k}
+                    for i, (v, k) in enumerate(stored)
+                ])  # fmt: skip
+            return True
+
+        return self._transaction(body, write=True)
+
+    def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
+        value, kind = value_to_db(intermediate_value, allow_nan=True)
+
+        def body(conn: Connection) -> None:
+            self._require_updatable(conn, trial_id)
+            self._upsert(
+                conn,
+                models.trial_intermediate_values,
+                {"trial_id": trial_id, "step": step},
+                {"intermediate_value": value, "intermediate_value_type": kind},
+            )
+
+        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
+
+    def _set_trial_attr(self, table: Any, trial_id: int, key: str, value: Any) -> None:
+        encoded = json.dumps(value)
+
+        def body(conn: Connection) -> None:
+            self._require_updatable(conn, trial_id)
+            self._upsert(conn, table, {"trial_id": trial_id, "key": key}, {"value_json": encoded})
+
+        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
+
+    def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr(models.trial_user_attributes, trial_id, key, value)
+
+    def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
+        self._set_trial_attr(models.trial_system_attributes, trial_id, key, value)
