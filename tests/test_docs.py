@@ -18,6 +18,8 @@ PUBLIC_MODULES = (
     "pyhpo.artifacts",
     "pyhpo.distributions",
     "pyhpo.exceptions",
+    "pyhpo.importance",
+    "pyhpo.integration",
     "pyhpo.logging",
     "pyhpo.pruners",
     "pyhpo.samplers",
@@ -25,7 +27,10 @@ PUBLIC_MODULES = (
     "pyhpo.storages",
     "pyhpo.storages.journal",
     "pyhpo.study",
+    "pyhpo.terminator",
     "pyhpo.trial",
+    "pyhpo.visualization",
+    "pyhpo.visualization.matplotlib",
 )
 
 

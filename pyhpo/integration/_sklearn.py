@@ -248,3 +248,8 @@ def __getattr__(name: str) -> Any:
     if name == "OptunaSearchCV":
         return search_cv_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # Lists the class served by __getattr__, so tools that read a module by inspection (the API reference) see it.
+    return sorted([*globals(), "OptunaSearchCV"])
