@@ -295,10 +295,42 @@ def _split(keys: np.ndarray, loss: np.ndarray, n_below: int) -> np.ndarray:
         take = _multi_objective_best(loss[feasible_complete], min(n_below, len(feasible_complete)))
         key1 = key1.copy()
         key1[feasible_complete] = np.where(take, 0.0, 1.0)
-    order = np.lexsort((keys[:, 0], keys[:, 3], key1, keys[:, 1]))
     below = np.zeros(len(keys), dtype=bool)
-    below[order[:n_below]] = True
+    rows = _split_candidates(keys[:, 1], key1, n_below)
+    if rows is None:
+        order = np.lexsort((keys[:, 0], keys[:, 3], key1, keys[:, 1]))
+        below[order[:n_below]] = True
+    else:
+        k = keys[rows]
+        order = np.lexsort((k[:, 0], k[:, 3], key1[rows], k[:, 1]))
+        below[rows[order[:n_below]]] = True
     return below
+
+
+def _split_candidates(group: np.ndarray, key1: np.ndarray, n_below: int) -> np.ndarray | None:
+    """Rows that can be among the ``n_below`` first by ``(group, key1, ...)``, or None to sort them all.
+
+    The good group is usually a few rows of a large history: every row of a group before the one where
+    the count reaches ``n_below`` is in, and of that group only rows with ``key1`` up to its ``r``-th
+    smallest value can be (found by partition, in linear time). Sorting these few gives the same first
+    ``n_below`` rows as sorting everything, since the order is total (trial numbers are unique).
+    """
+    n = len(group)
+    if n_below * 8 >= n:
+        return None
+    before = 0
+    for g in (0.0, 1.0, 2.0):
+        members = np.flatnonzero(group == g)
+        if before + len(members) < n_below:
+            before += len(members)
+            continue
+        values = key1[members]
+        if np.isnan(values).any():
+            return None
+        r = n_below - before
+        threshold = np.partition(values, r - 1)[r - 1]
+        return np.concatenate((np.flatnonzero(group < g), members[values <= threshold]))
+    return None
 
 
 def _multi_objective_best(loss: np.ndarray, k: int) -> np.ndarray:

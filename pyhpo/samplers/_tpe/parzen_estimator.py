@@ -393,7 +393,9 @@ class _ParzenEstimator:
         mass = _truncnorm.log_gauss_mass(
             (cand_left[:, None] - umu) / usig, (cand_right[:, None] - umu) / usig
         )
-        out: np.ndarray = mass[np.ix_(cand_inv.ravel(), comp_inv.ravel())] - log_norm
+        # Two takes along one axis each: a fraction of the cost of one np.ix_ gather.
+        out: np.ndarray = np.take(np.take(mass, cand_inv.ravel(), axis=0), comp_inv.ravel(), axis=1)
+        out -= log_norm
         return out
 
 
