@@ -128,20 +128,22 @@ class FrozenTrial(BaseTrial):
 
     def _copy(self) -> FrozenTrial:
         """A copy whose containers are independent of this one (values inside are copied when mutable)."""
-        return FrozenTrial(
-            self._number,
-            self.state,
-            None,
-            self._datetime_start,
-            self.datetime_complete,
-            dict(self._params),
-            dict(self._distributions),
-            _copy_attrs(self._user_attrs),
-            _copy_attrs(self._system_attrs),
-            dict(self.intermediate_values),
-            self._trial_id,
-            values=None if self._values is None else list(self._values),
-        )
+        # Filled in directly rather than through __init__: every storage read of a trial comes here, and the
+        # fields of an existing trial need none of the constructor's checks.
+        new = object.__new__(FrozenTrial)
+        d = new.__dict__
+        d["_number"] = self._number
+        d["state"] = self.state
+        d["_values"] = None if self._values is None else list(self._values)
+        d["_datetime_start"] = self._datetime_start
+        d["datetime_complete"] = self.datetime_complete
+        d["_params"] = dict(self._params)
+        d["_distributions"] = dict(self._distributions)
+        d["_user_attrs"] = _copy_attrs(self._user_attrs)
+        d["_system_attrs"] = _copy_attrs(self._system_attrs)
+        d["intermediate_values"] = dict(self.intermediate_values)
+        d["_trial_id"] = self._trial_id
+        return new
 
     def __deepcopy__(self, memo: dict[int, Any]) -> FrozenTrial:
         return self._copy()
@@ -327,6 +329,8 @@ class FrozenTrial(BaseTrial):
 
 
 def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    if not attrs:
+        return {}
     out = dict(attrs)
     for k, v in out.items():
         if isinstance(v, (list, dict)):

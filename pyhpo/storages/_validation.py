@@ -124,6 +124,10 @@ def check_values(values: Sequence[float] | None, n_objectives: int) -> None:
             f"{n_objectives}."
         )
     for value in values:
+        if type(value) is float:
+            if value != value:  # NaN
+                raise ValueError(f"A trial value must not be NaN, got {value!r}")
+            continue
         if not isinstance(value, numbers.Real):
             raise TypeError(
                 f"A trial value must be a real number, got {value!r} of type {type(value).__name__}."

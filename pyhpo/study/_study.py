@@ -461,11 +461,17 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
     return True
 
 
+# BaseSampler.before_trial, looked up once (the import runs at the first ask, not at every one).
+_base_before_trial: list[Any] = []
+
+
 def _sampler_has_before_trial(sampler: BaseSampler) -> bool:
     """False for samplers that keep BaseSampler's no-op before_trial, which spares a storage read per trial."""
-    from pyhpo.samplers import BaseSampler  # see _check_sampler_and_pruner
+    if not _base_before_trial:
+        from pyhpo.samplers import BaseSampler  # see _check_sampler_and_pruner
 
-    return type(sampler).before_trial is not BaseSampler.before_trial
+        _base_before_trial.append(BaseSampler.before_trial)
+    return type(sampler).before_trial is not _base_before_trial[0]
 
 
 def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:

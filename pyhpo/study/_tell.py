@@ -26,7 +26,8 @@ def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | N
         # Optuna's text for this case ends with a period of its own (so its log line ends in ".."); kept
         # character for character so that log lines match Optuna's.
         return None, "The value None could not be cast to float."
-    raw = list(values) if isinstance(values, Sequence) else [values]
+    # A float is the usual answer, and isinstance against the Sequence ABC is the slow check.
+    raw = [values] if type(values) is float else list(values) if isinstance(values, Sequence) else [values]
     errors: list[str] = []
     out: list[float] = []
     for v in raw:
@@ -40,7 +41,7 @@ def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | N
         out.append(f)
     if errors:
         return None, "; ".join(errors)
-    n_objectives = len(study.directions)
+    n_objectives = len(study._directions)
     if len(out) != n_objectives:
         return (
             None,
@@ -59,11 +60,13 @@ def tell(
     """Record the end of ``trial``; return the finished trial and, when values were rejected, why."""
     study._thread_local.cached_all_trials = None
     storage = study._storage
-    if isinstance(trial, Trial):
-        if trial.study._study_id != study._study_id or trial.study._storage is not storage:
+    # The first test spares the usual case an isinstance check against an ABC.
+    live = trial if type(trial) is Trial or isinstance(trial, Trial) else None
+    if live is not None:
+        if live.study._study_id != study._study_id or live.study._storage is not storage:
             raise ValueError("The trial belongs to another study.")
-        trial_id = trial._trial_id
-        frozen = trial._cached_frozen_trial
+        trial_id = live._trial_id
+        frozen = live._cached_frozen_trial
     elif isinstance(trial, int) and not isinstance(trial, bool):
         try:
             trial_id = storage.get_trial_id_from_study_id_trial_number(study._study_id, trial)
@@ -145,12 +148,12 @@ def tell(
         except UpdateFinishedTrialError:
             # Someone else finished it (e.g. failed it for a stale heartbeat).
             done = storage.get_trial(trial_id)
-            if isinstance(trial, Trial):
-                trial._cached_frozen_trial.state = done.state
+            if live is not None:
+                live._cached_frozen_trial.state = done.state
             if not skip_if_finished:
                 raise ValueError(f"Cannot tell a {done.state.name} trial.") from None
     if done is not None:
         return done, reason
-    if isinstance(trial, Trial):
-        trial._cached_frozen_trial.state = state
+    if live is not None:
+        live._cached_frozen_trial.state = state
     return storage.get_trial(trial_id), reason

@@ -89,7 +89,8 @@ class Trial(BaseTrial):
         """
         distribution = _cached(FloatDistribution, low, high, log, step)
         value: float = self._suggest(name, distribution)
-        self._warn_if_inconsistent(name, distribution)
+        if self._cached_frozen_trial.distributions[name] is not distribution:
+            self._warn_if_inconsistent(name, distribution)
         return value
 
     def suggest_int(self, name: str, low: int, high: int, *, step: int = 1, log: bool = False) -> int:
@@ -100,7 +101,8 @@ class Trial(BaseTrial):
         """
         distribution = _cached(IntDistribution, low, high, log, step)
         value = int(self._suggest(name, distribution))
-        self._warn_if_inconsistent(name, distribution)
+        if self._cached_frozen_trial.distributions[name] is not distribution:
+            self._warn_if_inconsistent(name, distribution)
         return value
 
     def suggest_categorical(  # type: ignore[override]
@@ -119,11 +121,12 @@ class Trial(BaseTrial):
         if name in trial.distributions:
             check_distribution_compatibility(trial.distributions[name], distribution)
             return trial.params[name]
-        if self._is_fixed_param(name, distribution):
+        # The membership tests spare the usual case (nothing fixed, nothing sampled jointly) two calls.
+        if name in self._fixed_params and self._is_fixed_param(name, distribution):
             value = self._fixed_params[name]
         elif distribution.single():
             value = _get_single_value(distribution)
-        elif self._is_relative_param(name, distribution):
+        elif name in self.relative_params and self._is_relative_param(name, distribution):
             value = self.relative_params[name]
         else:
             study = self._sampling_study()
