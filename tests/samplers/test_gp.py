@@ -33,14 +33,14 @@ def _study(sampler: pyhpo.samplers.BaseSampler, **kwargs: object) -> pyhpo.Study
 
 
 def test_gp_beats_random_search_on_branin() -> None:
-    # Branin's minimum is 0.3979. With 25 trials at seed 0 the GP lands within 0.02 of it; random search with
-    # the same budget is far off (about 1.5 at this seed, and never below 0.45 over seeds 0-9).
+    # Branin's minimum is 0.3979. With 25 trials at seed 0 the GP reaches 0.3995 (0.41-0.44 at seeds 1-2);
+    # random search with the same budget stays far off (7.5 at seed 0, 2.1-8.8 at seeds 1-2).
     gp = _study(GPSampler(seed=0))
     gp.optimize(_branin, n_trials=25)
     rand = _study(RandomSampler(seed=0))
     rand.optimize(_branin, n_trials=25)
     assert gp.best_value < 0.42
-    assert gp.best_value < rand.best_value - 0.3
+    assert rand.best_value - gp.best_value > 1.0
 
 
 def test_startup_trials_come_from_the_independent_sampler() -> None:
