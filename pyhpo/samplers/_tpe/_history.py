@@ -316,8 +316,8 @@ def _split_candidates(group: np.ndarray, key1: np.ndarray, n_below: int) -> np.n
     ``n_below`` rows as sorting everything, since the order is total (trial numbers are unique).
     """
     n = len(group)
-    if n_below * 8 >= n:
-        return None
+    if n_below * 8 >= n or n < 1024:
+        return None  # sorting everything is as cheap
     before = 0
     for g in (0.0, 1.0, 2.0):
         members = np.flatnonzero(group == g)
