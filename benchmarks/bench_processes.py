@@ -5,7 +5,11 @@ the same number of trials:
 
 * ``pyhpo processes``: ``study.optimize(objective, n_trials, n_jobs=J, processes=True)``;
 * ``pyhpo threads``: the same call without ``processes`` (``n_jobs`` threads);
-* ``optuna threads``: ``optuna``'s ``study.optimize(objective, n_trials, n_jobs=J)``.
+* ``optuna threads``: ``optuna``'s ``study.optimize(objective, n_trials, n_jobs=J)``;
+* ``bare processes``: no study at all, ``J`` forked processes burning the same CPU (``n_trials / J`` objective
+  bodies each): the speed-up the machine offers right now, the ceiling for the others (on a shared machine,
+  where Linux's autogroup scheduler gives a login session one share however many processes it runs, it
+  can be 1x).
 
 For each ``J`` the repeats interleave the contenders (one of each per round, order rotating) so that a busy
 machine slows all of them alike; the table gives median wall seconds, trials/s, the speed-up over pyhpo's
@@ -76,6 +80,26 @@ def timed(
     return wall, cpu
 
 
+def _burn(units: int) -> None:
+    for _ in range(units):
+        burn_cpu(CPU_LOOP)
+
+
+def bare(n_trials: int, n_jobs: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``n_trials`` objective bodies shared by ``n_jobs`` forked processes, no study."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    shares = [n_trials // n_jobs + (1 if i < n_trials % n_jobs else 0) for i in range(n_jobs)]
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    procs = [ctx.Process(target=_burn, args=(share,)) for share in shares]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    return time.perf_counter() - wall, _cpu_seconds() - cpu
+
+
 def contenders(n_jobs: int) -> dict[str, Callable[[int], tuple[float, float]]]:
     pyhpo = _load("pyhpo")
     assert pyhpo is not None
@@ -86,6 +110,7 @@ def contenders(n_jobs: int) -> dict[str, Callable[[int], tuple[float, float]]]:
     optuna = _load("optuna")
     if optuna is not None:
         found["optuna threads"] = lambda n: timed(optuna, cpu_objective, n, n_jobs=n_jobs)
+    found["bare processes"] = lambda n: bare(n, n_jobs)
     return found
 
 
