@@ -27,18 +27,20 @@ import functools
 import threading
 from typing import TYPE_CHECKING, Any
 
-from pyhpo import exceptions
-from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
-from pyhpo.distributions import BaseDistribution, distribution_to_json, json_to_distribution
-from pyhpo.storages._base import BaseStorage
-from pyhpo.storages._rdb.storage import RDBStorage
+from pyhpo import _values, distributions, exceptions
+from pyhpo.storages import _base
+from pyhpo.storages._rdb import storage as _rdb
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
+    from pyhpo.distributions import BaseDistribution
+    from pyhpo.storages._base import BaseStorage
+
 __all__ = ["dashboard_storage", "run_server", "wsgi"]
 
-_FINISHED = frozenset({TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL})
+_FINISHED = frozenset({_values.TrialState.COMPLETE, _values.TrialState.PRUNED, _values.TrialState.FAIL})
 
 
 _MISSING = (
@@ -83,9 +85,9 @@ def dashboard_storage(storage: BaseStorage | str) -> Any:
         return storage
     if isinstance(storage, _optuna().storages.BaseStorage):
         return storage
-    if isinstance(storage, RDBStorage):
+    if isinstance(storage, _rdb.RDBStorage):
         return storage.url
-    if not isinstance(storage, BaseStorage):
+    if not isinstance(storage, _base.BaseStorage):
         raise TypeError(
             f"Expected a pyhpo storage (pyhpo.storages.BaseStorage) or a storage URL, got {type(storage).__name__}."
         )
@@ -160,12 +162,14 @@ class _Forwarding:
     def _to_optuna_distribution(self, dist: BaseDistribution) -> Any:
         converted = self._distributions.get(dist)
         if converted is None:
-            converted = self._optuna.distributions.json_to_distribution(distribution_to_json(dist))
+            converted = self._optuna.distributions.json_to_distribution(
+                distributions.distribution_to_json(dist)
+            )
             self._distributions[dist] = converted
         return converted
 
     def _from_optuna_distribution(self, dist: Any) -> BaseDistribution:
-        return json_to_distribution(self._optuna.distributions.distribution_to_json(dist))
+        return distributions.json_to_distribution(self._optuna.distributions.distribution_to_json(dist))
 
     def _to_optuna_direction(self, direction: StudyDirection) -> Any:
         return self._optuna.study.StudyDirection[direction.name]
@@ -199,9 +203,9 @@ class _Forwarding:
         return converted
 
     def _from_optuna_trial(self, trial: Any) -> FrozenTrial:
-        return FrozenTrial(
+        return _values.FrozenTrial(
             number=trial.number,
-            state=TrialState[trial.state.name],
+            state=_values.TrialState[trial.state.name],
             value=None,
             values=None if trial.values is None else list(trial.values),
             datetime_start=trial.datetime_start,
@@ -229,13 +233,15 @@ class _Forwarding:
         if states is None:
             return None
         if not isinstance(states, (list, tuple, set, frozenset)):
-            return TrialState[states.name]
-        return tuple(TrialState[s.name] for s in states)
+            return _values.TrialState[states.name]
+        return tuple(_values.TrialState[s.name] for s in states)
 
     # -- studies -----------------------------------------------------------------------------------------------
 
     def create_new_study(self, directions: Sequence[Any], study_name: str | None = None) -> int:
-        return int(self._call("create_new_study", [StudyDirection[d.name] for d in directions], study_name))
+        return int(
+            self._call("create_new_study", [_values.StudyDirection[d.name] for d in directions], study_name)
+        )
 
     def delete_study(self, study_id: int) -> None:
         self._call("delete_study", study_id)
@@ -288,7 +294,7 @@ class _Forwarding:
     def set_trial_state_values(
         self, trial_id: int, state: Any, values: Sequence[float] | None = None
     ) -> bool:
-        return bool(self._call("set_trial_state_values", trial_id, TrialState[state.name], values))
+        return bool(self._call("set_trial_state_values", trial_id, _values.TrialState[state.name], values))
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         self._call("set_trial_intermediate_value", trial_id, step, intermediate_value)
@@ -327,4 +333,4 @@ class _Forwarding:
         self._call("remove_session")
 
     def check_trial_is_updatable(self, trial_id: int, trial_state: Any) -> None:
-        self._call("check_trial_is_updatable", trial_id, TrialState[trial_state.name])
+        self._call("check_trial_is_updatable", trial_id, _values.TrialState[trial_state.name])
