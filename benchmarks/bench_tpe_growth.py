@@ -117,10 +117,12 @@ def main() -> None:
     print(header + (f"{'ratio':>8}" if len(libs) == 2 else ""))
     for space in args.spaces:
         for size in args.sizes:
-            figures = []
-            for lib in libs.values():
-                runs = [ms_per_trial(lib, space, size, args.trials, seed) for seed in range(args.repeat)]
-                figures.append(statistics.median(runs))
+            # Interleaved, so that a change in the machine's load hits every library alike.
+            runs: dict[str, list[float]] = {name: [] for name in libs}
+            for seed in range(args.repeat):
+                for name, lib in libs.items():
+                    runs[name].append(ms_per_trial(lib, space, size, args.trials, seed))
+            figures = [statistics.median(r) for r in runs.values()]
             line = f"{space:8}{size:>8}" + "".join(f"{f:>14.2f}" for f in figures)
             if len(figures) == 2:
                 line += f"{figures[1] / figures[0]:>8.1f}"
