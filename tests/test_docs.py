@@ -25,6 +25,7 @@ PUBLIC_MODULES = (
     "pyhpo.samplers",
     "pyhpo.search_space",
     "pyhpo.storages",
+    "pyhpo.storages.dashboard",
     "pyhpo.storages.journal",
     "pyhpo.study",
     "pyhpo.terminator",

@@ -26,6 +26,7 @@ MODULES = [
     "pyhpo.pruners",
     "pyhpo.samplers",
     "pyhpo.storages",
+    "pyhpo.storages.dashboard",
     "pyhpo.storages.journal",
     "pyhpo.study",
     "pyhpo.trial",

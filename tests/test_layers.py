@@ -40,6 +40,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
         "pyhpo.exceptions",
         "pyhpo.logging",
         "pyhpo._experimental",
+        "pyhpo._imports",
         "pyhpo._runtime",
         "pyhpo.version",
     ),
