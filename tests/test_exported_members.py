@@ -29,6 +29,7 @@ MODULES = [
     "pyhpo.storages.dashboard",
     "pyhpo.storages.journal",
     "pyhpo.study",
+    "pyhpo.terminator",
     "pyhpo.trial",
     "pyhpo.visualization",
     "pyhpo.visualization.matplotlib",

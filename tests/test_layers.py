@@ -152,6 +152,7 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
         "pyhpo.samplers._brute_force",
         "pyhpo.samplers._cmaes",
         "pyhpo.samplers._ga",
+        "pyhpo.samplers._gp",
         "pyhpo.samplers._grid",
         "pyhpo.samplers._nsgaii",
         "pyhpo.samplers._nsgaiii",
