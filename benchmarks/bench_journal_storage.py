@@ -3,8 +3,8 @@
 Two measurements:
 
 * throughput: P worker processes (P = 1, 4, 16 by default) run ``study.optimize`` with a trivial objective and
-  RandomSampler on one journal file with each library's default durability (fsync on every append, in
-  both). Workers import, open the study and wait at a barrier; the clock runs from the barrier to the last
+  RandomSampler on one journal file with each library's default durability (pyhpo: ``fdatasync`` once per
+  finished trial, ``sync="trial"``; Optuna: fsync on every append). Workers import, open the study and wait at a barrier; the clock runs from the barrier to the last
   worker's end. Reported: aggregate finished trials per second, median of the repeats.
 * cold load: a fresh process runs ``load_study`` and reads ``study.trials`` of a journal with N finished
   trials (50,000 by default). Reported: seconds from after the imports to the trials in hand, median of the
