@@ -3,7 +3,8 @@ client alike.
 
 A finished trial never changes again (the storage contract), so once read it is kept for good, by id, and a
 poll of a study asks the storage only for what may have changed: trials above the highest id seen and the ones
-seen unfinished. :class:`TrialCache` holds those finished trials and one :class:`StudyTrials` per study; the
+seen unfinished. A RUNNING trial belongs to the worker that created it, and only that worker writes to it, so
+the worker keeps a write-through copy of its own running trials and reads them without a round trip. :class:`TrialCache` holds those finished trials and one :class:`StudyTrials` per study; the
 backend decides how it fetches, this module only what it keeps.
 """
 
@@ -17,7 +18,27 @@ from pyhpo._values import FrozenTrial, StudyDirection, TrialState
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["StudyTrials", "TrialCache"]
+__all__ = ["StudyTrials", "TrialCache", "rebuild_trial"]
+
+
+def rebuild_trial(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
+    """A copy of ``trial`` with some fields replaced, built through the public constructor (which checks them)."""
+    fields: dict[str, Any] = {
+        "number": trial.number,
+        "state": trial.state,
+        "value": None,
+        "values": trial.values,
+        "datetime_start": trial.datetime_start,
+        "datetime_complete": trial.datetime_complete,
+        "params": dict(trial.params),
+        "distributions": dict(trial.distributions),
+        "user_attrs": dict(trial.user_attrs),
+        "system_attrs": dict(trial.system_attrs),
+        "intermediate_values": dict(trial.intermediate_values),
+        "trial_id": trial._trial_id,
+    }
+    fields.update(changes)
+    return FrozenTrial(**fields)
 
 
 class StudyTrials:
@@ -121,6 +142,7 @@ class TrialCache:
         self.lock = threading.Lock()
         self.finished: dict[int, FrozenTrial] = {}
         self.studies: dict[int, StudyTrials] = {}
+        self.owned: dict[int, FrozenTrial] = {}  # this worker's RUNNING trials, as it wrote them
 
     def finished_trial(self, trial_id: int) -> FrozenTrial | None:
         """The trial if this process has seen it finished, else None."""
@@ -135,6 +157,45 @@ class TrialCache:
         """Forget a trial id: a storage that hands out ids of deleted trials again (SQLite) just did."""
         with self.lock:
             self.finished.pop(trial_id, None)
+            self.owned.pop(trial_id, None)
+
+    def own(self, trial: FrozenTrial) -> None:
+        """Keep a copy of a RUNNING trial this worker created; its writes keep it up to date (``update_owned``)."""
+        with self.lock:
+            self.finished.pop(trial._trial_id, None)
+            self.owned[trial._trial_id] = trial
+
+    def owned_trial(self, trial_id: int) -> FrozenTrial | None:
+        return self.owned.get(trial_id)
+
+    def update_owned(self, trial_id: int, **changes: Any) -> None:
+        """Apply a write that succeeded to the copy of an owned trial (nothing when the trial is not owned)."""
+        with self.lock:
+            trial = self.owned.get(trial_id)
+            if trial is not None:
+                self.owned[trial_id] = rebuild_trial(trial, **changes)
+
+    def disown(self, trial_id: int) -> FrozenTrial | None:
+        """Stop answering for a trial (finished, or a write found it changed by someone else); return the copy."""
+        with self.lock:
+            return self.owned.pop(trial_id, None)
+
+    def finish_owned(self, trial_id: int, **changes: Any) -> None:
+        """An owned trial was finished by this worker: what it wrote is the finished trial, final from now on.
+
+        Kept among finished trials, and in its study's view when a poll has seen it (a trial a poll has not seen
+        is left to the next poll: adding it would move the poll's high-water mark past trials not yet read).
+        """
+        with self.lock:
+            trial = self.owned.pop(trial_id, None)
+            if trial is None:
+                return
+            final = rebuild_trial(trial, **changes)
+            self.finished[trial_id] = final
+            for view in self.studies.values():
+                if trial_id in view.trials:
+                    view.absorb(final)
+                    break
 
     def study(self, study_id: int) -> StudyTrials | None:
         return self.studies.get(study_id)
@@ -173,3 +234,4 @@ class TrialCache:
         with self.lock:
             self.studies.clear()
             self.finished.clear()
+            self.owned.clear()

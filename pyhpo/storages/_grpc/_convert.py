@@ -37,7 +37,6 @@ __all__ = [
     "dumps",
     "loads",
     "loads_attrs",
-    "rebuild_trial",
     "study_from_proto",
     "study_to_proto",
     "trial_from_proto",
@@ -271,23 +270,3 @@ def study_from_proto(message: api_pb2.Study) -> FrozenStudy:
         study_id=message.study_id,
         directions=directions_from_proto(message.directions),
     )
-
-
-def rebuild_trial(trial: FrozenTrial, **changes: Any) -> FrozenTrial:
-    """A copy of ``trial`` with some fields replaced, built through the public constructor (which checks them)."""
-    fields: dict[str, Any] = {
-        "number": trial.number,
-        "state": trial.state,
-        "value": None,
-        "values": trial.values,
-        "datetime_start": trial.datetime_start,
-        "datetime_complete": trial.datetime_complete,
-        "params": dict(trial.params),
-        "distributions": dict(trial.distributions),
-        "user_attrs": dict(trial.user_attrs),
-        "system_attrs": dict(trial.system_attrs),
-        "intermediate_values": dict(trial.intermediate_values),
-        "trial_id": trial._trial_id,
-    }
-    fields.update(changes)
-    return FrozenTrial(**fields)

@@ -38,7 +38,7 @@ from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
 from pyhpo.storages._grpc import _errors, _tls
 from pyhpo.storages._heartbeat import BaseHeartbeat
-from pyhpo.storages._trial_cache import StudyTrials, TrialCache
+from pyhpo.storages._trial_cache import StudyTrials, TrialCache, rebuild_trial
 from pyhpo.storages._validation import check_param
 
 if TYPE_CHECKING:
@@ -346,7 +346,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             params[param_name] = distribution.to_external_repr(param_value_internal)
             distributions = dict(t.distributions)
             distributions[param_name] = distribution
-            return _convert.rebuild_trial(t, params=params, distributions=distributions)
+            return rebuild_trial(t, params=params, distributions=distributions)
 
         self._update_owned(trial_id, change)
 
@@ -402,7 +402,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         def change(t: FrozenTrial) -> FrozenTrial:
             values = dict(t.intermediate_values)
             values[step] = intermediate_value
-            return _convert.rebuild_trial(t, intermediate_values=values)
+            return rebuild_trial(t, intermediate_values=values)
 
         self._update_owned(trial_id, change)
 
@@ -413,18 +413,14 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
             api_pb2.SetTrialUserAttributeRequest(trial_id=trial_id, key=key, value=text),
         )
         copied = _convert.loads(text, "user attribute")
-        self._update_owned(
-            trial_id, lambda t: _convert.rebuild_trial(t, user_attrs={**t.user_attrs, key: copied})
-        )
+        self._update_owned(trial_id, lambda t: rebuild_trial(t, user_attrs={**t.user_attrs, key: copied}))
 
     def set_trial_system_attr(self, trial_id: int, key: str, value: Any) -> None:
         text = _convert.dumps(value)
         request = api_pb2.SetTrialSystemAttributeRequest(trial_id=trial_id, key=key, value=text)
         self._rpc("SetTrialSystemAttribute", request)
         copied = _convert.loads(text, "system attribute")
-        self._update_owned(
-            trial_id, lambda t: _convert.rebuild_trial(t, system_attrs={**t.system_attrs, key: copied})
-        )
+        self._update_owned(trial_id, lambda t: rebuild_trial(t, system_attrs={**t.system_attrs, key: copied}))
 
     # ----------------------------------------------------------------------------------------
     # Trials: reads

@@ -96,6 +96,7 @@ class StudyOperations(RDBCore):
             raise self._storage_error(f"Cannot delete the study with study_id {study_id}", e) from e
         with self._cache.lock:
             self._cache.studies.pop(study_id, None)
+            self._cache.owned.clear()
             self._param_dists = {k: v for k, v in self._param_dists.items() if k[0] != study_id}
 
     def _set_study_attr(self, table: Any, study_id: int, key: str, value: Any) -> None:

@@ -29,6 +29,8 @@ class TrialReads(RDBCore):
     # -- reading trials -------------------------------------------------------------------------------
     def get_trial(self, trial_id: int) -> FrozenTrial:
         cached = self._cache.finished_trial(trial_id)
+        if cached is None:
+            cached = self._cache.owned_trial(trial_id)  # our own RUNNING trial: we wrote all of it
         if cached is not None:
             return cached._copy()
 
@@ -152,6 +154,8 @@ class TrialReads(RDBCore):
 
     def get_trial_number_from_id(self, trial_id: int) -> int:
         cached = self._cache.finished_trial(trial_id)
+        if cached is None:
+            cached = self._cache.owned_trial(trial_id)
         if cached is not None:
             return cached.number
         query = select(models.trials.c.number).where(models.trials.c.trial_id == trial_id)

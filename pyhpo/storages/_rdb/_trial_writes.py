@@ -18,13 +18,16 @@ from pyhpo.storages._rdb._trials import (
     check_param_row,
     check_template_row,
     check_values_row,
+    from_db_time,
     to_db_time,
     utcnow,
+    value_from_db,
     value_to_db,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import datetime
+    from collections.abc import Callable, Sequence
 
 __all__ = ["TrialWrites"]
 
@@ -34,18 +37,40 @@ class TrialWrites(RDBCore):
 
     # -- creating trials ------------------------------------------------------------------------------
     def create_new_trial(self, study_id: int, template_trial: FrozenTrial | None = None) -> int:
-        trial_id = self._transaction(
+        trial_id, number, start = self._transaction(
             lambda conn: self._create_trial_in_transaction(conn, study_id, template_trial), write=True
         )
         self._trial_study[trial_id] = study_id
-        # SQLite hands out the ids of deleted rows again: a trial this process saw finished in a study
-        # another process deleted may share the new trial's id.
-        self._cache.forget_trial(trial_id)
+        if template_trial is None:
+            # Ours: the trial as the database now holds it, kept up to date by our writes (SQLite hands out the
+            # ids of deleted rows again, so whatever this process remembered under the id is replaced).
+            trial = FrozenTrial(
+                number=number,
+                state=TrialState.RUNNING,
+                value=None,
+                datetime_start=from_db_time(start),
+                datetime_complete=None,
+                params={},
+                distributions={},
+                user_attrs={},
+                system_attrs={},
+                intermediate_values={},
+                trial_id=trial_id,
+            )
+            self._cache.own(trial)
+        else:
+            self._cache.forget_trial(trial_id)
         return trial_id
+
+    def _now(self) -> datetime.datetime:
+        """The time to write now, as the database will give it back: MySQL's DATETIME keeps whole seconds (and
+        would round), so there it is cut to the second before it is written."""
+        now = utcnow()
+        return now.replace(microsecond=0) if self._dialect in ("mysql", "mariadb") else now
 
     def _create_trial_in_transaction(
         self, conn: Connection, study_id: int, template: FrozenTrial | None
-    ) -> int:
+    ) -> tuple[int, int, datetime.datetime | None]:
         # The lock that serializes trial creation per study: the study row on PostgreSQL/MySQL
         # (SQLite ignores FOR UPDATE; its BEGIN IMMEDIATE already holds the database write lock).
         self._require_study(conn, study_id, for_update=not self._sqlite)
@@ -56,12 +81,15 @@ class TrialWrites(RDBCore):
             check_template_row(conn, self._dialect, study_id, template)
         last = conn.execute(_sql.LAST_NUMBER, {"study_id": study_id}).scalar()
         number = 0 if last is None else int(last) + 1
+        start: datetime.datetime | None
         if template is None:
-            row = {"state": "RUNNING", "datetime_start": utcnow(), "datetime_complete": None}
+            start = self._now()
+            row: dict[str, Any] = {"state": "RUNNING", "datetime_start": start, "datetime_complete": None}
         else:
+            start = to_db_time(template.datetime_start)
             row = {
                 "state": template.state.name,
-                "datetime_start": to_db_time(template.datetime_start),
+                "datetime_start": start,
                 "datetime_complete": to_db_time(template.datetime_complete),
             }
         result = conn.execute(_sql.INSERT_TRIAL, {"number": number, "study_id": study_id, **row})
@@ -70,7 +98,7 @@ class TrialWrites(RDBCore):
         trial_id = int(key[0])
         if template is not None:
             self._insert_template_children(conn, trial_id, template)
-        return trial_id
+        return trial_id, number, start
 
     def _insert_template_children(self, conn: Connection, trial_id: int, template: FrozenTrial) -> None:
         rows: dict[Any, list[dict[str, Any]]] = {}
@@ -141,6 +169,18 @@ class TrialWrites(RDBCore):
         except sa_exc.IntegrityError as e:
             self._trial_gone_or_raise(trial_id, e)
             # The parameter is already set in this trial: the first value stays, as in Optuna.
+            return
+        except (KeyError, UpdateFinishedTrialError):
+            self._cache.disown(trial_id)  # someone else finished it (a stale-heartbeat sweep) or deleted it
+            raise
+        owned = self._cache.owned_trial(trial_id)
+        if owned is not None and param_name not in owned.params:
+            external = distribution.to_external_repr(float(param_value_internal))
+            self._cache.update_owned(
+                trial_id,
+                params={**owned.params, param_name: external},
+                distributions={**owned.distributions, param_name: distribution},
+            )
 
     def set_trial_state_values(
         self, trial_id: int, state: TrialState, values: Sequence[float] | None = None
@@ -155,11 +195,13 @@ class TrialWrites(RDBCore):
         if values is not None:
             change = _sql.TO_WITH_VALUES[change]
         attempt = [0]
+        written: list[datetime.datetime] = []  # the time the change that won wrote
 
         def body(conn: Connection) -> bool:
             attempt[0] += 1
             n_values = 0 if values is None else len(values)
-            params = {"tid": trial_id, "new_state": state.name, "now": utcnow(), "n_values": n_values}
+            now = self._now()
+            params = {"tid": trial_id, "new_state": state.name, "now": now, "n_values": n_values}
             if not conn.execute(change, params).rowcount:
                 row = conn.execute(_sql.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
                 if row is None:
@@ -177,9 +219,25 @@ class TrialWrites(RDBCore):
                     {"trial_id": trial_id, "objective": i, "value": v, "value_type": k}
                     for i, (v, k) in enumerate(stored)
                 ])  # fmt: skip
+            written[:] = [now]
             return True
 
-        return self._transaction(body, write=True)
+        try:
+            updated = self._transaction(body, write=True)
+        except (KeyError, UpdateFinishedTrialError):
+            self._cache.disown(trial_id)
+            raise
+        if not (updated and written and state.is_finished()):
+            if state != TrialState.RUNNING:
+                self._cache.disown(trial_id)  # back to WAITING, or a change whose time we do not know
+            return updated
+        self._cache.finish_owned(
+            trial_id,
+            state=state,
+            values=None if stored is None else [value_from_db(v, k) for v, k in stored],
+            datetime_complete=from_db_time(written[0]),
+        )
+        return updated
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         value, kind = value_to_db(intermediate_value, allow_nan=True)
@@ -193,7 +251,19 @@ class TrialWrites(RDBCore):
                 {"intermediate_value": value, "intermediate_value_type": kind},
             )
 
-        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
+        self._owned_write(trial_id, body)
+        owned = self._cache.owned_trial(trial_id)
+        if owned is not None:
+            reported = {**owned.intermediate_values, step: value_from_db(value, kind)}
+            self._cache.update_owned(trial_id, intermediate_values=reported)
+
+    def _owned_write(self, trial_id: int, body: Callable[[Connection], None]) -> None:
+        """An upsert into one of a trial's child tables; a trial found finished or gone is no longer ours."""
+        try:
+            self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
+        except (KeyError, UpdateFinishedTrialError):
+            self._cache.disown(trial_id)
+            raise
 
     def _set_trial_attr(self, table: Any, trial_id: int, key: str, value: Any) -> None:
         encoded = json.dumps(value)
@@ -202,7 +272,15 @@ class TrialWrites(RDBCore):
             self._require_updatable(conn, trial_id)
             self._upsert(conn, table, {"trial_id": trial_id, "key": key}, {"value_json": encoded})
 
-        self._upsert_transaction(body, lambda e: self._trial_gone_or_raise(trial_id, e))
+        self._owned_write(trial_id, body)
+        owned = self._cache.owned_trial(trial_id)
+        if owned is not None:  # the value as it reads back: through JSON
+            if table is models.trial_user_attributes:
+                self._cache.update_owned(trial_id, user_attrs={**owned.user_attrs, key: json.loads(encoded)})
+            else:
+                self._cache.update_owned(
+                    trial_id, system_attrs={**owned.system_attrs, key: json.loads(encoded)}
+                )
 
     def set_trial_user_attr(self, trial_id: int, key: str, value: Any) -> None:
         self._set_trial_attr(models.trial_user_attributes, trial_id, key, value)

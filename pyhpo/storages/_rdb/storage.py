@@ -144,12 +144,17 @@ class RDBStorage(StudyOperations, TrialWrites, TrialReads, HeartbeatOperations, 
         self._dialect = self.engine.dialect.name
         self._sqlite = self._dialect == "sqlite"
         self._memory = self._sqlite and is_sqlite_memory(self.engine.url)
-        # PostgreSQL reads run in autocommit (no BEGIN/COMMIT round trips) on an engine of their own:
+        # PostgreSQL and MySQL reads run in autocommit (no BEGIN/COMMIT round trips) on an engine of their own:
         # switching a pooled connection's isolation level per read makes SQLAlchemy 2.1 reset it at
         # check-in, and on a connection the server dropped that reset raises past every handler.
         self._read_engine = (
-            make_engine(self.url, {**self.engine_kwargs, "isolation_level": "AUTOCOMMIT"})
-            if self._dialect == "postgresql"
+            make_engine(
+                self.url,
+                # Autocommit leaves nothing to roll back when a connection goes back to the pool: skip the
+                # reset, a round trip on MySQL.
+                {"pool_reset_on_return": None, **self.engine_kwargs, "isolation_level": "AUTOCOMMIT"},
+            )
+            if self._dialect in ("postgresql", "mysql", "mariadb")
             else self.engine
         )
         if self._read_engine is not self.engine:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+import pytest
 from sqlalchemy import event
 
 from pyhpo.distributions import FloatDistribution
+from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.storages._rdb.storage import RDBStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState, create_trial
@@ -94,3 +96,59 @@ def test_statement_counts_do_not_depend_on_the_number_of_trials(tmp_path: Path) 
         "poll, one new": 2,
         "best + count + finished trial": 2,  # two polls; the finished trial comes from the cache
     }
+
+
+def test_a_workers_own_running_trial_is_read_from_what_it_wrote(any_url: str) -> None:
+    """The owner of a RUNNING trial reads it without a statement, and sees what a fresh reader sees."""
+    import json
+    import math
+
+    from pyhpo.distributions import CategoricalDistribution, IntDistribution
+
+    writer = RDBStorage(any_url)
+    reader = RDBStorage(any_url)
+    study_id = writer.create_new_study([StudyDirection.MINIMIZE])
+    with _count(writer) as seen:
+        trial_id = writer.create_new_trial(study_id)
+        writer.set_trial_param(trial_id, "x", 0.25, DIST)
+        writer.set_trial_param(trial_id, "n", 3.0, IntDistribution(1, 5))
+        writer.set_trial_param(trial_id, "c", 1.0, CategoricalDistribution(["a", None, 2.5]))
+        writer.set_trial_param(trial_id, "x", 0.75, DIST)  # a second value for a set name: the first stays
+        writer.set_trial_user_attr(trial_id, "tuple", (1, [2, {"k": 3}]))
+        writer.set_trial_system_attr(trial_id, "s", "v")
+        writer.set_trial_intermediate_value(trial_id, 0, 0.5)
+        writer.set_trial_intermediate_value(trial_id, 1, float("nan"))
+        writer.set_trial_intermediate_value(trial_id, 0, -math.inf)
+        before = len(seen)
+        running = writer.get_trial(trial_id)
+        assert writer.get_trial_number_from_id(trial_id) == 0
+        assert len(seen) == before  # no statement: the copy the writes kept
+    fresh = reader.get_trial(trial_id)
+    assert json.dumps(running.user_attrs) == json.dumps(fresh.user_attrs) == '{"tuple": [1, [2, {"k": 3}]]}'
+    assert running.params == fresh.params == {"x": 0.25, "n": 3, "c": None}
+    assert running.intermediate_values[0] == -math.inf and math.isnan(running.intermediate_values[1])
+    assert (running.datetime_start, running.system_attrs) == (fresh.datetime_start, fresh.system_attrs)
+    assert running.distributions == fresh.distributions and running.state == fresh.state == TrialState.RUNNING
+
+    running.user_attrs["tuple"][1].append("changed")  # the caller's copy, not the storage's
+    assert writer.get_trial(trial_id).user_attrs == {"tuple": [1, [2, {"k": 3}]]}
+
+    assert writer.set_trial_state_values(trial_id, TrialState.COMPLETE, [math.inf])
+    with _count(writer) as seen:
+        finished = writer.get_trial(trial_id)
+    assert seen == []
+    assert finished.values == [math.inf] and finished.state == TrialState.COMPLETE
+    # What the writer answers from memory is what the database holds, to the microsecond.
+    assert finished.datetime_complete == RDBStorage(any_url).get_trial(trial_id).datetime_complete
+    assert str(finished) == str(RDBStorage(any_url).get_trial(trial_id))
+
+
+def test_a_trial_finished_by_someone_else_is_no_longer_answered_from_memory(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/owned.db"
+    owner, sweeper = RDBStorage(url), RDBStorage(url)
+    study_id = owner.create_new_study([StudyDirection.MINIMIZE])
+    trial_id = owner.create_new_trial(study_id)
+    assert sweeper.set_trial_state_values(trial_id, TrialState.FAIL)  # e.g. a stale-heartbeat sweep
+    with pytest.raises(UpdateFinishedTrialError):
+        owner.set_trial_param(trial_id, "x", 0.5, DIST)
+    assert owner.get_trial(trial_id).state == TrialState.FAIL
