@@ -7,7 +7,12 @@ import sys
 from typing import Any
 
 from pyhpo.bench._backends import BACKENDS, DEFAULT_URLS, URL_ENV, server_urls
-from pyhpo.bench._workloads import OPT_IN_WORKLOADS, WORKLOADS
+from pyhpo.bench._workloads import OPT_IN_WORKLOADS as _OPT_IN
+from pyhpo.bench._workloads import WORKLOADS
+from pyhpo.bench._workloads_tpe import TPEGrown
+
+# Workloads that run only when named: the process-parallel pair and TPE on the big study.
+OPT_IN_WORKLOADS = {**_OPT_IN, TPEGrown.name: TPEGrown()}
 
 __all__ = ["build_parser", "main"]
 

@@ -1,0 +1,50 @@
+"""The large-study paths of TPE (sorted history rows, partitioned split) give what a full sort gives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import pyhpo
+from pyhpo.distributions import FloatDistribution
+from pyhpo.samplers._tpe._history import _History, _split
+from pyhpo.samplers._tpe.parzen_estimator import _bandwidths, _Params
+
+
+def test_bandwidths_from_given_column_orders_equal_sorting_here() -> None:
+    params = _Params(True, 1.0, True, False, None)
+    rng = np.random.RandomState(0)
+    for n in (2, 30, 300, 3000):
+        mus = rng.rand(n, 3)
+        orders = [np.argsort(mus[:, 0], kind="stable"), None, np.argsort(mus[:, 2], kind="stable")]
+        assert np.array_equal(_bandwidths(mus, n + 1, params, orders), _bandwidths(mus, n + 1, params))
+
+
+def test_partitioned_split_picks_the_rows_a_full_sort_picks() -> None:
+    rng = np.random.RandomState(1)
+    for _ in range(200):
+        n = rng.randint(1, 3000)
+        keys = np.column_stack(
+            [
+                rng.permutation(n),
+                rng.choice([0.0, 1.0, 2.0], n),
+                rng.choice([0.0, 1.0, 2.0, np.inf], n) if rng.rand() < 0.5 else rng.rand(n),
+                rng.choice([0.0, 1.0, np.nan], n),
+            ]
+        ).astype(float)
+        for n_below in (1, 25, n // 10 + 1):
+            expected = np.zeros(n, dtype=bool)
+            expected[np.lexsort((keys[:, 0], keys[:, 3], keys[:, 2], keys[:, 1]))[:n_below]] = True
+            assert np.array_equal(_split(keys, keys[:, 2:3], n_below), expected)
+
+
+def test_history_sorted_rows_follow_values_as_trials_arrive() -> None:
+    study = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0))
+    history = _History()
+    dist = FloatDistribution(0.0, 1.0)
+    for batch in (1, 3, 20, 1, 1):
+        study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=batch)
+        history.scan(study.get_trials(deepcopy=False), study.directions)
+        rows, values = history.sorted_rows("x", dist)
+        column = history.column("x", dist)
+        assert np.array_equal(rows, np.argsort(column, kind="stable"))
+        assert np.array_equal(values, column[rows])
