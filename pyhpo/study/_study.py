@@ -80,6 +80,9 @@ class Study:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._thread_local = _ThreadLocal()
+        # The "not read yet" sentinel is an object of this process: an unpickled copy of another one would
+        # pass for a list of names. Read them again here.
+        self._metric_names = _UNREAD
 
     # Results ---------------------------------------------------------------------------------------------------
 

@@ -68,11 +68,6 @@ def test_two_worker_processes_optimize_one_study(client: Any) -> None:
     assert study.best_value == min(t.value for t in trials)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyhpo.study.Study pickles its _UNREAD sentinel for metric names; unpickled in a worker it is another "
-    "object, and logging the first finished trial fails (fix in pyhpo/study/_study.py; then drop this marker)",
-)
 def test_the_example_pattern_submitting_study_optimize_runs_every_trial(client: Any) -> None:
     client.run(_log_trials)  # the failure is in the log line of a finished trial
     storage = DaskStorage(client=client)

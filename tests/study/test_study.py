@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import pickle
 
 import pytest
 
@@ -426,3 +427,11 @@ def test_best_trials_drops_infeasible_trials_from_the_pareto_front() -> None:
     study.add_trial(create_trial(values=[1.0, 2.0], constraints={"c": 0.0}))
     study.add_trial(create_trial(values=[2.0, 1.0], constraints={"c": -1.0}))
     assert [t.number for t in study.best_trials] == [1, 2]
+
+
+def test_an_unpickled_study_logs_its_trials_with_metric_names() -> None:
+    # The log line of a finished trial reads the metric names through a per-process "not read yet" sentinel.
+    study = pickle.loads(pickle.dumps(pyhpo.create_study()))
+    pyhpo.logging.set_verbosity(pyhpo.logging.INFO)
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+    assert study.trials[0].state == pyhpo.trial.TrialState.COMPLETE
