@@ -11,6 +11,7 @@ from typing import Any
 from pyhpo import distributions, exceptions, logging, storages, trial, version
 from pyhpo import study as study
 from pyhpo.exceptions import TrialPruned
+from pyhpo.storages import _heartbeat as _storage_heartbeat
 from pyhpo.study import (
     Study,
     copy_study,
@@ -20,8 +21,14 @@ from pyhpo.study import (
     get_all_study_summaries,
     load_study,
 )
+from pyhpo.study._heartbeat import fail_stale_trials as _fail_stale_trials
 from pyhpo.trial import Trial, create_trial
 from pyhpo.version import __version__
+
+# Optuna has fail_stale_trials in optuna.storages (and optuna.storages._heartbeat). It drives a study, so it lives
+# in pyhpo.study, a floor above the storages; this facade, which sees both floors, names it where Optuna has it.
+storages.fail_stale_trials = _fail_stale_trials
+_storage_heartbeat.fail_stale_trials = _fail_stale_trials
 
 __all__ = [
     "Study",

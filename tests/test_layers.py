@@ -54,6 +54,7 @@ FLOORS: dict[int, tuple[str, ...]] = {
         "pyhpo._transform",
         "pyhpo._multi_objective",
         "pyhpo._hypervolume",
+        "pyhpo._group_decomposed",
     ),
     # driving or reading a whole study
     4: (
@@ -99,20 +100,10 @@ LAZY_IMPORTS: dict[tuple[str, str], str] = {
         "pyhpo.storages.journal",
         "pyhpo.storages.journal._deprecated",
         "pyhpo.storages.journal._storage",
+        "pyhpo.storages._journal_locks",
         "pyhpo.storages._grpc.client",
         "pyhpo.storages._grpc.server",
         "pyhpo.storages._rdb.storage",
-    ),
-    **_lazy(
-        "pyhpo.storages",
-        "Optuna has `optuna.storages.fail_stale_trials`; it drives a study, so it lives on floor 4 "
-        "(pyhpo.study._heartbeat) and this floor-2 package only names it, loading it when first asked for",
-        "pyhpo.study._heartbeat",
-    ),
-    **_lazy(
-        "pyhpo.storages._heartbeat",
-        "the same `fail_stale_trials`, for code written for Optuna's `optuna.storages._heartbeat`",
-        "pyhpo.study._heartbeat",
     ),
     **_lazy(
         "pyhpo.storages.journal",
@@ -172,8 +163,9 @@ def _private(importer: str, target: str, reason: str, *names: str) -> dict[tuple
 # Optuna's private name for a helper of a public module; the list only shrinks (give the helper a public name in
 # a private module, as pyhpo._multi_objective, pyhpo._hypervolume and pyhpo._transform do, or a hook).
 _OPTUNA_DISTRIBUTION_HELPERS = (
-    "Optuna's private helpers of optuna.distributions, which Optuna's own trial modules import the same way; "
-    "pyhpo.distributions is public and mirrors Optuna's names, so these are still to move to a private module"
+    "Optuna's private converter of its Optuna-2 distribution classes, which create_trial applies with Optuna's "
+    "FutureWarning: it needs those classes, which live in pyhpo.distributions (Optuna's public names), and "
+    "pyhpo.distributions cannot import a helper module that imports it back"
 )
 PRIVATE_NAME_EXCEPTIONS: dict[tuple[str, str, str], str] = {
     **_private(
@@ -181,16 +173,6 @@ PRIVATE_NAME_EXCEPTIONS: dict[tuple[str, str, str], str] = {
         "pyhpo.distributions",
         _OPTUNA_DISTRIBUTION_HELPERS,
         "_convert_old_distribution_to_new_distribution",
-    ),
-    **_private(
-        "pyhpo.trial._trial", "pyhpo.distributions", _OPTUNA_DISTRIBUTION_HELPERS, "_get_single_value"
-    ),
-    **_private(
-        "pyhpo.samplers._tpe.sampler",
-        "pyhpo.search_space",
-        "Optuna's private group-decomposed search space (optuna.search_space.group_decomposed) in the public "
-        "pyhpo.search_space; still to move to a private module under a public name",
-        "_GroupDecomposedSearchSpace",
     ),
 }
 

@@ -49,8 +49,9 @@ __all__ = [
 
 # name -> module defining it, loaded on first use. Optuna's pre-4.0 journal names (deprecated: creating one
 # warns) live in journal._deprecated; the lock classes exported here are warning subclasses, as in Optuna, because
-# only this import path of them is deprecated (see _journal_locks). ``fail_stale_trials`` is where Optuna has it,
-# but it drives a study, so it lives a floor up, in pyhpo.study (see docs/architecture.md).
+# only this import path of them is deprecated (see _journal_locks). ``fail_stale_trials`` is named here, where
+# Optuna has it, but it drives a study, so it lives a floor up, in pyhpo.study; the ``pyhpo`` facade, the one
+# floor that sees both, sets the name here (see docs/architecture.md).
 _LAZY = {
     "BaseJournalLogStorage": "pyhpo.storages.journal._deprecated",
     "GrpcStorageProxy": "pyhpo.storages._grpc.client",
@@ -60,7 +61,6 @@ _LAZY = {
     "JournalRedisStorage": "pyhpo.storages.journal._deprecated",
     "JournalStorage": "pyhpo.storages.journal._storage",
     "RDBStorage": "pyhpo.storages._rdb.storage",
-    "fail_stale_trials": "pyhpo.study._heartbeat",
     "run_grpc_proxy_server": "pyhpo.storages._grpc.server",
 }
 _lazy_getattr, __dir__ = _runtime.lazy_exports(__name__, _LAZY, globals())

@@ -5,7 +5,7 @@ heartbeat every ``heartbeat_interval`` seconds; a RUNNING trial whose last heart
 ``grace_period`` belongs to a dead worker. Driving this (the heartbeat thread, and ``fail_stale_trials``, which
 marks those trials FAIL and runs the storage's ``failed_trial_callback``) is a study's business and lives in
 :mod:`pyhpo.study._heartbeat`; this module names ``fail_stale_trials`` too, for code written for Optuna's
-``optuna.storages._heartbeat``, loading it from there when first asked for (storages sit below studies).
+``optuna.storages._heartbeat``: the ``pyhpo`` facade sets the name (storages sit below studies).
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ import abc
 import warnings
 from typing import TYPE_CHECKING
 
-from pyhpo import _runtime
-
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from pyhpo._values import FrozenTrial
     from pyhpo.storages._base import BaseStorage
     from pyhpo.study import Study
-    from pyhpo.study._heartbeat import fail_stale_trials
+    from pyhpo.study._heartbeat import fail_stale_trials  # noqa: TC004 - set at run time by the pyhpo facade
 
 __all__ = ["BaseHeartbeat", "fail_stale_trials", "is_heartbeat_enabled"]
 
@@ -61,9 +59,3 @@ class BaseHeartbeat(abc.ABC):
 def is_heartbeat_enabled(storage: BaseStorage) -> bool:
     """True when ``storage`` holds heartbeats and has an interval set."""
     return isinstance(storage, BaseHeartbeat) and storage.get_heartbeat_interval() is not None
-
-
-# Lazy: fail_stale_trials drives a study (floor 4), which this floor-2 module must not import at load.
-__getattr__, __dir__ = _runtime.lazy_exports(
-    __name__, {"fail_stale_trials": "pyhpo.study._heartbeat"}, globals()
-)

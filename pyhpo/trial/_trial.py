@@ -17,7 +17,6 @@ from pyhpo.distributions import (
     CategoricalDistribution,
     FloatDistribution,
     IntDistribution,
-    _get_single_value,
     check_distribution_compatibility,
 )
 
@@ -125,7 +124,12 @@ class Trial(BaseTrial):
         if name in self._fixed_params and self._is_fixed_param(name, distribution):
             value = self._fixed_params[name]
         elif distribution.single():
-            value = _get_single_value(distribution)
+            # The one value the distribution allows: its only choice, or its low bound (== high).
+            if isinstance(distribution, CategoricalDistribution):
+                value = distribution.choices[0]
+            else:
+                assert isinstance(distribution, (FloatDistribution, IntDistribution))
+                value = distribution.low
         elif name in self.relative_params and self._is_relative_param(name, distribution):
             value = self.relative_params[name]
         else:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from pyhpo._experimental import warn_experimental_argument
+from pyhpo._group_decomposed import GroupDecomposedSearchSpace
 from pyhpo._runtime import LockFreePickle
 from pyhpo.logging import get_logger
 from pyhpo.samplers._base import (
@@ -23,7 +24,7 @@ from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.samplers._tpe._history import _encode, _History
 from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Space
-from pyhpo.search_space import IntersectionSearchSpace, _GroupDecomposedSearchSpace
+from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -158,7 +159,7 @@ class TPESampler(LockFreePickle, BaseSampler):
         self._rng = LazyRandomState(seed)
         self._random_sampler = RandomSampler(seed=seed)
         self._search_space = IntersectionSearchSpace(include_pruned=True)
-        self._group_search_space = _GroupDecomposedSearchSpace(include_pruned=True) if group else None
+        self._group_search_space = GroupDecomposedSearchSpace(include_pruned=True) if group else None
         self._groups: list[dict[str, BaseDistribution]] = []
         self._histories: dict[tuple[int, int], _History] = {}
         self._space_cache: dict[tuple[tuple[str, int], ...], tuple[tuple[BaseDistribution, ...], _Space]] = {}
