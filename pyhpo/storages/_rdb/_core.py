@@ -174,7 +174,7 @@ class RDBCore:
 
     def _raise_not_updatable(self, conn: Connection, trial_id: int) -> None:
         """Explain why a conditional write on ``trial_id`` matched nothing."""
-        row = conn.execute(_sql.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
+        row = conn.execute(_sql.TRIAL_NUMBER_STATE_CURRENT, {"trial_id": trial_id}).first()
         if row is None:
             raise KeyError(NOT_FOUND)
         raise UpdateFinishedTrialError(f"Trial#{row[0]} has already finished and can not be updated.")

@@ -49,6 +49,7 @@ __all__ = [
     "TO_WITH_VALUES",
     "TRIAL",
     "TRIAL_NUMBER_STATE",
+    "TRIAL_NUMBER_STATE_CURRENT",
     "TRIAL_STUDY_STATE",
     "UNFINISHED",
     "ParamValue",
@@ -79,6 +80,9 @@ INSERT_TRIAL = insert(models.trials)
 TRIAL = select(models.trials).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_STUDY_STATE = select(_t.study_id, _t.state).where(_t.trial_id == bindparam("trial_id"))
 TRIAL_NUMBER_STATE = select(_t.number, _t.state).where(_t.trial_id == bindparam("trial_id"))
+# A locking read sees the latest committed row even inside a MySQL REPEATABLE READ transaction, whose plain reads
+# see its snapshot: a trial deleted (with its study) since the snapshot must read as gone, not as still there.
+TRIAL_NUMBER_STATE_CURRENT = TRIAL_NUMBER_STATE.with_for_update(read=True)
 
 
 def poll_query(trial_condition: Any) -> Any:

@@ -203,7 +203,7 @@ class TrialWrites(RDBCore):
             now = self._now()
             params = {"tid": trial_id, "new_state": state.name, "now": now, "n_values": n_values}
             if not conn.execute(change, params).rowcount:
-                row = conn.execute(_sql.TRIAL_NUMBER_STATE, {"trial_id": trial_id}).first()
+                row = conn.execute(_sql.TRIAL_NUMBER_STATE_CURRENT, {"trial_id": trial_id}).first()
                 if row is None:
                     raise KeyError(NOT_FOUND)
                 if row[1] in _sql.UNFINISHED:
