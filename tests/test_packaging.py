@@ -85,7 +85,7 @@ def test_licence_is_an_spdx_expression_with_its_file() -> None:
 
 def test_extras_all_holds_features_and_dev_holds_the_tools() -> None:
     extras = _pyproject()["project"]["optional-dependencies"]
-    assert extras["all"] == [f"{DIST}[postgres,mysql,grpc,redis,pandas]"]
+    assert extras["all"] == [f"{DIST}[postgres,mysql,grpc,redis,pandas,visualization,gp,importance]"]
     assert extras["dev"] == [f"{DIST}[test,bench,docs]"]
     assert _names(extras["pandas"]) == {"pandas"}
     features = set().union(*(_names(extras[e]) for e in ("postgres", "mysql", "grpc", "redis", "pandas")))

@@ -98,7 +98,13 @@ class TrialReads(RDBCore):
             else:  # too many ids to list: the same condition as a subquery (rare, built ad hoc)
                 subquery = select(t.trial_id).where(t.study_id == study_id, changed)
                 children, params = _sql.children_query(lambda table: table.c.trial_id.in_(subquery)), {}
-            return name, directions, build_trials(conn, self._distribution, rows, children, params)
+            trials = build_trials(conn, self._distribution, rows, children, params)
+            if any(tr.state == TrialState.COMPLETE and tr.values is None for tr in trials):
+                # A COMPLETE trial always has its values: these statements (each its own snapshot on an
+                # autocommit read engine) straddled the commit of a delete_study. The study is gone.
+                if conn.execute(_sql.STUDY_NAME, {"study_id": study_id}).scalar() is None:
+                    raise KeyError(NOT_FOUND)
+            return name, directions, trials
 
         name, directions, fresh = self._transaction(body, write=False)
         with self._cache.lock:
