@@ -27,6 +27,23 @@ except ImportError:  # Windows: SQLiteWriterLock steps aside and SQLite's busy h
 __all__ = ["SQLITE_SYNCHRONOUS_LEVELS", "SQLiteWriterLock", "is_sqlite_memory", "make_engine", "mask_url"]
 
 _SUPPORTED = "sqlite, postgresql (+psycopg2, +psycopg), mysql (+pymysql)"
+
+
+def _driver_hint(drivername: str) -> str:
+    """What to install (or write) for a URL whose driver is missing: only what pyhpo's extras really provide."""
+    if drivername.startswith("mysql"):
+        if drivername == "mysql+pymysql":
+            return 'Install it: `pip install "pyhpo-opt[mysql]"` (PyMySQL).'
+        # mysql:// means SQLAlchemy's default MySQLdb driver (mysqlclient, built from C); the extra brings PyMySQL.
+        return (
+            'Use a `mysql+pymysql://` URL with `pip install "pyhpo-opt[mysql]"` (PyMySQL), or install the driver '
+            "your URL names yourself."
+        )
+    if drivername.startswith("postgresql"):
+        return 'Install it: `pip install "pyhpo-opt[postgres]"` (psycopg 3 and psycopg2).'
+    return "Install the driver your URL names."
+
+
 # SQLite waits this long (seconds) for another connection's write lock before it reports "busy".
 # Writers hold the lock for one short transaction, so a long wait only ever happens under a
 # pile-up of many processes, where waiting is exactly what we want.
@@ -168,7 +185,7 @@ def make_engine(url: str, engine_kwargs: dict[str, Any]) -> Engine:
     except ImportError as e:
         raise ImportError(
             f"The database driver for {parsed.drivername!r} (storage URL {mask_url(parsed)!r}) is not "
-            f"installed: {e}. Install it, e.g. `pip install pyhpo-opt[postgres]` or `pip install pyhpo-opt[mysql]`."
+            f"installed: {e}. {_driver_hint(parsed.drivername)}"
         ) from e
     except (TypeError, sa_exc.ArgumentError) as e:
         raise ValueError(f"Invalid engine options for storage URL {mask_url(parsed)!r}: {e}") from e
