@@ -51,6 +51,20 @@ class RandomSampler(BaseSampler):
     def sample_independent(
         self, study: Study, trial: FrozenTrial, param_name: str, param_distribution: BaseDistribution
     ) -> Any:
+        dist = param_distribution
+        if type(dist) is FloatDistribution and dist.step is None and not dist.log:
+            # The usual case, _sample_uniform's linear branch written out: one call less per draw.
+            stream = self._stream
+            if stream._pos < len(stream._block):
+                u = stream._block[stream._pos]
+                stream._pos += 1
+            else:
+                u = stream.next()
+            low, high = dist.low, dist.high
+            span = high - low
+            if low == high or not math.isfinite(span):
+                return _sample_uniform(u, dist)  # a single value, or the error of an infinite range
+            return float(min(max(low + u * span, low), math.nextafter(high, low)))
         # The type test first: isinstance against these ABC-derived classes is the slow part of a draw.
         if type(param_distribution) not in _NUMERIC and isinstance(
             param_distribution, CategoricalDistribution

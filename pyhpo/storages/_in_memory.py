@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pyhpo._runtime import LockFreePickle
 from pyhpo._values import FrozenStudy, FrozenTrial, StudyDirection, TrialState
-from pyhpo.distributions import BaseDistribution, check_distribution_compatibility
+from pyhpo.distributions import BaseDistribution, FloatDistribution, check_distribution_compatibility
 from pyhpo.exceptions import DuplicatedStudyError, UpdateFinishedTrialError
 from pyhpo.logging import get_logger
 from pyhpo.storages._base import DEFAULT_STUDY_NAME_PREFIX, BaseStorage
@@ -25,6 +25,7 @@ _logger = get_logger(__name__)
 _RUNNING = TrialState.RUNNING
 _WAITING = TrialState.WAITING
 _COMPLETE = TrialState.COMPLETE
+_MAXIMIZE = StudyDirection.MAXIMIZE
 # A tuple: iterating over it costs a fraction of iterating over the enum class.
 _ALL_STATES = tuple(TrialState)
 _FINISHED = frozenset(s for s in TrialState if s.is_finished())
@@ -33,8 +34,10 @@ _FINISHED = frozenset(s for s in TrialState if s.is_finished())
 class _Study:
     __slots__ = (
         "best_trial_id",
+        "best_value",
         "by_state",
         "directions",
+        "maximize",
         "name",
         "param_distribution",
         "system_attrs",
@@ -50,6 +53,9 @@ class _Study:
         self.trials: list[FrozenTrial] = []
         self.param_distribution: dict[str, BaseDistribution] = {}
         self.best_trial_id: int | None = None
+        # The best trial's value and the sense of the comparison, so that finishing a trial compares two floats.
+        self.best_value = 0.0
+        self.maximize = len(directions) == 1 and directions[0] == _MAXIMIZE
         # Trial ids per state, so "the WAITING trials" costs what there is, not the whole study.
         self.by_state: dict[TrialState, dict[int, FrozenTrial]] = {s: {} for s in TrialState}
 
@@ -180,12 +186,38 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
                 self._update_best(study, trial)
             return trial_id
 
+    def _create_running_trial(self, study_id: int) -> FrozenTrial | None:
+        """``create_new_trial`` and ``get_trial`` in one lock: a new RUNNING trial, as its owner's copy.
+
+        For :meth:`pyhpo.study.Study.ask`. None, with nothing created, while the study has WAITING trials:
+        ``ask`` claims those first.
+        """
+        with self._lock:
+            study = self._study(study_id)
+            if study.by_state[_WAITING]:
+                return None
+            self._max_trial_id += 1
+            trial_id = self._max_trial_id
+            number = len(study.trials)
+            start = datetime.datetime.now()
+            trial = FrozenTrial(number, _RUNNING, None, start, None, {}, {}, {}, {}, {}, trial_id)
+            study.trials.append(trial)
+            study.by_state[_RUNNING][trial_id] = trial
+            self._trials[trial_id] = trial
+            self._trial_study[trial_id] = study_id
+        # Built anew rather than copied: the stored trial has nothing in it yet.
+        return FrozenTrial(number, _RUNNING, None, start, None, {}, {}, {}, {}, {}, trial_id)
+
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        check_param(param_name, param_value_internal, distribution)
+        # Every float fits a FloatDistribution: the usual case needs no check.
+        if type(param_value_internal) is not float or type(distribution) is not FloatDistribution:
+            check_param(param_name, param_value_internal, distribution)
         with self._lock:
-            trial = self._updatable_trial(trial_id)
+            trial = self._trials.get(trial_id)
+            if trial is None or trial.state is not _RUNNING or trial_id in self._lent:
+                trial = self._updatable_trial(trial_id)
             study = self._studies[self._trial_study[trial_id]]
             if study.param_distribution.get(param_name) is not distribution:
                 self._check_and_register_distribution(study, param_name, distribution)
@@ -221,35 +253,54 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
     ) -> bool:
         check_state(state)
         with self._lock:
-            trial = self._updatable_trial(trial_id)
-            study = self._studies[self._trial_study[trial_id]]
-            check_values(values, len(study.directions))
-            if state == _RUNNING and trial.state != _WAITING:
-                return False
-            del study.by_state[trial.state][trial_id]
-            trial.state = state
-            study.by_state[state][trial_id] = trial
-            if values is not None:
-                trial.values = values
-            if state == _RUNNING:
-                trial.datetime_start = datetime.datetime.now()
-            if state.is_finished():
-                trial.datetime_complete = datetime.datetime.now()
-                if state == _COMPLETE:
-                    self._update_best(study, trial)
-            return True
+            return self._set_state_values(trial_id, state, values) is not None
 
-    def _update_best(self, study: _Study, trial: FrozenTrial) -> None:
-        if len(study.directions) != 1 or trial.values is None:
+    def _finish_trial(self, trial_id: int, state: TrialState, values: Sequence[float] | None) -> FrozenTrial:
+        """``set_trial_state_values`` to a finished ``state``, returning the stored trial itself.
+
+        For :func:`pyhpo.study` 's ``tell``, the owner of the trial: one lock instead of a write and a read, and
+        no copy, since a finished trial never changes again. Raises as ``set_trial_state_values``.
+        """
+        check_state(state)
+        with self._lock:
+            trial = self._set_state_values(trial_id, state, values)
+        assert trial is not None  # (a finished state always takes effect, or raises)
+        return trial
+
+    def _set_state_values(
+        self, trial_id: int, state: TrialState, values: Sequence[float] | None
+    ) -> FrozenTrial | None:
+        """The body of ``set_trial_state_values`` (lock held): the updated trial, or None if nothing changed."""
+        trial = self._updatable_trial(trial_id)
+        study = self._studies[self._trial_study[trial_id]]
+        check_values(values, len(study.directions))
+        old = trial.state
+        if state is _RUNNING and old is not _WAITING:
+            return None
+        del study.by_state[old][trial_id]
+        trial.state = state
+        study.by_state[state][trial_id] = trial
+        if values is not None:
+            trial.values = values
+        if state is _RUNNING:
+            trial.datetime_start = datetime.datetime.now()
+        elif state in _FINISHED:
+            trial.datetime_complete = datetime.datetime.now()
+            if state is _COMPLETE:
+                self._update_best(study, trial)
+        return trial
+
+    @staticmethod
+    def _update_best(study: _Study, trial: FrozenTrial) -> None:
+        values = trial.values
+        if values is None or len(study.directions) != 1:
             return
-        if study.best_trial_id is None:
+        value = values[0]
+        if study.best_trial_id is None or (
+            value > study.best_value if study.maximize else value < study.best_value
+        ):
             study.best_trial_id = trial._trial_id
-            return
-        best = self._trials[study.best_trial_id].values
-        assert best is not None
-        value = trial.values[0]
-        if (value > best[0]) if study.directions[0] == StudyDirection.MAXIMIZE else (value < best[0]):
-            study.best_trial_id = trial._trial_id
+            study.best_value = value
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         with self._lock:

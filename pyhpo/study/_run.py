@@ -24,6 +24,11 @@ __all__ = ["Run", "fail_trials", "run_one", "run_trial"]
 
 _logger = get_logger(__name__)
 
+# Module globals: a member looked up on the Enum class costs several times as much, on every trial.
+_COMPLETE = TrialState.COMPLETE
+_PRUNED = TrialState.PRUNED
+_FAIL = TrialState.FAIL
+
 
 class Run:
     """What one call of ``optimize`` shares between the threads (or, in a worker process, the loop) running it."""
@@ -113,18 +118,19 @@ def run_trial(run: Run, trial: Trial) -> FrozenTrial:
         if heartbeat is not None:
             heartbeat.stop()
     try:
+        # Shared, not copied: the trial is read here and by the log line; each callback gets its own copy.
         frozen, reason = tell(
-            study, trial, None if state is not None else result, state, skip_if_finished=True
+            study, trial, None if state is not None else result, state, skip_if_finished=True, share=True
         )
     except Exception:
         frozen = study._storage.get_trial(trial._trial_id)
         raise
     finally:
-        if err is not None and state == TrialState.PRUNED:
+        if err is not None and state is _PRUNED:
             _logger.info(f"Trial {trial.number} pruned. {err}")
-    if frozen.state == TrialState.COMPLETE:
+    if frozen.state is _COMPLETE:
         study._log_completed_trial(frozen)
-    elif frozen.state == TrialState.FAIL and (err is not None or reason is not None):
+    elif frozen.state is _FAIL and (err is not None or reason is not None):
         # Two lines, as Optuna writes them: why, then what the objective returned (None after an exception).
         why = repr(err) if err is not None else reason
         _logger.warning(
@@ -133,6 +139,6 @@ def run_trial(run: Run, trial: Trial) -> FrozenTrial:
             exc_info=exc_info,
         )
         _logger.warning(f"Trial {frozen.number} failed with value {result!r}.")
-    if state == TrialState.FAIL and err is not None and not isinstance(err, run.catch):
+    if state is _FAIL and err is not None and not isinstance(err, run.catch):
         raise err
     return frozen

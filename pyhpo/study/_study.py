@@ -12,7 +12,7 @@ from pyhpo._experimental import experimental_func
 from pyhpo._values import StudyDirection
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
-from pyhpo.storages import get_storage
+from pyhpo.storages import InMemoryStorage, get_storage
 from pyhpo.storages._heartbeat import is_heartbeat_enabled
 from pyhpo.study._dataframe import trials_dataframe
 from pyhpo.study._heartbeat import _fail_stale_trials
@@ -284,17 +284,26 @@ class Study:
             warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=2)
             _fail_stale_trials(self)
         self._thread_local.cached_all_trials = None
-        trial_id = self._pop_waiting_trial_id()
-        if trial_id is None:
-            trial_id = self._storage.create_new_trial(self._study_id)
-        frozen = self._storage.get_trial(trial_id)
-        self.sampler.before_trial(self, frozen)
-        if _sampler_has_before_trial(self.sampler):
+        storage = self._storage
+        # The in-memory storage creates the trial and hands over its copy in one call (while no trial is
+        # WAITING); not a subclass of it, which may override the contract's methods.
+        frozen = storage._create_running_trial(self._study_id) if type(storage) is InMemoryStorage else None
+        if frozen is None:
+            trial_id = self._pop_waiting_trial_id()
+            if trial_id is None:
+                trial_id = storage.create_new_trial(self._study_id)
+            frozen = storage.get_trial(trial_id)
+        else:
+            trial_id = frozen._trial_id
+        sampler = self.sampler
+        if not _is_base_hook(sampler.before_trial, 0):
+            sampler.before_trial(self, frozen)
             # before_trial may have written system attributes (GridSampler's grid_id): the trial must see them.
-            frozen = self._storage.get_trial(trial_id)
+            frozen = storage.get_trial(trial_id)
         trial = Trial(self, trial_id, _frozen=frozen)
-        for name, dist in (fixed_distributions or {}).items():
-            trial._suggest(name, dist)
+        if fixed_distributions:
+            for name, dist in fixed_distributions.items():
+                trial._suggest(name, dist)
         return trial
 
     def _pop_waiting_trial_id(self) -> int | None:
@@ -413,6 +422,12 @@ class Study:
 
     # Internals -------------------------------------------------------------------------------------------------
 
+    def _hooks_after_trial(self) -> bool:
+        """Whether finishing a trial calls something: False when the sampler's ``after_trial`` and the
+        pruner's ``filter_study`` are BaseSampler's and BasePruner's (which do nothing), so that ``tell`` can
+        skip building the snapshot they would be given."""
+        return not (_is_base_hook(self.sampler.after_trial, 1) and _is_base_hook(self.pruner.filter_study, 2))
+
     def _is_multi_objective(self) -> bool:
         return len(self._directions) > 1
 
@@ -464,17 +479,24 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
     return True
 
 
-# BaseSampler.before_trial, looked up once (the import runs at the first ask, not at every one).
-_base_before_trial: list[Any] = []
+# BaseSampler.before_trial, BaseSampler.after_trial and BasePruner.filter_study, looked up once (the import runs
+# at the first trial, not at every one).
+_base_hooks: list[Any] = []
 
 
-def _sampler_has_before_trial(sampler: BaseSampler) -> bool:
-    """False for samplers that keep BaseSampler's no-op before_trial, which spares a storage read per trial."""
-    if not _base_before_trial:
-        from pyhpo.samplers import BaseSampler  # see _check_sampler_and_pruner
+def _is_base_hook(bound: Any, which: int) -> bool:
+    """Whether ``bound`` (a sampler's or pruner's bound method) is the base class's no-op ``_base_hooks[which]``.
 
-        _base_before_trial.append(BaseSampler.before_trial)
-    return type(sampler).before_trial is not _base_before_trial[0]
+    Read from the bound method, so that a hook replaced on the instance (a mock, say) counts as one. Calling a
+    no-op costs little; what its absence spares is a storage read per trial (before_trial) or a snapshot of
+    the finished trial (after_trial).
+    """
+    if not _base_hooks:
+        from pyhpo.pruners import BasePruner  # see _check_sampler_and_pruner
+        from pyhpo.samplers import BaseSampler
+
+        _base_hooks.extend((BaseSampler.before_trial, BaseSampler.after_trial, BasePruner.filter_study))
+    return getattr(bound, "__func__", None) is _base_hooks[which]
 
 
 def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:

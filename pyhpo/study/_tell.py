@@ -8,12 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from pyhpo.exceptions import UpdateFinishedTrialError
 from pyhpo.logging import get_logger
+from pyhpo.storages import InMemoryStorage
 from pyhpo.trial import FrozenTrial, Trial, TrialState
 
 if TYPE_CHECKING:
     from pyhpo.study._study import Study
 
 _logger = get_logger(__name__)
+
+# Module globals: a member looked up on the Enum class costs several times as much, on every trial.
+_RUNNING = TrialState.RUNNING
+_COMPLETE = TrialState.COMPLETE
+_PRUNED = TrialState.PRUNED
+_FAIL = TrialState.FAIL
 
 
 def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | None]:
@@ -27,6 +34,8 @@ def check_values(study: Study, values: Any) -> tuple[list[float] | None, str | N
         # character for character so that log lines match Optuna's.
         return None, "The value None could not be cast to float."
     # A float is the usual answer, and isinstance against the Sequence ABC is the slow check.
+    if type(values) is float and values == values and len(study._directions) == 1:  # (NaN != NaN)
+        return [values], None
     raw = [values] if type(values) is float else list(values) if isinstance(values, Sequence) else [values]
     errors: list[str] = []
     out: list[float] = []
@@ -56,8 +65,13 @@ def tell(
     values: float | Sequence[float] | None,
     state: TrialState | None,
     skip_if_finished: bool,
+    share: bool = False,
 ) -> tuple[FrozenTrial, str | None]:
-    """Record the end of ``trial``; return the finished trial and, when values were rejected, why."""
+    """Record the end of ``trial``; return the finished trial and, when values were rejected, why.
+
+    With ``share``, the returned trial may be the storage's own object (the in-memory storage's): the caller
+    reads it and never changes it. Otherwise it is the caller's copy.
+    """
     study._thread_local.cached_all_trials = None
     storage = study._storage
     # The first test spares the usual case an isinstance check against an ABC.
@@ -78,40 +92,37 @@ def tell(
     else:
         raise TypeError("Trial must be a trial object or trial number.")
 
-    if frozen.state.is_finished() and skip_if_finished:
-        # A Trial's cached snapshot only tracks its state; the storage has the values and completion time.
-        frozen = storage.get_trial(trial_id)
-        _logger.info(
-            f"Skipped telling trial {frozen.number} with values {values} and state {state} since trial was "
-            f"already finished. Finished trial has values {frozen.values} and state {frozen.state}."
-        )
-        return frozen, None
-    if frozen.state != TrialState.RUNNING:
+    if frozen.state is not _RUNNING:
+        if frozen.state.is_finished() and skip_if_finished:
+            # A Trial's cached snapshot only tracks its state; the storage has the values and completion time.
+            frozen = storage.get_trial(trial_id)
+            _logger.info(
+                f"Skipped telling trial {frozen.number} with values {values} and state {state} since trial was "
+                f"already finished. Finished trial has values {frozen.values} and state {frozen.state}."
+            )
+            return frozen, None
         raise ValueError(f"Cannot tell a {frozen.state.name} trial.")
-    if state is not None and (
-        not isinstance(state, TrialState)
-        or state not in (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
-    ):
+    if state is not None and (not isinstance(state, TrialState) or state not in (_COMPLETE, _PRUNED, _FAIL)):
         # Optuna's check and words; a state that is not a TrialState at all (e.g. "COMPLETE") is refused alike.
         raise ValueError(f"Cannot tell with state {state}.")
 
-    if state in (TrialState.PRUNED, TrialState.FAIL) and values is not None:
+    if (state is _PRUNED or state is _FAIL) and values is not None:
         raise ValueError(
             "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL."
         )
-    if state == TrialState.COMPLETE and values is None:
+    if state is _COMPLETE and values is None:
         raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
 
     reason: str | None = None
     out_values: list[float] | None = None
-    if state == TrialState.PRUNED:
+    if state is _PRUNED:
         # A pruned trial keeps its last reported value, as in Optuna.
         iv = frozen.intermediate_values
         if iv and not study._is_multi_objective():
             last = iv[max(iv)]
             if not math.isnan(last):
                 out_values = [last]
-    elif state == TrialState.COMPLETE:
+    elif state is _COMPLETE:
         # An explicit COMPLETE with values that cannot be recorded is the caller's mistake: raise.
         out_values, reason = check_values(study, values)
         if reason is not None:
@@ -119,32 +130,39 @@ def tell(
     elif state is None:
         # What an objective returned: values that cannot be recorded fail the trial (and the caller warns).
         out_values, reason = check_values(study, values)
-        state = TrialState.COMPLETE if reason is None else TrialState.FAIL
+        state = _COMPLETE if reason is None else _FAIL
     assert state is not None
 
-    finished = FrozenTrial(
-        frozen.number,
-        state,
-        None,
-        frozen.datetime_start,
-        None,
-        frozen.params,
-        frozen.distributions,
-        frozen.user_attrs,
-        frozen.system_attrs,
-        frozen.intermediate_values,
-        trial_id,
-        values=out_values,
-    )
     # The state is stored even when the sampler's after_trial raises; its exception then propagates (a `return`
     # in the `finally` below would swallow it).
+    stored: FrozenTrial | None = None
     done: FrozenTrial | None = None
     try:
-        # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
-        study.sampler.after_trial(study.pruner.filter_study(study, frozen), finished, state, out_values)
+        if study._hooks_after_trial():
+            finished = FrozenTrial(
+                frozen.number,
+                state,
+                None,
+                frozen.datetime_start,
+                None,
+                frozen.params,
+                frozen.distributions,
+                frozen.user_attrs,
+                frozen.system_attrs,
+                frozen.intermediate_values,
+                trial_id,
+                values=out_values,
+            )
+            # With Hyperband the sampler sees only the trial's bracket, as when it sampled the trial.
+            study.sampler.after_trial(study.pruner.filter_study(study, frozen), finished, state, out_values)
     finally:
         try:
-            storage.set_trial_state_values(trial_id, state, out_values)
+            if type(storage) is InMemoryStorage:
+                # One lock and no copy for the write and the read below (not for a subclass, which may
+                # override the contract's methods).
+                stored = storage._finish_trial(trial_id, state, out_values)
+            else:
+                storage.set_trial_state_values(trial_id, state, out_values)
         except UpdateFinishedTrialError:
             # Someone else finished it (e.g. failed it for a stale heartbeat).
             done = storage.get_trial(trial_id)
@@ -156,4 +174,6 @@ def tell(
         return done, reason
     if live is not None:
         live._cached_frozen_trial.state = state
+    if stored is not None:
+        return (stored if share else stored._copy()), reason
     return storage.get_trial(trial_id), reason

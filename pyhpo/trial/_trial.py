@@ -30,25 +30,28 @@ if TYPE_CHECKING:
 __all__ = ["Trial"]
 
 # Objectives build the same distributions trial after trial; validating them once saves most of a suggest call.
-# Distributions are immutable, so sharing one object between trials and threads is safe.
-_DIST_CACHE: dict[tuple[Any, ...], BaseDistribution] = {}
+# Distributions are immutable, so sharing one object between trials and threads is safe. Each entry also says
+# whether the distribution is a plain one to sample: not single-valued, and for floats the value a sampler
+# returns is already the internal representation (no log scale, whose values must be checked to be > 0).
+_DIST_CACHE: dict[tuple[Any, ...], tuple[Any, bool]] = {}
 _DIST_CACHE_MAX = 4096
 
 
-def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: Any) -> Any:
+def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: Any) -> tuple[Any, bool]:
     key = (kind, type(low), low, type(high), high, type(log), log, type(step), step)
     try:
         return _DIST_CACHE[key]
     except KeyError:
         pass
     except TypeError:  # unhashable argument: let the constructor explain what is wrong with it
-        return kind(low, high, log=log, step=step)  # type: ignore[call-arg]
+        return kind(low, high, log=log, step=step), False  # type: ignore[call-arg]
     dist = kind(low, high, log=log, step=step)  # type: ignore[call-arg]
+    entry = (dist, type(dist) is FloatDistribution and not dist.log and not dist.single())
     # A distribution whose ``high`` was moved onto the grid warned when it was built; Optuna warns at every
     # suggest, so such a distribution is built anew each time rather than taken from the cache.
     if getattr(dist, "high", None) == high and len(_DIST_CACHE) < _DIST_CACHE_MAX:
-        _DIST_CACHE[key] = dist
-    return dist
+        _DIST_CACHE[key] = entry
+    return entry
 
 
 class Trial(BaseTrial):
@@ -72,6 +75,7 @@ class Trial(BaseTrial):
         self._relative_search_space: dict[str, BaseDistribution] = {}
         fixed = self._cached_frozen_trial.system_attrs.get("fixed_params")
         self._fixed_params: dict[str, Any] = fixed if isinstance(fixed, dict) else {}
+        self._plain: bool | None = None
 
     # Suggest ---------------------------------------------------------------------------------------------------
 
@@ -86,7 +90,13 @@ class Trial(BaseTrial):
             ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, ``step <= 0``, or
                 ``name`` was used with another kind of distribution or log flag before (Optuna's messages).
         """
-        distribution = _cached(FloatDistribution, low, high, log, step)
+        distribution, plain = _cached(FloatDistribution, low, high, log, step)
+        if (
+            plain
+            and name not in self._cached_frozen_trial.distributions
+            and (self._plain if self._plain is not None else self._is_plain())
+        ):
+            return self._sample_plain_float(name, distribution)  # type: ignore[no-any-return]
         value: float = self._suggest(name, distribution)
         if self._cached_frozen_trial.distributions[name] is not distribution:
             self._warn_if_inconsistent(name, distribution)
@@ -98,7 +108,7 @@ class Trial(BaseTrial):
         Raises:
             ValueError: As :meth:`suggest_float`, with ``low >= 1`` for ``log`` and ``step == 1`` with ``log``.
         """
-        distribution = _cached(IntDistribution, low, high, log, step)
+        distribution = _cached(IntDistribution, low, high, log, step)[0]
         value = int(self._suggest(name, distribution))
         if self._cached_frozen_trial.distributions[name] is not distribution:
             self._warn_if_inconsistent(name, distribution)
@@ -141,6 +151,31 @@ class Trial(BaseTrial):
         trial.distributions[name] = distribution
         trial.params[name] = value
         return value
+
+    def _sample_plain_float(self, name: str, distribution: FloatDistribution) -> Any:
+        """``_suggest`` for the usual case: a new name, a FloatDistribution on a linear scale, nothing fixed by
+        ``enqueue_trial``, and no parameter sampled jointly (``_plain``): the sampler's value as it is, once
+        it proves to be a float that is not NaN (anything else goes through the checks of ``_suggest``)."""
+        trial = self._cached_frozen_trial
+        study = self._sampling_study_cache
+        if study is None:
+            study = self._sampling_study()
+        value = study.sampler.sample_independent(study, trial, name, distribution)
+        # The checked conversion raises for NaN and for what is not float-castable.
+        internal = value if type(value) is float and value == value else distribution.to_internal_repr(value)
+        self.storage.set_trial_param(self._trial_id, name, internal, distribution)
+        trial.distributions[name] = distribution
+        trial.params[name] = value
+        return value
+
+    def _is_plain(self) -> bool:
+        """Nothing fixed by ``enqueue_trial`` and nothing sampled jointly: every new name is sampled alone.
+
+        Worked out at the first suggest that needs it, when ``_suggest`` would first ask for the relative
+        parameters too, and kept for the trial.
+        """
+        self._plain = not self._fixed_params and not self.relative_params
+        return self._plain
 
     def _is_fixed_param(self, name: str, distribution: BaseDistribution) -> bool:
         """Whether ``name`` was fixed by ``enqueue_trial``; a fixed value outside the range is used, with a warning."""
