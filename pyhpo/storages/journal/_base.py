@@ -74,6 +74,26 @@ class BaseJournalBackend:
         self.append_logs(decode_lines(data))
         return None
 
+    def append_and_read_chunk(
+        self, data: bytes, cursor: int, *, durable: bool = True
+    ) -> tuple[bytes, tuple[int, int] | None]:
+        """Append one batch like :meth:`append_chunk`, and read what others appended before it if that is free.
+
+        A backend that can read in the same step as it appends (Redis: one script) saves its caller the read
+        that would follow. The default appends only.
+
+        Args:
+            data: As for :meth:`append_chunk`.
+            cursor: The caller's read position (a ``next_cursor`` from :meth:`read_chunk`).
+            durable: As for :meth:`append_chunk`.
+
+        Returns:
+            ``(lines, span)``: ``span`` as :meth:`append_chunk` returns it; ``lines`` is ``b""`` or, only when
+            ``span`` is known, every complete line from ``cursor`` up to ``span[0]``, so that ``lines + data``
+            is the journal from ``cursor`` to ``span[1]``.
+        """
+        return b"", self.append_chunk(data, durable=durable)
+
     def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
         """Yield the records numbered ``log_number_from`` and later (Optuna's API).
 

@@ -7,7 +7,12 @@ Layout (Optuna's, so either library reads a journal the other wrote):
 
 pyhpo appends a whole batch in one Lua script (INCRBY plus one SET per record, run atomically by the server),
 and reads with one script that returns the last record number and every record from a cursor to the current
-end. The cursor is a record index.
+end. The cursor is a record index. A storage's append also reads, in the same script, the records other
+writers appended between its cursor and its batch (:meth:`JournalRedisBackend.append_and_read_chunk`), so a
+storage call that writes costs one round trip however many processes share the journal. Scripts run on a
+connection of the backend's own (one per process, reopened after a fork) with the commands encoded here:
+redis-py's per-call machinery costs several times the round trip itself; any connection error falls back to
+the redis-py client and its retries.
 
 A missing record key below ``log_number`` is never the end of the log. On one server every append is atomic
 (pyhpo's script, Optuna's ``EVAL``), so a gap is a lost key (evicted, deleted, a partial restore): it is
@@ -20,10 +25,12 @@ past it) and reports the gap only when it outlasts ``_CLUSTER_GAP_GRACE`` second
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any
 
 from pyhpo._experimental import experimental_class
+from pyhpo._runtime import after_fork
 from pyhpo.exceptions import JournalCorruptionError
 from pyhpo.storages.journal._base import BaseJournalBackend
 
@@ -56,6 +63,30 @@ for i = first, stop do
   keys[#keys + 1] = prefix .. ':log:' .. i
 end
 return {last, redis.call('mget', unpack(keys))}
+"""
+
+# ARGV[1] = prefix, ARGV[2] = the reader's cursor, ARGV[3] = most records to return, ARGV[4..] = records.
+# Appends like _APPEND, then returns {first record number of the batch, {records cursor..first-1}}: what other
+# writers appended since the reader's cursor, read in the same atomic step. Only {first} when nothing came in
+# between, or too much to return here (the reader then reads in pieces), or the cursor is past the batch.
+_APPEND_READ = """
+local prefix = ARGV[1]
+local n = #ARGV - 3
+redis.call('setnx', prefix .. ':log_number', -1)
+local last = redis.call('incrby', prefix .. ':log_number', n)
+local first = last - n + 1
+for i = 1, n do
+  redis.call('set', prefix .. ':log:' .. (first + i - 1), ARGV[i + 3])
+end
+local cursor = tonumber(ARGV[2])
+if first <= cursor or first - cursor > tonumber(ARGV[3]) then
+  return {first}
+end
+local keys = {}
+for i = cursor, first - 1 do
+  keys[#keys + 1] = prefix .. ':log:' .. i
+end
+return {first, redis.call('mget', unpack(keys))}
 """
 
 # Records returned per read call: bounded so a huge journal streams in pieces.
@@ -101,6 +132,17 @@ class JournalRedisBackend(BaseJournalBackend):
         self._redis = redis.Redis.from_url(url)
         self._append_script = self._redis.register_script(_APPEND)
         self._read_script = self._redis.register_script(_READ)
+        self._append_read_script = self._redis.register_script(_APPEND_READ)
+        self._prefix_arg = _arg(prefix)
+        self._no_script = redis.exceptions.NoScriptError
+        self._connection_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+        self._after_fork_in_child()
+        after_fork(self)
+
+    def _after_fork_in_child(self) -> None:
+        # A forked child must not talk on its parent's socket, nor wait for a lock a parent thread held.
+        self._connection: Any = None
+        self._connection_lock = threading.Lock()
 
     def __getstate__(self) -> dict[str, Any]:
         return {"url": self._url, "use_cluster": self._use_cluster, "prefix": self._prefix}
@@ -148,8 +190,32 @@ class JournalRedisBackend(BaseJournalBackend):
             if stop < cursor:
                 return int(last), []
             return int(last), list(self._redis.mget([self._key(i) for i in range(cursor, stop + 1)]))
-        last, raw = self._read_script(args=[self._prefix, cursor, _READ_BATCH])
+        last, raw = self._run(self._read_script, [self._prefix_arg, _arg(cursor), _READ_BATCH_ARG])
         return int(last), list(raw)
+
+    def _run(self, script: Any, args: list[bytes]) -> Any:
+        """``script(args=args)`` in one round trip on this process's own connection.
+
+        EVALSHA goes out encoded here (see ``_command``). NOSCRIPT (a restarted or flushed server) loads the
+        script and sends again. A connection error drops the connection and hands the call to the redis-py
+        client, so its retry policy applies as it does to every other command.
+        """
+        command = _command(b"EVALSHA", script.sha.encode(), b"0", *args)
+        with self._connection_lock:
+            connection = self._connection
+            if connection is None:
+                connection = self._connection = self._redis.connection_pool.make_connection()
+            try:
+                try:
+                    connection.send_packed_command([command], check_health=False)
+                    return connection.read_response()
+                except self._no_script:
+                    self._redis.script_load(script.script)
+                    connection.send_packed_command([command], check_health=False)
+                    return connection.read_response()
+            except self._connection_errors:
+                connection.disconnect()
+        return script(args=args)
 
     def _gap_filled(self, index: int, last: int) -> bool:
         """The record at ``index`` is missing below ``last``: True once it is written, False to wait longer.
@@ -208,9 +274,7 @@ class JournalRedisBackend(BaseJournalBackend):
         """
         if not data:
             return None
-        if not data.endswith(b"\n"):
-            raise ValueError("data must be complete lines, each ending with b'\\n'.")
-        records = data[:-1].split(b"\n")
+        records = _records(data)
         if self._use_cluster:
             self._redis.setnx(f"{self._prefix}:log_number", -1)
             last = int(self._redis.incrby(f"{self._prefix}:log_number", len(records)))
@@ -218,9 +282,34 @@ class JournalRedisBackend(BaseJournalBackend):
             for index, record in enumerate(records):
                 self._redis.set(self._key(first + index), record)
         else:
-            last = int(self._append_script(args=[self._prefix, *records]))
+            last = int(self._run(self._append_script, [self._prefix_arg, *records]))
         # Durability is the server's persistence policy (appendfsync); nothing to force from here.
         return last - len(records) + 1, last + 1
+
+    def append_and_read_chunk(
+        self, data: bytes, cursor: int, *, durable: bool = True
+    ) -> tuple[bytes, tuple[int, int] | None]:
+        """Append ``data`` and read what other writers appended from ``cursor`` up to it, in one round trip.
+
+        Returns:
+            ``(lines, (start, end))``: ``lines`` are the records from ``cursor`` to ``start`` (the batch's first
+            record), or ``b""`` when there are none, or more than one read returns, or one is missing (the
+            caller's own read then takes them in pieces, or waits for or reports the gap).
+        """
+        if self._use_cluster or not data:
+            return b"", self.append_chunk(data, durable=durable)
+        if cursor < 0:
+            raise ValueError(f"cursor must be a non-negative record index, got {cursor!r}.")
+        records = _records(data)
+        reply = self._run(
+            self._append_read_script, [self._prefix_arg, _arg(cursor), _READ_BATCH_ARG, *records]
+        )
+        first = int(reply[0])
+        span = (first, first + len(records))
+        if len(reply) < 2 or None in reply[1]:
+            return b"", span
+        self._gap = None
+        return b"\n".join(reply[1]) + b"\n", span
 
     def _key(self, number: int) -> str:
         return f"{self._prefix}:log:{number}"
@@ -231,3 +320,25 @@ class JournalRedisBackend(BaseJournalBackend):
 
     def _line_offset(self, cursor: int, byte_in_chunk: int, line_in_chunk: int) -> int:
         return cursor + line_in_chunk
+
+
+def _records(data: bytes) -> list[bytes]:
+    """The records of a batch of complete lines, without their newlines."""
+    if not data.endswith(b"\n"):
+        raise ValueError("data must be complete lines, each ending with b'\\n'.")
+    return data[:-1].split(b"\n")
+
+
+def _arg(value: int | str) -> bytes:
+    return str(value).encode()
+
+
+_READ_BATCH_ARG = _arg(_READ_BATCH)
+
+
+def _command(*args: bytes) -> bytes:
+    """One command in the Redis protocol (RESP): an array of bulk strings."""
+    parts = [b"*%d\r\n" % len(args)]
+    for arg in args:
+        parts.append(b"$%d\r\n%b\r\n" % (len(arg), arg))
+    return b"".join(parts)

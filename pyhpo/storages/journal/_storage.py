@@ -160,8 +160,13 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
         reader = self._reader
         reader.check()
         batch = encode_records(records)
-        span = self._backend.append_chunk(batch, durable=durable)
-        outcome = reader.sync(records[0]["worker_id"], batch, span)
+        cursor = reader.position.cursor
+        others, span = self._backend.append_and_read_chunk(batch, cursor, durable=durable)
+        if others and span is not None:
+            # Others' records up to this batch came back with the append: replay them and it from memory.
+            outcome = reader.sync(records[0]["worker_id"], others + batch, (cursor, span[1]))
+        else:
+            outcome = reader.sync(records[0]["worker_id"], batch, span)
         if outcome.error is not None:
             raise outcome.error
         return outcome
