@@ -79,6 +79,7 @@ class _History:
         # and the objective values of complete rows (NaN otherwise).
         self._keys = np.empty((0, 4))
         self._loss = np.empty((0, 0))
+        self._in_number_order = True  # rows were added in increasing trial number
         self.version = 0
         self._columns: dict[tuple[str, BaseDistribution], _Column] = {}
         # The same distribution objects come back trial after trial: look them up by identity first.
@@ -169,6 +170,8 @@ class _History:
         keys: list[tuple[float, float, float, float]] = []
         losses: list[Sequence[float]] = []
         nan_row = [math.nan] * len(signs)
+        if new and self.numbers and new[0].number < self.numbers[-1]:
+            self._in_number_order = False
         for trial in new:
             self._row_of[trial._trial_id] = len(self.numbers)
             self.numbers.append(trial.number)
@@ -257,13 +260,17 @@ class _History:
 
     def split(
         self, directions: Sequence[StudyDirection], gamma: Callable[[int], int]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """``(below, order)``: the mask of rows in the good group, and the rows sorted by trial number."""
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(below, order)``: the mask of rows in the good group, and the rows sorted by trial number.
+
+        ``order`` is None when the rows already are in trial-number order (trials finished in the order they
+        started, the usual case).
+        """
         key = (self.version, tuple(directions), gamma)
         if self._split_cache is not None and self._split_cache[0] == key:
             return self._split_cache[1], self._split_cache[2]
         n = len(self.numbers)
-        order = np.argsort(self._keys[:, 0], kind="stable")
+        order = None if self._in_number_order else np.argsort(self._keys[:, 0], kind="stable")
         below = np.zeros(n, dtype=bool)
         n_below = int(gamma(n)) if n else 0
         if n_below > 0:

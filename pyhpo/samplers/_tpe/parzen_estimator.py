@@ -110,6 +110,11 @@ class _Space:
         self.cont_pos = np.searchsorted(self.numeric, self.cont)
         self.grid_pos = np.searchsorted(self.numeric, self.grid)
         self.all_continuous = len(self.cont) == len(self.numeric)
+        # Only linear floats without a step: encoding is an affine map, decoding needs no snapping.
+        self.plain = all(
+            d.kind == _CONTINUOUS and not d.log and isinstance(d.dist, FloatDistribution) for d in self.dims
+        )
+        self._affine = [(d.lo, d.span, d.low, d.high) for d in self.dims]
         # Per numeric column vectors, so that encoding and snapping are a few array operations.
         num = [self.dims[i] for i in self.numeric]
         self._lo = np.array([d.lo for d in num])
@@ -133,6 +138,12 @@ class _Space:
                 t = np.where(self._log, np.log(np.where(self._log, t, 1.0)), t)
             out[:, self.numeric] = np.clip((t - self._lo) / self._span, 0.0, 1.0)
         return out
+
+    def decode_row(self, row: np.ndarray) -> list[float]:
+        """One encoded sample -> its parameter values, for a :attr:`plain` space (what :meth:`decode` gives)."""
+        return [
+            min(max(lo + u * span, low), high) for (lo, span, low, high), u in zip(self._affine, row.tolist())
+        ]
 
     def decode(self, samples: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
         """Encoded samples -> (raw values snapped to their distributions, cell edges of grid columns)."""
@@ -220,53 +231,43 @@ class _ParzenEstimator:
         group_weights = [weights] if isinstance(weights, np.ndarray) else list(weights)
         self._space = space
         num = space.numeric
-        mus_parts, logw_parts, cum_parts, obs_parts = [], [], [], []
-        with_prior_flags, sizes, n_comps = [], [], []
-        self._bounds: list[tuple[int, int]] = []
-        start = 0
-        prior = np.array([params.prior_weight])
+        d = len(num)
         all_numeric = not len(space.cat)
+        # Layout first: group g owns the components [start, end) (observations, then its prior).
+        self._bounds: list[tuple[int, int]] = []
+        cum_parts, logw_parts, with_prior_flags = [], [], []
+        start = 0
         for obs, w_obs in zip(groups, group_weights):
-            n = len(obs)
-            with_prior = params.consider_prior or n == 0
-            w = np.concatenate((w_obs, prior)) if with_prior else np.asarray(w_obs, dtype=float)
-            total = w.sum()
-            if n == 0 or total <= 0.0:
-                w, total = np.ones(len(w)), float(len(w))
-            w = w / total
-            n_comp = len(w)
-            mus = np.empty((n_comp, len(num)))
-            if n:
-                # Observations arrive encoded, hence already inside [0, 1].
-                mus[:n] = obs if all_numeric else obs[:, num]
-            if with_prior:
-                mus[-1] = 0.5
-            mus_parts.append(mus)
-            sizes.append(n)
-            n_comps.append(n_comp)
-            logw_parts.append(w)
-            cum = np.cumsum(w)
-            cum_parts.append(cum / cum[-1])  # as RandomState.choice normalises it
-            obs_parts.append(obs)
+            with_prior = params.consider_prior or len(obs) == 0
+            cum, log_w = _mixture_weights(w_obs, with_prior, params.prior_weight)
+            cum_parts.append(cum)
+            logw_parts.append(log_w)
             with_prior_flags.append(with_prior)
-            self._bounds.append((start, start + n_comp))
-            start += n_comp
+            self._bounds.append((start, start + len(log_w)))
+            start += len(log_w)
+        n_total = start
         self._cum_weights = cum_parts
         self._starts = np.array([a for a, _ in self._bounds])
         self._sizes = np.array([b - a for a, b in self._bounds])
-        with np.errstate(divide="ignore"):
-            self._log_weights = np.log(np.concatenate(logw_parts))
-        mus = np.concatenate(mus_parts)
-        sigmas = np.ones_like(mus)  # prior components keep width 1
-        if len(num):
-            hints = orders if orders is not None else [None] * len(groups)
-            for (a, _), k, n_comp, hint in zip(self._bounds, sizes, n_comps, hints):
-                if k:
-                    sigmas[a : a + k] = _bandwidths(mus[a : a + k], n_comp, params, hint)
+        self._log_weights = logw_parts[0] if len(logw_parts) == 1 else np.concatenate(logw_parts)
+        # Observations arrive encoded, hence already inside [0, 1]; prior components sit at 0.5 with width 1.
+        mus = np.empty((n_total, d))
+        sigmas = np.empty((n_total, d))
+        hints = orders if orders is not None else [None] * len(groups)
+        for obs, (a, b), with_prior, hint in zip(groups, self._bounds, with_prior_flags, hints):
+            n = len(obs)
+            if n:
+                mus[a : a + n] = obs if all_numeric else obs[:, num]
+                if d:
+                    sigmas[a : a + n] = _bandwidths(mus[a : a + n], b - a, params, hint)
+            if with_prior:
+                mus[b - 1] = 0.5
+                sigmas[b - 1] = 1.0
         self._mus, self._sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
-        self._low_tail, self._high_tail = _tails(mus / sigmas, (1.0 - mus) / sigmas)
-        self._log_norm = np.log1p(-(self._low_tail + self._high_tail))
+        self._low_tail, self._high_tail, self._log_norm = _kernel_tails(mus, sigmas)
+        # What a draw needs of its kernel, gathered in one take.
+        self._kernel_rows = np.concatenate((self._low_tail, self._high_tail, mus, sigmas), axis=1)
 
         # Continuous parameters: precomputed pieces of the quadratic form.
         cpos = space.cont_pos
@@ -274,17 +275,23 @@ class _ParzenEstimator:
             cont_mus, cont_sigmas, cont_log_norm = mus, sigmas, self._log_norm
         else:
             cont_mus, cont_sigmas, cont_log_norm = mus[:, cpos], sigmas[:, cpos], self._log_norm[:, cpos]
-        inv_var = 1.0 / np.square(cont_sigmas)
+        n_cont = len(cpos)
+        inv_var = cont_sigmas * cont_sigmas
+        np.divide(1.0, inv_var, out=inv_var)
         mu_inv_var = cont_mus * inv_var
         # The quadratic form as one product: [x, x^2] @ [mu / s^2; -1 / (2 s^2)], the right factor kept as a
         # C-contiguous (2 n_continuous, n_components) block so the product is one BLAS call over contiguous
         # memory (a transposed view made it about five times slower).
-        self._quad = np.ascontiguousarray(np.concatenate((mu_inv_var, -0.5 * inv_var), axis=1).T)
-        self._cont_const = (
-            -0.5 * np.sum(cont_mus * mu_inv_var, axis=1)
-            - np.sum(np.log(cont_sigmas) + cont_log_norm, axis=1)
-            - len(cpos) * _truncnorm._LOG_SQRT_2PI
-        )
+        self._quad = np.empty((2 * n_cont, n_total))
+        self._quad[:n_cont] = mu_inv_var.T
+        np.multiply(inv_var.T, -0.5, out=self._quad[n_cont:])
+        # Per component: -0.5 sum(mu^2 / s^2) - sum(log s + log_norm) - n_cont log sqrt(2 pi) + log weight.
+        const = np.log(cont_sigmas)
+        const += cont_log_norm
+        mu_inv_var *= cont_mus
+        mu_inv_var *= 0.5
+        const += mu_inv_var
+        self._cont_const = -const.sum(axis=1) - n_cont * _truncnorm._LOG_SQRT_2PI
         self._lp_const = self._cont_const + self._log_weights
         self._gpos = space.grid_pos
 
@@ -297,7 +304,7 @@ class _ParzenEstimator:
             probs = np.concatenate(
                 [
                     _categorical_table(obs[:, col].astype(int), len(dim.choices), wp, params, dim, b - a)
-                    for obs, wp, (a, b) in zip(obs_parts, with_prior_flags, self._bounds)
+                    for obs, wp, (a, b) in zip(groups, with_prior_flags, self._bounds)
                 ]
             )
             cum = np.cumsum(probs, axis=1)
@@ -320,26 +327,37 @@ class _ParzenEstimator:
         through the same inverse CDF), so a seeded sampler proposes what Optuna's would.
         """
         space = self._space
-        out = np.empty((size, len(space.dims)), dtype=float)
-        first, end = self._bounds[group]
-        draws = rng.random_sample(size)
-        active = first + np.minimum(
-            np.searchsorted(self._cum_weights[group], draws, side="right"), end - first - 1
-        )
+        first = self._bounds[group][0]
+        # The cumulative weights end in exactly 1 and draws are below 1: every index is in the group.
+        active = np.searchsorted(self._cum_weights[group], rng.random_sample(size), side="right")
+        if first:
+            active += first
+        d = len(space.numeric)
+        only_numeric = d == len(space.dims)
+        out = np.empty(0) if only_numeric else np.empty((size, len(space.dims)), dtype=float)
         for col, cum in zip(space.cat, self._cat_cum):
             u = rng.random_sample(size)
             out[:, col] = np.sum(cum[active] < u[:, None], axis=1)
-        if len(space.numeric):
-            v = rng.random_sample((len(space.numeric), size)).T
-            lt, ht = self._low_tail[active], self._high_tail[active]
+        if d:
+            v = rng.random_sample((d, size)).T
+            rows = self._kernel_rows[active]  # [low tail, high tail, mu, sigma] of each draw's kernel
+            lt, ht = rows[:, :d], rows[:, d : 2 * d]
             mass = 1.0 - lt - ht
-            p = lt + v * mass
-            q = ht + (1.0 - v) * mass
+            p = v * mass
+            p += lt
+            q = 1.0 - v
+            q *= mass
+            q += ht
             lower = p <= 0.5
             z = _truncnorm.ndtri_lower(np.where(lower, p, q))
-            z = np.where(lower, z, -z)
-            mu, sigma = self._mus[active], self._sigmas[active]
-            out[:, space.numeric] = np.clip(mu + sigma * z, 0.0, 1.0)
+            np.negative(z, out=z, where=~lower)
+            z *= rows[:, 3 * d :]
+            z += rows[:, 2 * d : 3 * d]
+            np.maximum(z, 0.0, out=z)
+            np.minimum(z, 1.0, out=z)
+            if only_numeric:
+                return z
+            out[:, space.numeric] = z
         return out
 
     def log_pdf(
@@ -359,7 +377,7 @@ class _ParzenEstimator:
             grid_edges: For each grid parameter, the unit coordinates ``(left, right)`` of each point's cell.
             cats: ``(m, n_categorical)`` choice indices.
         """
-        m = len(cats)
+        m = len(cont)
         # Continuous: -0.5 * sum_d (x_d - mu_kd)^2 / sigma_kd^2 + per-component constants.
         if cont.shape[1]:
             x = np.concatenate((cont, np.square(cont)), axis=1)
@@ -378,11 +396,19 @@ class _ParzenEstimator:
         # Log-sum-exp over each mixture's block of components, all blocks at once.
         starts = self._starts
         top = np.maximum.reduceat(lp, starts, axis=1)
+        if self._space.all_continuous:
+            # Every block has a component of positive weight and a finite log density: top is finite, and
+            # each sum holds exp(0) = 1, so nothing below can divide by zero.
+            lp -= np.repeat(top, self._sizes, axis=1)
+            np.exp(lp, out=lp)
+            out: np.ndarray = np.log(np.add.reduceat(lp, starts, axis=1))
+            out += top
+            return out
         top[~np.isfinite(top)] = 0.0
         with np.errstate(divide="ignore", under="ignore"):
             lp -= np.repeat(top, self._sizes, axis=1)
             np.exp(lp, out=lp)
-            out: np.ndarray = np.log(np.add.reduceat(lp, starts, axis=1)) + top
+            out = np.log(np.add.reduceat(lp, starts, axis=1)) + top
         return out
 
     def _grid_log_mass(self, left: np.ndarray, right: np.ndarray, j: int) -> np.ndarray:
@@ -475,26 +501,86 @@ def _bandwidths_sorted_here(mus: np.ndarray, min_sigma: float, params: _Params) 
         # The outermost kernels measure only towards their inner neighbour, not to the bound.
         widths[0] = gaps[1]
         widths[-1] = gaps[-2]
-    sigmas = np.empty_like(widths)
+    sigmas: np.ndarray = np.empty_like(widths)
     sigmas[order, cols] = widths
-    out: np.ndarray = np.clip(sigmas, min_sigma, 1.0)
-    return out
+    np.maximum(sigmas, min_sigma, out=sigmas)
+    np.minimum(sigmas, 1.0, out=sigmas)
+    return sigmas
 
 
-def _tails(x_low: np.ndarray, x_high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(ndtr(-x_low), ndtr(-x_high))`` for non-negative arguments: the mass beyond each bound.
+# Kernel tails beyond this many standard deviations are below 1e-17 and count as 0.
+_TAIL_CUTOFF = 8.5
+# Up to this many tails are computed one by one with math.erfc, which beats the ~25 array operations of
+# the polynomial on arrays this small; more go through :func:`_truncnorm.normal_tail`.
+_SCALAR_TAILS_MAX = 160
 
+
+def _kernel_tails(mus: np.ndarray, sigmas: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(low, high, log_norm)`` per kernel and column: the mass below 0 and above 1, and ``log(1 - both)``.
+
+    Only kernels within :data:`_TAIL_CUTOFF` widths of a bound have a tail worth computing; with many
+    observations most kernels are narrow and far from both bounds, so only the few others are evaluated.
     Only absolute precision matters here (the tails are subtracted from 1 or added to a uniform draw).
     """
-    x = np.concatenate([x_low, x_high])
-    if x.size > 4096:
-        # Many components: most are narrow and far from both bounds, with tails that are exactly 0 here.
-        tail = np.zeros_like(x)
-        near = x < 8.5
-        tail[near] = _truncnorm.normal_tail(x[near])
+    x = np.empty((2, *mus.shape))
+    np.divide(mus, sigmas, out=x[0])
+    np.subtract(1.0, mus, out=x[1])
+    x[1] /= sigmas
+    flat = x.reshape(-1)
+    near = np.flatnonzero(flat < _TAIL_CUTOFF)
+    tail = np.zeros(flat.shape)
+    if len(near) <= _SCALAR_TAILS_MAX:
+        erfc = math.erfc
+        tail[near] = [0.5 * erfc(v * _SQRT1_2) for v in flat[near].tolist()]
     else:
-        tail = _truncnorm.normal_tail(x)
-    return tail[: len(x_low)], tail[len(x_low) :]
+        tail[near] = _truncnorm.normal_tail(flat[near])
+    tails = tail.reshape(x.shape)
+    log_norm = tails[0] + tails[1]
+    np.negative(log_norm, out=log_norm)
+    np.log1p(log_norm, out=log_norm)
+    return tails[0], tails[1], log_norm
+
+
+_SQRT1_2 = math.sqrt(0.5)
+
+# Normalised mixture weights of read-only weight arrays (the sampler's cached default weights), by identity.
+_WEIGHTS_CACHE: dict[tuple[int, bool, float], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _mixture_weights(
+    w_obs: np.ndarray, with_prior: bool, prior_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(cumulative, log)`` normalised weights of the observations and, if ``with_prior``, the prior.
+
+    The cumulative weights end in exactly 1 (as ``RandomState.choice`` normalises them). A read-only array
+    that owns its data cannot change, so its result is kept and found by identity the next time.
+    """
+    cacheable = isinstance(w_obs, np.ndarray) and w_obs.base is None and not w_obs.flags.writeable
+    if cacheable:
+        hit = _WEIGHTS_CACHE.get((id(w_obs), with_prior, prior_weight))
+        if hit is not None and hit[0] is w_obs:
+            return hit[1], hit[2]
+    n = len(w_obs)
+    w = (
+        np.append(np.asarray(w_obs, dtype=float), prior_weight)
+        if with_prior
+        else np.asarray(w_obs, dtype=float)
+    )
+    total = w.sum()
+    if n == 0 or total <= 0.0:
+        w, total = np.ones(len(w)), float(len(w))
+    w = w / total
+    cum = np.cumsum(w)
+    cum /= cum[-1]
+    with np.errstate(divide="ignore"):
+        log_w = np.log(w)
+    if cacheable:
+        cum.setflags(write=False)
+        log_w.setflags(write=False)
+        if len(_WEIGHTS_CACHE) > 4096:
+            _WEIGHTS_CACHE.clear()
+        _WEIGHTS_CACHE[(id(w_obs), with_prior, prior_weight)] = (w_obs, cum, log_w)
+    return cum, log_w
 
 
 def _categorical_table(

@@ -264,29 +264,38 @@ class TPESampler(LockFreePickle, BaseSampler):
         self, study: Study, trial: FrozenTrial, search_space: dict[str, BaseDistribution], history: _History
     ) -> dict[str, Any]:
         space = self._space_for(search_space)
-        names = list(search_space)
         items = list(search_space.items())
-        pending = np.empty((0, len(items)))
-        if self._constant_liar:
-            pending = space.encode(self._pending_observations(study, trial, search_space, history.running))
+        pending = None
+        if self._constant_liar and any(other.number != trial.number for other in history.running):
+            raw_pending = self._pending_observations(study, trial, search_space, history.running)
+            if len(raw_pending):
+                pending = space.encode(raw_pending)
         with history.lock:
             below, order = history.split(study.directions, self._gamma_func(study))
             raw = np.column_stack([history.column(n, d) for n, d in items])
-            in_order = below[order]
-            present = ~np.isnan(raw).any(axis=1)
-            if present.all():
-                below_rows, above_rows = order[in_order], order[~in_order]
+            if order is None:  # rows are in trial-number order
+                in_order = below
+                present = ~np.isnan(raw).any(axis=1)
+                if present.all():
+                    below_rows, above_rows = np.flatnonzero(below), np.flatnonzero(~below)
+                else:
+                    below_rows, above_rows = np.flatnonzero(below & present), np.flatnonzero(~below & present)
             else:
-                present = present[order]
-                below_rows, above_rows = order[in_order & present], order[~in_order & present]
+                in_order = below[order]
+                present = ~np.isnan(raw).any(axis=1)
+                if present.all():
+                    below_rows, above_rows = order[in_order], order[~in_order]
+                else:
+                    present = present[order]
+                    below_rows, above_rows = order[in_order & present], order[~in_order & present]
             obs_below = raw[below_rows]
             obs_above = raw[above_rows]
             above_orders = None
-            if len(pending) == 0 and len(above_rows) >= _SORTED_ROWS_MIN:
+            if pending is None and len(above_rows) >= _SORTED_ROWS_MIN:
                 above_orders = _subset_orders(history, items, space, above_rows)
-        if len(pending):
+        if pending is not None:
             # Pending trials have the newest numbers in practice; keep them last (highest weight).
-            obs_above = np.vstack([obs_above, pending])
+            obs_above = np.concatenate((obs_above, pending))
 
         if study._is_multi_objective():
             w_below = np.ones(len(obs_below))
@@ -298,10 +307,18 @@ class TPESampler(LockFreePickle, BaseSampler):
             space, [obs_below, obs_above], [w_below, w_above], self._params, [None, above_orders]
         )
         samples = est.sample(self._rng.rng, self._n_ei_candidates, group=0)
+        if space.plain:
+            # Continuous linear floats only: candidates need no snapping and no cell edges.
+            log_l_g = est.log_pdf_groups(samples, (), _NO_CATEGORIES)
+            best = int(np.argmax(log_l_g[:, 0] - log_l_g[:, 1]))
+            return dict(zip(search_space, space.decode_row(samples[best])))
         values, grid_edges = space.decode(samples)
         log_l_g = est.log_pdf_groups(samples[:, space.cont], grid_edges, samples[:, space.cat])
         best = int(np.argmax(log_l_g[:, 0] - log_l_g[:, 1]))
-        return {name: dim.external(values[best, i]) for i, (name, dim) in enumerate(zip(names, space.dims))}
+        return {
+            name: dim.external(value)
+            for name, dim, value in zip(search_space, space.dims, values[best].tolist())
+        }
 
     def _space_for(self, search_space: dict[str, BaseDistribution]) -> _Space:
         # Search spaces repeat from trial to trial with the very same distribution objects (they come from
@@ -371,6 +388,9 @@ class TPESampler(LockFreePickle, BaseSampler):
             "weights": default_weights,
         }
 
+
+_NO_CATEGORIES = np.empty((0, 0))
+_NO_CATEGORIES.setflags(write=False)
 
 # From this many observations on, the bad group's columns are put in order by filtering the history's sorted
 # rows (linear) instead of sorting them (n log n); below it sorting is cheaper than the bookkeeping.

@@ -224,13 +224,19 @@ def test_scalar_encoding_matches_array_encoding() -> None:
         np.testing.assert_allclose(scalar, space.encode(row[None, :])[0], rtol=1e-12, atol=0)
 
 
-def test_kernel_tails_are_the_same_for_small_and_large_mixtures() -> None:
-    from pyhpo.samplers._tpe.parzen_estimator import _tails
+def test_kernel_tails_match_erfc_whether_computed_one_by_one_or_as_an_array() -> None:
+    from pyhpo.samplers._tpe.parzen_estimator import _SCALAR_TAILS_MAX, _kernel_tails
 
     rng = np.random.RandomState(0)
-    x = rng.exponential(5.0, size=(3000, 2))  # 6,000 values per side: the large-mixture path
-    low_big, high_big = _tails(x, x[::-1])
-    low_small, high_small = _tails(x[:100], x[::-1][:100])
-    assert low_big[:100] == pytest.approx(low_small, rel=1e-15, abs=0)
-    assert high_big[:100] == pytest.approx(high_small, rel=1e-15, abs=0)
-    assert np.all(low_big[x >= 8.5] == 0.0)
+    for n in (5, 3000):  # few kernels near a bound (math.erfc each), then many (the polynomial)
+        mus = rng.rand(n, 2)
+        sigmas = rng.exponential(0.3, size=(n, 2)) + 1e-3
+        near = int(np.sum(mus / sigmas < 8.5) + np.sum((1 - mus) / sigmas < 8.5))
+        assert (near <= _SCALAR_TAILS_MAX) == (n == 5)
+        low, high, log_norm = _kernel_tails(mus, sigmas)
+        ref_low = np.vectorize(lambda z: 0.5 * math.erfc(z / math.sqrt(2)))(mus / sigmas)
+        ref_high = np.vectorize(lambda z: 0.5 * math.erfc(z / math.sqrt(2)))((1 - mus) / sigmas)
+        assert low == pytest.approx(ref_low, rel=2e-9, abs=1e-17)
+        assert high == pytest.approx(ref_high, rel=2e-9, abs=1e-17)
+        assert np.all(low[mus / sigmas >= 8.5] == 0.0)
+        assert log_norm == pytest.approx(np.log1p(-(ref_low + ref_high)), rel=1e-8, abs=1e-16)
