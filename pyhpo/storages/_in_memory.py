@@ -221,7 +221,12 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             study = self._studies[self._trial_study[trial_id]]
             if study.param_distribution.get(param_name) is not distribution:
                 self._check_and_register_distribution(study, param_name, distribution)
-            trial.params[param_name] = distribution.to_external_repr(param_value_internal)
+            # (A float of a FloatDistribution is its own external representation.)
+            trial.params[param_name] = (
+                param_value_internal
+                if type(param_value_internal) is float and type(distribution) is FloatDistribution
+                else distribution.to_external_repr(param_value_internal)
+            )
             trial.distributions[param_name] = distribution
 
     @staticmethod
@@ -258,13 +263,25 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
     def _finish_trial(self, trial_id: int, state: TrialState, values: Sequence[float] | None) -> FrozenTrial:
         """``set_trial_state_values`` to a finished ``state``, returning the stored trial itself.
 
-        For :func:`pyhpo.study` 's ``tell``, the owner of the trial: one lock instead of a write and a read, and
-        no copy, since a finished trial never changes again. Raises as ``set_trial_state_values``.
+        For ``tell`` in :mod:`pyhpo.study`, the owner of the trial: one lock instead of a write and a read, and
+        no copy, since a finished trial never changes again. ``tell`` has checked what the contract's method
+        would: ``state`` is COMPLETE, PRUNED or FAIL, and ``values`` holds one float per objective, none NaN.
+        Raises as ``set_trial_state_values`` for an unknown or finished trial.
         """
-        check_state(state)
+        assert state in _FINISHED
         with self._lock:
-            trial = self._set_state_values(trial_id, state, values)
-        assert trial is not None  # (a finished state always takes effect, or raises)
+            trial = self._trials.get(trial_id)
+            if trial is None or trial.state is not _RUNNING or trial_id in self._lent:
+                trial = self._updatable_trial(trial_id)
+            study = self._studies[self._trial_study[trial_id]]
+            del study.by_state[trial.state][trial_id]
+            trial.state = state
+            study.by_state[state][trial_id] = trial
+            if values is not None:
+                trial.values = values
+            trial.datetime_complete = datetime.datetime.now()
+            if state is _COMPLETE:
+                self._update_best(study, trial)
         return trial
 
     def _set_state_values(

@@ -10,6 +10,7 @@ import itertools
 import multiprocessing
 import os
 import sys
+import time
 import warnings
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
@@ -108,8 +109,14 @@ def _run_sequential(run: Run, n_trials: int | None) -> None:
     study = run.study
     study._thread_local.in_optimize_loop = True
     try:
+        # The checks written out: a method call per trial is a noticeable part of a trivial trial.
+        timeout, start = run.timeout, run.start
         for i in itertools.count():
-            if study._stop_flag or run.out_of_time() or (n_trials is not None and i >= n_trials):
+            if (
+                study._stop_flag
+                or (n_trials is not None and i >= n_trials)
+                or (timeout is not None and time.monotonic() - start >= timeout)
+            ):
                 break
             run_one(run)
     finally:

@@ -95,7 +95,8 @@ def run_one(run: Run) -> None:
         run.running.discard(trial._trial_id)
         if run.gc_after_trial:
             gc.collect()
-    run.after_trial(frozen)
+    if run.callbacks or run.progress is not None:
+        run.after_trial(frozen)
 
 
 def run_trial(run: Run, trial: Trial) -> FrozenTrial:

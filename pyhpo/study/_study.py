@@ -296,7 +296,7 @@ class Study:
         else:
             trial_id = frozen._trial_id
         sampler = self.sampler
-        if not _is_base_hook(sampler.before_trial, 0):
+        if getattr(sampler.before_trial, "__func__", None) is not (_base_hooks or _load_base_hooks())[0]:
             sampler.before_trial(self, frozen)
             # before_trial may have written system attributes (GridSampler's grid_id): the trial must see them.
             frozen = storage.get_trial(trial_id)
@@ -426,7 +426,12 @@ class Study:
         """Whether finishing a trial calls something: False when the sampler's ``after_trial`` and the
         pruner's ``filter_study`` are BaseSampler's and BasePruner's (which do nothing), so that ``tell`` can
         skip building the snapshot they would be given."""
-        return not (_is_base_hook(self.sampler.after_trial, 1) and _is_base_hook(self.pruner.filter_study, 2))
+        hooks = _base_hooks or _load_base_hooks()
+        # Read from the bound methods, so that a hook replaced on the instance (a mock, say) counts as one.
+        return (
+            getattr(self.sampler.after_trial, "__func__", None) is not hooks[1]
+            or getattr(self.pruner.filter_study, "__func__", None) is not hooks[2]
+        )
 
     def _is_multi_objective(self) -> bool:
         return len(self._directions) > 1
@@ -479,24 +484,19 @@ def _same_params(new: dict[str, Any], old: dict[str, Any]) -> bool:
     return True
 
 
-# BaseSampler.before_trial, BaseSampler.after_trial and BasePruner.filter_study, looked up once (the import runs
-# at the first trial, not at every one).
+# BaseSampler.before_trial, BaseSampler.after_trial and BasePruner.filter_study: the no-op hooks. A trial
+# whose sampler and pruner keep them spares a storage read (before_trial may write to the trial) and a
+# snapshot of the finished trial (for after_trial).
 _base_hooks: list[Any] = []
 
 
-def _is_base_hook(bound: Any, which: int) -> bool:
-    """Whether ``bound`` (a sampler's or pruner's bound method) is the base class's no-op ``_base_hooks[which]``.
+def _load_base_hooks() -> list[Any]:
+    """Fill ``_base_hooks`` (once: the import runs at the first trial, not at every one)."""
+    from pyhpo.pruners import BasePruner  # see _check_sampler_and_pruner
+    from pyhpo.samplers import BaseSampler
 
-    Read from the bound method, so that a hook replaced on the instance (a mock, say) counts as one. Calling a
-    no-op costs little; what its absence spares is a storage read per trial (before_trial) or a snapshot of
-    the finished trial (after_trial).
-    """
-    if not _base_hooks:
-        from pyhpo.pruners import BasePruner  # see _check_sampler_and_pruner
-        from pyhpo.samplers import BaseSampler
-
-        _base_hooks.extend((BaseSampler.before_trial, BaseSampler.after_trial, BasePruner.filter_study))
-    return getattr(bound, "__func__", None) is _base_hooks[which]
+    _base_hooks[:] = [BaseSampler.before_trial, BaseSampler.after_trial, BasePruner.filter_study]
+    return _base_hooks
 
 
 def _check_sampler_and_pruner(sampler: object, pruner: object) -> None:

@@ -90,14 +90,33 @@ class Trial(BaseTrial):
             ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, ``step <= 0``, or
                 ``name`` was used with another kind of distribution or log flag before (Optuna's messages).
         """
-        distribution, plain = _cached(FloatDistribution, low, high, log, step)
+        try:  # _cached's lookup, written out: this is the hot path of an objective
+            distribution, plain = _DIST_CACHE[
+                (FloatDistribution, type(low), low, type(high), high, type(log), log, type(step), step)
+            ]
+        except (KeyError, TypeError):
+            distribution, plain = _cached(FloatDistribution, low, high, log, step)
+        trial = self._cached_frozen_trial
         if (
             plain
-            and name not in self._cached_frozen_trial.distributions
+            and name not in trial.distributions
             and (self._plain if self._plain is not None else self._is_plain())
         ):
-            return self._sample_plain_float(name, distribution)  # type: ignore[no-any-return]
-        value: float = self._suggest(name, distribution)
+            # _suggest for the usual case: a new name, a linear FloatDistribution, nothing fixed by
+            # enqueue_trial and nothing sampled jointly (``_plain``). The sampler's float is stored as it is,
+            # once it proves not to be NaN; anything else gets to_internal_repr's checks (and errors).
+            study = self._sampling_study_cache or self._sampling_study()
+            value: float = study.sampler.sample_independent(study, trial, name, distribution)
+            self.storage.set_trial_param(
+                self._trial_id,
+                name,
+                value if type(value) is float and value == value else distribution.to_internal_repr(value),
+                distribution,
+            )
+            trial.distributions[name] = distribution
+            trial.params[name] = value
+            return value
+        value = self._suggest(name, distribution)
         if self._cached_frozen_trial.distributions[name] is not distribution:
             self._warn_if_inconsistent(name, distribution)
         return value
@@ -152,22 +171,6 @@ class Trial(BaseTrial):
         trial.params[name] = value
         return value
 
-    def _sample_plain_float(self, name: str, distribution: FloatDistribution) -> Any:
-        """``_suggest`` for the usual case: a new name, a FloatDistribution on a linear scale, nothing fixed by
-        ``enqueue_trial``, and no parameter sampled jointly (``_plain``): the sampler's value as it is, once
-        it proves to be a float that is not NaN (anything else goes through the checks of ``_suggest``)."""
-        trial = self._cached_frozen_trial
-        study = self._sampling_study_cache
-        if study is None:
-            study = self._sampling_study()
-        value = study.sampler.sample_independent(study, trial, name, distribution)
-        # The checked conversion raises for NaN and for what is not float-castable.
-        internal = value if type(value) is float and value == value else distribution.to_internal_repr(value)
-        self.storage.set_trial_param(self._trial_id, name, internal, distribution)
-        trial.distributions[name] = distribution
-        trial.params[name] = value
-        return value
-
     def _is_plain(self) -> bool:
         """Nothing fixed by ``enqueue_trial`` and nothing sampled jointly: every new name is sampled alone.
 
@@ -217,7 +220,10 @@ class Trial(BaseTrial):
         """The study as the sampler sees it for this trial, worked out once per trial."""
         study = self._sampling_study_cache
         if study is None:
-            study = self._sampling_study_cache = _sampling_study(self.study, self._cached_frozen_trial)
+            # With Hyperband, only the trials of this trial's bracket.
+            study = self._sampling_study_cache = self.study.pruner.filter_study(
+                self.study, self._cached_frozen_trial
+            )
         return study
 
     def _is_relative_param(self, name: str, distribution: BaseDistribution) -> bool:
@@ -324,8 +330,3 @@ class Trial(BaseTrial):
 
     def __repr__(self) -> str:
         return f"Trial(number={self.number}, trial_id={self._trial_id})"
-
-
-def _sampling_study(study: Study, trial: FrozenTrial) -> Study:
-    """The study as the sampler should see it for ``trial``: with Hyperband, only the trials of its bracket."""
-    return study.pruner.filter_study(study, trial)
