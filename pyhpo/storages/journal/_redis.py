@@ -210,7 +210,8 @@ class JournalRedisBackend(BaseJournalBackend):
                     connection.send_packed_command([command], check_health=False)
                     return connection.read_response()
                 except self._no_script:
-                    self._redis.script_load(script.script)
+                    script.sha = self._redis.script_load(script.script)
+                    command = _command(b"EVALSHA", script.sha.encode(), b"0", *args)
                     connection.send_packed_command([command], check_health=False)
                     return connection.read_response()
             except self._connection_errors:

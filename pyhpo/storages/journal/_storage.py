@@ -35,6 +35,7 @@ from pyhpo.storages.journal._replay import NOT_FOUND_MSG, JournalReplay, ReplayO
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Sequence
 
+    from pyhpo.storages.journal._replay import _Trial
     from pyhpo.study import Study
 
 __all__ = ["JournalStorage"]
@@ -134,6 +135,11 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
 
     def _init_runtime(self) -> None:
         self._lock = threading.RLock()
+        # A backend whose append also reads what came before it (Redis) makes the read ahead of a write
+        # redundant where the write's own replay settles the outcome (see set_trial_state_values).
+        self._appends_read = (
+            type(self._backend).append_and_read_chunk is not BaseJournalBackend.append_and_read_chunk
+        )
         self._worker_prefix = f"{uuid.uuid4()}-"
         after_fork(self)
         reader = JournalReader(self._backend, self._snapshot_interval)
@@ -282,7 +288,7 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
         with self._lock:
             # Give up before writing when the outcome is already known: the trial is finished (replay would
             # reject the record and raise the same error), or someone else popped this WAITING trial.
-            trial = self._read().trial(trial_id)
+            trial = self._trial_before_write(trial_id, state)
             if trial.state in _FINISHED_CODES:
                 raise UpdateFinishedTrialError(
                     f"Trial#{trial.number} has already finished and can not be updated."
@@ -292,6 +298,22 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
                 return False
             outcome = self._call([record], durable=state.is_finished())
             return state != _RUNNING or outcome.popped_trial_id == trial_id
+
+    def _trial_before_write(self, trial_id: int, state: TrialState) -> _Trial:
+        """The trial as the checks before a state write need it (caller holds the lock).
+
+        Usually read fresh. When the backend reads with its appends and the write does not start the trial,
+        the replay as last read will do: a finished trial stays finished, so a finished one is refused
+        exactly, and for any other the write's own replay (which takes in everything before it) rejects it
+        with the same error if another worker finished or deleted it meanwhile. Starting a trial needs the
+        fresh state: a trial seen RUNNING here may have finished since, which is an error, not a lost pop.
+        """
+        if self._appends_read and state != _RUNNING:
+            try:
+                return self._reader.replay.trial(trial_id)
+            except KeyError:
+                pass  # Not read yet (created by another process): read it.
+        return self._read().trial(trial_id)
 
     def set_trial_intermediate_value(self, trial_id: int, step: int, intermediate_value: float) -> None:
         record = intermediate_value_record(self._worker_id(), trial_id, step, intermediate_value)
