@@ -27,6 +27,7 @@ are no Python loops over observations, components or candidates.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -199,13 +200,103 @@ class _Params:
         self.distance_funcs = distance_funcs or {}
 
 
+class _Mixture:
+    """The kernels of one mixture (one group of observations plus, if used, its prior component).
+
+    Everything about the mixture that does not depend on the points it is evaluated at: weights, kernel
+    centres and widths, their tails, the mixture's block of the quadratic form and the categorical tables.
+    Nothing in it is modified after construction, so a mixture can be reused while its observations, their
+    weights and the space stay the same (the sampler does so for the good group, which often does not change
+    from one trial to the next).
+    """
+
+    __slots__ = (
+        "cat_cum",
+        "cat_log",
+        "const",
+        "cum",
+        "log_norm",
+        "log_w",
+        "mus",
+        "quad",
+        "rows",
+        "sigmas",
+        "size",
+    )
+
+    def __init__(
+        self,
+        space: _Space,
+        obs: np.ndarray,
+        w_obs: np.ndarray,
+        params: _Params,
+        order: Sequence[np.ndarray | None] | None = None,
+    ) -> None:
+        num = space.numeric
+        d = len(num)
+        n = len(obs)
+        with_prior = params.consider_prior or n == 0
+        self.cum, self.log_w = _mixture_weights(w_obs, with_prior, params.prior_weight)
+        size = self.size = len(self.log_w)
+        # Observations arrive encoded, hence already inside [0, 1]; the prior sits at 0.5 with width 1.
+        mus = np.empty((size, d))
+        sigmas = np.empty((size, d))
+        if n:
+            mus[:n] = obs if not len(space.cat) else obs[:, num]
+            if d:
+                sigmas[:n] = _bandwidths(mus[:n], size, params, order)
+        if with_prior:
+            mus[n:] = 0.5
+            sigmas[n:] = 1.0
+        self.mus, self.sigmas = mus, sigmas
+        # Probability outside [0, 1] on each side, and the log of what is left inside.
+        low, high, self.log_norm = _kernel_tails(mus, sigmas)
+        # What a draw needs of its kernel, gathered in one take.
+        self.rows = np.concatenate((low, high, mus, sigmas), axis=1)
+
+        # Continuous parameters: this mixture's columns of the quadratic form [x, x^2] @ [mu / s^2; -1 / (2 s^2)],
+        # and per component -0.5 sum(mu^2 / s^2) - sum(log s + log_norm) - n log sqrt(2 pi) + log weight.
+        cpos = space.cont_pos
+        if space.all_continuous:
+            cont_mus, cont_sigmas, cont_log_norm = mus, sigmas, self.log_norm
+        else:
+            cont_mus, cont_sigmas, cont_log_norm = mus[:, cpos], sigmas[:, cpos], self.log_norm[:, cpos]
+        n_cont = len(cpos)
+        inv_var = cont_sigmas * cont_sigmas
+        np.divide(1.0, inv_var, out=inv_var)
+        mu_inv_var = cont_mus * inv_var
+        self.quad = np.empty((2 * n_cont, size))
+        self.quad[:n_cont] = mu_inv_var.T
+        np.multiply(inv_var.T, -0.5, out=self.quad[n_cont:])
+        const = np.log(cont_sigmas)
+        const += cont_log_norm
+        mu_inv_var *= cont_mus
+        mu_inv_var *= 0.5
+        const += mu_inv_var
+        self.const = -const.sum(axis=1)
+        self.const -= n_cont * _truncnorm._LOG_SQRT_2PI
+        self.const += self.log_w
+
+        # Categorical parameters: one (size, n_choices) probability table each.
+        self.cat_cum: list[np.ndarray] = []
+        self.cat_log: list[np.ndarray] = []
+        for col in space.cat:
+            dim = space.dims[col]
+            probs = _categorical_table(
+                obs[:, col].astype(int), len(dim.choices), with_prior, params, dim, size
+            )
+            cum = np.cumsum(probs, axis=1)
+            cum[:, -1] = 1.0
+            self.cat_cum.append(cum)
+            with np.errstate(divide="ignore"):
+                self.cat_log.append(np.log(probs))
+
+
 class _ParzenEstimator:
     """One or several mixtures of product kernels, fitted to observations given in encoded form.
 
-    TPE needs two mixtures over the same space, ``l(x)`` and ``g(x)``. Passing both groups of observations
-    builds them in one pass: their components are stacked, so every array operation (bandwidths aside)
-    and every density evaluation runs once for both, and :meth:`log_pdf_groups` returns one column per
-    mixture.
+    TPE needs two mixtures over the same space, ``l(x)`` and ``g(x)``. Their components are stacked, so
+    every density evaluation runs once for both, and :meth:`log_pdf_groups` returns one column per mixture.
 
     Args:
         space: The search space.
@@ -229,95 +320,68 @@ class _ParzenEstimator:
     ) -> None:
         groups = [observations] if isinstance(observations, np.ndarray) else list(observations)
         group_weights = [weights] if isinstance(weights, np.ndarray) else list(weights)
-        self._space = space
-        num = space.numeric
-        d = len(num)
-        all_numeric = not len(space.cat)
-        # Layout first: group g owns the components [start, end) (observations, then its prior).
-        self._bounds: list[tuple[int, int]] = []
-        cum_parts, logw_parts, with_prior_flags = [], [], []
-        start = 0
-        for obs, w_obs in zip(groups, group_weights):
-            with_prior = params.consider_prior or len(obs) == 0
-            cum, log_w = _mixture_weights(w_obs, with_prior, params.prior_weight)
-            cum_parts.append(cum)
-            logw_parts.append(log_w)
-            with_prior_flags.append(with_prior)
-            self._bounds.append((start, start + len(log_w)))
-            start += len(log_w)
-        n_total = start
-        self._cum_weights = cum_parts
-        self._starts = np.array([a for a, _ in self._bounds])
-        self._sizes = np.array([b - a for a, b in self._bounds])
-        self._log_weights = logw_parts[0] if len(logw_parts) == 1 else np.concatenate(logw_parts)
-        # Observations arrive encoded, hence already inside [0, 1]; prior components sit at 0.5 with width 1.
-        mus = np.empty((n_total, d))
-        sigmas = np.empty((n_total, d))
         hints = orders if orders is not None else [None] * len(groups)
-        for obs, (a, b), with_prior, hint in zip(groups, self._bounds, with_prior_flags, hints):
-            n = len(obs)
-            if n:
-                mus[a : a + n] = obs if all_numeric else obs[:, num]
-                if d:
-                    sigmas[a : a + n] = _bandwidths(mus[a : a + n], b - a, params, hint)
-            if with_prior:
-                mus[b - 1] = 0.5
-                sigmas[b - 1] = 1.0
-        self._mus, self._sigmas = mus, sigmas
-        # Probability outside [0, 1] on each side, and the log of what is left inside.
-        self._low_tail, self._high_tail, self._log_norm = _kernel_tails(mus, sigmas)
-        # What a draw needs of its kernel, gathered in one take.
-        self._kernel_rows = np.concatenate((self._low_tail, self._high_tail, mus, sigmas), axis=1)
+        self._setup(
+            space, [_Mixture(space, o, w, params, h) for o, w, h in zip(groups, group_weights, hints)]
+        )
 
-        # Continuous parameters: precomputed pieces of the quadratic form.
-        cpos = space.cont_pos
-        if space.all_continuous:
-            cont_mus, cont_sigmas, cont_log_norm = mus, sigmas, self._log_norm
+    @classmethod
+    def from_mixtures(cls, space: _Space, mixtures: Sequence[_Mixture]) -> _ParzenEstimator:
+        """An estimator over mixtures built (or kept) by the caller, in that order."""
+        est = cls.__new__(cls)
+        est._setup(space, mixtures)
+        return est
+
+    def _setup(self, space: _Space, mixtures: Sequence[_Mixture]) -> None:
+        self._space = space
+        self._mixtures = list(mixtures)
+        self._bounds: list[tuple[int, int]] = []
+        start = 0
+        for m in self._mixtures:
+            self._bounds.append((start, start + m.size))
+            start += m.size
+        self._n_components = start
+        self._starts = np.array([a for a, _ in self._bounds])
+        self._sizes = np.array([m.size for m in self._mixtures])
+        if len(self._mixtures) == 1:
+            self._quad, self._lp_const = self._mixtures[0].quad, self._mixtures[0].const
         else:
-            cont_mus, cont_sigmas, cont_log_norm = mus[:, cpos], sigmas[:, cpos], self._log_norm[:, cpos]
-        n_cont = len(cpos)
-        inv_var = cont_sigmas * cont_sigmas
-        np.divide(1.0, inv_var, out=inv_var)
-        mu_inv_var = cont_mus * inv_var
-        # The quadratic form as one product: [x, x^2] @ [mu / s^2; -1 / (2 s^2)], the right factor kept as a
-        # C-contiguous (2 n_continuous, n_components) block so the product is one BLAS call over contiguous
-        # memory (a transposed view made it about five times slower).
-        self._quad = np.empty((2 * n_cont, n_total))
-        self._quad[:n_cont] = mu_inv_var.T
-        np.multiply(inv_var.T, -0.5, out=self._quad[n_cont:])
-        # Per component: -0.5 sum(mu^2 / s^2) - sum(log s + log_norm) - n_cont log sqrt(2 pi) + log weight.
-        const = np.log(cont_sigmas)
-        const += cont_log_norm
-        mu_inv_var *= cont_mus
-        mu_inv_var *= 0.5
-        const += mu_inv_var
-        self._cont_const = -const.sum(axis=1) - n_cont * _truncnorm._LOG_SQRT_2PI
-        self._lp_const = self._cont_const + self._log_weights
+            self._quad = np.concatenate([m.quad for m in self._mixtures], axis=1)
+            self._lp_const = np.concatenate([m.const for m in self._mixtures])
         self._gpos = space.grid_pos
+        # Categorical log tables as (n_choices, n_components): a candidate's row is then one contiguous gather.
+        self._cat_log_t = [
+            np.ascontiguousarray(np.concatenate([m.cat_log[i] for m in self._mixtures]).T)
+            for i in range(len(space.cat))
+        ]
 
-        # Categorical parameters: one (n_components, n_choices) probability table each.
-        self._cat_cum: list[np.ndarray] = []
-        self._cat_log: list[np.ndarray] = []
-        self._cat_log_t: list[np.ndarray] = []
-        for col in space.cat:
-            dim = space.dims[col]
-            probs = np.concatenate(
-                [
-                    _categorical_table(obs[:, col].astype(int), len(dim.choices), wp, params, dim, b - a)
-                    for obs, wp, (a, b) in zip(groups, with_prior_flags, self._bounds)
-                ]
-            )
-            cum = np.cumsum(probs, axis=1)
-            cum[:, -1] = 1.0
-            self._cat_cum.append(cum)
-            with np.errstate(divide="ignore"):
-                self._cat_log.append(np.log(probs))
-            # Also as (n_choices, n_components): a candidate's row is then one contiguous gather.
-            self._cat_log_t.append(np.ascontiguousarray(self._cat_log[-1].T))
+    def _stacked(self, name: str) -> np.ndarray:
+        out: np.ndarray = np.concatenate([getattr(m, name) for m in self._mixtures])
+        return out
+
+    @functools.cached_property
+    def _mus(self) -> np.ndarray:
+        return self._stacked("mus")
+
+    @functools.cached_property
+    def _sigmas(self) -> np.ndarray:
+        return self._stacked("sigmas")
+
+    @functools.cached_property
+    def _log_norm(self) -> np.ndarray:
+        return self._stacked("log_norm")
+
+    @functools.cached_property
+    def _log_weights(self) -> np.ndarray:
+        return self._stacked("log_w")
+
+    @functools.cached_property
+    def _cat_log(self) -> list[np.ndarray]:
+        return [np.concatenate([m.cat_log[i] for m in self._mixtures]) for i in range(len(self._space.cat))]
 
     @property
     def n_components(self) -> int:
-        return len(self._log_weights)
+        return self._n_components
 
     def sample(self, rng: np.random.RandomState, size: int, group: int = 0) -> np.ndarray:
         """Draw ``size`` points from mixture ``group``, encoded (numeric columns not yet snapped to grids).
@@ -327,20 +391,18 @@ class _ParzenEstimator:
         through the same inverse CDF), so a seeded sampler proposes what Optuna's would.
         """
         space = self._space
-        first = self._bounds[group][0]
-        # The cumulative weights end in exactly 1 and draws are below 1: every index is in the group.
-        active = np.searchsorted(self._cum_weights[group], rng.random_sample(size), side="right")
-        if first:
-            active += first
+        mixture = self._mixtures[group]
+        # The cumulative weights end in exactly 1 and draws are below 1: every index is a component.
+        active = np.searchsorted(mixture.cum, rng.random_sample(size), side="right")
         d = len(space.numeric)
         only_numeric = d == len(space.dims)
         out = np.empty(0) if only_numeric else np.empty((size, len(space.dims)), dtype=float)
-        for col, cum in zip(space.cat, self._cat_cum):
+        for col, cum in zip(space.cat, mixture.cat_cum):
             u = rng.random_sample(size)
             out[:, col] = np.sum(cum[active] < u[:, None], axis=1)
         if d:
             v = rng.random_sample((d, size)).T
-            rows = self._kernel_rows[active]  # [low tail, high tail, mu, sigma] of each draw's kernel
+            rows = mixture.rows[active]  # [low tail, high tail, mu, sigma] of each draw's kernel
             lt, ht = rows[:, :d], rows[:, d : 2 * d]
             mass = 1.0 - lt - ht
             p = v * mass
@@ -388,7 +450,7 @@ class _ParzenEstimator:
             )
             lp += self._lp_const
         else:
-            lp = np.broadcast_to(self._log_weights, (m, self.n_components)).copy()
+            lp = np.broadcast_to(self._lp_const, (m, self.n_components)).copy()
         for (left, right), j in zip(grid_edges, self._gpos):
             lp += self._grid_log_mass(left, right, j)
         for col, table in enumerate(self._cat_log_t):

@@ -23,7 +23,7 @@ from pyhpo.samplers._base import (
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
 from pyhpo.samplers._tpe._history import _encode, _History
-from pyhpo.samplers._tpe.parzen_estimator import _Params, _ParzenEstimator, _Space
+from pyhpo.samplers._tpe.parzen_estimator import _Mixture, _Params, _ParzenEstimator, _Space
 from pyhpo.search_space import IntersectionSearchSpace
 
 if TYPE_CHECKING:
@@ -115,7 +115,11 @@ class TPESampler(LockFreePickle, BaseSampler):
 
     # Copies (n_jobs > 1 workers, spawned processes) get their own lock; the history caches refer to storages
     # and are rebuilt on demand, so copies start without them.
-    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {"_lock": threading.Lock, "_histories": dict}
+    _transient_: ClassVar[dict[str, Callable[[], Any]]] = {
+        "_lock": threading.Lock,
+        "_histories": dict,
+        "_below_mixtures": dict,
+    }
 
     def __init__(
         self,
@@ -163,6 +167,8 @@ class TPESampler(LockFreePickle, BaseSampler):
         self._groups: list[dict[str, BaseDistribution]] = []
         self._histories: dict[tuple[int, int], _History] = {}
         self._space_cache: dict[tuple[tuple[str, int], ...], tuple[tuple[BaseDistribution, ...], _Space]] = {}
+        # The last good-group mixture per space: (space, its observations and weights as bytes, mixture).
+        self._below_mixtures: dict[int, tuple[_Space, tuple[bytes, bytes], _Mixture]] = {}
         self._lock = threading.Lock()
 
     def reseed_rng(self) -> None:
@@ -302,10 +308,19 @@ class TPESampler(LockFreePickle, BaseSampler):
         else:
             w_below = self._observation_weights(len(obs_below))
         w_above = self._observation_weights(len(obs_above))
-        # l(x) (group 0) and g(x) (group 1) are fitted and evaluated together.
-        est = _ParzenEstimator(
-            space, [obs_below, obs_above], [w_below, w_above], self._params, [None, above_orders]
-        )
+        # l(x) (group 0) and g(x) (group 1) are evaluated together. The good group often stays the same from
+        # one trial to the next (a new trial is mostly not among the best), and then so does l(x).
+        key = (obs_below.tobytes(), w_below.tobytes())
+        kept = self._below_mixtures.get(id(space))
+        if kept is not None and kept[0] is space and kept[1] == key:
+            below_mixture = kept[2]
+        else:
+            below_mixture = _Mixture(space, obs_below, w_below, self._params)
+            if len(self._below_mixtures) > 64:
+                self._below_mixtures.clear()
+            self._below_mixtures[id(space)] = (space, key, below_mixture)
+        above_mixture = _Mixture(space, obs_above, w_above, self._params, above_orders)
+        est = _ParzenEstimator.from_mixtures(space, [below_mixture, above_mixture])
         samples = est.sample(self._rng.rng, self._n_ei_candidates, group=0)
         if space.plain:
             # Continuous linear floats only: candidates need no snapping and no cell edges.
