@@ -80,6 +80,7 @@ class _History:
         self._keys = np.empty((0, 4))
         self._loss = np.empty((0, 0))
         self._in_number_order = True  # rows were added in increasing trial number
+        self._all_feasible_complete = True  # every row is a COMPLETE trial within its constraints
         self.version = 0
         self._columns: dict[tuple[str, BaseDistribution], _Column] = {}
         # The same distribution objects come back trial after trial: look them up by identity first.
@@ -170,7 +171,9 @@ class _History:
         keys: list[tuple[float, float, float, float]] = []
         losses: list[Sequence[float]] = []
         nan_row = [math.nan] * len(signs)
-        if new and self.numbers and new[0].number < self.numbers[-1]:
+        if (new and self.numbers and new[0].number < self.numbers[-1]) or any(
+            a.number > b.number for a, b in zip(new, new[1:])
+        ):
             self._in_number_order = False
         for trial in new:
             self._row_of[trial._trial_id] = len(self.numbers)
@@ -183,18 +186,20 @@ class _History:
                 losses.append(loss)
                 if infeasible > 0:
                     keys.append((trial.number, 2.0, infeasible, 0.0))
+                    self._all_feasible_complete = False
                 else:
                     keys.append((trial.number, 0.0, loss[0] if len(loss) == 1 else 0.0, 0.0))
             else:
                 losses.append(nan_row)
+                self._all_feasible_complete = False
                 if infeasible > 0:
                     keys.append((trial.number, 2.0, infeasible, 0.0))
                 else:
                     keys.append((trial.number, 1.0, *_pruned_key(trial.intermediate_values, signs[0] < 0)))
         if keys:
-            self._keys = np.vstack([self._keys, np.array(keys, dtype=float)])
+            self._keys = _append_rows(self._keys, np.array(keys, dtype=float))
             new_loss = np.array(losses, dtype=float).reshape(len(losses), len(signs))
-            self._loss = np.vstack([self._loss.reshape(-1, len(signs)), new_loss])
+            self._loss = _append_rows(self._loss.reshape(-1, len(signs)), new_loss)
         self.version += 1
 
     def column(self, name: str, dist: BaseDistribution) -> np.ndarray:
@@ -274,9 +279,24 @@ class _History:
         below = np.zeros(n, dtype=bool)
         n_below = int(gamma(n)) if n else 0
         if n_below > 0:
-            below = _split(self._keys, self._loss, n_below)
+            below = _split(
+                self._keys, self._loss, n_below, self._in_number_order and self._all_feasible_complete
+            )
         self._split_cache = (key, below, order)
         return below, order
+
+
+def _append_rows(rows: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``rows`` with ``new`` appended: a view of a buffer that grows by doubling (the history only grows)."""
+    n, k = len(rows), len(new)
+    base = rows.base if rows.base is not None and rows.base.ndim == 2 else rows
+    if n + k > len(base) or base.shape[1] != new.shape[1] or base[:n].ctypes.data != rows.ctypes.data:
+        grown = np.empty((max(2 * (n + k), 16), new.shape[1]))
+        grown[:n] = rows
+        base = grown
+    base[n : n + k] = new
+    out: np.ndarray = base[: n + k]
+    return out
 
 
 def _pruned_key(intermediate_values: dict[int, float], maximize: bool) -> tuple[float, float]:
@@ -290,11 +310,13 @@ def _pruned_key(intermediate_values: dict[int, float], maximize: bool) -> tuple[
     return (-float(step), -value if maximize else value)
 
 
-def _split(keys: np.ndarray, loss: np.ndarray, n_below: int) -> np.ndarray:
+def _split(keys: np.ndarray, loss: np.ndarray, n_below: int, plain: bool = False) -> np.ndarray:
     """Mask of the ``n_below`` best rows: feasible complete trials, then pruned ones, then infeasible ones.
 
     ``keys`` rows are ``[number, group, key1, key2]``; within a group rows sort by ``key1``, ``key2``, number.
-    For several objectives the feasible complete rows are ranked by non-domination first.
+    For several objectives the feasible complete rows are ranked by non-domination first. ``plain`` says
+    that every row is in group 0 with ``key2`` 0 and that rows are in number order: a stable sort by
+    ``key1`` alone then gives the same order.
     """
     key1 = keys[:, 2]
     if loss.shape[1] > 1:
@@ -303,6 +325,9 @@ def _split(keys: np.ndarray, loss: np.ndarray, n_below: int) -> np.ndarray:
         key1 = key1.copy()
         key1[feasible_complete] = np.where(take, 0.0, 1.0)
     below = np.zeros(len(keys), dtype=bool)
+    if plain and len(keys) < 1024:
+        below[np.argsort(key1, kind="stable")[:n_below]] = True
+        return below
     rows = _split_candidates(keys[:, 1], key1, n_below)
     if rows is None:
         order = np.lexsort((keys[:, 0], keys[:, 3], key1, keys[:, 1]))

@@ -48,3 +48,31 @@ def test_history_sorted_rows_follow_values_as_trials_arrive() -> None:
         column = history.column("x", dist)
         assert np.array_equal(rows, np.argsort(column, kind="stable"))
         assert np.array_equal(values, column[rows])
+
+
+def test_plain_split_of_complete_trials_in_number_order_equals_the_full_sort() -> None:
+    rng = np.random.RandomState(2)
+    for _ in range(200):
+        n = rng.randint(1, 1100)
+        key1 = rng.choice([0.0, 1.0, 2.5, np.inf], n) if rng.rand() < 0.5 else rng.rand(n)  # ties, or none
+        keys = np.column_stack([np.arange(n), np.zeros(n), key1, np.zeros(n)]).astype(float)
+        for n_below in (1, 25, n // 10 + 1):
+            expected = _split(keys, keys[:, 2:3], n_below)
+            assert np.array_equal(_split(keys, keys[:, 2:3], n_below, plain=True), expected)
+
+
+def test_history_tells_when_rows_are_plain_and_in_number_order() -> None:
+    study = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0))
+    history = _History()
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=5)
+    history.scan(study.get_trials(deepcopy=False), study.directions)
+    assert history._in_number_order and history._all_feasible_complete
+    late = study.ask()
+    study.optimize(lambda t: t.suggest_float("x", 0.0, 1.0), n_trials=2)
+    history.scan(study.get_trials(deepcopy=False), study.directions)
+    study.tell(late, state=pyhpo.trial.TrialState.PRUNED)
+    history.scan(study.get_trials(deepcopy=False), study.directions)
+    assert not history._in_number_order and not history._all_feasible_complete
+    below, order = history.split(study.directions, lambda n: 3)
+    assert order is not None and [history.numbers[i] for i in order] == sorted(history.numbers)
+    assert below.sum() == 3 and not below[history.numbers.index(late.number)]
