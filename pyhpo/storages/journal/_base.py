@@ -53,6 +53,15 @@ class BaseJournalBackend:
             return b"", cursor
         return encode_records(records), cursor + len(records)
 
+    def read_chunk_to_end(self, cursor: int) -> tuple[bytes, int, bool]:
+        """:meth:`read_chunk`, and whether the lines reached the end of the journal when they were read.
+
+        ``True`` spares the caller the call that would only find nothing more (a round trip on a server);
+        ``False`` means more may follow, or the backend cannot tell (the default, which only reads).
+        """
+        data, next_cursor = self.read_chunk(cursor)
+        return data, next_cursor, False
+
     def append_chunk(self, data: bytes, *, durable: bool = True) -> tuple[int, int] | None:
         """Append one batch of lines atomically.
 

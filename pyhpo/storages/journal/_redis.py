@@ -157,6 +157,15 @@ class JournalRedisBackend(BaseJournalBackend):
             JournalCorruptionError: A record key below ``log_number`` is missing (see the module docstring),
                 or ``log_number`` is below records already read (the counter was reset or deleted).
         """
+        data, next_cursor, _ = self.read_chunk_to_end(cursor)
+        return data, next_cursor
+
+    def read_chunk_to_end(self, cursor: int) -> tuple[bytes, int, bool]:
+        """:meth:`read_chunk`, and whether the lines reach the last record ``log_number`` counted at the read.
+
+        Raises:
+            JournalCorruptionError: As :meth:`read_chunk`.
+        """
         if cursor < 0:
             raise ValueError(f"cursor must be a non-negative record index, got {cursor!r}.")
         last, raw = self._fetch(cursor)
@@ -175,10 +184,10 @@ class JournalRedisBackend(BaseJournalBackend):
             lines.append(item)
         if lines:
             self._gap = None
-            return b"\n".join(lines) + b"\n", cursor + len(lines)
+            return b"\n".join(lines) + b"\n", cursor + len(lines), cursor + len(lines) > last
         if raw and self._gap_filled(cursor, last):  # missing although log_number counts it, then written
-            return self.read_chunk(cursor)
-        return b"", cursor
+            return self.read_chunk_to_end(cursor)
+        return b"", cursor, cursor > last
 
     def _fetch(self, cursor: int) -> tuple[int, list[Any]]:
         """``(last record number, records from cursor)``, read in one atomic script on a single server."""

@@ -137,9 +137,9 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
         self._lock = threading.RLock()
         # A backend whose append also reads what came before it (Redis) makes the read ahead of a write
         # redundant where the write's own replay settles the outcome (see set_trial_state_values).
-        self._appends_read = (
-            type(self._backend).append_and_read_chunk is not BaseJournalBackend.append_and_read_chunk
-        )
+        backend = type(self._backend)
+        self._appends_read = backend.append_and_read_chunk is not BaseJournalBackend.append_and_read_chunk
+        self._reads_to_end = backend.read_chunk_to_end is not BaseJournalBackend.read_chunk_to_end
         self._worker_prefix = f"{uuid.uuid4()}-"
         after_fork(self)
         reader = JournalReader(self._backend, self._snapshot_interval)
@@ -179,7 +179,17 @@ class JournalStorage(LockFreePickle, BaseStorage, BaseHeartbeat):
 
     def _read(self) -> JournalReplay:
         reader = self._reader
-        reader.sync()
+        if self._reads_to_end:
+            # The backend says when a chunk reached the end: replay it from memory and skip the read that
+            # would only find nothing more.
+            reader.check()
+            cursor = reader.position.cursor
+            data, next_cursor, at_end = self._backend.read_chunk_to_end(cursor)
+            reader.sync(None, data, (cursor, next_cursor))
+            if data and not at_end:
+                reader.sync()
+        else:
+            reader.sync()
         return reader.replay
 
     # ----------------------------------------------------------------------------------------- studies

@@ -11,6 +11,7 @@ import pytest
 
 from pyhpo.exceptions import JournalCorruptionError, UpdateFinishedTrialError
 from pyhpo.storages.journal import JournalRedisBackend
+from pyhpo.storages.journal import _redis as redis_backend_module
 from pyhpo.storages.journal._storage import JournalStorage
 from pyhpo.study._study_direction import StudyDirection
 from pyhpo.trial import TrialState, create_trial
@@ -41,11 +42,13 @@ def prefix(url: str) -> Iterator[str]:
 
 
 class CountingRedisBackend(JournalRedisBackend):
+    """Counts reads (``read_chunk`` goes through ``read_chunk_to_end``)."""
+
     reads = 0
 
-    def read_chunk(self, cursor: int) -> tuple[bytes, int]:
+    def read_chunk_to_end(self, cursor: int) -> tuple[bytes, int, bool]:
         self.reads += 1
-        return super().read_chunk(cursor)
+        return super().read_chunk_to_end(cursor)
 
 
 def test_append_returns_what_others_appended_since_the_cursor_and_the_batch_span(
@@ -89,6 +92,36 @@ def test_a_write_takes_in_others_records_without_a_read_of_its_own(url: str, pre
     fresh = JournalStorage(JournalRedisBackend(url, prefix=prefix))
     assert fresh.get_all_trials(study_id) == a.get_all_trials(study_id)
     assert fresh._reader.position == a._reader.position
+
+
+def test_a_read_that_reaches_the_end_is_not_followed_by_one_that_finds_nothing(url: str, prefix: str) -> None:
+    backend = CountingRedisBackend(url, prefix=prefix)
+    a = JournalStorage(backend)
+    b = JournalStorage(JournalRedisBackend(url, prefix=prefix))
+    study_id = b.create_new_study(MIN, "s")
+    b.create_new_trial(study_id)
+    reads = backend.reads
+    assert [t.number for t in a.get_all_trials(study_id)] == [0]
+    assert backend.reads == reads + 1
+    assert backend.read_chunk_to_end(0) == (backend.read_chunk(0)[0], 2, True)
+    assert backend.read_chunk_to_end(2) == (b"", 2, True)
+
+
+def test_a_read_that_stops_short_of_the_end_reads_on(
+    url: str, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(redis_backend_module, "_READ_BATCH_ARG", b"2")
+    backend = CountingRedisBackend(url, prefix=prefix)
+    a = JournalStorage(backend)
+    b = JournalStorage(JournalRedisBackend(url, prefix=prefix))
+    study_id = b.create_new_study(MIN, "s")
+    for _ in range(4):
+        b.create_new_trial(study_id)
+    assert backend.read_chunk_to_end(0)[1:] == (2, False)
+    reads = backend.reads
+    assert [t.number for t in a.get_all_trials(study_id)] == [0, 1, 2, 3]
+    # Records 0-1 (not the end), then the reader's own loop: 2-3, 4, and the read that finds nothing more.
+    assert backend.reads == reads + 4
 
 
 def test_finishing_a_trial_reads_only_the_write(url: str, prefix: str) -> None:
