@@ -9,6 +9,7 @@ length check, and on a grown study work proportional to what is new (plus the ve
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from typing import TYPE_CHECKING, Any
@@ -172,7 +173,7 @@ class _History:
         losses: list[Sequence[float]] = []
         nan_row = [math.nan] * len(signs)
         if (new and self.numbers and new[0].number < self.numbers[-1]) or any(
-            a.number > b.number for a, b in zip(new, new[1:])
+            a.number > b.number for a, b in itertools.pairwise(new)
         ):
             self._in_number_order = False
         for trial in new:
