@@ -39,6 +39,7 @@ class _Study:
         "directions",
         "maximize",
         "name",
+        "owned",
         "param_distribution",
         "system_attrs",
         "trials",
@@ -58,6 +59,8 @@ class _Study:
         self.maximize = len(directions) == 1 and directions[0] == _MAXIMIZE
         # Trial ids per state, so "the WAITING trials" costs what there is, not the whole study.
         self.by_state: dict[TrialState, dict[int, FrozenTrial]] = {s: {} for s in TrialState}
+        # RUNNING trials whose stored object is their owner's view (see _create_running_trial), by id.
+        self.owned: dict[int, FrozenTrial] = {}
 
 
 class InMemoryStorage(LockFreePickle, BaseStorage):
@@ -70,6 +73,11 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
     never change, so sharing them is safe. An unfinished trial handed out that way is never changed in place
     afterwards: its next update replaces the stored object with a fresh one (copy on write), so what a caller
     read stays what it read, as with every other backend, and a trial that nobody read costs no copy.
+
+    A trial started by :meth:`pyhpo.study.Study.ask` is *owned*: the stored object is the view its
+    :class:`~pyhpo.trial.Trial` reads, so that its writes land once and are seen at once, without a copy. Such
+    a trial is changed in place until it finishes, so readers get a snapshot of it instead (still a copy only
+    of what is unfinished).
     """
 
     _transient_: ClassVar[dict[str, Callable[[], Any]]] = {"_lock": threading.RLock}
@@ -187,10 +195,12 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             return trial_id
 
     def _create_running_trial(self, study_id: int) -> FrozenTrial | None:
-        """``create_new_trial`` and ``get_trial`` in one lock: a new RUNNING trial, as its owner's copy.
+        """``create_new_trial`` and ``get_trial`` in one lock: a new RUNNING trial, whose stored object is
+        returned to its owner as its view (see the class docstring).
 
-        For :meth:`pyhpo.study.Study.ask`. None, with nothing created, while the study has WAITING trials:
-        ``ask`` claims those first.
+        For :meth:`pyhpo.study.Study.ask`. The owner reads the object and never writes to it: every change goes
+        through the storage's methods, which make it in place until the trial finishes. None, with nothing
+        created, while the study has WAITING trials: ``ask`` claims those first.
         """
         with self._lock:
             study = self._study(study_id)
@@ -199,14 +209,15 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             self._max_trial_id += 1
             trial_id = self._max_trial_id
             number = len(study.trials)
-            start = datetime.datetime.now()
-            trial = FrozenTrial(number, _RUNNING, None, start, None, {}, {}, {}, {}, {}, trial_id)
+            trial = FrozenTrial(
+                number, _RUNNING, None, datetime.datetime.now(), None, {}, {}, {}, {}, {}, trial_id
+            )
             study.trials.append(trial)
             study.by_state[_RUNNING][trial_id] = trial
+            study.owned[trial_id] = trial
             self._trials[trial_id] = trial
             self._trial_study[trial_id] = study_id
-        # Built anew rather than copied: the stored trial has nothing in it yet.
-        return FrozenTrial(number, _RUNNING, None, start, None, {}, {}, {}, {}, {}, trial_id)
+        return trial
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
@@ -277,6 +288,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             del study.by_state[trial.state][trial_id]
             trial.state = state
             study.by_state[state][trial_id] = trial
+            study.owned.pop(trial_id, None)
             if values is not None:
                 trial.values = values
             trial.datetime_complete = datetime.datetime.now()
@@ -302,6 +314,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
         if state is _RUNNING:
             trial.datetime_start = datetime.datetime.now()
         elif state in _FINISHED:
+            study.owned.pop(trial_id, None)
             trial.datetime_complete = datetime.datetime.now()
             if state is _COMPLETE:
                 self._update_best(study, trial)
@@ -359,8 +372,18 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
                 return [t._copy() for t in trials]
             if lends:
                 # Over-marking costs at most one spare copy; the unfinished trials are few next to the rest.
-                self._lent.update(study.by_state[_RUNNING])
+                owned = study.owned
+                self._lent.update(
+                    study.by_state[_RUNNING] if not owned else study.by_state[_RUNNING].keys() - owned
+                )
                 self._lent.update(study.by_state[_WAITING])
+                if owned:
+                    # An owned trial changes in place: a snapshot of it, never the object.
+                    if states is None:  # (then a trial's index is its number)
+                        for trial in owned.values():
+                            trials[trial.number] = trial._copy()
+                    else:
+                        trials = [t._copy() if t._trial_id in owned else t for t in trials]
             return trials
 
     def get_n_trials(self, study_id: int, state: tuple[TrialState, ...] | TrialState | None = None) -> int:

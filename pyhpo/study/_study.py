@@ -288,6 +288,9 @@ class Study:
         # The in-memory storage creates the trial and hands over its copy in one call (while no trial is
         # WAITING); not a subclass of it, which may override the contract's methods.
         frozen = storage._create_running_trial(self._study_id) if type(storage) is InMemoryStorage else None
+        live = (
+            frozen is not None
+        )  # (the stored trial itself: its owner's view, which the storage keeps current)
         if frozen is None:
             trial_id = self._pop_waiting_trial_id()
             if trial_id is None:
@@ -297,10 +300,12 @@ class Study:
             trial_id = frozen._trial_id
         sampler = self.sampler
         if getattr(sampler.before_trial, "__func__", None) is not (_base_hooks or _load_base_hooks())[0]:
-            sampler.before_trial(self, frozen)
+            # The sampler gets a copy, as from every other storage; it may change it.
+            sampler.before_trial(self, frozen if not live else frozen._copy())
             # before_trial may have written system attributes (GridSampler's grid_id): the trial must see them.
-            frozen = storage.get_trial(trial_id)
-        trial = Trial(self, trial_id, _frozen=frozen)
+            if not live:
+                frozen = storage.get_trial(trial_id)
+        trial = Trial(self, trial_id, _frozen=frozen, _live=live)
         if fixed_distributions:
             for name, dist in fixed_distributions.items():
                 trial._suggest(name, dist)

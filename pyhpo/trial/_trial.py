@@ -58,18 +58,23 @@ class Trial(BaseTrial):
     """A running trial: suggests parameters, reports intermediate values, asks the pruner.
 
     Created by the study; an objective only uses it. The trial keeps a local copy of what it has written, so
-    reading ``params`` or suggesting a parameter twice costs no storage round trip.
+    reading ``params`` or suggesting a parameter twice costs no storage round trip. With the in-memory storage
+    that copy is the stored trial itself (``_live``), which the storage's writes update, so the trial does not
+    write it again.
 
     Args:
         study: The study the trial belongs to.
         trial_id: The storage's id of the trial.
     """
 
-    def __init__(self, study: Study, trial_id: int, _frozen: FrozenTrial | None = None) -> None:
+    def __init__(
+        self, study: Study, trial_id: int, _frozen: FrozenTrial | None = None, _live: bool = False
+    ) -> None:
         self.study = study
         self._trial_id = trial_id
         self.storage = study._storage
         self._cached_frozen_trial = _frozen if _frozen is not None else self.storage.get_trial(trial_id)
+        self._live = _live and _frozen is not None
         self._relative_params: dict[str, Any] | None = None
         self._sampling_study_cache: Study | None = None
         self._relative_search_space: dict[str, BaseDistribution] = {}
@@ -113,8 +118,9 @@ class Trial(BaseTrial):
                 value if type(value) is float and value == value else distribution.to_internal_repr(value),
                 distribution,
             )
-            trial.distributions[name] = distribution
-            trial.params[name] = value
+            if not self._live:  # (a live view holds what the storage just wrote)
+                trial.distributions[name] = distribution
+                trial.params[name] = value
             return value
         value = self._suggest(name, distribution)
         if self._cached_frozen_trial.distributions[name] is not distribution:
@@ -167,6 +173,14 @@ class Trial(BaseTrial):
         # The value is checked here: a NaN or a value of the wrong type raises ValueError.
         internal = distribution.to_internal_repr(value)
         self.storage.set_trial_param(self._trial_id, name, internal, distribution)
+        if self._live:
+            stored = trial.params[name]
+            if stored is value or (type(stored) is type(value) and stored == value):
+                return value
+            # The storage keeps the external form of the value (2.0 for an enqueued 2 of a float parameter);
+            # the trial shows the value as suggested, as Optuna's does, so from now on it keeps a copy of its own.
+            trial = self._cached_frozen_trial = trial._copy()
+            self._live = False
         trial.distributions[name] = distribution
         trial.params[name] = value
         return value

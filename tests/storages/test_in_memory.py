@@ -316,3 +316,25 @@ def test_in_memory_storage_answers_as_optunas_does(direction: int, ops: list[tup
         theirs = _replay(optuna, direction, ops)
     pyhpo.logging.set_verbosity(pyhpo.logging.WARNING)
     assert _replay(pyhpo, direction, ops) == theirs
+
+
+def test_the_owners_path_creates_nothing_while_a_trial_waits_and_finishing_returns_the_stored_trial() -> None:
+    storage = InMemoryStorage()
+    sid = storage.create_new_study(MIN)
+    waiting = storage.create_new_trial(sid, template_trial=create_trial(state=TrialState.WAITING))
+    assert storage._create_running_trial(sid) is None
+    assert storage.get_n_trials(sid) == 1
+    storage.set_trial_state_values(waiting, TrialState.RUNNING)
+    owned = storage._create_running_trial(sid)
+    assert owned is not None and owned.number == 1 and owned.state == TrialState.RUNNING
+    storage.set_trial_param(owned._trial_id, "x", 0.5, FloatDistribution(0.0, 1.0))
+    assert owned.params == {"x": 0.5}  # the owner's view is kept current by the storage
+    snapshot = storage.get_all_trials(sid, deepcopy=False)[1]
+    done = storage._finish_trial(owned._trial_id, TrialState.COMPLETE, [2.0])
+    assert done is owned and done.values == [2.0] and done.datetime_complete is not None
+    assert snapshot.state == TrialState.RUNNING and snapshot.values is None
+    assert storage.get_best_trial(sid).number == 1
+    # Finished, it is shared like every finished trial.
+    assert storage.get_all_trials(sid, deepcopy=False)[1] is done
+    with pytest.raises(UpdateFinishedTrialError):
+        storage._finish_trial(owned._trial_id, TrialState.FAIL, None)

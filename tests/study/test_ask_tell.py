@@ -230,3 +230,39 @@ def test_ask_skips_a_waiting_trial_another_worker_already_finished() -> None:
     study.tell(finished, 1.0)
     trial = study.ask()
     assert trial.number == 1
+
+
+def test_tell_returns_a_copy_that_the_caller_may_change() -> None:
+    study = new_study()
+    trial = study.ask()
+    trial.suggest_float("x", 0.0, 1.0)
+    trial.set_user_attr("tags", ["a"])
+    told = study.tell(trial, 1.0)
+    told.params["x"] = 99.0
+    told.user_attrs["tags"].append("b")
+    told.values = [5.0]
+    stored = study.trials[0]
+    assert stored.params["x"] != 99.0 and stored.user_attrs == {"tags": ["a"]} and stored.values == [1.0]
+    assert study.best_value == 1.0
+
+
+def test_sampler_and_pruner_hooks_replaced_on_the_instance_are_still_called() -> None:
+    study = new_study()
+    calls: list[str] = []
+    study.sampler.before_trial = lambda s, t: calls.append(f"before {t.number}")  # type: ignore[method-assign]
+    study.sampler.after_trial = lambda s, t, state, v: calls.append(f"after {t.number} {state.name} {v}")  # type: ignore[method-assign]
+    study.optimize(lambda t: 2.0, n_trials=2)
+    assert calls == ["before 0", "after 0 COMPLETE [2.0]", "before 1", "after 1 COMPLETE [2.0]"]
+
+
+def test_a_pruner_with_its_own_filter_study_is_asked_when_a_trial_finishes() -> None:
+    seen: list[int] = []
+
+    class Pruner(pyhpo.pruners.NopPruner):
+        def filter_study(self, study, trial):  # type: ignore[no-untyped-def]
+            seen.append(trial.number)
+            return study
+
+    study = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0), pruner=Pruner())
+    study.optimize(lambda t: 1.0, n_trials=2)  # (no suggest: only tell asks for the sampler's view)
+    assert seen == [0, 1]

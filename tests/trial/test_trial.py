@@ -274,3 +274,64 @@ def test_with_hyperband_the_sampler_sees_only_the_trials_of_the_bracket() -> Non
     assert len(set(bracket_of.values())) > 1
     for number, visible in seen:
         assert visible and all(bracket_of[v] == bracket_of[number] for v in visible), (number, visible)
+
+
+# The in-memory owner's path: the trial's view is the stored trial, written once by the storage -----------------
+
+
+def test_a_running_trial_read_by_another_caller_is_a_snapshot_that_its_later_suggests_leave_alone() -> None:
+    study = new_study()
+    trial = study.ask()
+    x = trial.suggest_float("x", 0.0, 1.0)
+    for read in (
+        study.get_trials(deepcopy=False),
+        study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)),
+        study._storage.get_all_trials(
+            study._study_id, deepcopy=False, states=(TrialState.RUNNING, TrialState.COMPLETE)
+        ),
+    ):
+        (seen,) = read
+        trial.suggest_float(f"y{id(read)}", 0.0, 1.0)
+        trial.set_user_attr(f"u{id(read)}", [1])
+        assert seen.params == {"x": x} and seen.user_attrs == {}
+    assert len(trial.params) == 4 and len(trial.user_attrs) == 3
+    assert study._storage.get_trial(trial._trial_id).params == trial.params
+
+
+def test_an_enqueued_value_is_shown_as_suggested_while_the_storage_keeps_its_external_form() -> None:
+    """Optuna's Trial caches the value as suggested (an int for a float parameter); its storage the float."""
+    study = new_study()
+    study.enqueue_trial({"x": 2})
+    trial = study.ask()
+    assert trial.suggest_float("x", 0.0, 5.0) == 2
+    assert type(trial.params["x"]) is int
+    assert type(study._storage.get_trial(trial._trial_id).params["x"]) is float
+    # From then on the trial keeps its own copy, and still sees every later write.
+    y = trial.suggest_float("y", 0.0, 1.0)
+    trial.report(0.5, 1)
+    assert trial.params == {"x": 2, "y": y}
+    assert study.tell(trial, 1.0).params == {"x": 2.0, "y": y}
+
+
+@pytest.mark.parametrize(("drawn", "error"), [(math.nan, "invalid value"), ("a", "float-castable")])
+def test_a_sampler_value_that_cannot_be_stored_raises_and_stores_nothing(drawn: object, error: str) -> None:
+    class BadSampler(pyhpo.samplers.RandomSampler):
+        def sample_independent(self, study, trial, param_name, param_distribution):  # type: ignore[no-untyped-def]
+            return drawn
+
+    study = pyhpo.create_study(sampler=BadSampler(seed=0))
+    trial = study.ask()
+    with pytest.raises(ValueError, match=error):
+        trial.suggest_float("x", 0.0, 1.0)
+    assert trial.params == {} and study.trials[0].params == {}
+
+
+def test_a_sampler_that_returns_an_int_for_a_float_gets_it_back_and_the_storage_keeps_a_float() -> None:
+    class IntSampler(pyhpo.samplers.RandomSampler):
+        def sample_independent(self, study, trial, param_name, param_distribution):  # type: ignore[no-untyped-def]
+            return 1
+
+    study = pyhpo.create_study(sampler=IntSampler(seed=0))
+    trial = study.ask()
+    assert type(trial.suggest_float("x", 0.0, 3.0)) is int
+    assert trial.params == {"x": 1} and type(study.trials[0].params["x"]) is float
