@@ -64,7 +64,12 @@ class RandomSampler(BaseSampler):
             span = high - low
             if low == high or not math.isfinite(span):
                 return _sample_uniform(u, dist)  # a single value, or the error of an infinite range
-            return float(min(max(low + u * span, low), math.nextafter(high, low)))
+            # Rounding may reach ``high``; Optuna keeps draws strictly below it (min and max written out).
+            value = low + u * span
+            if value < low:
+                value = low
+            top = math.nextafter(high, low)
+            return value if value <= top else top
         # The type test first: isinstance against these ABC-derived classes is the slow part of a draw.
         if type(param_distribution) not in _NUMERIC and isinstance(
             param_distribution, CategoricalDistribution

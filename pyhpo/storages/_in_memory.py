@@ -85,7 +85,8 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
     def __init__(self) -> None:
         self._studies: dict[int, _Study] = {}
         self._name_to_id: dict[str, int] = {}
-        self._trial_study: dict[int, int] = {}
+        # The study of each trial (the object: a write looks it up once, not through its id).
+        self._trial_study: dict[int, _Study] = {}
         self._trials: dict[int, FrozenTrial] = {}
         self._max_study_id = -1
         self._max_trial_id = -1
@@ -189,7 +190,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             study.trials.append(trial)
             study.by_state[trial.state][trial_id] = trial
             self._trials[trial_id] = trial
-            self._trial_study[trial_id] = study_id
+            self._trial_study[trial_id] = study
             if trial.state == _COMPLETE:
                 self._update_best(study, trial)
             return trial_id
@@ -203,7 +204,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
         created, while the study has WAITING trials: ``ask`` claims those first.
         """
         with self._lock:
-            study = self._study(study_id)
+            study = self._studies.get(study_id) or self._study(study_id)  # (the latter raises KeyError)
             if study.by_state[_WAITING]:
                 return None
             self._max_trial_id += 1
@@ -216,27 +217,25 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             study.by_state[_RUNNING][trial_id] = trial
             study.owned[trial_id] = trial
             self._trials[trial_id] = trial
-            self._trial_study[trial_id] = study_id
+            self._trial_study[trial_id] = study
         return trial
 
     def set_trial_param(
         self, trial_id: int, param_name: str, param_value_internal: float, distribution: BaseDistribution
     ) -> None:
-        # Every float fits a FloatDistribution: the usual case needs no check.
-        if type(param_value_internal) is not float or type(distribution) is not FloatDistribution:
+        # Every float fits a FloatDistribution, and is its own external form: the usual case needs no check.
+        plain = type(param_value_internal) is float and type(distribution) is FloatDistribution
+        if not plain:
             check_param(param_name, param_value_internal, distribution)
         with self._lock:
             trial = self._trials.get(trial_id)
             if trial is None or trial.state is not _RUNNING or trial_id in self._lent:
                 trial = self._updatable_trial(trial_id)
-            study = self._studies[self._trial_study[trial_id]]
+            study = self._trial_study[trial_id]
             if study.param_distribution.get(param_name) is not distribution:
                 self._check_and_register_distribution(study, param_name, distribution)
-            # (A float of a FloatDistribution is its own external representation.)
             trial.params[param_name] = (
-                param_value_internal
-                if type(param_value_internal) is float and type(distribution) is FloatDistribution
-                else distribution.to_external_repr(param_value_internal)
+                param_value_internal if plain else distribution.to_external_repr(param_value_internal)
             )
             trial.distributions[param_name] = distribution
 
@@ -284,7 +283,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             trial = self._trials.get(trial_id)
             if trial is None or trial.state is not _RUNNING or trial_id in self._lent:
                 trial = self._updatable_trial(trial_id)
-            study = self._studies[self._trial_study[trial_id]]
+            study = self._trial_study[trial_id]
             del study.by_state[trial.state][trial_id]
             trial.state = state
             study.by_state[state][trial_id] = trial
@@ -301,7 +300,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
     ) -> FrozenTrial | None:
         """The body of ``set_trial_state_values`` (lock held): the updated trial, or None if nothing changed."""
         trial = self._updatable_trial(trial_id)
-        study = self._studies[self._trial_study[trial_id]]
+        study = self._trial_study[trial_id]
         check_values(values, len(study.directions))
         old = trial.state
         if state is _RUNNING and old is not _WAITING:
@@ -428,7 +427,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
         if trial_id in self._lent:
             self._lent.discard(trial_id)
             trial = _detached(trial)
-            study = self._studies[self._trial_study[trial_id]]
+            study = self._trial_study[trial_id]
             study.trials[trial.number] = trial
             study.by_state[trial.state][trial_id] = trial
             self._trials[trial_id] = trial

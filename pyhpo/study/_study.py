@@ -278,19 +278,19 @@ class Study:
             raise TypeError(
                 f"fixed_distributions must be a dict of parameter name to distribution, got {fixed_distributions!r}"
             )
-        if not self._thread_local.in_optimize_loop and is_heartbeat_enabled(self._storage):
+        local = self._thread_local
+        storage = self._storage
+        if not local.in_optimize_loop and is_heartbeat_enabled(storage):
             # Optuna's warning: the trial asked for here gets no heartbeat thread. pyhpo still fails the stale
             # trials of dead workers first, as optimize does.
             warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=2)
             _fail_stale_trials(self)
-        self._thread_local.cached_all_trials = None
-        storage = self._storage
-        # The in-memory storage creates the trial and hands over its copy in one call (while no trial is
-        # WAITING); not a subclass of it, which may override the contract's methods.
+        local.cached_all_trials = None
+        # The in-memory storage creates the trial and hands it over in one call (while no trial is WAITING):
+        # the stored object itself, the owner's view, which the storage keeps current. Not for a subclass of
+        # it, which may override the contract's methods.
         frozen = storage._create_running_trial(self._study_id) if type(storage) is InMemoryStorage else None
-        live = (
-            frozen is not None
-        )  # (the stored trial itself: its owner's view, which the storage keeps current)
+        live = frozen is not None
         if frozen is None:
             trial_id = self._pop_waiting_trial_id()
             if trial_id is None:
