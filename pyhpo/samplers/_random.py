@@ -10,6 +10,8 @@ from pyhpo.samplers._base import BaseSampler
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pyhpo._values import FrozenTrial
     from pyhpo.distributions import BaseDistribution
     from pyhpo.study import Study
@@ -53,23 +55,18 @@ class RandomSampler(BaseSampler):
     ) -> Any:
         dist = param_distribution
         if type(dist) is FloatDistribution and dist.step is None and not dist.log:
-            # The usual case, _sample_uniform's linear branch written out: one call less per draw.
-            stream = self._stream
-            if stream._pos < len(stream._block):
-                u = stream._block[stream._pos]
-                stream._pos += 1
-            else:
-                u = stream.next()
-            low, high = dist.low, dist.high
-            span = high - low
-            if low == high or not math.isfinite(span):
-                return _sample_uniform(u, dist)  # a single value, or the error of an infinite range
-            # Rounding may reach ``high``; Optuna keeps draws strictly below it (min and max written out).
-            value = low + u * span
-            if value < low:
-                value = low
-            top = math.nextafter(high, low)
-            return value if value <= top else top
+            # The usual case, _sample_uniform's linear branch written out: a draw inside [low, high) needs no
+            # clamping. Anything else (high reached by rounding, low == high, an infinite range: NaN or inf)
+            # goes through _sample_uniform with the same u, which computes the same value first.
+            u = next(self._stream.draws, None)
+            if u is None:
+                u = self._stream.next()
+            low = dist.low
+            high = dist.high
+            value = low + u * (high - low)
+            if low <= value < high:
+                return value
+            return _sample_uniform(u, dist)
         # The type test first: isinstance against these ABC-derived classes is the slow part of a draw.
         if type(param_distribution) not in _NUMERIC and isinstance(
             param_distribution, CategoricalDistribution
@@ -91,24 +88,22 @@ class _UniformStream:
     blocks makes random sampling nearly free. The sequence is still fully determined by the seed.
     """
 
-    __slots__ = ("_block", "_pos", "_rng")
+    __slots__ = ("_rng", "draws")
     _SIZE = 256
 
     def __init__(self, rng: LazyRandomState) -> None:
         self._rng = rng
-        self._block: list[float] = []
-        self._pos = 0
+        # The rest of the current block; ``next(draws, None)`` is the fast way to take one (None: refill).
+        self.draws: Iterator[float] = iter(())
 
     def clear(self) -> None:
-        self._block = []
-        self._pos = 0
+        self.draws = iter(())
 
     def next(self) -> float:
-        if self._pos >= len(self._block):
-            self._block = self._rng.rng.random_sample(self._SIZE).tolist()
-            self._pos = 0
-        u = self._block[self._pos]
-        self._pos += 1
+        u = next(self.draws, None)
+        if u is None:
+            self.draws = iter(self._rng.rng.random_sample(self._SIZE).tolist())
+            u = next(self.draws)
         return u
 
 

@@ -102,36 +102,38 @@ def tell(
             )
             return frozen, None
         raise ValueError(f"Cannot tell a {frozen.state.name} trial.")
-    if state is not None and (not isinstance(state, TrialState) or state not in (_COMPLETE, _PRUNED, _FAIL)):
-        # Optuna's check and words; a state that is not a TrialState at all (e.g. "COMPLETE") is refused alike.
-        raise ValueError(f"Cannot tell with state {state}.")
-
-    if (state is _PRUNED or state is _FAIL) and values is not None:
-        raise ValueError(
-            "Values were told. Values cannot be specified when state is TrialState.PRUNED or TrialState.FAIL."
-        )
-    if state is _COMPLETE and values is None:
-        raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
-
     reason: str | None = None
     out_values: list[float] | None = None
-    if state is _PRUNED:
-        # A pruned trial keeps its last reported value, as in Optuna.
-        iv = frozen.intermediate_values
-        if iv and not study._is_multi_objective():
-            last = iv[max(iv)]
-            if not math.isnan(last):
-                out_values = [last]
-    elif state is _COMPLETE:
-        # An explicit COMPLETE with values that cannot be recorded is the caller's mistake: raise.
-        out_values, reason = check_values(study, values)
-        if reason is not None:
-            raise ValueError(reason)
-    elif state is None:
+    if state is None:
         # What an objective returned: values that cannot be recorded fail the trial (and the caller warns).
-        out_values, reason = check_values(study, values)
-        state = _COMPLETE if reason is None else _FAIL
-    assert state is not None
+        if type(values) is float and values == values and len(study._directions) == 1:
+            out_values, state = [values], _COMPLETE  # check_values' answer for one float, not NaN
+        else:
+            out_values, reason = check_values(study, values)
+            state = _COMPLETE if reason is None else _FAIL
+    else:
+        if not isinstance(state, TrialState) or state not in (_COMPLETE, _PRUNED, _FAIL):
+            # Optuna's check and words; a state that is not a TrialState at all ("COMPLETE") is refused alike.
+            raise ValueError(f"Cannot tell with state {state}.")
+        if (state is _PRUNED or state is _FAIL) and values is not None:
+            raise ValueError(
+                "Values were told. Values cannot be specified when state is TrialState.PRUNED or "
+                "TrialState.FAIL."
+            )
+        if state is _COMPLETE and values is None:
+            raise ValueError("No values were told. Values are required when state is TrialState.COMPLETE.")
+        if state is _PRUNED:
+            # A pruned trial keeps its last reported value, as in Optuna.
+            iv = frozen.intermediate_values
+            if iv and not study._is_multi_objective():
+                last = iv[max(iv)]
+                if not math.isnan(last):
+                    out_values = [last]
+        elif state is _COMPLETE:
+            # An explicit COMPLETE with values that cannot be recorded is the caller's mistake: raise.
+            out_values, reason = check_values(study, values)
+            if reason is not None:
+                raise ValueError(reason)
 
     # The state is stored even when the sampler's after_trial raises; its exception then propagates (a `return`
     # in the `finally` below would swallow it).
