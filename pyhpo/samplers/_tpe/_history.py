@@ -87,6 +87,9 @@ class _History:
         # The same distribution objects come back trial after trial: look them up by identity first.
         self._by_identity: dict[tuple[str, int], tuple[BaseDistribution, _Column]] = {}
         self._split_cache: tuple[Any, ...] | None = None
+        # Per search space (keyed by the identity of its object): [space, (rows, columns) buffer, rows filled,
+        # whether every filled row has every parameter].
+        self._matrices: dict[int, list[Any]] = {}
         # Scan state: how many trials the last scan covered, the number of the last one, the (position,
         # number) of trials that were RUNNING or WAITING then, and the RUNNING ones themselves.
         self._scanned = 0
@@ -207,6 +210,34 @@ class _History:
         """Encoded values of ``name`` for every row (a view; do not modify)."""
         col = self._column(name, dist)
         return col.values[: col.n]
+
+    def matrix(self, space: object, items: Sequence[tuple[str, BaseDistribution]]) -> tuple[np.ndarray, bool]:
+        """``(values, complete)``: the encoded values of ``items`` for every row, as ``(rows, len(items))``
+        (a view; do not modify), and whether none is missing (NaN).
+
+        ``space`` stands for ``items``: the same object must always come with the same items. The matrix
+        is kept per space and only new rows are filled in (from the columns, so both always agree).
+        """
+        entry = self._matrices.get(id(space))
+        if entry is None or entry[0] is not space:
+            if len(self._matrices) > 64:
+                self._matrices.clear()
+            entry = self._matrices[id(space)] = [space, np.empty((16, len(items))), 0, True]
+        n = len(self.numbers)
+        done = entry[2]
+        if done < n:
+            buf = entry[1]
+            if len(buf) < n:
+                grown = np.empty((max(n, 2 * len(buf)), len(items)))
+                grown[:done] = buf[:done]
+                buf = entry[1] = grown
+            for j, (name, dist) in enumerate(items):
+                buf[done:n, j] = self.column(name, dist)[done:n]
+            if entry[3] and np.isnan(buf[done:n]).any():
+                entry[3] = False
+            entry[2] = n
+        values: np.ndarray = entry[1][:n]
+        return values, bool(entry[3])
 
     def sorted_rows(self, name: str, dist: BaseDistribution) -> tuple[np.ndarray, np.ndarray]:
         """``(rows, values)``: every row sorted by its encoded value of ``name`` (ties by row, NaN last).

@@ -278,21 +278,19 @@ class TPESampler(LockFreePickle, BaseSampler):
                 pending = space.encode(raw_pending)
         with history.lock:
             below, order = history.split(study.directions, self._gamma_func(study))
-            raw = np.column_stack([history.column(n, d) for n, d in items])
+            raw, complete = history.matrix(space, items)
             if order is None:  # rows are in trial-number order
-                in_order = below
-                present = ~np.isnan(raw).any(axis=1)
-                if present.all():
+                if complete:
                     below_rows, above_rows = np.flatnonzero(below), np.flatnonzero(~below)
                 else:
+                    present = ~np.isnan(raw).any(axis=1)
                     below_rows, above_rows = np.flatnonzero(below & present), np.flatnonzero(~below & present)
             else:
                 in_order = below[order]
-                present = ~np.isnan(raw).any(axis=1)
-                if present.all():
+                if complete:
                     below_rows, above_rows = order[in_order], order[~in_order]
                 else:
-                    present = present[order]
+                    present = ~np.isnan(raw).any(axis=1)[order]
                     below_rows, above_rows = order[in_order & present], order[~in_order & present]
             obs_below = raw[below_rows]
             obs_above = raw[above_rows]

@@ -76,3 +76,23 @@ def test_history_tells_when_rows_are_plain_and_in_number_order() -> None:
     below, order = history.split(study.directions, lambda n: 3)
     assert order is not None and [history.numbers[i] for i in order] == sorted(history.numbers)
     assert below.sum() == 3 and not below[history.numbers.index(late.number)]
+
+
+def test_history_matrix_grows_with_the_columns_and_notices_missing_values() -> None:
+    study = pyhpo.create_study(sampler=pyhpo.samplers.RandomSampler(seed=0))
+    history = _History()
+    x, y = FloatDistribution(0.0, 1.0), FloatDistribution(-1.0, 1.0, log=False)
+    items = [("x", x), ("y", y)]
+    space = object()
+    for batch, with_y in ((3, True), (20, True), (1, False), (2, True)):
+
+        def objective(t: pyhpo.Trial, with_y: bool = with_y) -> float:
+            return t.suggest_float("x", 0.0, 1.0) + (t.suggest_float("y", -1.0, 1.0) if with_y else 0.0)
+
+        study.optimize(objective, n_trials=batch)
+        history.scan(study.get_trials(deepcopy=False), study.directions)
+        values, complete = history.matrix(space, items)
+        expected = np.column_stack([history.column("x", x), history.column("y", y)])
+        assert np.array_equal(values, expected, equal_nan=True)
+        assert complete == (not np.isnan(expected).any())
+    assert not complete
