@@ -647,7 +647,7 @@ def _mixture_weights(
     if cacheable:
         cum.setflags(write=False)
         log_w.setflags(write=False)
-        if len(_WEIGHTS_CACHE) > 4096:
+        if len(_WEIGHTS_CACHE) > 64:  # each entry holds three arrays of up to n values
             _WEIGHTS_CACHE.clear()
         _WEIGHTS_CACHE[(id(w_obs), with_prior, prior_weight)] = (w_obs, cum, log_w)
     return cum, log_w
