@@ -211,7 +211,11 @@ class _Mixture:
     """
 
     __slots__ = (
-        "cat_cum",
+        "_cat_cum",
+        "_high",
+        "_low",
+        "_probs",
+        "_rows",
         "cat_log",
         "const",
         "cum",
@@ -219,7 +223,6 @@ class _Mixture:
         "log_w",
         "mus",
         "quad",
-        "rows",
         "sigmas",
         "size",
     )
@@ -250,9 +253,8 @@ class _Mixture:
             sigmas[n:] = 1.0
         self.mus, self.sigmas = mus, sigmas
         # Probability outside [0, 1] on each side, and the log of what is left inside.
-        low, high, self.log_norm = _kernel_tails(mus, sigmas)
-        # What a draw needs of its kernel, gathered in one take.
-        self.rows = np.concatenate((low, high, mus, sigmas), axis=1)
+        self._low, self._high, self.log_norm = _kernel_tails(mus, sigmas)
+        self._rows: np.ndarray | None = None
 
         # Continuous parameters: this mixture's columns of the quadratic form [x, x^2] @ [mu / s^2; -1 / (2 s^2)],
         # and per component -0.5 sum(mu^2 / s^2) - sum(log s + log_norm) - n log sqrt(2 pi) + log weight.
@@ -278,18 +280,38 @@ class _Mixture:
         self.const += self.log_w
 
         # Categorical parameters: one (size, n_choices) probability table each.
-        self.cat_cum: list[np.ndarray] = []
+        self._probs: list[np.ndarray] = []
+        self._cat_cum: list[np.ndarray] | None = None
         self.cat_log: list[np.ndarray] = []
         for col in space.cat:
             dim = space.dims[col]
             probs = _categorical_table(
                 obs[:, col].astype(int), len(dim.choices), with_prior, params, dim, size
             )
-            cum = np.cumsum(probs, axis=1)
-            cum[:, -1] = 1.0
-            self.cat_cum.append(cum)
+            self._probs.append(probs)
             with np.errstate(divide="ignore"):
                 self.cat_log.append(np.log(probs))
+
+    # Only the mixture that is sampled from (l(x)) needs these, so they are made on first use.
+
+    @property
+    def rows(self) -> np.ndarray:
+        """``(size, 4 n_numeric)``: [low tail, high tail, mu, sigma] per kernel, gathered in one take per draw."""
+        if self._rows is None:
+            self._rows = np.concatenate((self._low, self._high, self.mus, self.sigmas), axis=1)
+        return self._rows
+
+    @property
+    def cat_cum(self) -> list[np.ndarray]:
+        """Per categorical column, the cumulative choice probabilities of each kernel (last exactly 1)."""
+        if self._cat_cum is None:
+            cums = []
+            for probs in self._probs:
+                cum = np.cumsum(probs, axis=1)
+                cum[:, -1] = 1.0
+                cums.append(cum)
+            self._cat_cum = cums
+        return self._cat_cum
 
 
 class _ParzenEstimator:
