@@ -39,7 +39,7 @@ from pyhpo.storages._validation import check_param
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from pyhpo._values import FrozenTrial
+    from pyhpo._values import FrozenTrial, TrialState
     from pyhpo.storages._base import BaseStorage
 
 __all__ = ["ExtensionServicer", "StorageServicer", "TokenInterceptor", "add_services", "encode_trials_reply"]
@@ -106,6 +106,76 @@ def encode_trials_reply(encoded_trials: list[bytes]) -> bytes:
     return b"".join(parts)
 
 
+_PollKey = tuple[int, "tuple[TrialState, ...] | None"]
+
+
+class _PollRound:
+    """The state of one study's polls: how many were started and finished, and what the last one read."""
+
+    __slots__ = ("error", "finished", "result", "running", "started")
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.finished = 0
+        self.running = False
+        self.result: list[FrozenTrial] = []
+        self.error: BaseException | None = None
+
+
+class _SharedPolls:
+    """Polls of one study (for the same states) that arrive together read the storage once.
+
+    Every worker polls its study before each trial, so with many workers the storage would be read many
+    times over for the same answer. A request that finds a poll of its study running cannot take that poll's
+    answer (the poll began before the request, and may miss a write the client has already seen confirmed);
+    it waits for the next poll, which starts once the running one ends and serves every request that waited
+    for it. So each answer is read after its request arrived, as if the request had polled alone, and N
+    concurrent requests cost at most two reads instead of N.
+    """
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._rounds: dict[_PollKey, _PollRound] = {}
+
+    def run(self, key: _PollKey, fetch: Callable[[], list[FrozenTrial]]) -> list[FrozenTrial]:
+        """``fetch()``'s result, from a call of it that started after this call did; ``key`` says which
+        calls ask the same question (study id and states)."""
+        with self._cond:
+            state = self._rounds.get(key)
+            if state is None:
+                state = self._rounds[key] = _PollRound()
+            wanted = state.started + 1  # the first poll to start from now on
+            while state.finished < wanted and state.running:
+                self._cond.wait()
+            if state.finished >= wanted:  # a poll that started after we arrived has answered
+                if state.error is not None:
+                    raise state.error
+                return state.result
+            state.started += 1
+            state.running = True
+            number = state.started
+        result: list[FrozenTrial] = []
+        error: BaseException | None = None
+        try:
+            result = fetch()
+        except BaseException as e:  # noqa: BLE001  every request waiting for this poll gets it too; raised below
+            error = e
+        with self._cond:
+            state.finished = number
+            state.running = False
+            state.result, state.error = result, error
+            self._cond.notify_all()
+        if error is not None:
+            raise error
+        return result
+
+    def forget(self, study_id: int) -> None:
+        """Drop what is kept for a deleted study (its last answer holds the study's trials)."""
+        with self._cond:
+            for key in [k for k, state in self._rounds.items() if k[0] == study_id and not state.running]:
+                del self._rounds[key]
+
+
 class StorageServicer(api_pb2_grpc.StorageServiceServicer):
     """``optuna.StorageService`` over one storage shared by every client."""
 
@@ -116,6 +186,7 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
         # ids again), so an entry serves only the very trial it was made from (see _encoded).
         self._finished: dict[int, tuple[FrozenTrial, bytes]] = {}
         self._finished_lock = threading.Lock()
+        self._polls = _SharedPolls()
 
     @_guard
     def CreateNewStudy(self, request: api_pb2.CreateNewStudyRequest) -> api_pb2.CreateNewStudyReply:
@@ -128,6 +199,7 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
         # Some databases reuse the ids of deleted rows: forget the encodings of the study's trials.
         trial_ids = [t._trial_id for t in self._storage.get_all_trials(request.study_id, deepcopy=False)]
         self._storage.delete_study(request.study_id)
+        self._polls.forget(request.study_id)
         with self._finished_lock:
             for trial_id in trial_ids:
                 self._finished.pop(trial_id, None)
@@ -266,10 +338,20 @@ class StorageServicer(api_pb2_grpc.StorageServiceServicer):
     def GetTrials(self, request: api_pb2.GetTrialsRequest) -> bytes:
         after = request.trial_id_greater_than
         included = set(request.included_trial_ids)
-        trials = self._storage.get_all_trials(request.study_id, deepcopy=False)
+        trials = self._poll(request.study_id, None)
         return encode_trials_reply(
             [self._encoded(t) for t in trials if t._trial_id > after or t._trial_id in included]
         )
+
+    def _poll(self, study_id: int, states: tuple[TrialState, ...] | None) -> list[FrozenTrial]:
+        """The study's trials (in ``states``; None: all) as the storage holds them, read by a shared poll."""
+        return self._polls.run(
+            (study_id, states), lambda: self._storage.get_all_trials(study_id, deepcopy=False, states=states)
+        )
+
+    def encode_trials_in_states(self, study_id: int, states: tuple[TrialState, ...]) -> bytes:
+        """A serialized ``GetTrialsReply`` with the study's trials in ``states`` (the extension's query)."""
+        return encode_trials_reply([self._encoded(t) for t in self._poll(study_id, states)])
 
     def _encoded(self, trial: FrozenTrial) -> bytes:
         trial_id = trial._trial_id
@@ -294,11 +376,17 @@ def _json(text: str) -> Any:
 
 
 class ExtensionServicer(api_pb2_grpc.PyhpoExtensionServiceServicer):
-    """``optuna.PyhpoExtensionService``: server info and heartbeats, which Optuna's protocol lacks."""
+    """``optuna.PyhpoExtensionService``: server info, heartbeats and a narrow trial query, which Optuna's
+    protocol lacks.
 
-    def __init__(self, storage: BaseStorage, version: str) -> None:
+    ``trials``: the storage service whose encodings and shared polls the trial query uses (one is made when
+    not given).
+    """
+
+    def __init__(self, storage: BaseStorage, version: str, trials: StorageServicer | None = None) -> None:
         self._storage = storage
         self._version = version
+        self._trials = trials if trials is not None else StorageServicer(storage)
 
     def _heartbeat_storage(self) -> BaseHeartbeat | None:
         storage = self._storage
@@ -331,6 +419,14 @@ class ExtensionServicer(api_pb2_grpc.PyhpoExtensionServiceServicer):
         stale = heartbeat._get_stale_trial_ids(request.study_id) if heartbeat is not None else []
         return api_pb2.GetStaleTrialIdsReply(trial_ids=stale)
 
+    @_guard
+    def GetTrialsInStates(self, request: api_pb2.GetTrialsInStatesRequest) -> bytes:
+        # Answered as bytes, like GetTrials (the reply is a GetTrialsReply).
+        if not request.states:
+            raise ValueError("GetTrialsInStates needs at least one trial state")
+        states = tuple(sorted({_convert.trial_state_from_proto(s) for s in request.states}, key=int))
+        return self._trials.encode_trials_in_states(request.study_id, states)
+
 
 def _identity(data: bytes) -> bytes:
     return data
@@ -355,15 +451,16 @@ def _service_handler(servicer: Any, service_name: str) -> grpc.GenericRpcHandler
     return grpc.method_handlers_generic_handler(service.full_name, handlers)
 
 
-_BYTES_REPLIES = frozenset({"GetTrial", "GetTrials"})
+_BYTES_REPLIES = frozenset({"GetTrial", "GetTrials", "GetTrialsInStates"})
 
 
 def add_services(server: grpc.Server, storage: BaseStorage, version: str) -> None:
     """Register the storage service and pyhpo's extension service on ``server``."""
+    trials = StorageServicer(storage)
     server.add_generic_rpc_handlers(
         (
-            _service_handler(StorageServicer(storage), "StorageService"),
-            _service_handler(ExtensionServicer(storage, version), "PyhpoExtensionService"),
+            _service_handler(trials, "StorageService"),
+            _service_handler(ExtensionServicer(storage, version, trials), "PyhpoExtensionService"),
         )
     )
 

@@ -299,6 +299,14 @@ class GetTrialsReply(_message.Message):
     trials: _containers.RepeatedCompositeFieldContainer[Trial]
     def __init__(self, trials: _Optional[_Iterable[_Union[Trial, _Mapping]]] = ...) -> None: ...
 
+class GetTrialsInStatesRequest(_message.Message):
+    __slots__ = ("study_id", "states")
+    STUDY_ID_FIELD_NUMBER: _ClassVar[int]
+    STATES_FIELD_NUMBER: _ClassVar[int]
+    study_id: int
+    states: _containers.RepeatedScalarFieldContainer[TrialState]
+    def __init__(self, study_id: _Optional[int] = ..., states: _Optional[_Iterable[_Union[TrialState, str]]] = ...) -> None: ...
+
 class Study(_message.Message):
     __slots__ = ("study_id", "study_name", "directions", "user_attributes", "system_attributes")
     class UserAttributesEntry(_message.Message):

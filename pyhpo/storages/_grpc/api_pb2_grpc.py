@@ -901,6 +901,11 @@ class PyhpoExtensionServiceStub:
                 request_serializer=api__pb2.GetStaleTrialIdsRequest.SerializeToString,
                 response_deserializer=api__pb2.GetStaleTrialIdsReply.FromString,
                 _registered_method=True)
+        self.GetTrialsInStates = channel.unary_unary(
+                '/optuna.PyhpoExtensionService/GetTrialsInStates',
+                request_serializer=api__pb2.GetTrialsInStatesRequest.SerializeToString,
+                response_deserializer=api__pb2.GetTrialsReply.FromString,
+                _registered_method=True)
 
 
 class PyhpoExtensionServiceServicer:
@@ -925,6 +930,12 @@ class PyhpoExtensionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetTrialsInStates(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PyhpoExtensionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -942,6 +953,11 @@ def add_PyhpoExtensionServiceServicer_to_server(servicer, server):
                     servicer.GetStaleTrialIds,
                     request_deserializer=api__pb2.GetStaleTrialIdsRequest.FromString,
                     response_serializer=api__pb2.GetStaleTrialIdsReply.SerializeToString,
+            ),
+            'GetTrialsInStates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetTrialsInStates,
+                    request_deserializer=api__pb2.GetTrialsInStatesRequest.FromString,
+                    response_serializer=api__pb2.GetTrialsReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1026,6 +1042,33 @@ class PyhpoExtensionService:
             '/optuna.PyhpoExtensionService/GetStaleTrialIds',
             api__pb2.GetStaleTrialIdsRequest.SerializeToString,
             api__pb2.GetStaleTrialIdsReply.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetTrialsInStates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/optuna.PyhpoExtensionService/GetTrialsInStates',
+            api__pb2.GetTrialsInStatesRequest.SerializeToString,
+            api__pb2.GetTrialsReply.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,6 +11,9 @@ What makes it cheap:
   storage contract -- so this client keeps a write-through copy of its own running trials and
   answers ``get_trial`` for them without a call.
 * Study directions and names never change: asked once per study.
+* "Which trials are WAITING?" -- asked before every trial -- goes to a pyhpo server as
+  ``GetTrialsInStates`` and brings back those trials alone, not every trial that changed since the last
+  poll (an Optuna server, which lacks the call, is polled as Optuna's client does).
 
 Failures: a call that finds the server UNAVAILABLE (down, restarting) or is CANCELLED by a server
 shutting down is retried with exponential backoff for up to ``retry_timeout`` seconds, so a proxy
@@ -29,7 +32,7 @@ import copy
 import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pyhpo import logging
 from pyhpo._experimental import experimental_class
@@ -44,7 +47,7 @@ from pyhpo.storages._validation import check_param
 if TYPE_CHECKING:
     # At run time these four are module globals set by _load_runtime() on first use.
     import os
-    from collections.abc import Callable, Container, Sequence
+    from collections.abc import Callable, Collection, Container, Sequence
 
     import grpc  # noqa: TC004
 
@@ -144,6 +147,7 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
         self._names: dict[int, str] = {}
         self._info: Any = None
         self._info_known = False
+        self._states_rpc = True  # until the server says it lacks GetTrialsInStates
 
     def _make_channel(self) -> grpc.Channel:
         options: list[tuple[str, Any]] = [
@@ -450,11 +454,28 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
     def get_all_trials(
         self, study_id: int, deepcopy: bool = True, states: Container[TrialState] | None = None
     ) -> list[FrozenTrial]:
+        if self._states_rpc and _only_unfinished(states):
+            # Unfinished trials are never cached: ask for them alone (fresh objects, nobody else holds them).
+            found = self._trials_in_states(study_id, cast("Collection[TrialState]", states))
+            if found is not None:
+                return found
         with self._lock:  # one poll at a time: each asks for what the previous one left unknown
             cache = self._poll(study_id)
             with self._cache.lock:
                 trials = cache.select(states)
         return copy.deepcopy(trials) if deepcopy else trials
+
+    def _trials_in_states(self, study_id: int, states: Collection[TrialState]) -> list[FrozenTrial] | None:
+        """The study's trials in ``states`` through pyhpo's extension; None from a server without it."""
+        request = api_pb2.GetTrialsInStatesRequest(
+            study_id=study_id, states=[_convert.trial_state_to_proto(s) for s in states]
+        )
+        try:
+            reply = self._call(self._ext_stub, "GetTrialsInStates", request)[0]
+        except NotImplementedError:
+            self._states_rpc = False  # an Optuna server, or an older pyhpo one: poll as Optuna's client does
+            return None
+        return [_convert.trial_from_proto(message) for message in reply.trials]
 
     def _poll(self, study_id: int) -> StudyTrials:
         """Bring one study's cache up to date with one GetTrials call (caller holds ``_lock``)."""
@@ -502,3 +523,12 @@ class GrpcStorageProxy(BaseStorage, BaseHeartbeat):
 
     def get_heartbeat_stale_trial_callback(self) -> Callable[[Study, FrozenTrial], None] | None:
         return self._failed_trial_callback
+
+
+def _only_unfinished(states: Container[TrialState] | None) -> bool:
+    """Whether ``states`` is a non-empty collection of unfinished states only (the WAITING/RUNNING question)."""
+    return (
+        isinstance(states, (tuple, list, set, frozenset))
+        and len(states) > 0
+        and all(isinstance(s, TrialState) and not s.is_finished() for s in states)
+    )
