@@ -35,6 +35,9 @@ __all__ = ["Trial"]
 # returns is already the internal representation (no log scale, whose values must be checked to be > 0).
 _DIST_CACHE: dict[tuple[Any, ...], tuple[Any, bool]] = {}
 _DIST_CACHE_MAX = 4096
+# The same entries for the commonest call, suggest_float(name, low, high) with float bounds, by (low, high):
+# a shorter key to build and hash than the typed key above.
+_LINEAR_FLOAT_CACHE: dict[tuple[float, float], tuple[Any, bool]] = {}
 
 
 def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: Any) -> tuple[Any, bool]:
@@ -51,6 +54,14 @@ def _cached(kind: type[BaseDistribution], low: Any, high: Any, log: Any, step: A
     # suggest, so such a distribution is built anew each time rather than taken from the cache.
     if getattr(dist, "high", None) == high and len(_DIST_CACHE) < _DIST_CACHE_MAX:
         _DIST_CACHE[key] = entry
+        if (
+            kind is FloatDistribution
+            and type(low) is float
+            and type(high) is float
+            and step is None
+            and log is False
+        ):
+            _LINEAR_FLOAT_CACHE[low, high] = entry
     return entry
 
 
@@ -95,12 +106,12 @@ class Trial(BaseTrial):
             ValueError: ``low > high``, ``log`` with ``low <= 0``, ``step`` with ``log``, ``step <= 0``, or
                 ``name`` was used with another kind of distribution or log flag before (Optuna's messages).
         """
-        try:  # _cached's lookup, written out: this is the hot path of an objective
-            distribution, plain = _DIST_CACHE[
-                (FloatDistribution, type(low), low, type(high), high, type(log), log, type(step), step)
-            ]
-        except (KeyError, TypeError):
-            distribution, plain = _cached(FloatDistribution, low, high, log, step)
+        entry = (
+            _LINEAR_FLOAT_CACHE.get((low, high))
+            if type(low) is float and type(high) is float and step is None and log is False
+            else None
+        )
+        distribution, plain = entry or _cached(FloatDistribution, low, high, log, step)
         trial = self._cached_frozen_trial
         if (
             plain
