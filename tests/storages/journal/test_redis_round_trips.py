@@ -160,6 +160,8 @@ def test_a_trial_created_elsewhere_and_not_read_yet_can_be_finished(url: str, pr
     b.get_all_studies()
     trial_id = a.create_new_trial(study_id)
     assert b.set_trial_state_values(trial_id, TrialState.COMPLETE, [2.0])
+    # a owns the trial, so its get_trial may answer from its own copy (the ownership rule); a read shows it.
+    assert [t.values for t in a.get_all_trials(study_id)] == [[2.0]]
     assert a.get_trial(trial_id).values == [2.0]
 
 

@@ -28,10 +28,12 @@ class CountingBackend(MemoryJournalBackend):
     def __init__(self, max_read: int | None = None) -> None:
         super().__init__(max_read)
         self.bytes_read = 0
+        self.reads = 0
         self.before_append: list[Any] = []
 
     def read_chunk(self, cursor: int) -> tuple[bytes, int]:
         data, next_cursor = super().read_chunk(cursor)
+        self.reads += 1
         self.bytes_read += len(data)
         return data, next_cursor
 
@@ -212,6 +214,46 @@ def test_reads_cost_only_the_new_bytes() -> None:
     assert backend.bytes_read == 2 * len(backend.buffer)
 
 
+def test_the_owner_reads_its_running_trial_and_anyone_a_finished_one_without_a_read() -> None:
+    backend = CountingBackend()
+    owner = JournalStorage(backend)
+    other = JournalStorage(backend)
+    study_id = owner.create_new_study(MIN)
+    trial_id = owner.create_new_trial(study_id)
+    reads = backend.reads
+    assert owner.get_trial(trial_id).state == TrialState.RUNNING
+    assert backend.reads == reads  # owned: nobody else writes to it
+    other.set_trial_user_attr(trial_id, "seen", 1)  # not the owner's to write, but a reader of it...
+    assert other.get_trial(trial_id).user_attrs == {"seen": 1}
+    reads = backend.reads
+    other.get_trial(trial_id)
+    assert backend.reads == reads + 1  # ...that does not own a running trial reads it fresh
+    owner.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    reads = backend.reads
+    assert owner.get_trial(trial_id).values == [1.0]
+    assert backend.reads == reads  # finished: it never changes again
+    assert other.get_trial(trial_id).values == [1.0]  # not seen finished yet: read
+    reads = backend.reads
+    assert other.get_trial(trial_id).state == TrialState.COMPLETE
+    assert backend.reads == reads
+
+
+def test_a_claimed_waiting_trial_is_owned_and_a_lost_claim_is_not() -> None:
+    backend = CountingBackend()
+    a = JournalStorage(backend)
+    b = JournalStorage(backend)
+    study_id = a.create_new_study(MIN)
+    waiting = a.create_new_trial(study_id, create_trial(state=TrialState.WAITING))
+    b.get_all_trials(study_id)
+    assert a.set_trial_state_values(waiting, TrialState.RUNNING)
+    assert not b.set_trial_state_values(waiting, TrialState.RUNNING)
+    reads = backend.reads
+    a.get_trial(waiting)
+    assert backend.reads == reads
+    b.get_trial(waiting)
+    assert backend.reads == reads + 1
+
+
 def test_replay_across_small_chunks_equals_replay_in_one() -> None:
     big = MemoryJournalBackend()
     storage = JournalStorage(big)
@@ -299,6 +341,9 @@ def test_pickled_storage_replays_again_as_a_new_worker(memory_backend: MemoryJou
     assert clone._worker_prefix != storage._worker_prefix
     assert clone.get_trial(trial_id).number == 0
     clone.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    # The clone is another worker: storage sees its write on a read (its own get_trial of a trial it owns
+    # may answer from its copy, the ownership rule), and from then on in get_trial too.
+    assert [t.state for t in storage.get_all_trials(study_id)] == [TrialState.COMPLETE]
     assert storage.get_trial(trial_id).state == TrialState.COMPLETE
 
 
