@@ -31,8 +31,9 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1] / "pyhpo"
 # The picture of the house. A module belongs to the floor of the longest prefix below that names it (``pyhpo``
 # itself, the public facade, only by exact name). Entries for packages that do not exist yet say where they go.
 FLOORS: dict[int, tuple[str, ...]] = {
-    # the compiled C journal engine; only storages/journal/_engine.py imports it
-    0: ("pyhpo._cjournal",),
+    # the compiled C modules: the journal engine (only storages/journal/_engine.py imports it) and the TPE kernel
+    # (only samplers/_tpe/_kernel.py imports it)
+    0: ("pyhpo._cjournal", "pyhpo._ctpe"),
     # values: plain data and the words every floor speaks
     1: (
         "pyhpo._values",

@@ -22,6 +22,7 @@ from pyhpo.samplers._base import (
 )
 from pyhpo.samplers._lazy_random_state import LazyRandomState
 from pyhpo.samplers._random import RandomSampler
+from pyhpo.samplers._tpe import _kernel
 from pyhpo.samplers._tpe._history import _encode, _History
 from pyhpo.samplers._tpe.parzen_estimator import _Mixture, _Params, _ParzenEstimator, _Space
 from pyhpo.search_space import IntersectionSearchSpace
@@ -271,6 +272,8 @@ class TPESampler(LockFreePickle, BaseSampler):
     ) -> dict[str, Any]:
         space = self._space_for(search_space)
         items = list(search_space.items())
+        # Continuous parameters only: one call of the compiled kernel does the whole proposal.
+        use_kernel = _kernel.enabled and space.all_continuous and not len(space.cat)
         pending = None
         if self._constant_liar and any(other.number != trial.number for other in history.running):
             raw_pending = self._pending_observations(study, trial, search_space, history.running)
@@ -295,7 +298,7 @@ class TPESampler(LockFreePickle, BaseSampler):
             obs_below = raw[below_rows]
             obs_above = raw[above_rows]
             above_orders = None
-            if pending is None and len(above_rows) >= _SORTED_ROWS_MIN:
+            if pending is None and len(above_rows) >= _SORTED_ROWS_MIN and not use_kernel:
                 above_orders = _subset_orders(history, items, space, above_rows)
         if pending is not None:
             # Pending trials have the newest numbers in practice; keep them last (highest weight).
@@ -306,6 +309,17 @@ class TPESampler(LockFreePickle, BaseSampler):
         else:
             w_below = self._observation_weights(len(obs_below))
         w_above = self._observation_weights(len(obs_above))
+        if use_kernel:
+            best, samples = _kernel.propose(
+                self._params, self._rng.rng, obs_below, w_below, obs_above, w_above, self._n_ei_candidates
+            )
+            if space.plain:
+                return dict(zip(search_space, space.decode_row(samples[best])))
+            values = space.decode(samples[best : best + 1])[0][0]
+            return {
+                name: dim.external(value)
+                for name, dim, value in zip(search_space, space.dims, values.tolist())
+            }
         # l(x) (group 0) and g(x) (group 1) are evaluated together. The good group often stays the same from
         # one trial to the next (a new trial is mostly not among the best), and then so does l(x).
         key = (obs_below.tobytes(), w_below.tobytes())

@@ -12,10 +12,20 @@ import pytest
 import pyhpo
 from pyhpo.distributions import FloatDistribution
 from pyhpo.samplers import RandomSampler, TPESampler
+from pyhpo.samplers._tpe import _kernel
 from pyhpo.samplers._tpe._history import _History
 from pyhpo.samplers._tpe.sampler import default_gamma, default_weights
 from pyhpo.study import StudyDirection
 from pyhpo.trial import TrialState
+
+
+@pytest.fixture(params=["c", "numpy"])
+def tpe_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test on the compiled TPE kernel and on the numpy path (the fallback where it is not built)."""
+    if request.param == "c" and _kernel.lib is None:
+        pytest.skip("pyhpo._ctpe is not built (python csrc/ffi_build.py)")
+    monkeypatch.setattr(_kernel, "enabled", request.param == "c")
+    return str(request.param)
 
 
 def _sphere(trial: pyhpo.Trial) -> float:
@@ -340,7 +350,7 @@ def test_multi_objective_good_group_is_the_one_optuna_picks(n_objectives: int) -
 
 
 @pytest.mark.parametrize("objective", [_sphere, _mixed], ids=["sphere", "mixed"])
-def test_seeded_tpe_follows_optunas_trial_by_trial(objective) -> None:
+def test_seeded_tpe_follows_optunas_trial_by_trial(objective, tpe_path: str) -> None:
     """Same seed, same defaults: the same random numbers go through the same model (Optuna 5)."""
     optuna = pytest.importorskip("optuna")
     if int(optuna.__version__.split(".")[0]) < 5:
@@ -384,7 +394,7 @@ def test_scanning_only_unsettled_trials_equals_a_full_sync() -> None:
         ]
 
 
-def test_seeded_tpe_follows_optunas_when_trials_are_pruned_and_finish_out_of_order() -> None:
+def test_seeded_tpe_follows_optunas_when_trials_are_pruned_and_finish_out_of_order(tpe_path: str) -> None:
     """The split's general path (pruned rows, rows out of number order) and the kept good-group mixture."""
     optuna = pytest.importorskip("optuna")
     if int(optuna.__version__.split(".")[0]) < 5:
