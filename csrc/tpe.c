@@ -10,6 +10,7 @@
 #include "tpe.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,13 +19,9 @@
 #define TAIL_CUTOFF 8.5
 /* Log-sum-exp terms below e^-60 are left out. The numpy path clips them at e^-700 instead (parzen_estimator.
  * _EXP_FLOOR), to keep exp() off its slow underflow path; either way they cannot change the sum, which holds
- * exp(0) = 1: even 2^26 of them add less than 1e-18, far below half an ulp of 1. Leaving them out saves most
- * exp() calls, as most components are many widths away from any given point. */
+ * exp(0) = 1: e^-60 is 9e-27, so even 10^9 of them add less than 1e-17, below half an ulp of 1. Leaving them out
+ * saves most exp() calls, as most components are many widths away from any given point. */
 #define EXP_CUTOFF (-60.0)
-/* More components or candidates than this is a caller's mistake, not a study (and keeps sizes far from
- * overflowing size_t arithmetic). */
-#define MAX_ITEMS ((size_t)1 << 26)
-#define MAX_DIMS ((size_t)1 << 12)
 
 /* One mixture: `size` components (the observations, then the prior if any) over d columns. */
 typedef struct {
@@ -346,9 +343,16 @@ int pt_propose(const pt_tables *tables, const pt_settings *settings, size_t d,
         return -EINVAL;
     if (!(settings->prior_weight >= 0.0) || !isfinite(settings->prior_weight))
         return -EINVAL;
-    if (d < 1 || d > MAX_DIMS || n_cand < 1 || n_cand > MAX_ITEMS || n_below >= MAX_ITEMS ||
-        n_above >= MAX_ITEMS || n_cand > (size_t)INT32_MAX)
+    if (d < 1 || n_cand < 1 || n_cand > (size_t)INT_MAX) /* the chosen index is returned as an int */
         return -EINVAL;
+    /* Sizes checked in floating point before any size_t arithmetic on them can wrap (the work block below, and
+     * the callers' buffers: n x d observations, n_cand x (1 + d) draws). */
+    double limit = (double)(SIZE_MAX / 64);
+    double work = ((double)n_below + (double)n_above + 3.0) * (3.0 + 6.0 * (double)d) +
+                  4.0 * ((double)(n_below > n_above ? n_below : n_above) + 1.0);
+    if (work > limit || (double)n_cand * (1.0 + (double)d) > limit || (double)n_below * (double)d > limit ||
+        (double)n_above * (double)d > limit)
+        return -ENOMEM;
     if ((n_below > 0 && (below == NULL || w_below == NULL)) || (n_above > 0 && (above == NULL || w_above == NULL)))
         return -EINVAL;
 
@@ -356,10 +360,6 @@ int pt_propose(const pt_tables *tables, const pt_settings *settings, size_t d,
     size_t size_b = n_below + (prior || n_below == 0), size_a = n_above + (prior || n_above == 0);
     size_t n_max = n_below > n_above ? n_below : n_above;
     size_t size_max = size_b > size_a ? size_b : size_a;
-    /* The MAX_* limits keep this far below SIZE_MAX on 64-bit; a 32-bit size_t could still overflow. */
-    if (((double)(size_b + size_a + 1) * (3.0 + 5.0 * (double)d) + 2.0 * (double)(n_max + 1)) * 8.0 >
-        (double)(SIZE_MAX / 2))
-        return -ENOMEM;
     size_t doubles = mixture_doubles(size_b, d) + mixture_doubles(size_a, d) + size_max;
     /* One block: both mixtures, the log-density scratch, then two index arrays for the sort. */
     double *mem = malloc(doubles * sizeof(double) + 2 * (n_max + 1) * sizeof(entry));

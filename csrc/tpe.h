@@ -12,7 +12,7 @@
  *
  * Functions return >= 0 on success or a negative errno value:
  *   -EINVAL  a size or setting is out of range (nothing was computed);
- *   -ENOMEM  a work buffer could not be allocated;
+ *   -ENOMEM  a work buffer could not be allocated (or the sizes are too large for one);
  *   -EAGAIN  a column of observations holds equal values and no order was given: their widths depend on the
  *            order of the tie, which must be numpy's argsort's; call again with the orders.
  *
