@@ -12,7 +12,8 @@ writers appended between its cursor and its batch (:meth:`JournalRedisBackend.ap
 storage call that writes costs one round trip however many processes share the journal. Scripts run on a
 connection of the backend's own (one per process, reopened after a fork) with the commands encoded here:
 redis-py's per-call machinery costs several times the round trip itself; any connection error falls back to
-the redis-py client and its retries.
+the redis-py client and its retries. An append sent again after its reply was lost is applied once: each writer
+(process and thread) keeps the token of its last batch in ``{prefix}:pyhpo-writer:{id}`` (see ``_APPLY_ONCE``).
 
 A missing record key below ``log_number`` is never the end of the log. On one server every append is atomic
 (pyhpo's script, Optuna's ``EVAL``), so a gap is a lost key (evicted, deleted, a partial restore): it is
@@ -24,6 +25,8 @@ past it) and reports the gap only when it outlasts ``_CLUSTER_GAP_GRACE`` second
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import threading
 import time
@@ -36,17 +39,30 @@ from pyhpo.storages.journal._base import BaseJournalBackend
 
 __all__ = ["JournalRedisBackend"]
 
-# KEYS: none (the prefix is an argument, as in Optuna's script). ARGV[1] = prefix, ARGV[2..] = records.
-_APPEND = """
+# Both append scripts take ARGV[1] = prefix, ARGV[2] = writer key, ARGV[3] = the call's token, and apply a
+# batch once: the writer key (one per process and thread, expiring after an hour) keeps the token and first
+# record index of the writer's last batch, so a call resent after a lost reply finds its token there and
+# returns the batch's place instead of appending it again. A writer sends one call at a time, so its last
+# batch is the only one that can be resent. RECORDS is the index of the first record in ARGV.
+_APPLY_ONCE = """
 local prefix = ARGV[1]
-redis.call('setnx', prefix .. ':log_number', -1)
-local last = redis.call('incrby', prefix .. ':log_number', #ARGV - 1)
-local first = last - (#ARGV - 1) + 1
-for i = 2, #ARGV do
-  redis.call('set', prefix .. ':log:' .. (first + i - 2), ARGV[i])
+local n = #ARGV - RECORDS + 1
+local seen = redis.call('get', ARGV[2])
+local first
+if seen and string.sub(seen, 1, #ARGV[3] + 1) == ARGV[3] .. ' ' then
+  first = tonumber(string.sub(seen, #ARGV[3] + 2))
+else
+  redis.call('setnx', prefix .. ':log_number', -1)
+  first = redis.call('incrby', prefix .. ':log_number', n) - n + 1
+  for i = 1, n do
+    redis.call('set', prefix .. ':log:' .. (first + i - 1), ARGV[i + RECORDS - 1])
+  end
+  redis.call('set', ARGV[2], ARGV[3] .. ' ' .. first, 'EX', 3600)
 end
-return last
 """
+
+# ARGV[4..] = records. Returns the number of the batch's last record.
+_APPEND = _APPLY_ONCE.replace("RECORDS", "4") + "return first + n - 1\n"
 
 # ARGV[1] = prefix, ARGV[2] = first record index, ARGV[3] = most records to return.
 # Returns {last record number, {records first..stop}}: one atomic view of the counter and the keys.
@@ -65,21 +81,15 @@ end
 return {last, redis.call('mget', unpack(keys))}
 """
 
-# ARGV[1] = prefix, ARGV[2] = the reader's cursor, ARGV[3] = most records to return, ARGV[4..] = records.
-# Appends like _APPEND, then returns {first record number of the batch, {records cursor..first-1}}: what other
-# writers appended since the reader's cursor, read in the same atomic step. Only {first} when nothing came in
-# between, or too much to return here (the reader then reads in pieces), or the cursor is past the batch.
-_APPEND_READ = """
-local prefix = ARGV[1]
-local n = #ARGV - 3
-redis.call('setnx', prefix .. ':log_number', -1)
-local last = redis.call('incrby', prefix .. ':log_number', n)
-local first = last - n + 1
-for i = 1, n do
-  redis.call('set', prefix .. ':log:' .. (first + i - 1), ARGV[i + 3])
-end
-local cursor = tonumber(ARGV[2])
-if first <= cursor or first - cursor > tonumber(ARGV[3]) then
+# ARGV[4] = the reader's cursor, ARGV[5] = most records to return, ARGV[6..] = records. Appends like _APPEND,
+# then returns {first record number of the batch, {records cursor..first-1}}: what other writers appended since
+# the reader's cursor, read in the same atomic step. Only {first} when nothing came in between, or too much to
+# return here (the reader then reads in pieces), or the cursor is past the batch.
+_APPEND_READ = (
+    _APPLY_ONCE.replace("RECORDS", "6")
+    + """
+local cursor = tonumber(ARGV[4])
+if first <= cursor or first - cursor > tonumber(ARGV[5]) then
   return {first}
 end
 local keys = {}
@@ -88,6 +98,7 @@ for i = cursor, first - 1 do
 end
 return {first, redis.call('mget', unpack(keys))}
 """
+)
 
 # Records returned per read call: bounded so a huge journal streams in pieces.
 _READ_BATCH = 4096
@@ -140,9 +151,16 @@ class JournalRedisBackend(BaseJournalBackend):
         after_fork(self)
 
     def _after_fork_in_child(self) -> None:
-        # A forked child must not talk on its parent's socket, nor wait for a lock a parent thread held.
+        # A forked child must not talk on its parent's socket, nor wait for a lock a parent thread held, nor
+        # pass for its parent's writer (a call of one resent would be taken for the other's).
         self._connection: Any = None
         self._connection_lock = threading.Lock()
+        self._writer = f"{self._prefix}:pyhpo-writer:{os.urandom(8).hex()}-"
+        self._tokens = itertools.count()
+
+    def _once_args(self) -> list[bytes]:
+        """The writer key and a new token of an append: what makes resending it harmless."""
+        return [(self._writer + str(threading.get_ident())).encode(), _arg(next(self._tokens))]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"url": self._url, "use_cluster": self._use_cluster, "prefix": self._prefix}
@@ -292,7 +310,7 @@ class JournalRedisBackend(BaseJournalBackend):
             for index, record in enumerate(records):
                 self._redis.set(self._key(first + index), record)
         else:
-            last = int(self._run(self._append_script, [self._prefix_arg, *records]))
+            last = int(self._run(self._append_script, [self._prefix_arg, *self._once_args(), *records]))
         # Durability is the server's persistence policy (appendfsync); nothing to force from here.
         return last - len(records) + 1, last + 1
 
@@ -312,7 +330,8 @@ class JournalRedisBackend(BaseJournalBackend):
             raise ValueError(f"cursor must be a non-negative record index, got {cursor!r}.")
         records = _records(data)
         reply = self._run(
-            self._append_read_script, [self._prefix_arg, _arg(cursor), _READ_BATCH_ARG, *records]
+            self._append_read_script,
+            [self._prefix_arg, *self._once_args(), _arg(cursor), _READ_BATCH_ARG, *records],
         )
         first = int(reply[0])
         span = (first, first + len(records))

@@ -4,6 +4,7 @@ its own connection (fork, NOSCRIPT, a dropped connection). Runs on the server in
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import uuid
 from typing import TYPE_CHECKING
 
@@ -208,3 +209,60 @@ def test_a_dropped_connection_falls_back_to_the_client_and_appends_once(url: str
     assert client.client_kill_filter(_id=None, addr=address) == 1  # as a server restart or a proxy would
     assert backend.append_and_read_chunk(b'{"a":1}\n', 1) == (b"", (1, 2))
     assert backend.read_chunk(0) == (b'{"a":0}\n{"a":1}\n', 2)
+
+
+def _lose_next_reply(backend: JournalRedisBackend) -> None:
+    """The server runs the next script, but its reply is lost: the connection drops before it is read."""
+    connection = backend._connection
+    assert connection is not None
+    read_response = connection.read_response
+
+    def lost(*args: object, **kwargs: object) -> object:
+        read_response(*args, **kwargs)  # the server did the work...
+        connection.read_response = read_response
+        raise redis.exceptions.ConnectionError("connection reset before the reply was read")
+
+    connection.read_response = lost
+
+
+@pytest.mark.parametrize("with_read", [True, False], ids=["append-and-read", "append"])
+def test_an_append_resent_after_its_reply_was_lost_is_applied_once(
+    url: str, prefix: str, with_read: bool
+) -> None:
+    backend = JournalRedisBackend(url, prefix=prefix)
+    other = JournalRedisBackend(url, prefix=prefix)
+    backend.append_chunk(b'{"a":0}\n')
+    other.append_chunk(b'{"b":1}\n')
+    _lose_next_reply(backend)
+    if with_read:
+        assert backend.append_and_read_chunk(b'{"a":2}\n{"a":3}\n', 1) == (b'{"b":1}\n', (2, 4))
+    else:
+        assert backend.append_chunk(b'{"a":2}\n{"a":3}\n') == (2, 4)
+    data, cursor = other.read_chunk(0)
+    assert (data, cursor) == (b'{"a":0}\n{"b":1}\n{"a":2}\n{"a":3}\n', 4)  # not twice
+    assert backend.append_chunk(b'{"a":4}\n') == (4, 5)  # the next call is a new batch
+
+
+def test_a_trial_finished_while_its_reply_was_lost_is_finished_once_without_an_error(
+    url: str, prefix: str
+) -> None:
+    storage = JournalStorage(JournalRedisBackend(url, prefix=prefix))
+    study_id = storage.create_new_study(MIN, "s")
+    trial_id = storage.create_new_trial(study_id)
+    _lose_next_reply(storage._backend)
+    assert storage.set_trial_state_values(trial_id, TrialState.COMPLETE, [1.0])
+    fresh = JournalStorage(JournalRedisBackend(url, prefix=prefix))
+    assert [(t.state, t.values) for t in fresh.get_all_trials(study_id)] == [(TrialState.COMPLETE, [1.0])]
+    assert fresh._reader.position == storage._reader.position
+
+
+def test_writers_in_two_threads_and_a_forked_child_have_their_own_writer_keys(url: str, prefix: str) -> None:
+    backend = JournalRedisBackend(url, prefix=prefix)
+    keys = {backend._once_args()[0]}
+    thread = threading.Thread(target=lambda: keys.add(backend._once_args()[0]))
+    thread.start()
+    thread.join()
+    backend._after_fork_in_child()
+    keys.add(backend._once_args()[0])
+    assert len(keys) == 3
+    assert all(key.startswith(f"{prefix}:".encode()) for key in keys)  # cleaned up with the journal's keys
