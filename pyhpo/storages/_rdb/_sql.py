@@ -114,6 +114,9 @@ POLL_CHANGED = union_all(
     ),
 ).order_by(column("trial_id"))
 
+# The study's WAITING trials alone (what every ask polls for): one index range of the study, nothing else read.
+POLL_WAITING = poll_query(_t.state == "WAITING").order_by(_t.trial_id)
+
 # How many objectives the study of a trial has (checking the values given to a trial).
 OBJECTIVES_OF_TRIAL = (
     select(models.study_directions.c.direction)

@@ -68,6 +68,9 @@ def _costs(url: str, n_finished: int) -> dict[str, int]:
         reader.get_all_trials(study_id)
     costs["poll, nothing new"] = len(seen)
     with _count(writer) as seen:
+        assert writer.get_all_trials(study_id, states=(TrialState.WAITING,)) == []
+    costs["WAITING poll, none waiting"] = len(seen)
+    with _count(writer) as seen:
         trial_id = writer.create_new_trial(study_id)
         writer.set_trial_param(trial_id, "x", 0.25, DIST)
         writer.set_trial_state_values(trial_id, TrialState.COMPLETE, [0.0])
@@ -90,6 +93,7 @@ def test_statement_counts_do_not_depend_on_the_number_of_trials(tmp_path: Path) 
     assert large == {
         "first read": 3,  # study joined with trials, directions, all children in one UNION ALL
         "poll, nothing new": 1,
+        "WAITING poll, none waiting": 1,  # what every ask polls for: the waiting trials alone
         # lock + last number + insert; first-distribution lookup (once per process) + insert-select;
         # conditional update + upsert of the values
         "create + param + finish": 7,
@@ -152,3 +156,31 @@ def test_a_trial_finished_by_someone_else_is_no_longer_answered_from_memory(tmp_
     with pytest.raises(UpdateFinishedTrialError):
         owner.set_trial_param(trial_id, "x", 0.5, DIST)
     assert owner.get_trial(trial_id).state == TrialState.FAIL
+
+
+def test_the_waiting_poll_reads_only_the_waiting_trials(any_url: str) -> None:
+    storage, study_id = _study(any_url, 0)
+    other = RDBStorage(any_url)
+    other.get_all_trials(study_id)
+    waiting = [
+        storage.create_new_trial(
+            study_id, create_trial(state=TrialState.WAITING, params={"x": v}, distributions={"x": DIST})
+        )
+        for v in (0.25, 0.75)
+    ]
+    finished = storage.create_new_trial(
+        study_id, create_trial(params={"x": 0.5}, distributions={"x": DIST}, value=1.0)
+    )
+    with _count(other) as seen:
+        polled = other.get_all_trials(study_id, deepcopy=False, states=(TrialState.WAITING,))
+    assert [(t._trial_id, t.number, t.state, t.params) for t in polled] == [
+        (waiting[0], 0, TrialState.WAITING, {"x": 0.25}),
+        (waiting[1], 1, TrialState.WAITING, {"x": 0.75}),
+    ]
+    assert len(seen) == 2  # the waiting trials, then their children; the finished trial was not read
+    assert other.set_trial_state_values(waiting[0], TrialState.RUNNING)
+    assert [t._trial_id for t in other.get_all_trials(study_id, states=[TrialState.WAITING])] == [waiting[1]]
+    # The next full poll still finds everything the WAITING poll left unread.
+    assert [t._trial_id for t in other.get_all_trials(study_id)] == [*waiting, finished]
+    with pytest.raises(KeyError):
+        other.get_all_trials(study_id + 1000, states=(TrialState.WAITING,))
