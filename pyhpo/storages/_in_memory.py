@@ -234,10 +234,11 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             study = self._trial_study[trial_id]
             if study.param_distribution.get(param_name) is not distribution:
                 self._check_and_register_distribution(study, param_name, distribution)
-            trial.params[param_name] = (
+            # The fields themselves, not the properties: the storage's own objects, on the hot path.
+            trial._params[param_name] = (
                 param_value_internal if plain else distribution.to_external_repr(param_value_internal)
             )
-            trial.distributions[param_name] = distribution
+            trial._distributions[param_name] = distribution
 
     @staticmethod
     def _check_and_register_distribution(study: _Study, name: str, distribution: BaseDistribution) -> None:
@@ -289,7 +290,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
             study.by_state[state][trial_id] = trial
             study.owned.pop(trial_id, None)
             if values is not None:
-                trial.values = values
+                trial._values = list(values)  # (the values setter's copy, without the property call)
             trial.datetime_complete = datetime.datetime.now()
             if state is _COMPLETE:
                 self._update_best(study, trial)
@@ -321,7 +322,7 @@ class InMemoryStorage(LockFreePickle, BaseStorage):
 
     @staticmethod
     def _update_best(study: _Study, trial: FrozenTrial) -> None:
-        values = trial.values
+        values = trial._values
         if values is None or len(study.directions) != 1:
             return
         value = values[0]

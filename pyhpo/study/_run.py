@@ -55,6 +55,23 @@ class Run:
         self.start = time.monotonic()
         self.running: set[int] = set()
         self.heartbeat = is_heartbeat_enabled(study._storage)
+        # (sampler, pruner, has a before_trial, finishing calls a hook): the sampler's and pruner's hooks are
+        # looked up once a run, and again only if the study's sampler or pruner is replaced during it. One
+        # tuple, so that threads see the four together.
+        self.hooks: tuple[Any, Any, bool, bool] | None = None
+
+    def sampler_hooks(self) -> tuple[Any, Any, bool, bool]:
+        """:attr:`hooks`, worked out again if the study's sampler or pruner is no longer the one it holds."""
+        study = self.study
+        hooks = self.hooks
+        if hooks is None or hooks[0] is not study.sampler or hooks[1] is not study.pruner:
+            hooks = self.hooks = (
+                study.sampler,
+                study.pruner,
+                study._has_before_hook(),
+                study._hooks_after_trial(),
+            )
+        return hooks
 
     def out_of_time(self) -> bool:
         return self.timeout is not None and time.monotonic() - self.start >= self.timeout
@@ -87,10 +104,11 @@ def run_one(run: Run) -> None:
     study = run.study
     if run.heartbeat:
         _fail_stale_trials(study)
-    trial = study.ask()
+    hooks = run.sampler_hooks()
+    trial = study._ask(None, hooks[2])
     run.running.add(trial._trial_id)
     try:
-        frozen = run_trial(run, trial)
+        frozen = run_trial(run, trial, hooks[3])
     finally:
         run.running.discard(trial._trial_id)
         if run.gc_after_trial:
@@ -99,8 +117,11 @@ def run_one(run: Run) -> None:
         run.after_trial(frozen)
 
 
-def run_trial(run: Run, trial: Trial) -> FrozenTrial:
-    """Run the objective on ``trial`` and tell the outcome; re-raise an error not listed in ``catch``."""
+def run_trial(run: Run, trial: Trial, hooks: bool | None = None) -> FrozenTrial:
+    """Run the objective on ``trial`` and tell the outcome; re-raise an error not listed in ``catch``.
+
+    ``hooks``: whether finishing the trial calls the sampler's or pruner's hooks, if the caller knows.
+    """
     study = run.study
     state: TrialState | None = None
     result: Any = None
@@ -121,7 +142,13 @@ def run_trial(run: Run, trial: Trial) -> FrozenTrial:
     try:
         # Shared, not copied: the trial is read here and by the log line; each callback gets its own copy.
         frozen, reason = tell(
-            study, trial, None if state is not None else result, state, skip_if_finished=True, share=True
+            study,
+            trial,
+            None if state is not None else result,
+            state,
+            skip_if_finished=True,
+            share=True,
+            hooks=hooks,
         )
     except Exception:
         frozen = study._storage.get_trial(trial._trial_id)

@@ -278,12 +278,19 @@ class Study:
             raise TypeError(
                 f"fixed_distributions must be a dict of parameter name to distribution, got {fixed_distributions!r}"
             )
+        return self._ask(fixed_distributions, None)
+
+    def _ask(
+        self, fixed_distributions: dict[str, BaseDistribution] | None, before_hook: bool | None
+    ) -> Trial:
+        """:meth:`ask` once its argument is checked. ``before_hook``: whether the sampler has a ``before_trial``
+        of its own, as :meth:`_has_before_hook` says (None: find out; ``optimize`` works it out once a run)."""
         local = self._thread_local
         storage = self._storage
         if not local.in_optimize_loop and is_heartbeat_enabled(storage):
             # Optuna's warning: the trial asked for here gets no heartbeat thread. pyhpo still fails the stale
             # trials of dead workers first, as optimize does.
-            warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=2)
+            warnings.warn("Heartbeat of storage is supposed to be used with Study.optimize.", stacklevel=3)
             _fail_stale_trials(self)
         local.cached_all_trials = None
         # The in-memory storage creates the trial and hands it over in one call (while no trial is WAITING):
@@ -298,10 +305,11 @@ class Study:
             frozen = storage.get_trial(trial_id)
         else:
             trial_id = frozen._trial_id
-        sampler = self.sampler
-        if getattr(sampler.before_trial, "__func__", None) is not (_base_hooks or _load_base_hooks())[0]:
+        if before_hook is None:
+            before_hook = self._has_before_hook()
+        if before_hook:
             # The sampler gets a copy, as from every other storage; it may change it.
-            sampler.before_trial(self, frozen if not live else frozen._copy())
+            self.sampler.before_trial(self, frozen if not live else frozen._copy())
             # before_trial may have written system attributes (GridSampler's grid_id): the trial must see them.
             if not live:
                 frozen = storage.get_trial(trial_id)
@@ -426,6 +434,11 @@ class Study:
         return trials_dataframe(self, attrs, multi_index)
 
     # Internals -------------------------------------------------------------------------------------------------
+
+    def _has_before_hook(self) -> bool:
+        """Whether the sampler's ``before_trial`` is its own, not BaseSampler's (which does nothing)."""
+        hook = getattr(self.sampler.before_trial, "__func__", None)
+        return hook is not (_base_hooks or _load_base_hooks())[0]
 
     def _hooks_after_trial(self) -> bool:
         """Whether finishing a trial calls something: False when the sampler's ``after_trial`` and the

@@ -66,11 +66,13 @@ def tell(
     state: TrialState | None,
     skip_if_finished: bool,
     share: bool = False,
+    hooks: bool | None = None,
 ) -> tuple[FrozenTrial, str | None]:
     """Record the end of ``trial``; return the finished trial and, when values were rejected, why.
 
     With ``share``, the returned trial may be the storage's own object (the in-memory storage's): the caller
-    reads it and never changes it. Otherwise it is the caller's copy.
+    reads it and never changes it. Otherwise it is the caller's copy. ``hooks`` is
+    :meth:`Study._hooks_after_trial`'s answer when the caller knows it (None: ask).
     """
     study._thread_local.cached_all_trials = None
     storage = study._storage
@@ -140,7 +142,7 @@ def tell(
     stored: FrozenTrial | None = None
     done: FrozenTrial | None = None
     try:
-        if study._hooks_after_trial():
+        if study._hooks_after_trial() if hooks is None else hooks:
             finished = FrozenTrial(
                 frozen.number,
                 state,

@@ -89,7 +89,7 @@ class Trial(BaseTrial):
         self._relative_params: dict[str, Any] | None = None
         self._sampling_study_cache: Study | None = None
         self._relative_search_space: dict[str, BaseDistribution] = {}
-        fixed = self._cached_frozen_trial.system_attrs.get("fixed_params")
+        fixed = self._cached_frozen_trial._system_attrs.get("fixed_params")
         self._fixed_params: dict[str, Any] = fixed if isinstance(fixed, dict) else {}
         self._plain: bool | None = None
 
@@ -115,7 +115,7 @@ class Trial(BaseTrial):
         trial = self._cached_frozen_trial
         if (
             plain
-            and name not in trial.distributions
+            and name not in trial._distributions  # (the field: a property call costs as much as the test)
             and (self._plain if self._plain is not None else self._is_plain())
         ):
             # _suggest for the usual case: a new name, a linear FloatDistribution, nothing fixed by
@@ -130,8 +130,8 @@ class Trial(BaseTrial):
                 distribution,
             )
             if not self._live:  # (a live view holds what the storage just wrote)
-                trial.distributions[name] = distribution
-                trial.params[name] = value
+                trial._distributions[name] = distribution
+                trial._params[name] = value
             return value
         value = self._suggest(name, distribution)
         if self._cached_frozen_trial.distributions[name] is not distribution:

@@ -409,3 +409,30 @@ def test_enqueued_trials_are_each_run_exactly_once_by_parallel_workers() -> None
     assert len(seen) == 16 and sorted(seen).count(0) >= 1
     assert [seen.count(i) >= 1 for i in range(12)] == [True] * 12
     assert all(t.state == TrialState.COMPLETE for t in study.trials) and len(study.trials) == 16
+
+
+@pytest.mark.parametrize("libname", ["pyhpo", "optuna"])
+def test_a_sampler_replaced_during_optimize_has_its_hooks_called(libname: str) -> None:
+    # optimize looks the sampler's hooks up once a run: replacing the sampler from a callback must still reach
+    # the new one's before_trial and after_trial from the next trial on, as in Optuna (which looks every time).
+    lib = pytest.importorskip(libname)
+    lib.logging.set_verbosity(lib.logging.WARNING)
+    calls: list[tuple[str, int]] = []
+
+    class Hooked(lib.samplers.RandomSampler):  # type: ignore[name-defined,misc]
+        def before_trial(self, study: Any, trial: Any) -> None:
+            calls.append(("before", trial.number))
+
+        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
+            calls.append(("after", trial.number))
+
+    def swap(study: Any, trial: Any) -> None:
+        if trial.number == 1:
+            study.sampler = Hooked(seed=1)
+        elif trial.number == 3:
+            study.sampler = lib.samplers.RandomSampler(seed=2)
+
+    study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0))
+    study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=6, callbacks=[swap])
+    assert calls == [("before", 2), ("after", 2), ("before", 3), ("after", 3)]
+    assert len(study.trials) == 6
