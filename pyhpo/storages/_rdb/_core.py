@@ -115,6 +115,12 @@ class RDBCore:
             except sa_exc.SQLAlchemyError as e:
                 raise self._storage_error(what, e) from e
 
+    def _autocommit(self, body: Callable[[Connection], _T]) -> _T:
+        """Run ``body``, a write of one statement (which is its own transaction), on the autocommit engine, with
+        :meth:`_transaction`'s retries and errors. Not for SQLite, whose writes take the writer lock."""
+        assert not self._sqlite
+        return self._transaction(body, write=False)
+
     def _distribution(self, text: str) -> BaseDistribution:
         dist = self._dist_by_json.get(text)
         if dist is None:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     insert,
     literal,
     null,
+    or_,
     select,
     true,
     union_all,
@@ -149,6 +150,10 @@ FIRST_DISTRIBUTION = (
     .where(_t.study_id == bindparam("study_id"), _p.param_name == bindparam("name"))
     .limit(1)
 )
+# "state IN (...)" over a constant list would be an expanding parameter, which SQLAlchemy renders into the SQL
+# again at every execution (about 0.1 ms of CPU): two plain comparisons compile once.
+_IS_UNFINISHED = or_(*(_t.state == state for state in UNFINISHED))
+
 # Inserts the parameter only while the trial is unfinished; a row count of 0 means it was not.
 INSERT_PARAM_IF_UNFINISHED = insert(models.trial_params).from_select(
     ["trial_id", "param_name", "param_value", "distribution_json"],
@@ -157,7 +162,7 @@ INSERT_PARAM_IF_UNFINISHED = insert(models.trial_params).from_select(
         bindparam("name", type_=_p.param_name.type),
         bindparam("value", type_=ParamValue()),
         bindparam("dist", type_=_p.distribution_json.type),
-    ).where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED)),
+    ).where(_t.trial_id == bindparam("tid"), _IS_UNFINISHED),
 )
 
 # State changes are conditional on the current state; the row count says whether we won. (In
@@ -169,12 +174,12 @@ TO_RUNNING = (
 )
 TO_UNFINISHED = (
     update(models.trials)
-    .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
+    .where(_t.trial_id == bindparam("tid"), _IS_UNFINISHED)
     .values(state=bindparam("new_state"))
 )
 TO_FINISHED = (
     update(models.trials)
-    .where(_t.trial_id == bindparam("tid"), _t.state.in_(UNFINISHED))
+    .where(_t.trial_id == bindparam("tid"), _IS_UNFINISHED)
     .values(state=bindparam("new_state"), datetime_complete=bindparam("now"))
 )
 # The same changes when values come with them: they match nothing unless the study has ``n_values``

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from pyhpo.distributions import FloatDistribution
 from pyhpo.exceptions import UpdateFinishedTrialError
@@ -184,3 +184,61 @@ def test_the_waiting_poll_reads_only_the_waiting_trials(any_url: str) -> None:
     assert [t._trial_id for t in other.get_all_trials(study_id)] == [*waiting, finished]
     with pytest.raises(KeyError):
         other.get_all_trials(study_id + 1000, states=(TrialState.WAITING,))
+
+
+def test_a_known_parameter_is_written_by_one_statement_outside_a_transaction(any_url: str) -> None:
+    # Once this process knows the trial's study and the parameter's first distribution, the write is the
+    # conditional INSERT alone; on a server it goes out on the autocommit engine (no BEGIN, no COMMIT).
+    storage, study_id = _study(any_url, 0)
+    storage.set_trial_param(storage.create_new_trial(study_id), "x", 0.5, DIST)  # learns x's distribution
+    trial_id = storage.create_new_trial(study_id)
+    ran: list[tuple[object, str]] = []
+    commits: list[object] = []
+
+    def on_execute(conn: Connection, cursor: object, statement: str, *args: object) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA")):
+            ran.append((conn.engine, statement))
+
+    def on_commit(conn: Connection) -> None:
+        commits.append(conn.engine)
+
+    listeners = [(storage.engine, "before_cursor_execute", on_execute), (storage.engine, "commit", on_commit)]
+    if storage._read_engine is not storage.engine:
+        listeners.append((storage._read_engine, "before_cursor_execute", on_execute))
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    try:
+        storage.set_trial_param(trial_id, "x", 0.25, DIST)
+    finally:
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+    assert len(ran) == 1 and ran[0][1].lstrip().upper().startswith("INSERT"), ran
+    if any_url.startswith("sqlite"):
+        assert commits == [storage.engine]  # SQLite writes take the writer lock in a transaction
+    else:
+        assert ran[0][0] is storage._read_engine and storage._read_engine is not storage.engine
+        assert commits == []
+    assert RDBStorage(any_url).get_trial(trial_id).params == {"x": 0.25}
+
+    # The same path keeps the first value of a parameter and refuses a trial someone else finished.
+    storage.set_trial_param(trial_id, "x", 0.75, DIST)
+    assert RDBStorage(any_url).get_trial(trial_id).params == {"x": 0.25}
+    other = storage.create_new_trial(study_id)
+    RDBStorage(any_url).set_trial_state_values(other, TrialState.FAIL)
+    with pytest.raises(UpdateFinishedTrialError):
+        storage.set_trial_param(other, "x", 0.5, DIST)
+
+
+def test_the_per_trial_writes_compile_once() -> None:
+    # An expanding parameter (IN over a list) is rendered into the SQL again at every execution, ~0.1 ms of CPU
+    # each time; the statements every trial runs have none.
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
+
+    from pyhpo.storages._rdb import _sql
+
+    statements = [_sql.INSERT_PARAM_IF_UNFINISHED, _sql.TO_RUNNING, _sql.TO_UNFINISHED, _sql.TO_FINISHED]
+    statements += list(_sql.TO_WITH_VALUES.values())
+    for dialect in (postgresql.dialect(), mysql.dialect(), sqlite.dialect()):
+        for statement in statements:
+            compiled = statement.compile(dialect=dialect)
+            assert not any(b.expanding for b in compiled.binds.values()), (dialect.name, str(compiled))
