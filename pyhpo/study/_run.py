@@ -139,6 +139,9 @@ def run_trial(run: Run, trial: Trial, hooks: bool | None = None) -> FrozenTrial:
     finally:
         if heartbeat is not None:
             heartbeat.stop()
+    known = run.hooks
+    if hooks is not None and (known is None or known[0] is not study.sampler or known[1] is not study.pruner):
+        hooks = None  # the objective replaced the sampler or pruner: tell looks their hooks up
     try:
         # Shared, not copied: the trial is read here and by the log line; each callback gets its own copy.
         frozen, reason = tell(

@@ -436,3 +436,23 @@ def test_a_sampler_replaced_during_optimize_has_its_hooks_called(libname: str) -
     study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=6, callbacks=[swap])
     assert calls == [("before", 2), ("after", 2), ("before", 3), ("after", 3)]
     assert len(study.trials) == 6
+
+
+@pytest.mark.parametrize("libname", ["pyhpo", "optuna"])
+def test_a_sampler_replaced_by_the_objective_has_its_after_trial_called_for_that_trial(libname: str) -> None:
+    lib = pytest.importorskip(libname)
+    lib.logging.set_verbosity(lib.logging.WARNING)
+    calls: list[int] = []
+
+    class Hooked(lib.samplers.RandomSampler):  # type: ignore[name-defined,misc]
+        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
+            calls.append(trial.number)
+
+    def objective(trial: Any) -> float:
+        if trial.number == 1:
+            trial.study.sampler = Hooked(seed=1)
+        return float(trial.suggest_float("x", 0, 1))
+
+    study = lib.create_study(sampler=lib.samplers.RandomSampler(seed=0))
+    study.optimize(objective, n_trials=3)
+    assert calls == [1, 2]
