@@ -40,9 +40,9 @@ def _count(storage: RDBStorage) -> Iterator[list[str]]:
             event.remove(engine, "before_cursor_execute", listener)
 
 
-def _study(url: str, n_finished: int) -> tuple[RDBStorage, int]:
+def _study(url: str, n_finished: int, name: str = "big") -> tuple[RDBStorage, int]:
     storage = RDBStorage(url)
-    study_id = storage.create_new_study([StudyDirection.MINIMIZE], "big")
+    study_id = storage.create_new_study([StudyDirection.MINIMIZE], name)
     for i in range(n_finished):
         storage.create_new_trial(
             study_id,
@@ -189,7 +189,7 @@ def test_the_waiting_poll_reads_only_the_waiting_trials(any_url: str) -> None:
 def test_a_known_parameter_is_written_by_one_statement_outside_a_transaction(any_url: str) -> None:
     # Once this process knows the trial's study and the parameter's first distribution, the write is the
     # conditional INSERT alone; on a server it goes out on the autocommit engine (no BEGIN, no COMMIT).
-    storage, study_id = _study(any_url, 0)
+    storage, study_id = _study(any_url, 0, name="known-parameter")  # (the server databases are the module's)
     storage.set_trial_param(storage.create_new_trial(study_id), "x", 0.5, DIST)  # learns x's distribution
     trial_id = storage.create_new_trial(study_id)
     ran: list[tuple[object, str]] = []
