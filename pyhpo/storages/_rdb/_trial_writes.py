@@ -146,37 +146,38 @@ class TrialWrites(RDBCore):
             "dist": distribution_to_json(distribution),
         }
 
-        def alone(conn: Connection) -> None:
+        # The first distribution of a parameter in the study is what later ones must be compatible with; it
+        # never changes, so each process looks it up once.
+        study_id = self._trial_study.get(trial_id)
+        known = None if study_id is None else self._param_dists.get((study_id, param_name))
+        if known is not None:
+            check_distribution_compatibility(known, distribution)
+
+        def insert_param(conn: Connection) -> None:
             if conn.execute(_sql.INSERT_PARAM_IF_UNFINISHED, params).rowcount == 0:
                 self._raise_not_updatable(conn, trial_id)
 
         def body(conn: Connection) -> None:
-            study_id = self._trial_study.get(trial_id)
-            if study_id is None:
-                study_id = self._require_updatable(conn, trial_id)
-            # The first distribution of a parameter in the study is what later ones must be compatible
-            # with; it never changes, so each process looks it up once.
-            known = self._param_dists.get((study_id, param_name))
-            if known is None:
-                first = conn.execute(
-                    _sql.FIRST_DISTRIBUTION, {"study_id": study_id, "name": param_name}
-                ).scalar()
-                known = self._distribution(first) if first is not None else None
-            if known is not None:
-                check_distribution_compatibility(known, distribution)
-            if conn.execute(_sql.INSERT_PARAM_IF_UNFINISHED, params).rowcount == 0:
-                self._raise_not_updatable(conn, trial_id)
-            self._param_dists.setdefault((study_id, param_name), known or distribution)
+            sid = study_id if study_id is not None else self._require_updatable(conn, trial_id)
+            first = known
+            if first is None:
+                first = self._param_dists.get((sid, param_name))
+                if first is None:
+                    text = conn.execute(
+                        _sql.FIRST_DISTRIBUTION, {"study_id": sid, "name": param_name}
+                    ).scalar()
+                    first = self._distribution(text) if text is not None else None
+                if first is not None:
+                    check_distribution_compatibility(first, distribution)
+            insert_param(conn)
+            self._param_dists.setdefault((sid, param_name), first or distribution)
 
-        study_id = self._trial_study.get(trial_id)
-        known = None if study_id is None else self._param_dists.get((study_id, param_name))
         try:
             if known is not None and not self._sqlite:
                 # The usual case: this process knows the trial's study and the parameter's first distribution,
                 # so the write is the conditional INSERT alone, a statement that is its own transaction: sent
                 # on the autocommit engine it is one round trip instead of three (BEGIN, INSERT, COMMIT).
-                check_distribution_compatibility(known, distribution)
-                self._autocommit(alone)
+                self._autocommit(insert_param)
             else:
                 self._transaction(body, write=True)
         except sa_exc.IntegrityError as e:
