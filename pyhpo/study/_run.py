@@ -108,7 +108,7 @@ def run_one(run: Run) -> None:
     trial = study._ask(None, hooks[2])
     run.running.add(trial._trial_id)
     try:
-        frozen = run_trial(run, trial, hooks[3])
+        frozen = run_trial(run, trial)
     finally:
         run.running.discard(trial._trial_id)
         if run.gc_after_trial:
@@ -117,11 +117,8 @@ def run_one(run: Run) -> None:
         run.after_trial(frozen)
 
 
-def run_trial(run: Run, trial: Trial, hooks: bool | None = None) -> FrozenTrial:
-    """Run the objective on ``trial`` and tell the outcome; re-raise an error not listed in ``catch``.
-
-    ``hooks``: whether finishing the trial calls the sampler's or pruner's hooks, if the caller knows.
-    """
+def run_trial(run: Run, trial: Trial) -> FrozenTrial:
+    """Run the objective on ``trial`` and tell the outcome; re-raise an error not listed in ``catch``."""
     study = run.study
     state: TrialState | None = None
     result: Any = None
@@ -139,9 +136,8 @@ def run_trial(run: Run, trial: Trial, hooks: bool | None = None) -> FrozenTrial:
     finally:
         if heartbeat is not None:
             heartbeat.stop()
-    known = run.hooks
-    if hooks is not None and (known is None or known[0] is not study.sampler or known[1] is not study.pruner):
-        hooks = None  # the objective replaced the sampler or pruner: tell looks their hooks up
+    # Asked after the objective, which may have replaced the sampler or pruner.
+    hooks = run.sampler_hooks()[3]
     try:
         # Shared, not copied: the trial is read here and by the log line; each callback gets its own copy.
         frozen, reason = tell(
